@@ -1,0 +1,1 @@
+"""The domain and storage of BranchDesk. Nothing in this package may import Qt."""

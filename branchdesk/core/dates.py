@@ -1,0 +1,97 @@
+"""Dates as people type them, and as we show them.
+
+Stored dates are ISO text (YYYY-MM-DD). A date given only to the month (2001.07, 200107,
+2001年7月) is stored as the first of that month.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－／", "0123456789.-/")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_date(value: object) -> date | None:
+    """Parse a date from a cell or a text field; None for empty. Raises ValueError if unreadable."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_number(value)
+    text = str(value).translate(_FULLWIDTH).strip()
+    if not text:
+        return None
+    return _from_text(text)
+
+
+def _from_number(value: float) -> date:
+    if float(value).is_integer():
+        digits = str(int(value))
+        if len(digits) in (6, 8) and digits[:2] in ("19", "20"):
+            return _from_text(digits)
+    if 1 <= value < 2958466:  # Excel serial dates up to 9999-12-31
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    raise ValueError(f"无法识别的日期：{value}")
+
+
+_PATTERNS = [
+    re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?(?:\s+[\d:]+)?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+]
+
+
+def _from_text(text: str) -> date:
+    for pattern in _PATTERNS:
+        match = pattern.match(text)
+        if match:
+            parts = [int(p) for p in match.groups()] + [1]
+            try:
+                return date(parts[0], parts[1], parts[2])
+            except ValueError:
+                break
+    raise ValueError(f"无法识别的日期“{text}”，请写成 2001-07-01 或 2001年7月1日")
+
+
+def to_iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def from_iso(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def long_cn(value: date | str | None) -> str:
+    """2026年11月29日"""
+    if isinstance(value, str):
+        value = from_iso(value)
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def today() -> date:
+    return date.today()
+
+
+def add_years(value: date, years: int) -> date:
+    """Same day N years later; 29 February becomes 28 February in a common year."""
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:
+        return value.replace(year=value.year + years, day=28)
+
+
+def add_months(value: date, months: int) -> date:
+    index = value.month - 1 + months
+    year, month = value.year + index // 12, index % 12 + 1
+    for day in (value.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

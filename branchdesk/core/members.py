@@ -1,0 +1,476 @@
+"""The member roll (党员名册): records, validation, search, status history, roll as of a date."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from branchdesk.core import idcard
+from branchdesk.core.dates import add_years, from_iso, parse_date, to_iso
+from branchdesk.core.db import ensure_writable
+from branchdesk.core.errors import InUseError, NotFoundError, ValidationError
+from branchdesk.core.pinyin import matches, search_key
+
+CATEGORIES = ("正式党员", "预备党员")
+GENDERS = ("男", "女")
+EDUCATIONS = ("研究生", "大学本科", "大学专科", "中专", "高中", "初中及以下")
+PARTY_STATUSES = ("正常", "停止党籍")
+ACTIVE = "在册"
+# Status changes that take a member off the roll, and the ones that (re)enter it.
+LEAVE_KINDS = ("转出", "去世", "出党", "除名", "取消预备党员资格")
+ENTER_KINDS = ("转入",)
+OTHER_KINDS = ("转正", "延长预备期", "停止党籍", "恢复党籍", "出国出境", "调整党小组", "其他")
+STATUS_KINDS = ENTER_KINDS + LEAVE_KINDS + OTHER_KINDS
+DATE_FIELDS = ("birth_date", "join_date", "full_date", "branch_join_date", "lost_contact_date",
+               "left_date")
+
+LABELS = {
+    "name": "姓名", "gender": "性别", "ethnicity": "民族", "id_number": "公民身份号码",
+    "birth_date": "出生日期", "native_place": "籍贯", "education": "学历",
+    "category": "人员类别", "group_id": "所在党小组", "join_date": "入党日期",
+    "full_date": "转正日期", "branch_join_date": "转入本支部日期", "job": "工作岗位/职务",
+    "party_post": "党内职务", "phone": "联系电话", "address": "家庭住址",
+    "party_status": "党籍状态", "lost_contact": "失联", "lost_contact_date": "失联日期",
+    "mobile": "流动党员", "mobile_destination": "外出流向", "introducers": "入党介绍人",
+    "notes": "备注", "status": "状态", "left_date": "离开日期",
+}
+
+
+@dataclass
+class Member:
+    name: str = ""
+    gender: str = ""
+    ethnicity: str = ""
+    id_number: str | None = None
+    birth_date: str | None = None
+    native_place: str = ""
+    education: str = ""
+    category: str = "正式党员"
+    group_id: int | None = None
+    join_date: str | None = None
+    full_date: str | None = None
+    branch_join_date: str | None = None
+    job: str = ""
+    party_post: str = ""
+    phone: str = ""
+    address: str = ""
+    party_status: str = "正常"
+    lost_contact: bool = False
+    lost_contact_date: str | None = None
+    mobile: bool = False
+    mobile_destination: str = ""
+    introducers: str = ""
+    notes: str = ""
+    status: str = ACTIVE
+    left_date: str | None = None
+    id: int | None = None
+    group_name: str = field(default="", compare=False)
+    search_key: str = field(default="", compare=False)
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+
+@dataclass
+class Issues:
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+
+_COLUMNS = [f.name for f in fields(Member) if f.name not in ("id", "group_name", "search_key")]
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
+
+
+# ---------------------------------------------------------------- validation
+
+def normalise(member: Member) -> Member:
+    """Trim text, normalise the ID number and phone, fill birth date and sex from the ID."""
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(member).items()}
+    m = Member(**values)
+    m.id_number = idcard.normalise(m.id_number) or None if m.id_number else None
+    m.phone = re.sub(r"[\s()（）]", "", m.phone.translate(str.maketrans("０１２３４５６７８９－", "0123456789-")))
+    for name in DATE_FIELDS:
+        setattr(m, name, getattr(m, name) or None)
+    if m.id_number:
+        try:
+            info = idcard.parse(m.id_number)
+        except ValueError:
+            return m
+        m.birth_date = m.birth_date or info.birth_date.isoformat()
+        m.gender = m.gender or info.gender
+    return m
+
+
+def validate(member: Member, today: date | None = None) -> Issues:
+    """Errors block saving; warnings are shown but the record may be saved."""
+    today = today or date.today()
+    issues = Issues()
+    err, warn = issues.errors, issues.warnings
+    if not member.name:
+        err["name"] = "请填写姓名"
+    elif len(member.name) > 30:
+        err["name"] = "姓名过长"
+    if member.category not in CATEGORIES:
+        err["category"] = "人员类别应为“正式党员”或“预备党员”"
+    if member.gender and member.gender not in GENDERS:
+        err["gender"] = "性别应为“男”或“女”"
+    _check_dates(member, today, issues)
+    _check_id(member, issues)
+    if member.phone and not _PHONE.match(member.phone):
+        err["phone"] = "联系电话格式不对：手机号为11位，座机如 010-12345678"
+    if member.category == "预备党员" and member.full_date:
+        err["full_date"] = "预备党员不应有转正日期；如已转正，请把人员类别改为“正式党员”"
+    if member.lost_contact and not member.lost_contact_date:
+        warn["lost_contact_date"] = "已标记失联，建议填写失联日期"
+    if member.mobile and not member.mobile_destination:
+        warn["mobile_destination"] = "已标记流动党员，建议填写外出流向"
+    return issues
+
+
+def _check_dates(member: Member, today: date, issues: Issues) -> None:
+    parsed = {}
+    for name in DATE_FIELDS:
+        raw = getattr(member, name)
+        try:
+            parsed[name] = parse_date(raw)
+        except ValueError as exc:
+            issues.errors[name] = str(exc)
+            continue
+        if parsed[name] and parsed[name] > today and name not in ("left_date",):
+            issues.errors[name] = f"{LABELS[name]}不能晚于今天"
+    join, full, birth = parsed.get("join_date"), parsed.get("full_date"), parsed.get("birth_date")
+    if join and full and full < join:
+        issues.errors["full_date"] = "转正日期不能早于入党日期"
+    elif join and full and full < add_years(join, 1):
+        issues.warnings["full_date"] = "转正日期距入党日期不足一年，请核对"
+    if birth and join and join < add_years(birth, 18):
+        issues.warnings["join_date"] = "入党时未满18周岁，请核对出生日期和入党日期"
+
+
+def _check_id(member: Member, issues: Issues) -> None:
+    if not member.id_number:
+        return
+    try:
+        info = idcard.parse(member.id_number)
+    except ValueError as exc:
+        issues.errors["id_number"] = str(exc)
+        return
+    if info.legacy:
+        issues.warnings["id_number"] = "这是旧的15位身份证号，建议换成18位号码"
+    if member.birth_date and member.birth_date != info.birth_date.isoformat():
+        issues.warnings["birth_date"] = f"出生日期与身份证号不一致（身份证号为 {info.birth_date.isoformat()}）"
+    if member.gender and member.gender != info.gender:
+        issues.warnings["gender"] = f"性别与身份证号不一致（身份证号为{info.gender}）"
+
+
+def prepare(member: Member, today: date | None = None) -> tuple[Member, Issues]:
+    """Normalise and validate; dates are converted to ISO text when readable."""
+    m = normalise(member)
+    issues = validate(m, today)
+    for name in DATE_FIELDS:
+        if name not in issues.errors:
+            setattr(m, name, to_iso(parse_date(getattr(m, name))))
+    return m, issues
+
+
+# ---------------------------------------------------------------- queries
+
+_SELECT = (
+    "SELECT m.*, COALESCE(g.name, '') AS group_name FROM members m "
+    "LEFT JOIN party_groups g ON g.id = m.group_id"
+)
+
+
+def _row_to_member(row: sqlite3.Row | dict) -> Member:
+    data = dict(row)
+    data.pop("created_at", None)
+    data.pop("updated_at", None)
+    data["lost_contact"] = bool(data["lost_contact"])
+    data["mobile"] = bool(data["mobile"])
+    return Member(**data)
+
+
+def _query(db: Database, where: str = "", params: list | None = None) -> list[Member]:
+    sql = f"{_SELECT} {where} ORDER BY COALESCE(g.sort_order, 9999), m.id"
+    cursor = db.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [_row_to_member(dict(zip(names, row))) for row in cursor.fetchall()]
+
+
+def get(db: Database, member_id: int) -> Member:
+    found = _query(db, "WHERE m.id = ?", [member_id])
+    if not found:
+        raise NotFoundError("找不到这名党员，可能已被删除。请刷新后重试。")
+    return found[0]
+
+
+def list_members(db: Database, *, include_left: bool = False, category: str | None = None,
+                 group_id: int | None = None, status: str | None = None) -> list[Member]:
+    clauses, params = [], []
+    if not include_left and status is None:
+        clauses.append("m.status = ?")
+        params.append(ACTIVE)
+    if status is not None:
+        clauses.append("m.status = ?")
+        params.append(status)
+    if category:
+        clauses.append("m.category = ?")
+        params.append(category)
+    if group_id is not None:
+        clauses.append("m.group_id = ?")
+        params.append(group_id)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return _query(db, where, params)
+
+
+def search(db: Database, text: str, *, include_left: bool = True) -> list[Member]:
+    """Members whose name, pinyin initials or full pinyin contain ``text``."""
+    return [m for m in list_members(db, include_left=include_left) if matches(m.search_key, text)]
+
+
+def find_by_id_number(db: Database, number: str) -> Member | None:
+    found = _query(db, "WHERE m.id_number = ?", [idcard.normalise(number)])
+    return found[0] if found else None
+
+
+def count(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM members").fetchone()[0]
+
+
+# ---------------------------------------------------------------- saving
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _record(member: Member) -> dict:
+    data = {k: getattr(member, k) for k in _COLUMNS}
+    data["lost_contact"] = int(member.lost_contact)
+    data["mobile"] = int(member.mobile)
+    data["search_key"] = search_key(member.name)
+    return data
+
+
+def _raise_if_errors(issues: Issues) -> None:
+    if issues.errors:
+        raise ValidationError(issues.errors)
+
+
+def add(db: Database, member: Member, *, today: date | None = None) -> Member:
+    """Validate and insert; returns the saved member with its id. Raises ValidationError."""
+    ensure_writable(db)
+    m, issues = prepare(member, today)
+    _raise_if_errors(issues)
+    with db.atomic():
+        m.id = _insert(db, m)
+    return get(db, m.id)
+
+
+def _insert(db: Database, m: Member) -> int:
+    _check_unique_id(db, m)
+    data = _record(m)
+    data["created_at"] = data["updated_at"] = _now()
+    cursor = db.execute(
+        f"INSERT INTO members ({', '.join(data)}) VALUES ({', '.join('?' * len(data))})",
+        list(data.values()),
+    )
+    return cursor.lastrowid
+
+
+def _check_unique_id(db: Database, m: Member) -> None:
+    if not m.id_number:
+        return
+    row = db.execute("SELECT id, name FROM members WHERE id_number = ? AND id IS NOT ?",
+                     [m.id_number, m.id]).fetchone()
+    if row:
+        raise ValidationError({"id_number": f"这个身份证号已属于名册中的“{row[1]}”"})
+
+
+def update(db: Database, member: Member, *, effective: date | None = None,
+           today: date | None = None) -> Member:
+    """Validate and save changes. A changed 党小组 or a 转正 is written to the history."""
+    ensure_writable(db)
+    if member.id is None:
+        raise ValueError("update() needs a member with an id")
+    old = get(db, member.id)
+    m, issues = prepare(member, today)
+    _raise_if_errors(issues)
+    effective = effective or today or date.today()
+    with db.atomic():
+        _write_update(db, m)
+        _history_for_changes(db, old, m, effective)
+    return get(db, m.id)
+
+
+def _write_update(db: Database, m: Member) -> None:
+    _check_unique_id(db, m)
+    data = _record(m)
+    data["updated_at"] = _now()
+    assignments = ", ".join(f"{k} = ?" for k in data)
+    db.execute(f"UPDATE members SET {assignments} WHERE id = ?", [*data.values(), m.id])
+
+
+def _history_for_changes(db: Database, old: Member, new: Member, effective: date) -> None:
+    if old.group_id != new.group_id:
+        _add_history(db, new.id, effective.isoformat(), "调整党小组", "",
+                     old.group_id, new.group_id)
+    if old.category == "预备党员" and new.category == "正式党员":
+        _add_history(db, new.id, new.full_date or effective.isoformat(), "转正", "",
+                     old.category, new.category)
+
+
+def _add_history(db: Database, member_id: int, on: str, kind: str, reason: str,
+                 old_value: object = None, new_value: object = None) -> None:
+    db.execute(
+        "INSERT INTO member_history (member_id, date, kind, reason, old_value, new_value, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [member_id, on, kind, reason, _text(old_value), _text(new_value), _now()],
+    )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def change_status(db: Database, member_id: int, kind: str, on: date, reason: str = "") -> Member:
+    """Record a status change (转出, 去世, 转入, 停止党籍 …) with its date and reason."""
+    ensure_writable(db)
+    if kind not in STATUS_KINDS:
+        raise ValidationError({"kind": f"未知的变动类型：{kind}"})
+    member = get(db, member_id)
+    _check_status_change(member, kind, on)
+    with db.atomic():
+        _add_history(db, member_id, on.isoformat(), kind, reason.strip(), member.status, None)
+        _apply_status(db, member, kind, on)
+    return get(db, member_id)
+
+
+def _check_status_change(member: Member, kind: str, on: date) -> None:
+    if kind in LEAVE_KINDS and not member.active:
+        raise ValidationError({"kind": f"{member.name}已不在册（{member.status}），不能再办理{kind}"})
+    if kind in ENTER_KINDS and member.active:
+        raise ValidationError({"kind": f"{member.name}已在册，无需办理转入"})
+    if kind == "转正" and member.category != "预备党员":
+        raise ValidationError({"kind": f"{member.name}已是正式党员"})
+    if kind == "转正" and member.join_date and on < date.fromisoformat(member.join_date):
+        raise ValidationError({"date": "转正日期不能早于入党日期"})
+
+
+def _apply_status(db: Database, member: Member, kind: str, on: date) -> None:
+    updates: dict[str, object] = {}
+    if kind in LEAVE_KINDS:
+        updates = {"status": kind, "left_date": on.isoformat()}
+    elif kind in ENTER_KINDS:
+        updates = {"status": ACTIVE, "left_date": None}
+    elif kind == "转正":
+        updates = {"category": "正式党员", "full_date": on.isoformat()}
+    elif kind == "停止党籍":
+        updates = {"party_status": "停止党籍"}
+    elif kind == "恢复党籍":
+        updates = {"party_status": "正常"}
+    if updates:
+        updates["updated_at"] = _now()
+        sets = ", ".join(f"{k} = ?" for k in updates)
+        db.execute(f"UPDATE members SET {sets} WHERE id = ?", [*updates.values(), member.id])
+
+
+def history(db: Database, member_id: int) -> list[dict]:
+    cursor = db.execute(
+        "SELECT id, date, kind, reason, old_value, new_value FROM member_history "
+        "WHERE member_id = ? ORDER BY date, id", [member_id])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def delete(db: Database, member_id: int) -> None:
+    """Delete a member entered by mistake. Refused once any other record refers to them."""
+    ensure_writable(db)
+    member = get(db, member_id)
+    try:
+        with db.atomic():
+            db.execute("DELETE FROM member_history WHERE member_id = ?", [member_id])
+            db.execute("DELETE FROM members WHERE id = ?", [member_id])
+    except sqlite3.IntegrityError:
+        raise InUseError(
+            f"“{member.name}”已有会议、谈话或职务等记录引用，不能删除。"
+            "如其已离开本支部，请使用“组织关系变动”登记转出等情况，历史记录会保留。"
+        ) from None
+
+
+# ---------------------------------------------------------------- roll as of a date
+
+@dataclass(frozen=True)
+class RollEntry:
+    member: Member
+    group_id: int | None
+    category: str
+    suspended: bool  # 停止党籍 on that date
+
+
+def roll_as_of(db: Database, on: date) -> list[RollEntry]:
+    """Who was on the branch's roll on ``on``, with their 党小组 and category on that day."""
+    all_members = list_members(db, include_left=True)
+    events = _events_by_member(db)
+    roll = []
+    for m in all_members:
+        evs = events.get(m.id, [])
+        if _on_roll(m, evs, on):
+            roll.append(RollEntry(m, _group_on(m, evs, on), _category_on(m, on),
+                                  _suspended_on(m, evs, on)))
+    return roll
+
+
+def _events_by_member(db: Database) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    cursor = db.execute(
+        "SELECT member_id, date, kind, old_value, new_value FROM member_history ORDER BY date, id")
+    for member_id, on, kind, old_value, new_value in cursor.fetchall():
+        out.setdefault(member_id, []).append(
+            {"date": date.fromisoformat(on), "kind": kind, "old": old_value, "new": new_value})
+    return out
+
+
+def _on_roll(m: Member, events: list[dict], on: date) -> bool:
+    start = from_iso(m.branch_join_date) or from_iso(m.join_date)
+    present = start is None or start <= on
+    moves = [e for e in events if e["kind"] in LEAVE_KINDS + ENTER_KINDS]
+    for event in moves:
+        if event["date"] > on:
+            break
+        present = event["kind"] in ENTER_KINDS
+    if not moves and not m.active and m.left_date:
+        present = present and on < date.fromisoformat(m.left_date)
+    return present
+
+
+def _group_on(m: Member, events: list[dict], on: date) -> int | None:
+    for event in events:
+        if event["kind"] == "调整党小组" and event["date"] > on:
+            return int(event["old"]) if event["old"] not in (None, "None") else None
+    return m.group_id
+
+
+def _category_on(m: Member, on: date) -> str:
+    if m.category == "预备党员":
+        return "预备党员"
+    full = from_iso(m.full_date)
+    return "预备党员" if full and on < full else "正式党员"
+
+
+def _suspended_on(m: Member, events: list[dict], on: date) -> bool:
+    state = False
+    for event in events:
+        if event["date"] > on:
+            break
+        if event["kind"] in ("停止党籍", "恢复党籍"):
+            state = event["kind"] == "停止党籍"
+    return state
+
+
+def with_changes(member: Member, **changes) -> Member:
+    return replace(member, **changes)

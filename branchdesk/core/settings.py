@@ -1,0 +1,110 @@
+"""Branch profile and rule thresholds: one table of defaults, tolerant loading.
+
+Values are stored as JSON in the ``settings`` table. A missing key takes its default; a
+stored value of the wrong type falls back to the default with a log line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from branchdesk.core.db import ensure_writable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    label: str
+    group: str  # 'profile' or 'rules' or 'app'
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+_SETTINGS = [
+    # Branch profile (支部基本情况)
+    Setting("branch_name", "", "支部名称", "profile"),
+    Setting("parent_org", "", "上级党组织", "profile"),
+    Setting("secretary_name", "", "支部书记", "profile"),
+    Setting("term_start", "", "本届支委会选举日期", "profile"),
+    Setting("term_years", 3, "任期（年）", "profile", 1, 5),
+    Setting("setup_done", False, "已完成初始设置", "app"),
+    # Rule thresholds (DOMAIN.md §2; local rules differ, so all are editable)
+    Setting("late_entry_days", 3, "会后超过几天录入视为补录", "rules", 0, 365),
+    Setting("branch_size_warn", 50, "支部党员人数上限（超出提示）", "rules", 3, 1000),
+    Setting("committee_required_at", 7, "正式党员达到几人须设支委会", "rules", 3, 100),
+    Setting("probation_warn_days", 60, "预备期满前几天提醒", "rules", 1, 365),
+    Setting("term_warn_days", 90, "换届前几天提醒", "rules", 1, 365),
+    Setting("absent_streak", 3, "连续缺席几次提醒", "rules", 1, 24),
+    Setting("inactive_months", 6, "连续几个月未参加组织生活提醒", "rules", 1, 24),
+    Setting("excellent_ratio_pct", 33, "民主评议优秀比例上限（%）", "rules", 1, 100),
+    Setting("freq_general_meeting_months", 3, "支部党员大会：每几个月至少一次", "rules", 1, 12),
+    Setting("freq_committee_months", 1, "支委会：每几个月至少一次", "rules", 1, 12),
+    Setting("freq_group_months", 1, "党小组会：每几个月至少一次", "rules", 1, 12),
+    Setting("freq_lecture_months", 3, "党课：每几个月至少一次", "rules", 1, 12),
+    Setting("freq_theme_day_months", 1, "主题党日：每几个月至少一次", "rules", 1, 12),
+]
+SETTINGS = {s.key: s for s in _SETTINGS}
+
+
+def get(db: Database, key: str) -> Any:
+    spec = SETTINGS[key]
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    if row is None:
+        return spec.default
+    return _coerce(spec, row[0])
+
+
+def _coerce(spec: Setting, raw: str) -> Any:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if type(value) is not type(spec.default):
+        log.warning("setting %s has a bad stored value; using default", spec.key)
+        return spec.default
+    if isinstance(value, int) and not isinstance(value, bool):
+        if (spec.minimum is not None and value < spec.minimum) or (
+            spec.maximum is not None and value > spec.maximum
+        ):
+            log.warning("setting %s out of range; using default", spec.key)
+            return spec.default
+    return value
+
+
+def get_all(db: Database) -> dict[str, Any]:
+    stored = {row[0]: row[1] for row in db.execute("SELECT key, value FROM settings")}
+    return {k: (_coerce(s, stored[k]) if k in stored else s.default) for k, s in SETTINGS.items()}
+
+
+def put(db: Database, values: dict[str, Any]) -> None:
+    """Store several settings in one transaction. Unknown keys are a programming error."""
+    ensure_writable(db)
+    for key in values:
+        if key not in SETTINGS:
+            raise KeyError(key)
+    with db.atomic():
+        for key, value in values.items():
+            db.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, json.dumps(value, ensure_ascii=False)],
+            )
+
+
+def reset_rules(db: Database) -> None:
+    ensure_writable(db)
+    keys = [s.key for s in _SETTINGS if s.group == "rules"]
+    with db.atomic():
+        db.execute(f"DELETE FROM settings WHERE key IN ({','.join('?' * len(keys))})", keys)
+
+
+def rule_settings() -> list[Setting]:
+    return [s for s in _SETTINGS if s.group == "rules"]

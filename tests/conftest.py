@@ -1,0 +1,29 @@
+import os
+import sys
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path, monkeypatch):
+    """Every test gets its own data folder; nothing is written outside tmp_path."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("BRANCHDESK_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "branch.sqlite3"
+
+
+@pytest.fixture
+def fresh_db(db_path):
+    from branchdesk.core.db import open_db
+
+    db = open_db(db_path)
+    yield db
+    db.close()
