@@ -14,7 +14,8 @@ migrations = Migrations("branchdesk")
 
 @migrations(name="0001_members")
 def m0001_members(db: Database) -> None:
-    db.executescript(
+    _run(
+        db,
         """
         CREATE TABLE settings (
             key TEXT PRIMARY KEY,
@@ -80,6 +81,86 @@ def m0001_members(db: Database) -> None:
         """
     )
     db.execute("PRAGMA user_version = 1")
+
+
+@migrations(name="0002_meetings")
+def m0002_meetings(db: Database) -> None:
+    """Meetings of every kind (三会一课, 组织生活会, 主题党日) share one table and one attendance."""
+    _run(db, """
+        CREATE TABLE meetings (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            date TEXT NOT NULL,
+            start_time TEXT NOT NULL DEFAULT '',
+            end_time TEXT NOT NULL DEFAULT '',
+            place TEXT NOT NULL DEFAULT '',
+            host_id INTEGER REFERENCES members(id) ON DELETE RESTRICT,
+            recorder_id INTEGER REFERENCES members(id) ON DELETE RESTRICT,
+            group_id INTEGER REFERENCES party_groups(id) ON DELETE RESTRICT,
+            observers TEXT NOT NULL DEFAULT '',
+            topics TEXT NOT NULL DEFAULT '[]',
+            content TEXT NOT NULL DEFAULT '',
+            resolution TEXT NOT NULL DEFAULT '',
+            lecturer TEXT NOT NULL DEFAULT '',
+            lecture_title TEXT NOT NULL DEFAULT '',
+            held_as TEXT NOT NULL DEFAULT '',
+            period TEXT NOT NULL DEFAULT '',
+            activity_form TEXT NOT NULL DEFAULT '',
+            organiser TEXT NOT NULL DEFAULT '',
+            outcome TEXT NOT NULL DEFAULT '',
+            late_entry INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX meetings_kind_date ON meetings(kind, date);
+        CREATE INDEX meetings_date ON meetings(date);
+        CREATE TABLE attendance (
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE RESTRICT,
+            status TEXT NOT NULL CHECK (status IN ('出席', '请假', '缺席')),
+            reason TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (meeting_id, member_id)
+        );
+        CREATE INDEX attendance_member ON attendance(member_id);
+        CREATE TABLE rectifications (
+            id INTEGER PRIMARY KEY,
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            problem TEXT NOT NULL,
+            measure TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '',
+            due_date TEXT,
+            done INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX rectifications_meeting ON rectifications(meeting_id);
+        CREATE TABLE appraisals (
+            year INTEGER NOT NULL,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE RESTRICT,
+            grade TEXT NOT NULL CHECK (grade IN ('优秀', '合格', '基本合格', '不合格', '不参加评议')),
+            note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (year, member_id)
+        );
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            owner_kind TEXT NOT NULL,
+            owner_id INTEGER NOT NULL,
+            original_name TEXT NOT NULL,
+            stored_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX attachments_owner ON attachments(owner_kind, owner_id);
+    """)
+    db.execute("PRAGMA user_version = 2")
+
+
+def _run(db: Database, script: str) -> None:
+    """Run DDL statement by statement: executescript() would COMMIT the migration's transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def latest_version() -> int:

@@ -1,0 +1,467 @@
+"""Meetings (三会一课, 组织生活会, 主题党日): records, expected attendees, attendance, 补录.
+
+All kinds share one table and one attendance model, so a 主题党日 counts people exactly as a
+支部党员大会 does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from branchdesk.core import branch, settings
+from branchdesk.core.db import ensure_writable
+from branchdesk.core.errors import NotFoundError, ValidationError
+from branchdesk.core.members import RollEntry, roll_as_of
+
+GENERAL = "支部党员大会"
+COMMITTEE = "支部委员会会议"
+GROUP = "党小组会"
+LECTURE = "党课"
+LIFE = "组织生活会"
+THEME_DAY = "主题党日"
+MEETING_KINDS = (GENERAL, COMMITTEE, GROUP, LECTURE, LIFE)
+KINDS = MEETING_KINDS + (THEME_DAY,)
+SHORT_NAMES = {GENERAL: "党员大会", COMMITTEE: "支委会", GROUP: "党小组会", LECTURE: "党课",
+               LIFE: "组织生活会", THEME_DAY: "主题党日"}
+LIFE_HELD_AS = (GENERAL, COMMITTEE, GROUP)
+PRESENT, LEAVE, ABSENT = "出席", "请假", "缺席"
+STATUSES = (PRESENT, LEAVE, ABSENT)
+_TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass
+class AttendanceEntry:
+    member_id: int
+    name: str = ""
+    status: str = PRESENT
+    reason: str = ""
+    group_name: str = ""
+    role: str = ""  # committee role or 党内职务, for the sign-in sheet
+
+
+@dataclass
+class Rectification:
+    problem: str
+    measure: str = ""
+    owner: str = ""
+    due_date: str | None = None
+    done: bool = False
+
+
+@dataclass
+class Meeting:
+    kind: str = GENERAL
+    date: str = ""
+    start_time: str = ""
+    end_time: str = ""
+    place: str = ""
+    host_id: int | None = None
+    recorder_id: int | None = None
+    group_id: int | None = None
+    observers: str = ""
+    topics: list[str] = field(default_factory=list)
+    content: str = ""
+    resolution: str = ""
+    lecturer: str = ""
+    lecture_title: str = ""
+    held_as: str = ""
+    period: str = ""
+    activity_form: str = ""
+    organiser: str = ""
+    outcome: str = ""
+    late_entry: bool = False
+    id: int | None = None
+    created_at: str = ""
+    attendance: list[AttendanceEntry] = field(default_factory=list)
+    rectifications: list[Rectification] = field(default_factory=list)
+    host_name: str = ""
+    recorder_name: str = ""
+    group_name: str = ""
+
+    @property
+    def title(self) -> str:
+        """What the meeting is called on lists and printed sheets."""
+        if self.kind == GROUP and self.group_name:
+            return f"{self.group_name}党小组会" if not self.group_name.endswith("党小组") \
+                else f"{self.group_name}会"
+        return self.kind
+
+    @property
+    def counts(self) -> "Counts":
+        return count(self.attendance)
+
+    @property
+    def the_date(self) -> date:
+        return date.fromisoformat(self.date)
+
+
+@dataclass(frozen=True)
+class Counts:
+    expected: int
+    present: int
+    leave: int
+    absent: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.expected if self.expected else None
+
+
+def count(attendance: list[AttendanceEntry]) -> Counts:
+    """应到 / 实到 / 请假 / 缺席, always computed from the per-person entries."""
+    statuses = [a.status for a in attendance]
+    return Counts(len(statuses), statuses.count(PRESENT), statuses.count(LEAVE),
+                  statuses.count(ABSENT))
+
+
+# ---------------------------------------------------------------- expected attendees
+
+def expected_entries(db: Database, kind: str, on: date, group_id: int | None = None,
+                     held_as: str = "") -> list[RollEntry]:
+    """Who is expected, from the kind and the roll on the meeting date.
+
+    党员大会, 党课, 主题党日: every member on the roll (正式 and 预备) whose 党籍 is not stopped;
+    支委会: the committee on that date; 党小组会: the members of that group on that date;
+    组织生活会: as the kind of meeting it is held as (党员大会 by default).
+    """
+    if kind == LIFE:
+        kind = held_as if held_as in LIFE_HELD_AS else GENERAL
+    roll = [e for e in roll_as_of(db, on) if not e.suspended]
+    if kind == COMMITTEE:
+        seat_ids = {s.member_id for s in branch.committee(db, on)}
+        return [e for e in roll if e.member.id in seat_ids]
+    if kind == GROUP:
+        return [e for e in roll if group_id is not None and e.group_id == group_id]
+    return roll
+
+
+def default_attendance(db: Database, kind: str, on: date, group_id: int | None = None,
+                       held_as: str = "") -> list[AttendanceEntry]:
+    """Everyone expected, marked present: quick entry after a meeting ticks the exceptions."""
+    roles = branch.committee_roles(db)
+    groups = branch.group_names(db)
+    return [
+        AttendanceEntry(e.member.id, e.member.name, PRESENT, "", groups.get(e.group_id, ""),
+                        roles.get(e.member.id, e.member.party_post))
+        for e in expected_entries(db, kind, on, group_id, held_as)
+    ]
+
+
+def refresh_attendance(db: Database, meeting: Meeting) -> list[AttendanceEntry]:
+    """The expected list for the meeting's current kind/date/group, keeping marks already made."""
+    marks = {a.member_id: a for a in meeting.attendance}
+    fresh = default_attendance(db, meeting.kind, meeting.the_date, meeting.group_id,
+                               meeting.held_as)
+    for entry in fresh:
+        if entry.member_id in marks:
+            entry.status, entry.reason = marks[entry.member_id].status, marks[entry.member_id].reason
+    return fresh
+
+
+# ---------------------------------------------------------------- validation
+
+def validate(meeting: Meeting) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if meeting.kind not in KINDS:
+        errors["kind"] = "请选择会议类型"
+    try:
+        date.fromisoformat(meeting.date)
+    except (TypeError, ValueError):
+        errors["date"] = "请填写会议日期"
+    for name in ("start_time", "end_time"):
+        value = getattr(meeting, name)
+        if value and not _TIME.match(value):
+            errors[name] = "时间请写成 14:30 的形式"
+    if meeting.start_time and meeting.end_time and "start_time" not in errors \
+            and "end_time" not in errors and _minutes(meeting.end_time) <= _minutes(meeting.start_time):
+        errors["end_time"] = "结束时间应晚于开始时间"
+    if meeting.kind == GROUP and meeting.group_id is None:
+        errors["group_id"] = "党小组会请选择党小组"
+    if meeting.kind == THEME_DAY and not meeting.topics and not meeting.lecture_title:
+        errors["topics"] = "请填写主题党日的主题"
+    _check_attendance(meeting, errors)
+    return errors
+
+
+def _minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _check_attendance(meeting: Meeting, errors: dict[str, str]) -> None:
+    ids = [a.member_id for a in meeting.attendance]
+    if len(set(ids)) != len(ids):
+        errors["attendance"] = "应到人员中有重复的人"
+    for a in meeting.attendance:
+        if a.status not in STATUSES:
+            errors["attendance"] = f"{a.name}的出勤情况应为出席、请假或缺席"
+
+
+def is_late_entry(meeting_date: date, entered: date, threshold_days: int) -> bool:
+    """补录: entered more than ``threshold_days`` days after the meeting."""
+    return (entered - meeting_date).days > threshold_days
+
+
+# ---------------------------------------------------------------- saving
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+_COLUMNS = ("kind", "date", "start_time", "end_time", "place", "host_id", "recorder_id",
+            "group_id", "observers", "content", "resolution", "lecturer", "lecture_title",
+            "held_as", "period", "activity_form", "organiser", "outcome")
+
+
+def _clean(meeting: Meeting) -> Meeting:
+    for name in ("place", "observers", "lecturer", "lecture_title", "organiser", "start_time",
+                  "end_time", "activity_form"):
+        setattr(meeting, name, (getattr(meeting, name) or "").strip())
+    meeting.topics = [t.strip() for t in meeting.topics if t and t.strip()]
+    if meeting.kind != GROUP:
+        meeting.group_id = None
+    if meeting.kind == THEME_DAY and not meeting.period and meeting.date:
+        meeting.period = meeting.date[:7]
+    for a in meeting.attendance:
+        a.reason = (a.reason or "").strip() if a.status != PRESENT else ""
+    return meeting
+
+
+def save(db: Database, meeting: Meeting, *, today: date | None = None) -> Meeting:
+    """Insert or update a meeting with its attendance and 整改 items, in one transaction.
+
+    The 补录 flag is decided when the record is first saved: entered more than the
+    ``late_entry_days`` setting after the meeting date.
+    """
+    ensure_writable(db)
+    meeting = _clean(meeting)
+    errors = validate(meeting)
+    if errors:
+        raise ValidationError(errors)
+    today = today or date.today()
+    with db.atomic():
+        if meeting.id is None:
+            meeting.late_entry = is_late_entry(meeting.the_date, today,
+                                               settings.get(db, "late_entry_days"))
+            meeting.id = _insert(db, meeting)
+        else:
+            _update(db, meeting)
+        _write_children(db, meeting)
+    return get(db, meeting.id)
+
+
+def _values(meeting: Meeting) -> dict:
+    data = {k: getattr(meeting, k) for k in _COLUMNS}
+    data["topics"] = json.dumps(meeting.topics, ensure_ascii=False)
+    return data
+
+
+def _insert(db: Database, meeting: Meeting) -> int:
+    data = _values(meeting)
+    data.update(late_entry=int(meeting.late_entry), created_at=_now(), updated_at=_now())
+    sql = f"INSERT INTO meetings ({', '.join(data)}) VALUES ({', '.join('?' * len(data))})"
+    return db.execute(sql, list(data.values())).lastrowid
+
+
+def _update(db: Database, meeting: Meeting) -> None:
+    data = _values(meeting)
+    data["updated_at"] = _now()
+    sets = ", ".join(f"{k} = ?" for k in data)
+    cursor = db.execute(f"UPDATE meetings SET {sets} WHERE id = ?", [*data.values(), meeting.id])
+    if cursor.rowcount == 0:
+        raise NotFoundError("这条会议记录已不存在，可能已被删除。")
+
+
+def _write_children(db: Database, meeting: Meeting) -> None:
+    db.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting.id])
+    db.conn.executemany(
+        "INSERT INTO attendance (meeting_id, member_id, status, reason) VALUES (?, ?, ?, ?)",
+        [(meeting.id, a.member_id, a.status, a.reason) for a in meeting.attendance])
+    db.execute("DELETE FROM rectifications WHERE meeting_id = ?", [meeting.id])
+    db.conn.executemany(
+        "INSERT INTO rectifications (meeting_id, sort_order, problem, measure, owner, due_date, "
+        "done) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(meeting.id, i, r.problem.strip(), r.measure.strip(), r.owner.strip(), r.due_date,
+          int(r.done)) for i, r in enumerate(meeting.rectifications) if r.problem.strip()])
+
+
+def delete(db: Database, meeting_id: int) -> None:
+    """Delete a meeting with its attendance, 整改 items and attachment records."""
+    ensure_writable(db)
+    with db.atomic():
+        db.execute("DELETE FROM attachments WHERE owner_kind = 'meeting' AND owner_id = ?",
+                   [meeting_id])
+        db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+
+
+# ---------------------------------------------------------------- queries
+
+_SELECT = """
+SELECT mt.*, COALESCE(h.name, '') AS host_name, COALESCE(r.name, '') AS recorder_name,
+       COALESCE(g.name, '') AS group_name
+FROM meetings mt
+LEFT JOIN members h ON h.id = mt.host_id
+LEFT JOIN members r ON r.id = mt.recorder_id
+LEFT JOIN party_groups g ON g.id = mt.group_id
+"""
+
+
+def _rows(db: Database, where: str, params: list) -> list[dict]:
+    cursor = db.execute(f"{_SELECT} {where} ORDER BY mt.date DESC, mt.start_time DESC, mt.id DESC",
+                        params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _from_row(row: dict) -> Meeting:
+    row = dict(row)
+    row.pop("updated_at", None)
+    row["topics"] = json.loads(row["topics"] or "[]")
+    row["late_entry"] = bool(row["late_entry"])
+    return Meeting(**row)
+
+
+def get(db: Database, meeting_id: int) -> Meeting:
+    rows = _rows(db, "WHERE mt.id = ?", [meeting_id])
+    if not rows:
+        raise NotFoundError("找不到这条会议记录，可能已被删除。请刷新后重试。")
+    meeting = _from_row(rows[0])
+    meeting.attendance = _attendance(db, meeting_id)
+    meeting.rectifications = _rectifications(db, meeting_id)
+    return meeting
+
+
+def _attendance(db: Database, meeting_id: int) -> list[AttendanceEntry]:
+    roles = branch.committee_roles(db)
+    cursor = db.execute(
+        "SELECT a.member_id, m.name, a.status, a.reason, COALESCE(g.name, ''), m.party_post "
+        "FROM attendance a JOIN members m ON m.id = a.member_id "
+        "LEFT JOIN party_groups g ON g.id = m.group_id "
+        "WHERE a.meeting_id = ? ORDER BY COALESCE(g.sort_order, 9999), m.id", [meeting_id])
+    return [AttendanceEntry(mid, name, status, reason, group, roles.get(mid, post))
+            for mid, name, status, reason, group, post in cursor.fetchall()]
+
+
+def _rectifications(db: Database, meeting_id: int) -> list[Rectification]:
+    cursor = db.execute("SELECT problem, measure, owner, due_date, done FROM rectifications "
+                        "WHERE meeting_id = ? ORDER BY sort_order, id", [meeting_id])
+    return [Rectification(p, m, o, d, bool(done)) for p, m, o, d, done in cursor.fetchall()]
+
+
+@dataclass
+class MeetingSummary:
+    meeting: Meeting
+    counts: Counts
+    attachment_count: int = 0
+
+
+def list_meetings(db: Database, *, year: int | None = None, kinds: tuple[str, ...] | None = None,
+                  group_id: int | None = None, text: str = "") -> list[MeetingSummary]:
+    """Meetings newest first, with counts, in three queries whatever their number."""
+    clauses, params = [], []
+    if year is not None:
+        clauses.append("substr(mt.date, 1, 4) = ?")
+        params.append(f"{year:04d}")
+    if kinds:
+        clauses.append(f"mt.kind IN ({', '.join('?' * len(kinds))})")
+        params.extend(kinds)
+    if group_id is not None:
+        clauses.append("mt.group_id = ?")
+        params.append(group_id)
+    if text.strip():
+        clauses.append("(mt.topics LIKE ? OR mt.content LIKE ? OR mt.resolution LIKE ? "
+                       "OR mt.place LIKE ? OR mt.lecture_title LIKE ?)")
+        params.extend([f"%{text.strip()}%"] * 5)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = _rows(db, where, params)
+    counts, files = _counts_by_meeting(db), _attachments_by_meeting(db)
+    return [MeetingSummary(m := _from_row(r), counts.get(m.id, Counts(0, 0, 0, 0)),
+                           files.get(m.id, 0)) for r in rows]
+
+
+def _counts_by_meeting(db: Database) -> dict[int, Counts]:
+    cursor = db.execute(
+        "SELECT meeting_id, count(*), sum(status = '出席'), sum(status = '请假'), "
+        "sum(status = '缺席') FROM attendance GROUP BY meeting_id")
+    return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
+
+
+def _attachments_by_meeting(db: Database) -> dict[int, int]:
+    cursor = db.execute("SELECT owner_id, count(*) FROM attachments WHERE owner_kind = 'meeting' "
+                        "GROUP BY owner_id")
+    return dict(cursor.fetchall())
+
+
+def years(db: Database) -> list[int]:
+    cursor = db.execute("SELECT DISTINCT substr(date, 1, 4) FROM meetings ORDER BY 1 DESC")
+    return [int(row[0]) for row in cursor.fetchall()]
+
+
+@dataclass
+class AttendanceRecord:
+    meeting_id: int
+    date: str
+    kind: str
+    title: str
+    status: str
+    reason: str
+
+
+def member_history(db: Database, member_id: int) -> list[AttendanceRecord]:
+    """A member's attendance at every meeting they were expected at, newest first."""
+    cursor = db.execute(
+        "SELECT mt.id, mt.date, mt.kind, mt.topics, mt.lecture_title, a.status, a.reason "
+        "FROM attendance a JOIN meetings mt ON mt.id = a.meeting_id "
+        "WHERE a.member_id = ? ORDER BY mt.date DESC, mt.id DESC", [member_id])
+    return [AttendanceRecord(mid, d, kind, _title_of(topics, lecture), status, reason)
+            for mid, d, kind, topics, lecture, status, reason in cursor.fetchall()]
+
+
+def _title_of(topics_json: str, lecture_title: str) -> str:
+    topics = json.loads(topics_json or "[]")
+    return lecture_title or "；".join(topics)
+
+
+# ---------------------------------------------------------------- 民主评议
+
+GRADES = ("优秀", "合格", "基本合格", "不合格")
+NOT_GRADED = "不参加评议"
+
+
+def appraisal(db: Database, year: int) -> dict[int, tuple[str, str]]:
+    cursor = db.execute("SELECT member_id, grade, note FROM appraisals WHERE year = ?", [year])
+    return {mid: (grade, note) for mid, grade, note in cursor.fetchall()}
+
+
+def appraisal_candidates(db: Database, year: int) -> list[RollEntry]:
+    """Members on the roll at the end of the year (or today, for the current year)."""
+    end = min(date(year, 12, 31), date.today()) if year >= date.today().year else date(year, 12, 31)
+    return [e for e in roll_as_of(db, end) if not e.suspended]
+
+
+def save_appraisal(db: Database, year: int, grades: dict[int, tuple[str, str]]) -> None:
+    """Replace the year's grades. 预备党员 are listed as 不参加评议 by default (DOMAIN.md §2)."""
+    ensure_writable(db)
+    for grade, _note in grades.values():
+        if grade not in GRADES + (NOT_GRADED,):
+            raise ValidationError({"grade": f"未知的评议等次：{grade}"})
+    with db.atomic():
+        db.execute("DELETE FROM appraisals WHERE year = ?", [year])
+        db.conn.executemany(
+            "INSERT INTO appraisals (year, member_id, grade, note) VALUES (?, ?, ?, ?)",
+            [(year, mid, g, n.strip()) for mid, (g, n) in grades.items() if g])
+
+
+def excellent_warning(grades: dict[int, tuple[str, str]], max_ratio_pct: int) -> str | None:
+    """A warning when 优秀 exceeds the allowed share of those graded (default ⅓)."""
+    graded = [g for g, _ in grades.values() if g in GRADES]
+    excellent = graded.count("优秀")
+    if graded and excellent * 100 > len(graded) * max_ratio_pct:
+        return (f"评为“优秀”的有 {excellent} 人，占参评 {len(graded)} 人的 "
+                f"{excellent * 100 // len(graded)}%，超过一般不超过 {max_ratio_pct}% 的比例，请核对。")
+    return None
