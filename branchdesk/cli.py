@@ -1,0 +1,165 @@
+"""Command-line front end: no argument opens the window; subcommands do headless work.
+
+Exit codes: 0 success; 1 rejected rows / validation; 2 unreadable file or database problem;
+3 compliance findings (``check``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from branchdesk import APP_TITLE, __version__, logsetup, paths
+from branchdesk.core.errors import BranchdeskError, DatabaseError, ImportFileError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="branchdesk", description=f"{APP_TITLE}（BranchDesk）")
+    parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录）")
+    parser.add_argument("--version", action="version", version=f"BranchDesk {__version__}")
+    # --db is accepted before or after the subcommand (branchdesk demo --db PATH).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据文件路径")
+    sub = parser.add_subparsers(dest="command")
+    _add = sub.add_parser
+
+    def add_parser(name, **kwargs):
+        return _add(name, parents=[common], **kwargs)
+
+    sub.add_parser = add_parser
+    demo = sub.add_parser("demo", help="创建一个虚构的演示支部数据文件")
+    demo.add_argument("--force", action="store_true", help="覆盖已有文件")
+    imp = sub.add_parser("import-members", help="从 Excel 花名册导入党员")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imp.add_argument("--update-existing", action="store_true", help="身份证号相同的党员用文件内容更新")
+    exp = sub.add_parser("export-members", help="导出党员花名册 .xlsx")
+    exp.add_argument("-o", "--output", type=Path, required=True)
+    exp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD")
+    exp.add_argument("--mask", action="store_true", help="隐藏身份证号和电话的中间位")
+    mt = sub.add_parser("meetings", help="列出会议记录")
+    mt.add_argument("--year", type=int)
+    mt.add_argument("--kind", help="会议类型，如 支部党员大会、支委会、党小组会、党课、组织生活会")
+    sheet = sub.add_parser("signin-sheet", help="把某次会议的签到表写成 PDF")
+    sheet.add_argument("meeting_id", type=int)
+    sheet.add_argument("-o", "--output", type=Path, required=True)
+    minutes = sub.add_parser("minutes", help="把某次会议的会议记录写成 PDF")
+    minutes.add_argument("meeting_id", type=int)
+    minutes.add_argument("-o", "--output", type=Path, required=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logsetup.setup()
+    if args.command is None:
+        from branchdesk.ui.app import run
+
+        return run(args.db)
+    try:
+        return COMMANDS[args.command](args)
+    except ImportFileError as exc:
+        _err(str(exc))
+        return 2
+    except DatabaseError as exc:
+        _err(str(exc))
+        return 2
+    except BranchdeskError as exc:
+        _err(str(exc))
+        return 1
+
+
+def _err(text: str) -> None:
+    print(f"错误：{text}", file=sys.stderr)
+
+
+def _db_path(args) -> Path:
+    return args.db or paths.default_db_path()
+
+
+def _open(args, *, create: bool = False):
+    from branchdesk.core.db import open_db
+
+    return open_db(_db_path(args), create=create)
+
+
+def cmd_demo(args) -> int:
+    from branchdesk.core import demo
+
+    path = _db_path(args)
+    demo.create_demo(path, overwrite=args.force)
+    print(f"已创建演示支部：{path}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from branchdesk.core.importing import cli_import
+
+    db = _open(args, create=True)
+    return cli_import(db, args.file, dry_run=args.dry_run, update_existing=args.update_existing,
+                      out=sys.stdout)
+
+
+def cmd_export(args) -> int:
+    from branchdesk.core.ledger.roster import export_members
+
+    db = _open(args)
+    path = export_members(db, args.output, as_of=args.as_of, mask=args.mask)
+    print(f"已导出党员花名册：{path}")
+    return 0
+
+
+def cmd_meetings(args) -> int:
+    from branchdesk.core import meetings
+
+    db = _open(args)
+    kinds = _kind_filter(args.kind)
+    rows = meetings.list_meetings(db, year=args.year, kinds=kinds)
+    for s in rows:
+        m, c = s.meeting, s.counts
+        flag = " [补录]" if m.late_entry else ""
+        topic = m.lecture_title or "；".join(m.topics)
+        print(f"{m.id}\t{m.date}\t{m.title}\t应到{c.expected} 实到{c.present}\t{topic}{flag}")
+    print(f"共 {len(rows)} 条")
+    return 0
+
+
+def _kind_filter(text: str | None) -> tuple[str, ...] | None:
+    from branchdesk.core import meetings
+
+    if not text:
+        return None
+    for kind in meetings.KINDS:
+        if text in (kind, meetings.SHORT_NAMES[kind]):
+            return (kind,)
+    raise BranchdeskError(f"未知的会议类型“{text}”，可用：{'、'.join(meetings.KINDS)}")
+
+
+def cmd_signin(args) -> int:
+    from branchdesk.ui.print import export_signin_pdf
+
+    db = _open(args)
+    export_signin_pdf(db, args.meeting_id, args.output)
+    print(f"已生成签到表：{args.output}")
+    return 0
+
+
+def cmd_minutes(args) -> int:
+    from branchdesk.ui.print import export_minutes_pdf
+
+    db = _open(args)
+    export_minutes_pdf(db, args.meeting_id, args.output)
+    print(f"已生成会议记录：{args.output}")
+    return 0
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "import-members": cmd_import,
+    "export-members": cmd_export,
+    "meetings": cmd_meetings,
+    "signin-sheet": cmd_signin,
+    "minutes": cmd_minutes,
+}

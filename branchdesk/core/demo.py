@@ -1,0 +1,238 @@
+"""A realistic, entirely fictional demo branch: people, committee, groups and a year of records.
+
+Every name, ID number and phone number here is invented. ID numbers carry a valid check
+character (so validation passes) but use the fictional region code 999999-like prefixes
+are not allowed by the checksum rules, so a real region code of a large city district is
+combined with invented dates and sequences.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from branchdesk.core import branch, idcard, meetings, members, settings
+from branchdesk.core.db import open_db
+from branchdesk.core.errors import BranchdeskError
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = ["建国", "秀英", "志强", "丽华", "海燕", "明", "静", "伟", "芳", "军", "敏", "磊", "洋",
+         "艳", "勇", "娟", "涛", "超", "霞", "平", "刚", "桂英", "晓东", "文博", "思远", "雨桐",
+         "子涵", "佳怡", "浩然", "俊杰", "婷", "鹏", "慧", "欣怡", "宇航", "雪梅", "国庆", "春燕"]
+EDU = ["大学本科"] * 6 + ["研究生"] * 3 + ["大学专科"] * 2 + ["中专"]
+JOBS = ["语文教师", "数学教师", "英语教师", "物理教师", "化学教师", "历史教师", "体育教师",
+        "教务处干事", "总务处主任", "年级组长", "校医", "图书管理员", "财务科科员", "信息中心工程师"]
+REASONS = ["出差", "病假", "外出培训", "公假（带学生竞赛）", "事假"]
+TOPICS = {
+    meetings.GENERAL: ["学习《中国共产党支部工作条例（试行）》", "讨论通过本季度党员发展工作安排",
+                       "通报上半年支部工作情况", "研究预备党员转正事宜"],
+    meetings.COMMITTEE: ["研究本月支部工作安排", "讨论主题党日活动方案", "研究党费收缴情况",
+                         "研究谈心谈话安排", "讨论党员教育培训计划"],
+    meetings.GROUP: ["学习上级会议精神", "交流学习体会", "讨论教学工作中的党员先锋作用"],
+    meetings.LECTURE: ["坚定理想信念，做新时代合格党员", "严守纪律规矩，筑牢廉洁防线",
+                       "践行为民宗旨，办好人民满意教育", "传承红色基因，赓续精神血脉"],
+}
+THEMES = [("重温入党誓词", "集中学习"), ("走进社区志愿服务", "志愿服务"), ("参观革命纪念馆", "参观学习"),
+          ("读书分享会", "研讨交流"), ("清洁校园环境", "志愿服务"), ("学习党章党规", "集中学习"),
+          ("红色观影", "集中学习"), ("结对帮扶困难学生", "志愿服务"), ("廉洁文化进校园", "研讨交流"),
+          ("教学技能传帮带", "研讨交流"), ("安全隐患排查", "志愿服务"), ("年度学习总结交流", "研讨交流")]
+
+
+def create_demo(path: Path, *, overwrite: bool = False, today: date | None = None) -> Database:
+    """Write the demo branch to ``path`` (a new file). Refuses to touch an existing file."""
+    path = Path(path)
+    if path.exists():
+        if not overwrite:
+            raise BranchdeskError(f"文件“{path}”已存在。演示数据需要新文件，请换一个文件名，或加 --force 覆盖。")
+        path.unlink()
+    db = open_db(path)
+    populate(db, today or date.today())
+    return db
+
+
+def populate(db: Database, today: date) -> None:
+    rng = random.Random(20261129)
+    year = today.year
+    with db.atomic():
+        settings.put(db, _profile(year))
+        groups = [branch.ensure_group(db, f"第{n}党小组") for n in "一二三"]
+        people = _members(db, rng, groups, today)
+        _committee(db, people)
+        _status_changes(db, people, year)
+        _meetings(db, rng, people, groups, today)
+        _appraisal(db, rng, year - 1, today)
+
+
+def _profile(year: int) -> dict:
+    return {
+        "branch_name": "示例市第一中学教工党支部",
+        "parent_org": "中共示例市教育局委员会",
+        "secretary_name": "",
+        "term_start": f"{year - 3}-12-20",
+        "term_years": 3,
+        "setup_done": True,
+    }
+
+
+def _fake_id(rng: random.Random, birth: date, female: bool) -> str:
+    seq = rng.randrange(10, 99) * 10 + (rng.choice([0, 2, 4, 6, 8]) if female else rng.choice([1, 3, 5, 7, 9]))
+    return idcard.make_valid(f"330106{birth:%Y%m%d}{seq:03d}")
+
+
+def _members(db: Database, rng: random.Random, groups: list[int], today: date) -> list[members.Member]:
+    used: set[str] = set()
+    people = []
+    for index in range(35):
+        people.append(members.add(db, _person(rng, index, groups, today, used), today=today))
+    return people
+
+
+def _person(rng, index, groups, today, used) -> members.Member:
+    name = _unique_name(rng, used)
+    female = rng.random() < 0.55
+    birth = date(rng.randint(1966, 1998), rng.randint(1, 12), rng.randint(1, 28))
+    join = date(max(birth.year + 19, 1990) + rng.randint(0, 8), rng.randint(1, 12), 1)
+    probationary = index in (7, 19, 30)
+    if probationary:
+        join = _probation_start(index, today)
+    full = None if probationary else _full_date(join)
+    return members.Member(
+        name=name, gender="女" if female else "男", ethnicity="汉族" if index % 11 else "回族",
+        id_number=_fake_id(rng, birth, female), birth_date=birth.isoformat(),
+        native_place=rng.choice(["浙江杭州", "浙江宁波", "江苏苏州", "安徽合肥", "江西南昌"]),
+        education=rng.choice(EDU), category="预备党员" if probationary else "正式党员",
+        group_id=groups[index % 3], join_date=join.isoformat(),
+        full_date=full.isoformat() if full else None, job=rng.choice(JOBS),
+        phone=f"1380000{index:04d}", address=f"示例市文教路{rng.randint(1, 200)}号",
+        mobile=index == 25, mobile_destination="外派支教（示例县中学）" if index == 25 else "",
+        introducers="" if not probationary else "（演示）两名正式党员",
+    )
+
+
+def _unique_name(rng, used) -> str:
+    while True:
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def _probation_start(index: int, today: date) -> date:
+    # One whose 预备期 ends within 60 days, one already past it, one recent.
+    offsets = {7: 320, 19: 380, 30: 90}
+    return today - timedelta(days=offsets[index])
+
+
+def _full_date(join: date) -> date:
+    return join.replace(year=join.year + 1)
+
+
+def _committee(db, people) -> None:
+    roles = ["书记", "组织委员", "宣传委员", "纪检委员", "委员"]
+    seats = [branch.CommitteeSeat(None, people[i].id, role) for i, role in zip((0, 1, 2, 3, 4), roles)]
+    branch.save_committee(db, seats)
+    settings.put(db, {"secretary_name": people[0].name})
+    for seat in seats:
+        m = members.get(db, seat.member_id)
+        m.party_post = "支部" + seat.role if seat.role != "委员" else "支部委员"
+        members.update(db, m)
+
+
+def _status_changes(db, people, year) -> None:
+    members.change_status(db, people[33].id, "转出", date(year, 6, 30), "调往示例市第二中学")
+    late = people[34]
+    late.branch_join_date = f"{year}-04-10"
+    late.notes = "由示例市实验小学党支部转入"
+    members.update(db, late)
+
+
+def _meetings(db, rng, people, groups, today) -> None:
+    host, recorder = people[0].id, people[1].id
+    for month in range(1, 13):
+        if date(today.year, month, 1) > today:
+            break
+        _month_meetings(db, rng, month, host, recorder, groups, today)
+
+
+def _month_meetings(db, rng, month, host, recorder, groups, today) -> None:
+    year = today.year
+    if month != 8:  # a missing 支委会 in August, on purpose, so the 工作台 shows a gap
+        _add(db, rng, meetings.COMMITTEE, date(year, month, 5), host, recorder, today)
+    for index, group in enumerate(groups):
+        if not (month == 7 and index == 2):
+            _add(db, rng, meetings.GROUP, date(year, month, 12 + index), host, recorder, today,
+                 group_id=group)
+    if month in (3, 6, 9):
+        _add(db, rng, meetings.GENERAL, date(year, month, 20), host, recorder, today)
+    if month in (2, 5, 8):
+        _add(db, rng, meetings.LECTURE, date(year, month, 25), host, recorder, today)
+    if month != 10:
+        _add_theme_day(db, rng, month, host, recorder, today)
+
+
+def _add(db, rng, kind, on, host, recorder, today, group_id=None) -> None:
+    if on > today:
+        return
+    topics = rng.sample(TOPICS[kind], 2 if kind != meetings.LECTURE else 1)
+    m = meetings.Meeting(kind=kind, date=on.isoformat(), start_time="15:30", end_time="17:00",
+                         place="学校党员活动室", host_id=host, recorder_id=recorder, group_id=group_id,
+                         topics=topics, content=_minutes(topics), resolution=_resolution(kind))
+    if kind == meetings.LECTURE:
+        m.lecturer, m.lecture_title, m.topics = "支部书记", topics[0], []
+    m.attendance = _marks(rng, meetings.default_attendance(db, kind, on, group_id))
+    entered = on + timedelta(days=12 if (on.month == 4 and kind == meetings.COMMITTEE) else 1)
+    meetings.save(db, m, today=min(entered, today))
+
+
+def _add_theme_day(db, rng, month, host, recorder, today) -> None:
+    on = date(today.year, month, 15)
+    if on > today:
+        return
+    theme, form = THEMES[month - 1]
+    m = meetings.Meeting(kind=meetings.THEME_DAY, date=on.isoformat(), start_time="14:00",
+                         end_time="16:30", place="学校党员活动室", host_id=host, recorder_id=recorder,
+                         topics=[theme], activity_form=form, organiser="支部委员会",
+                         content=f"全体党员参加了“{theme}”主题党日活动。活动中大家认真参与、交流体会。",
+                         outcome="党员的宗旨意识和责任意识进一步增强。")
+    m.attendance = _marks(rng, meetings.default_attendance(db, meetings.THEME_DAY, on))
+    meetings.save(db, m, today=min(on + timedelta(days=1), today))
+
+
+def _marks(rng, attendance):
+    for entry in attendance:
+        roll = rng.random()
+        if roll < 0.08:
+            entry.status, entry.reason = meetings.LEAVE, rng.choice(REASONS)
+        elif roll < 0.10:
+            entry.status, entry.reason = meetings.ABSENT, "未说明原因"
+    return attendance
+
+
+def _minutes(topics: list[str]) -> str:
+    lines = [f"一、{topics[0]}。主持人传达了有关文件精神，与会党员逐条学习，并结合本职工作谈了认识。"]
+    if len(topics) > 1:
+        lines.append(f"二、{topics[1]}。与会同志充分讨论，提出意见建议若干条，记录如下：")
+        lines.append("1. 要把学习成果转化为做好教育教学工作的实际行动；")
+        lines.append("2. 党员要在年级组和教研组中发挥先锋模范作用。")
+    lines.append("会议最后，书记对下一阶段工作作了部署。")
+    return "\n".join(lines)
+
+
+def _resolution(kind: str) -> str:
+    if kind == meetings.GENERAL:
+        return "与会党员举手表决，全体同意通过上述事项。"
+    return "" if kind == meetings.GROUP else "会议议定按上述安排抓好落实。"
+
+
+def _appraisal(db, rng, year, today) -> None:
+    candidates = meetings.appraisal_candidates(db, year)
+    grades = {}
+    for entry in candidates:
+        if entry.category == "预备党员":
+            grades[entry.member.id] = (meetings.NOT_GRADED, "预备党员")
+        else:
+            grades[entry.member.id] = ("优秀" if rng.random() < 0.2 else "合格", "")
+    meetings.save_appraisal(db, year, grades)
