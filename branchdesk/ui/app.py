@@ -1,0 +1,69 @@
+"""The QApplication: translations, fonts, excepthook, first run, main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from branchdesk import APP_NAME, APP_TITLE, paths
+
+log = logging.getLogger(__name__)
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with Chinese Qt dialogs and a font that has Chinese glyphs."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setOrganizationName(APP_NAME)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    install_translations(app)
+    _install_fonts(app)
+    icon = paths.icon_path()
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def install_translations(app: QApplication) -> None:
+    if getattr(app, "_branchdesk_translators", None):
+        return
+    translators = []
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+               str(paths.resources_dir() / "translations")]
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if any(translator.load(name, folder) for folder in folders):
+            app.installTranslator(translator)
+            translators.append(translator)
+    if not translators:
+        log.warning("Qt zh_CN translations not found")
+    app._branchdesk_translators = translators
+
+
+def _install_fonts(app: QApplication) -> None:
+    try:
+        from branchdesk.ui import fonts
+    except ImportError:  # pragma: no cover - fonts module always ships
+        return
+    fonts.install_app_font(app)
+
+
+def run(db_path: Path | None = None) -> int:
+    from branchdesk.ui.errors import install_excepthook
+    from branchdesk.ui.main_window import MainWindow
+    from branchdesk.ui.startup import open_start_database
+
+    app = create_app()
+    install_excepthook()
+    db = open_start_database(db_path)
+    if db is None:
+        return 0
+    window = MainWindow(db)
+    window.show()
+    return app.exec()

@@ -1,0 +1,220 @@
+"""Add or edit a member: every field of the roll, with messages beside the fields."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
+                               QPlainTextEdit, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QVBoxLayout, QWidget, QHeaderView, QAbstractItemView)
+
+from branchdesk.core import branch, idcard, meetings, members
+from branchdesk.core.errors import BranchdeskError, ValidationError
+from branchdesk.core.members import Member
+from branchdesk.ui.errors import show_error
+from branchdesk.ui.widgets import DateEdit, Field
+
+TEXT_FIELDS = ("name", "ethnicity", "id_number", "native_place", "job", "party_post", "phone",
+               "address", "mobile_destination", "introducers")
+DATE_FIELDS = ("birth_date", "join_date", "full_date", "branch_join_date", "lost_contact_date")
+
+
+class MemberDialog(QDialog):
+    """Edits a copy of the member; nothing is saved until 保存 succeeds."""
+
+    def __init__(self, db, member: Member | None = None, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.original = member
+        self.saved: Member | None = None
+        self.setWindowTitle("编辑党员信息" if member else "新增党员")
+        self.fields: dict[str, Field] = {}
+        self._build()
+        self._load(member or Member())
+        self.resize(820, 640)
+
+    # ------------------------------------------------------------ building
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._form_page(), "基本信息")
+        if self.original is not None:
+            self.tabs.addTab(self._attendance_page(), "出勤记录")
+            self.tabs.addTab(self._history_page(), "变动记录")
+        layout.addWidget(self.tabs)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _form_page(self) -> QWidget:
+        page = QWidget()
+        grid = QGridLayout(page)
+        grid.addWidget(self._box("基本信息", ["name", "gender", "ethnicity", "id_number",
+                                          "birth_date", "native_place", "education"]), 0, 0)
+        grid.addWidget(self._box("党员信息", ["category", "group_id", "join_date", "full_date",
+                                          "branch_join_date", "introducers", "party_post"]), 0, 1)
+        grid.addWidget(self._box("工作与联系方式", ["job", "phone", "address"]), 1, 0)
+        grid.addWidget(self._box("党籍状态", ["party_status", "lost_contact", "lost_contact_date",
+                                          "mobile", "mobile_destination"]), 1, 1)
+        grid.addWidget(self._box("备注", ["notes"]), 2, 0, 1, 2)
+        return page
+
+    def _box(self, title: str, names: list[str]) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        for name in names:
+            self.fields[name] = Field(self._editor(name))
+            label = "" if name in ("lost_contact", "mobile") else members.LABELS[name]
+            form.addRow(label, self.fields[name])
+        return box
+
+    def _editor(self, name: str) -> QWidget:
+        if name in DATE_FIELDS:
+            editor = DateEdit()
+            if name == "birth_date":
+                editor.setPlaceholderText("可由身份证号自动填写")
+            return editor
+        if name in ("gender", "category", "education", "party_status"):
+            return self._combo(name)
+        if name == "group_id":
+            combo = QComboBox()
+            combo.addItem("（未分组）", None)
+            for group in branch.groups(self.db):
+                combo.addItem(group.name, group.id)
+            return combo
+        if name in ("lost_contact", "mobile"):
+            return QCheckBox("失联（联系不上）" if name == "lost_contact" else "流动党员（外出半年以上未转关系）")
+        if name == "notes":
+            edit = QPlainTextEdit()
+            edit.setFixedHeight(60)
+            return edit
+        edit = QLineEdit()
+        if name == "id_number":
+            edit.setPlaceholderText("18位，最后一位可以是X")
+            edit.editingFinished.connect(self._fill_from_id)
+        if name == "phone":
+            edit.setPlaceholderText("手机号或座机，如 010-12345678")
+        return edit
+
+    def _combo(self, name: str) -> QComboBox:
+        combo = QComboBox()
+        options = {"gender": ("",) + members.GENDERS, "category": members.CATEGORIES,
+                   "education": ("",) + members.EDUCATIONS, "party_status": members.PARTY_STATUSES}
+        combo.addItems(list(options[name]))
+        combo.setEditable(name == "education")
+        return combo
+
+    def _table(self, headers: list[str], rows: list[list[str]]) -> QTableWidget:
+        table = QTableWidget(len(rows), len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem(text))
+        return table
+
+    def _attendance_page(self) -> QWidget:
+        records = meetings.member_history(self.db, self.original.id)
+        rows = [[r.date, meetings.SHORT_NAMES.get(r.kind, r.kind), r.title, r.status, r.reason]
+                for r in records]
+        self.attendance_table = self._table(["日期", "类型", "议题/主题", "出勤", "原因"], rows)
+        return self._with_summary(self.attendance_table, records)
+
+    def _with_summary(self, table: QTableWidget, records) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        statuses = [r.status for r in records]
+        summary = (f"应参加 {len(statuses)} 次，出席 {statuses.count('出席')} 次，"
+                   f"请假 {statuses.count('请假')} 次，缺席 {statuses.count('缺席')} 次")
+        from PySide6.QtWidgets import QLabel
+
+        layout.addWidget(QLabel(summary))
+        layout.addWidget(table)
+        return page
+
+    def _history_page(self) -> QWidget:
+        rows = [[h["date"], h["kind"], h["reason"]] for h in members.history(self.db, self.original.id)]
+        return self._table(["日期", "变动类型", "原因/说明"], rows)
+
+    # ------------------------------------------------------------ values
+    def _load(self, m: Member) -> None:
+        for name in TEXT_FIELDS:
+            self.fields[name].editor.setText(getattr(m, name) or "")
+        for name in DATE_FIELDS:
+            self.fields[name].editor.set_value(getattr(m, name))
+        for name in ("gender", "category", "education", "party_status"):
+            self.fields[name].editor.setCurrentText(getattr(m, name) or "")
+        combo = self.fields["group_id"].editor
+        combo.setCurrentIndex(max(combo.findData(m.group_id), 0))
+        self.fields["lost_contact"].editor.setChecked(m.lost_contact)
+        self.fields["mobile"].editor.setChecked(m.mobile)
+        self.fields["notes"].editor.setPlainText(m.notes)
+
+    def member(self) -> Member:
+        """The member as typed (dates as typed too; the core parses them)."""
+        base = self.original or Member()
+        values = {name: self.fields[name].editor.text() for name in TEXT_FIELDS + DATE_FIELDS}
+        values.update({name: self.fields[name].editor.currentText()
+                       for name in ("gender", "category", "education", "party_status")})
+        values["group_id"] = self.fields["group_id"].editor.currentData()
+        values["lost_contact"] = self.fields["lost_contact"].editor.isChecked()
+        values["mobile"] = self.fields["mobile"].editor.isChecked()
+        values["notes"] = self.fields["notes"].editor.toPlainText()
+        return replace(base, **values)
+
+    def _fill_from_id(self) -> None:
+        try:
+            info = idcard.parse(self.fields["id_number"].editor.text())
+        except ValueError:
+            return
+        if not self.fields["birth_date"].editor.text().strip():
+            self.fields["birth_date"].editor.set_value(info.birth_date)
+        if not self.fields["gender"].editor.currentText():
+            self.fields["gender"].editor.setCurrentText(info.gender)
+
+    # ------------------------------------------------------------ saving
+    def show_issues(self, issues: members.Issues) -> None:
+        for name, field in self.fields.items():
+            if name in issues.errors:
+                field.show_message(issues.errors[name], error=True)
+            elif name in issues.warnings:
+                field.show_message(issues.warnings[name], error=False)
+            else:
+                field.clear_message()
+
+    def save(self) -> None:
+        candidate = self.member()
+        _, issues = members.prepare(candidate)
+        self.show_issues(issues)
+        if issues.errors:
+            self.tabs.setCurrentIndex(0)
+            return
+        if issues.warnings and not self._accept_warnings(issues):
+            return
+        self._write(candidate)
+
+    def _accept_warnings(self, issues: members.Issues) -> bool:
+        text = "\n".join(f"· {w}" for w in issues.warnings.values())
+        answer = QMessageBox.question(self, "请确认", f"以下内容请核对：\n{text}\n\n仍然保存吗？")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _write(self, candidate: Member) -> None:
+        try:
+            if candidate.id is None:
+                self.saved = members.add(self.db, candidate)
+            else:
+                self.saved = members.update(self.db, candidate)
+        except ValidationError as exc:
+            self.show_issues(members.Issues(errors=exc.fields))
+            return
+        except BranchdeskError as exc:
+            show_error(self, exc)
+            return
+        self.accept()

@@ -1,0 +1,155 @@
+"""The branch profile (支部基本情况): name, parent organisation, 书记, 党小组, committee, term."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+                               QSpinBox, QTableWidget, QVBoxLayout, QHeaderView)
+
+from branchdesk.core import branch, members, settings
+from branchdesk.core.errors import BranchdeskError
+from branchdesk.ui.errors import show_error
+from branchdesk.ui.widgets import DateEdit, Field
+
+
+class ProfileDialog(QDialog):
+    """Also the first-run set-up: everything here can be changed later from 设置 → 支部信息."""
+
+    def __init__(self, db, parent=None, *, first_run: bool = False):
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle("设置我的党支部" if first_run else "支部信息")
+        layout = QVBoxLayout(self)
+        if first_run:
+            layout.addWidget(QLabel("请填写本支部的基本情况。这些内容会出现在签到表和台账上，以后可以随时修改。"))
+        layout.addWidget(self._profile_box())
+        layout.addWidget(self._groups_box())
+        layout.addWidget(self._committee_box())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 680)
+
+    def _profile_box(self) -> QGroupBox:
+        values = settings.get_all(self.db)
+        box = QGroupBox("基本情况")
+        form = QFormLayout(box)
+        self.branch_name = Field(QLineEdit(values["branch_name"]))
+        self.branch_name.editor.setPlaceholderText("如：某某单位机关第一党支部")
+        self.parent_org = QLineEdit(values["parent_org"])
+        self.parent_org.setPlaceholderText("如：中共某某单位委员会")
+        self.secretary = QLineEdit(values["secretary_name"])
+        self.term_start = Field(DateEdit(placeholder="如 2024-12-20"))
+        self.term_start.editor.set_value(values["term_start"])
+        self.term_years = QSpinBox()
+        self.term_years.setRange(1, 5)
+        self.term_years.setSuffix(" 年")
+        self.term_years.setValue(values["term_years"])
+        form.addRow("支部名称 *", self.branch_name)
+        form.addRow("上级党组织", self.parent_org)
+        form.addRow("支部书记", self.secretary)
+        form.addRow("本届选举日期", self.term_start)
+        form.addRow("任期", self.term_years)
+        return box
+
+    def _groups_box(self) -> QGroupBox:
+        box = QGroupBox("党小组（每行一个，按顺序排列）")
+        layout = QVBoxLayout(box)
+        self.groups = QPlainTextEdit("\n".join(g.name for g in branch.groups(self.db)))
+        self.groups.setPlaceholderText("第一党小组\n第二党小组")
+        self.groups.setFixedHeight(90)
+        layout.addWidget(self.groups)
+        return box
+
+    def _committee_box(self) -> QGroupBox:
+        box = QGroupBox("支部委员会（支委）")
+        layout = QVBoxLayout(box)
+        self.people = members.list_members(self.db)
+        if not self.people:
+            layout.addWidget(QLabel("录入党员后，可以在这里设置书记、副书记和各委员。"))
+            self.committee = None
+            return box
+        self.committee = QTableWidget(0, 2)
+        self.committee.setHorizontalHeaderLabels(["职务", "党员"])
+        self.committee.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for seat in branch.committee(self.db):
+            if seat.end_date is None:
+                self._add_seat(seat.role, seat.member_id)
+        row = QHBoxLayout()
+        add, remove = QPushButton("增加一行"), QPushButton("删除选中行")
+        add.clicked.connect(lambda: self._add_seat("委员", None))
+        remove.clicked.connect(lambda: self.committee.removeRow(self.committee.currentRow()))
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch()
+        self.committee_date = DateEdit()
+        self.committee_date.set_value(date.today())
+        row.addWidget(QLabel("变动生效日期"))
+        row.addWidget(self.committee_date)
+        layout.addWidget(self.committee)
+        layout.addLayout(row)
+        return box
+
+    def _add_seat(self, role: str, member_id: int | None) -> None:
+        row = self.committee.rowCount()
+        self.committee.insertRow(row)
+        roles = QComboBox()
+        roles.addItems(branch.COMMITTEE_ROLES)
+        roles.setCurrentText(role)
+        people = QComboBox()
+        people.addItem("（请选择）", None)
+        for m in self.people:
+            people.addItem(m.name, m.id)
+        people.setCurrentIndex(max(people.findData(member_id), 0))
+        self.committee.setCellWidget(row, 0, roles)
+        self.committee.setCellWidget(row, 1, people)
+
+    def seats(self) -> list[branch.CommitteeSeat]:
+        if self.committee is None:
+            return []
+        seats = []
+        for row in range(self.committee.rowCount()):
+            member_id = self.committee.cellWidget(row, 1).currentData()
+            if member_id is not None:
+                seats.append(branch.CommitteeSeat(None, member_id,
+                                                  self.committee.cellWidget(row, 0).currentText()))
+        return seats
+
+    def save(self) -> None:
+        name = self.branch_name.editor.text().strip()
+        if not name:
+            self.branch_name.show_message("请填写支部名称", error=True)
+            return
+        term = self.term_start.editor.value()
+        if self.term_start.editor.text().strip() and term is None:
+            self.term_start.show_message("日期无法识别，请写成 2024-12-20", error=True)
+            return
+        try:
+            self._write(name, term)
+        except BranchdeskError as exc:
+            show_error(self, exc)
+            return
+        self.accept()
+
+    def _write(self, name: str, term: date | None) -> None:
+        with self.db.atomic():
+            settings.put(self.db, {
+                "branch_name": name, "parent_org": self.parent_org.text().strip(),
+                "secretary_name": self.secretary.text().strip() or self._secretary_from_seats(),
+                "term_start": term.isoformat() if term else "",
+                "term_years": self.term_years.value(), "setup_done": True})
+            branch.save_groups(self.db, self.groups.toPlainText().splitlines())
+            if self.committee is not None:
+                initial = not any(s.end_date is None for s in branch.committee(self.db))
+                branch.save_committee(self.db, self.seats(),
+                                      None if initial else self.committee_date.value())
+
+    def _secretary_from_seats(self) -> str:
+        names = {m.id: m.name for m in self.people}
+        return next((names[s.member_id] for s in self.seats() if s.role == "书记"), "")

@@ -1,0 +1,68 @@
+"""Record a status change (组织关系变动): 转出, 转入, 去世, 停止党籍, 转正 …"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+                               QLineEdit, QVBoxLayout)
+
+from branchdesk.core import members
+from branchdesk.core.errors import BranchdeskError
+from branchdesk.ui.errors import confirm, show_error
+from branchdesk.ui.widgets import DateEdit, Field
+
+
+class StatusDialog(QDialog):
+    def __init__(self, db, member: members.Member, parent=None):
+        super().__init__(parent)
+        self.db, self.member = db, member
+        self.setWindowTitle(f"组织关系变动 — {member.name}")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{member.name}　当前状态：{member.status}，{member.category}，"
+                                f"党籍{member.party_status}"))
+        form = QFormLayout()
+        self.kind = QComboBox()
+        self.kind.addItems(self._kinds())
+        self.when = Field(DateEdit())
+        self.when.editor.set_value(date.today())
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("如：调往某单位党支部；因病去世；预备期满经支部大会讨论同意转正")
+        form.addRow("变动类型", self.kind)
+        form.addRow("日期", self.when)
+        form.addRow("原因/说明", self.reason)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("说明：党员离开本支部后仍保留在名册历史中，过去的会议记录照常显示其姓名。"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登记")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _kinds(self) -> list[str]:
+        if not self.member.active:
+            return ["转入", "其他"]
+        kinds = list(members.LEAVE_KINDS) + ["停止党籍" if self.member.party_status == "正常"
+                                             else "恢复党籍", "出国出境", "其他"]
+        if self.member.category == "预备党员":
+            kinds[:0] = ["转正", "延长预备期"]
+        return kinds
+
+    def save(self) -> None:
+        on = self.when.editor.value()
+        if on is None:
+            self.when.show_message("请填写日期，如 2026-11-29", error=True)
+            return
+        kind = self.kind.currentText()
+        if kind in members.LEAVE_KINDS and not confirm(
+                self, "确认变动", f"确定为{self.member.name}登记“{kind}”吗？登记后其不再计入应到人数。",
+                yes="登记"):
+            return
+        try:
+            members.change_status(self.db, self.member.id, kind, on, self.reason.text())
+        except BranchdeskError as exc:
+            show_error(self, exc)
+            return
+        self.accept()

@@ -1,0 +1,138 @@
+"""The main window: tabs, menus and status bar. Thin: each tab owns its work."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
+
+from branchdesk import APP_TITLE, __version__
+from branchdesk.core import settings
+from branchdesk.ui import startup
+from branchdesk.ui.errors import show_error
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+        self._add_tabs()
+        self._menus()
+        self._status()
+        self.update_title()
+        self.resize(1280, 780)
+
+    # ------------------------------------------------------------ tabs
+    def _add_tabs(self) -> None:
+        from branchdesk.ui.members_tab import MembersTab
+
+        self.members_tab = MembersTab(self.db)
+        self.tabs.addTab(self.members_tab, "党员名册")
+        for tab in self._tabs():
+            if hasattr(tab, "changed"):
+                tab.changed.connect(self.refresh_all)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    def _tabs(self) -> list:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    def refresh_all(self) -> None:
+        """Other tabs refresh when shown next (cheap now, correct later)."""
+        sender = self.sender()
+        for tab in self._tabs():
+            if tab is not sender:
+                tab.setProperty("stale", True)
+
+    def _on_tab_changed(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if tab is not None and tab.property("stale"):
+            tab.setProperty("stale", False)
+            tab.refresh()
+
+    # ------------------------------------------------------------ menus
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self._action(file_menu, "导入花名册…", self.members_tab.import_roster)
+        self._action(file_menu, "导出花名册…", self.members_tab.export_roster)
+        file_menu.addSeparator()
+        if self._is_demo():
+            self._action(file_menu, "回到我的支部数据", self.open_own)
+        else:
+            self._action(file_menu, "打开演示支部（虚构数据）", self.open_demo)
+        file_menu.addSeparator()
+        self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        settings_menu = bar.addMenu("设置(&S)")
+        self._action(settings_menu, "支部信息…", self.edit_profile)
+        help_menu = bar.addMenu("帮助(&H)")
+        self._action(help_menu, "关于", self.about)
+
+    def _action(self, menu, text, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _status(self) -> None:
+        self.file_label = QLabel()
+        self.statusBar().addPermanentWidget(self.file_label)
+        note = "（只读）" if self.db.read_only else ""
+        self.file_label.setText(f"数据文件：{self.db.path}{note}")
+
+    def _is_demo(self) -> bool:
+        return self.db.path.name == startup.DEMO_FILENAME
+
+    def update_title(self) -> None:
+        name = settings.get(self.db, "branch_name") or "未设置支部名称"
+        extra = "　【演示数据，均为虚构】" if self._is_demo() else ""
+        extra += "　【只读】" if self.db.read_only else ""
+        self.setWindowTitle(f"{name} — {APP_TITLE}{extra}")
+
+    # ------------------------------------------------------------ actions
+    def edit_profile(self) -> None:
+        from branchdesk.ui.dialogs.profile_dialog import ProfileDialog
+
+        if ProfileDialog(self.db, self).exec():
+            self.update_title()
+            for tab in self._tabs():
+                tab.refresh()
+
+    def open_demo(self) -> None:
+        try:
+            self._replace_with(startup.open_demo())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+
+    def open_own(self) -> None:
+        from branchdesk import paths
+        from branchdesk.core.db import open_db
+
+        try:
+            db = open_db(paths.default_db_path())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        if startup.needs_setup(db):
+            from branchdesk.ui.dialogs.profile_dialog import ProfileDialog
+
+            if not ProfileDialog(db, self, first_run=True).exec():
+                db.close()
+                return
+        self._replace_with(db)
+
+    def _replace_with(self, db) -> None:
+        window = MainWindow(db)
+        window.show()
+        self.replacement = window
+        self.close()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于", f"<b>{APP_TITLE}</b>（BranchDesk）{__version__}<br>"
+                          "离线的党支部工作记录与台账工具。数据只保存在本机。")
+
+    def closeEvent(self, event) -> None:
+        self.db.close()
+        super().closeEvent(event)

@@ -1,0 +1,87 @@
+"""Opening the database at start: problems explained, first run welcomed, demo offered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QVBoxLayout
+
+from branchdesk import APP_TITLE, paths
+from branchdesk.core import members, settings
+from branchdesk.core.db import open_db
+from branchdesk.core.errors import BranchdeskError
+from branchdesk.ui.errors import show_error
+
+DEMO_FILENAME = "demo-branch.sqlite3"
+
+
+def demo_path() -> Path:
+    return paths.home_dir() / DEMO_FILENAME
+
+
+def open_demo():
+    """Open the demo branch, creating it on first use (a separate file from the real data)."""
+    from branchdesk.core import demo
+
+    path = demo_path()
+    if path.exists():
+        return open_db(path)
+    return demo.create_demo(path)
+
+
+def open_start_database(db_path: Path | None):
+    """The database to start with, or None when the user chose to quit."""
+    path = db_path or paths.default_db_path()
+    try:
+        db = open_db(path)
+    except BranchdeskError as exc:
+        show_error(None, exc)
+        return None
+    if db.read_only and db.read_only_reason:
+        QMessageBox.warning(None, db.read_only_reason.title, str(db.read_only_reason))
+    if needs_setup(db):
+        return first_run(db)
+    return db
+
+
+def needs_setup(db) -> bool:
+    return not db.read_only and not settings.get(db, "setup_done") and members.count(db) == 0
+
+
+class WelcomeDialog(QDialog):
+    SETUP, DEMO = 1, 2
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"欢迎使用{APP_TITLE}")
+        layout = QVBoxLayout(self)
+        text = QLabel(f"<h3>欢迎使用{APP_TITLE}</h3>"
+                      "<p>所有数据只保存在这台电脑上，不联网。</p>"
+                      "<p>第一次使用，请先设置本支部的基本情况；也可以先打开一个虚构的演示支部看看各项功能。</p>")
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        for label, code in (("设置我的党支部", self.SETUP), ("先看看演示支部", self.DEMO)):
+            button = QPushButton(label)
+            button.setMinimumHeight(36)
+            button.clicked.connect(lambda _=False, c=code: self.done(c))
+            layout.addWidget(button)
+        self.resize(440, 260)
+
+
+def first_run(db):
+    from branchdesk.ui.dialogs.profile_dialog import ProfileDialog
+
+    while True:
+        choice = WelcomeDialog().exec()
+        if choice == WelcomeDialog.DEMO:
+            db.close()
+            try:
+                return open_demo()
+            except BranchdeskError as exc:
+                show_error(None, exc)
+                return None
+        if choice == WelcomeDialog.SETUP:
+            if ProfileDialog(db, first_run=True).exec():
+                return db
+            continue
+        return None
