@@ -1,0 +1,129 @@
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from branchdesk.core import members, settings
+from branchdesk.core.db import APPLICATION_ID, open_db, schema_version
+from branchdesk.core.errors import DatabaseError, ReadOnlyDatabaseError
+from branchdesk.core.migrations import latest_version
+
+
+def test_new_file_gets_schema_pragmas_and_application_id(db_path):
+    db = open_db(db_path)
+    assert schema_version(db) == latest_version()
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert not db.read_only
+
+
+def test_reopening_keeps_data(db_path):
+    db = open_db(db_path)
+    members.add(db, members.Member(name="张三"))
+    db.close()
+    assert [m.name for m in members.list_members(open_db(db_path))] == ["张三"]
+
+
+def _bump_version(db_path, version):
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
+def test_file_from_newer_version_opens_read_only_and_is_never_written(db_path):
+    db = open_db(db_path)
+    members.add(db, members.Member(name="张三"))
+    db.close()
+    _bump_version(db_path, latest_version() + 1)
+    before = db_path.read_bytes()
+    db = open_db(db_path)
+    assert db.read_only
+    assert "更新版本" in str(db.read_only_reason)
+    assert [m.name for m in members.list_members(db)] == ["张三"]
+    with pytest.raises(ReadOnlyDatabaseError):
+        members.add(db, members.Member(name="李四"))
+    with pytest.raises(ReadOnlyDatabaseError):
+        settings.put(db, {"branch_name": "x"})
+    db.close()
+    assert db_path.read_bytes() == before
+
+
+def test_foreign_sqlite_file_is_refused_untouched(db_path):
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE other (x)")
+    conn.commit()
+    conn.close()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseError, match="不是党支部工作台账的数据文件"):
+        open_db(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_garbage_file_is_refused_with_message(db_path):
+    db_path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DatabaseError, match="不是有效的数据库文件"):
+        open_db(db_path)
+
+
+def test_missing_file_without_create(db_path):
+    with pytest.raises(DatabaseError, match="找不到数据文件"):
+        open_db(db_path, create=False)
+
+
+def test_old_schema_is_migrated_with_backup_and_data_intact(db_path, tmp_path):
+    from branchdesk.core.migrations import migrations
+
+    conn = sqlite3.connect(db_path)
+    from sqlite_utils import Database
+
+    db = Database(conn)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.apply(db, stop_before="0002_meetings")
+    db.execute("INSERT INTO members (name, category, created_at, updated_at) "
+               "VALUES ('王五', '正式党员', 'x', 'x')")
+    db.conn.commit()
+    db.close()
+    assert sqlite3.connect(db_path).execute("PRAGMA user_version").fetchone()[0] == 1
+    db = open_db(db_path)
+    assert schema_version(db) == latest_version()
+    assert [m.name for m in members.list_members(db)] == ["王五"]
+    backups = list((tmp_path / "backups").glob("*before-v2*.sqlite3"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert old.execute("SELECT name FROM members").fetchall() == [("王五",)]
+
+
+def test_failed_migration_leaves_old_schema(db_path, monkeypatch):
+    from sqlite_utils import Database
+
+    from branchdesk.core import migrations as mig
+
+    conn = sqlite3.connect(db_path)
+    db = Database(conn)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    mig.migrations.apply(db, stop_before="0002_meetings")
+    db.close()
+    original = mig.migrations._migrations[1].fn
+
+    def broken(db):
+        original(db)
+        raise sqlite3.OperationalError("simulated failure half-way")
+
+    monkeypatch.setattr(mig.migrations._migrations[1], "fn", broken)
+    with pytest.raises(DatabaseError, match="升级数据文件结构失败"):
+        open_db(db_path)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "meetings" not in tables and "members" in tables
+
+
+def test_core_does_not_import_qt():
+    code = ("import sys, branchdesk.core.db, branchdesk.core.members, branchdesk.core.meetings, "
+            "branchdesk.core.importing, branchdesk.core.demo, branchdesk.cli; "
+            "import branchdesk.core.ledger.roster; "
+            "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt loaded'")
+    subprocess.run([sys.executable, "-c", code], check=True)
