@@ -55,13 +55,18 @@ def roll(fresh_db):
     return make_branch(fresh_db)
 
 
+def test_title_without_branch_name(fresh_db):
+    sheet = signin_sheet(fresh_db, Meeting(kind=meetings.GENERAL, date="2026-03-15"))
+    assert sheet.title == "支部党员大会签到表"
+
+
 def test_fictional_names_are_distinct():
     assert len(set(fictional_names(60))) == 60
 
 
 def test_signin_title_joins_branch_and_meeting_name(fresh_db, roll):
     sheet = signin_sheet(fresh_db, general_meeting(fresh_db))
-    assert sheet.title == f"{BRANCH}支部党员大会签到表"
+    assert sheet.title == "星河机械厂第一党支部党员大会签到表"  # 支部 not said twice
 
 
 def test_signin_info_lines(fresh_db, roll):
@@ -113,7 +118,7 @@ def test_committee_sheet_shows_roles(fresh_db, roll):
         kind=meetings.COMMITTEE, date=on.isoformat(), topics=["研究季度工作"],
         attendance=meetings.default_attendance(fresh_db, meetings.COMMITTEE, on)), today=on)
     sheet = signin_sheet(fresh_db, meeting)
-    assert sheet.title == f"{BRANCH}支部委员会会议签到表"
+    assert sheet.title == "星河机械厂第一党支部委员会会议签到表"
     assert sheet.post_header == "职务"
     assert [(r.name, r.post) for r in sheet.rows if r.number] == list(
         zip([m.name for m in roll[:5]], ("书记", "副书记", "组织委员", "宣传委员", "纪检委员")))
@@ -162,7 +167,7 @@ def test_minutes_header_has_record_book_fields(fresh_db, roll):
     meeting = meetings.save(fresh_db, meeting, today=date(2026, 3, 15))
     page = minutes_page(fresh_db, meeting)
     fields = _fields(page)
-    assert page.title == f"{BRANCH}支部党员大会记录"
+    assert page.title == "星河机械厂第一党支部党员大会记录"
     assert fields["时间"] == "2026年3月15日 14:30–16:00"
     assert fields["主持人"] == roll[0].name and fields["记录人"] == roll[2].name
     assert (fields["应到人数"], fields["实到人数"], fields["请假人数"], fields["缺席人数"]) == (

@@ -1,0 +1,147 @@
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from branchdesk.core import members
+from branchdesk.ui import members_tab as tab_module
+from branchdesk.ui.dialogs.member_dialog import MemberDialog
+from branchdesk.ui.members_tab import MembersTab
+
+
+def shown_names(tab):
+    return [tab.proxy.record_at(r).name for r in range(tab.proxy.rowCount())]
+
+
+@pytest.fixture
+def tab(app, fresh_db, qtbot):
+    for name, category in (("张三", "正式党员"), ("李四", "预备党员"), ("张珊珊", "正式党员")):
+        members.add(fresh_db, members.Member(name=name, category=category,
+                                             join_date="2026-01-01" if category == "预备党员" else "2000-01-01"))
+    widget = MembersTab(fresh_db)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_qt_dialogs_are_in_chinese(app, qtbot):
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+
+
+def test_model_passes_qtmodeltester(tab, qtmodeltester):
+    qtmodeltester.check(tab.model)
+    qtmodeltester.check(tab.proxy)
+
+
+def test_search_by_pinyin_initials(tab, qtbot):
+    qtbot.keyClicks(tab.search, "zs")
+    assert shown_names(tab) == ["张三", "张珊珊"]
+    tab.search.clear()
+    tab.search.setText("李")  # QTest.keyClicks only types ASCII
+    assert shown_names(tab) == ["李四"]
+
+
+def test_filter_by_category_and_count_label(tab):
+    tab.category.setCurrentText("预备党员")
+    assert shown_names(tab) == ["李四"]
+    assert "正式 2，预备 1" in tab.count_label.text()
+
+
+def test_sort_by_name_column(tab):
+    tab.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert shown_names(tab) == ["李四", "张三", "张珊珊"]
+
+
+def test_private_columns_masked_until_shown(app, fresh_db, qtbot):
+    members.add(fresh_db, members.Member(name="王五", id_number="11010519491231002X",
+                                         phone="13812345678"))
+    tab = MembersTab(fresh_db)
+    qtbot.addWidget(tab)
+    row = [tab.proxy.index(0, c).data() for c in range(tab.proxy.columnCount())]
+    assert "110105********002X" in row and "138****5678" in row
+    tab.show_private.setChecked(True)
+    row = [tab.proxy.index(0, c).data() for c in range(tab.proxy.columnCount())]
+    assert "11010519491231002X" in row and "13812345678" in row
+
+
+def test_add_member_dialog_marks_errors_and_keeps_input(app, fresh_db, qtbot):
+    dialog = MemberDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    dialog.fields["name"].editor.setText("赵六")
+    qtbot.keyClicks(dialog.fields["id_number"].editor, "110105194912310021")
+    qtbot.keyClicks(dialog.fields["phone"].editor, "12345")
+    dialog.save()
+    assert dialog.result() == 0 and members.count(fresh_db) == 0
+    assert "校验位" in dialog.fields["id_number"].message.text()
+    assert not dialog.fields["id_number"].message.isHidden()
+    assert "联系电话" in dialog.fields["phone"].message.text()
+    assert dialog.fields["name"].editor.text() == "赵六"  # nothing typed is lost
+    dialog.fields["id_number"].editor.setText("11010519491231002x")
+    dialog.fields["id_number"].editor.editingFinished.emit()
+    assert dialog.fields["birth_date"].editor.text() == "1949-12-31"
+    dialog.fields["phone"].editor.setText("13800000000")
+    dialog.fields["join_date"].editor.setText("1975.7")
+    dialog.save()
+    saved = members.get(fresh_db, dialog.saved.id)
+    assert (saved.name, saved.id_number, saved.gender, saved.join_date) == (
+        "赵六", "11010519491231002X", "女", "1975-07-01")
+
+
+def test_warning_asks_before_saving(app, fresh_db, qtbot, monkeypatch):
+    dialog = MemberDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    dialog.fields["name"].editor.setText("钱七")
+    dialog.fields["id_number"].editor.setText("11010519491231002X")
+    dialog.fields["gender"].editor.setCurrentText("男")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    dialog.save()
+    assert members.count(fresh_db) == 0
+    assert "性别与身份证号不一致" in dialog.fields["gender"].message.text()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.save()
+    assert members.count(fresh_db) == 1
+
+
+def test_edit_member_from_tab(tab, qtbot, monkeypatch):
+    def fake_exec(dialog):
+        dialog.fields["job"].editor.setText("教务处主任")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(MemberDialog, "exec", fake_exec)
+    tab.select_member(members.search(tab.db, "李四")[0].id)
+    tab.edit_selected()
+    assert members.search(tab.db, "李四")[0].job == "教务处主任"
+    assert tab.selected().name == "李四"
+
+
+def test_delete_asks_first_and_refusal_keeps_member(tab, monkeypatch):
+    tab.select_member(members.search(tab.db, "张三")[0].id)
+    monkeypatch.setattr(tab_module, "confirm", lambda *a, **k: False)
+    tab.delete_selected()
+    assert members.count(tab.db) == 3
+    monkeypatch.setattr(tab_module, "confirm", lambda *a, **k: True)
+    tab.delete_selected()
+    assert members.count(tab.db) == 2
+    assert "张三" not in shown_names(tab)
+
+
+def test_status_change_moves_member_off_the_roll(tab, monkeypatch):
+    from branchdesk.ui.dialogs import status_dialog
+    from branchdesk.ui.dialogs.status_dialog import StatusDialog
+
+    member = members.search(tab.db, "张三")[0]
+    dialog = StatusDialog(tab.db, member)
+    dialog.kind.setCurrentText("转出")
+    dialog.when.editor.setText("2026-06-30")
+    dialog.reason.setText("工作调动")
+    monkeypatch.setattr(status_dialog, "confirm", lambda *a, **k: True)
+    dialog.save()
+    tab.refresh()
+    assert "张三" not in shown_names(tab)
+    tab.status.setCurrentIndex(1)
+    assert shown_names(tab) == ["张三"]
+    assert members.roll_as_of(tab.db, date(2026, 6, 29))
