@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from branchdesk.core import branch, idcard, meetings, members, settings
+from branchdesk.core import branch, idcard, meetings, members, settings, talks
 from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError
 
@@ -64,6 +64,7 @@ def populate(db: Database, today: date) -> None:
         _status_changes(db, people, year)
         _meetings(db, rng, people, groups, today)
         _appraisal(db, rng, year - 1, today)
+        _talks(db, rng, people, today)
 
 
 def _profile(year: int) -> dict:
@@ -236,3 +237,32 @@ def _appraisal(db, rng, year, today) -> None:
         else:
             grades[entry.member.id] = ("优秀" if rng.random() < 0.2 else "合格", "")
     meetings.save_appraisal(db, year, grades)
+
+
+TALK_TOPICS = [("日常", "了解思想和工作情况"), ("岗位变动", "谈新岗位的打算"), ("提醒", "按时参加组织生活"),
+               ("组织生活会前", "征求对支部班子的意见建议"), ("困难帮扶", "了解家庭困难情况"),
+               ("入党/转正", "谈预备期表现和努力方向")]
+
+
+def _talks(db, rng, people, today) -> None:
+    """Most members talked to by a committee member this year; a few gaps left on purpose."""
+    committee = [p.id for p in people[:5]]
+    others = [p for p in people[5:33]]
+    for index, person in enumerate(others):
+        if index % 9 == 4:
+            continue  # gaps for the coverage view
+        _talk(db, rng, committee[index % 5], [person.id], today, index)
+    for a, b in [(0, 1), (0, 2), (0, 3), (0, 4), (1, 2), (1, 3), (2, 3)]:
+        _talk(db, rng, committee[a], [committee[b]], today, a * 5 + b)
+
+
+def _talk(db, rng, talker, targets, today, index) -> None:
+    on = date(today.year, 1, 10) + timedelta(days=(index * 9) % max((today - date(today.year, 1, 10)).days, 1))
+    occasion, topic = TALK_TOPICS[index % len(TALK_TOPICS)]
+    talk = talks.Talk(date=on.isoformat(), place="支部书记办公室", talker_id=talker,
+                      target_ids=targets, occasion=occasion, topic=topic,
+                      content="双方围绕工作、学习和思想情况进行了交流，谈话对象表示将继续努力。",
+                      feedback="希望支部多组织业务交流活动。" if index % 3 == 0 else "",
+                      follow_up="已向支委会反映，纳入下季度活动安排。" if index % 3 == 0 else "",
+                      followed_up=index % 6 == 0)
+    talks.save(db, talk, today=min(on + timedelta(days=1), today))

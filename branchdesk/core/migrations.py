@@ -156,6 +156,39 @@ def m0002_meetings(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
+@migrations(name="0003_talks")
+def m0003_talks(db: Database) -> None:
+    """谈心谈话: one talker (a member or a named outside person), one or several targets."""
+    _run(db, """
+        CREATE TABLE talks (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL,
+            place TEXT NOT NULL DEFAULT '',
+            talker_id INTEGER REFERENCES members(id) ON DELETE RESTRICT,
+            talker_name TEXT NOT NULL DEFAULT '',
+            form TEXT NOT NULL DEFAULT '个别谈话',
+            occasion TEXT NOT NULL DEFAULT '日常',
+            topic TEXT NOT NULL DEFAULT '',
+            content TEXT NOT NULL DEFAULT '',
+            feedback TEXT NOT NULL DEFAULT '',
+            follow_up TEXT NOT NULL DEFAULT '',
+            followed_up INTEGER NOT NULL DEFAULT 0,
+            late_entry INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX talks_date ON talks(date);
+        CREATE INDEX talks_talker ON talks(talker_id);
+        CREATE TABLE talk_targets (
+            talk_id INTEGER NOT NULL REFERENCES talks(id) ON DELETE CASCADE,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE RESTRICT,
+            PRIMARY KEY (talk_id, member_id)
+        );
+        CREATE INDEX talk_targets_member ON talk_targets(member_id);
+    """)
+    db.execute("PRAGMA user_version = 3")
+
+
 def _run(db: Database, script: str) -> None:
     """Run DDL statement by statement: executescript() would COMMIT the migration's transaction."""
     for statement in script.split(";"):
