@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     minutes = sub.add_parser("minutes", help="把某次会议的会议记录写成 PDF")
     minutes.add_argument("meeting_id", type=int)
     minutes.add_argument("-o", "--output", type=Path, required=True)
+    check = sub.add_parser("check", help="检查某年度各项工作的完成情况")
+    check.add_argument("--year", type=int, default=date.today().year)
+    check.add_argument("--as-of", type=date.fromisoformat, help="按哪一天检查 YYYY-MM-DD（默认今天）")
+    check.add_argument("--json", action="store_true", help="以 JSON 输出")
     return parser
 
 
@@ -155,7 +159,35 @@ def cmd_minutes(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    import json
+
+    from branchdesk.core import rules
+
+    db = _open(args)
+    report = rules.report(db, args.year, args.as_of)
+    if args.json:
+        print(json.dumps({"year": report.year, "as_of": report.as_of.isoformat(),
+                          "missing": report.has_missing,
+                          "findings": [f.as_dict() for f in report.findings]},
+                         ensure_ascii=False, indent=2))
+    else:
+        _print_findings(report)
+    return 3 if report.has_missing else 0
+
+
+def _print_findings(report) -> None:
+    from branchdesk.core import rules
+
+    print(f"{report.year}年工作检查（截至 {report.as_of.isoformat()}）")
+    for finding in report.findings:
+        print(f"[{rules.STATUS_TEXT[finding.severity]}] {finding.message}")
+    missing = sum(1 for f in report.findings if f.severity == rules.MISSING)
+    print(f"共 {len(report.findings)} 项提示，其中缺项 {missing} 项")
+
+
 COMMANDS = {
+    "check": cmd_check,
     "demo": cmd_demo,
     "import-members": cmd_import,
     "export-members": cmd_export,

@@ -1,0 +1,373 @@
+"""Compliance checks (工作台): pure functions over the records and the branch settings.
+
+Every threshold comes from settings (DOMAIN.md §1–§3 defaults). A period still running is
+"due by <date>", never "missing".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from branchdesk.core import branch, meetings, settings, talks
+from branchdesk.core.dates import add_months, add_years
+from branchdesk.core.meetings import (COMMITTEE, GENERAL, GROUP, LECTURE, LIFE, THEME_DAY)
+from branchdesk.core.members import roll_as_of
+
+DONE, DUE, MISSING, FUTURE = "done", "due", "missing", "future"
+WARNING = "warning"
+STATUS_TEXT = {DONE: "已完成", DUE: "待完成", MISSING: "缺项", FUTURE: "未到期", WARNING: "提醒"}
+
+
+@dataclass
+class Period:
+    label: str
+    start: date
+    end: date  # inclusive
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass
+class Cell:
+    period: Period
+    status: str
+    count: int
+    meeting_ids: list[int] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        if self.status == DONE:
+            return f"✓ {self.count}次" if self.count > 1 else "✓"
+        if self.status == DUE:
+            return f"{self.period.end.month}月{self.period.end.day}日前"
+        return "缺" if self.status == MISSING else ""
+
+
+@dataclass
+class GridRow:
+    activity: str  # what is shown, e.g. 支委会, 第一党小组 党小组会
+    kind: str  # meeting kind, or 'talks' / 'appraisal'
+    group_id: int | None
+    cells: list[Cell]
+
+
+@dataclass
+class Finding:
+    severity: str  # MISSING, DUE or WARNING
+    area: str  # 'activity', 'member' or 'branch'
+    rule: str
+    message: str
+    period: str = ""
+    due: str | None = None
+    target: dict = field(default_factory=dict)  # where to fix it: {'tab': ..., 'id': ...}
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------- periods
+
+def periods(year: int, months: int) -> list[Period]:
+    """Consecutive periods of ``months`` months from January (the last may be shorter)."""
+    out, start = [], date(year, 1, 1)
+    while start.year == year:
+        end = min(add_months(start, months) - timedelta(days=1), date(year, 12, 31))
+        out.append(Period(_label(start, end, months), start, end))
+        start = end + timedelta(days=1)
+    return out
+
+
+def _label(start: date, end: date, months: int) -> str:
+    if months == 1:
+        return f"{start.month}月"
+    if months == 3 and start.month in (1, 4, 7, 10):
+        return f"第{'一二三四'[start.month // 3]}季度"
+    if months == 12:
+        return f"{start.year}年"
+    return f"{start.month}–{end.month}月"
+
+
+def cell_status(period: Period, count: int, as_of: date) -> str:
+    if count:
+        return DONE
+    if as_of < period.start:
+        return FUTURE
+    return DUE if as_of <= period.end else MISSING
+
+
+# ---------------------------------------------------------------- the year grid
+
+_ACTIVITIES = [  # (label, kind, frequency setting)
+    ("支委会", COMMITTEE, "freq_committee_months"),
+    ("党小组会", GROUP, "freq_group_months"),
+    ("主题党日", THEME_DAY, "freq_theme_day_months"),
+    ("支部党员大会", GENERAL, "freq_general_meeting_months"),
+    ("党课", LECTURE, "freq_lecture_months"),
+]
+
+
+def year_grid(db: Database, year: int, as_of: date) -> list[GridRow]:
+    """Rows of activities × periods, with done / due / missing / future cells."""
+    conf = settings.get_all(db)
+    dates = _meeting_dates(db, year)
+    rows = []
+    for label, kind, key in _ACTIVITIES:
+        spans = periods(year, conf[key])
+        if kind == GROUP:
+            for group in branch.groups(db):
+                rows.append(_row(f"{group.name}", kind, group.id, spans, dates, as_of))
+        elif kind != COMMITTEE or _has_committee(db, as_of, year):
+            rows.append(_row(label, kind, None, spans, dates, as_of))
+    rows.append(_row("组织生活会", LIFE, None, periods(year, 12), dates, as_of))
+    rows.append(_yearly_row(db, year, as_of, "民主评议", "appraisal", _appraisal_done(db, year)))
+    rows.append(_yearly_row(db, year, as_of, "谈心谈话全覆盖", "talks", _talks_done(db, year, as_of)))
+    return rows
+
+
+def _has_committee(db: Database, as_of: date, year: int) -> bool:
+    day = min(as_of, date(year, 12, 31))
+    return bool(branch.committee(db, day)) or bool(branch.committee(db))
+
+
+def _meeting_dates(db: Database, year: int) -> list[tuple[int, str, int | None, date]]:
+    cursor = db.execute("SELECT id, kind, group_id, date, held_as FROM meetings "
+                        "WHERE substr(date, 1, 4) = ?", [f"{year:04d}"])
+    return [(mid, kind, gid, date.fromisoformat(d)) for mid, kind, gid, d, _ in cursor.fetchall()]
+
+
+def _row(label, kind, group_id, spans, dates, as_of) -> GridRow:
+    cells = []
+    for span in spans:
+        ids = [mid for mid, k, gid, d in dates
+               if k == kind and span.contains(d) and (group_id is None or gid == group_id)]
+        cells.append(Cell(span, cell_status(span, len(ids), as_of), len(ids), ids))
+    return GridRow(label, kind, group_id, cells)
+
+
+def _yearly_row(db, year, as_of, label, kind, done: bool) -> GridRow:
+    span = periods(year, 12)[0]
+    return GridRow(label, kind, None, [Cell(span, cell_status(span, int(done), as_of), int(done))])
+
+
+def _appraisal_done(db: Database, year: int) -> bool:
+    return bool(meetings.appraisal(db, year))
+
+
+def _talks_done(db: Database, year: int, as_of: date) -> bool:
+    cv = talks.coverage(db, year, as_of if as_of.year == year else None)
+    return not cv.members_without_committee_talk() and not cv.committee_pairs_missing()
+
+
+def activity_findings(rows: list[GridRow]) -> list[Finding]:
+    """One finding per missing or due cell."""
+    out = []
+    for row in rows:
+        for cell in row.cells:
+            if cell.status in (MISSING, DUE):
+                out.append(_activity_finding(row, cell))
+    return out
+
+
+def _activity_finding(row: GridRow, cell: Cell) -> Finding:
+    name = row.activity if row.kind != GROUP else f"{row.activity}党小组会"
+    if row.kind == GROUP and row.activity.endswith("党小组"):
+        name = f"{row.activity}会"
+    verb = {"appraisal": "开展", "talks": "完成"}.get(row.kind, "召开")
+    if cell.status == MISSING:
+        message = f"{cell.period.label}未{verb}{name}"
+    else:
+        message = f"{cell.period.label}尚未{verb}{name}，应于{cell.period.end:%Y-%m-%d}前完成"
+    return Finding(cell.status, "activity", row.kind, message, cell.period.label,
+                   cell.period.end.isoformat(), {"tab": _tab_for(row.kind), "kind": row.kind,
+                                                 "group_id": row.group_id})
+
+
+def _tab_for(kind: str) -> str:
+    return {THEME_DAY: "theme_days", "talks": "talks", "appraisal": "appraisal"}.get(kind, "meetings")
+
+
+# ---------------------------------------------------------------- member findings
+
+def member_findings(db: Database, year: int, as_of: date) -> list[Finding]:
+    conf = settings.get_all(db)
+    roll = [e for e in roll_as_of(db, as_of)]
+    out = _probation(roll, as_of, conf["probation_warn_days"])
+    out += _absent_streaks(db, roll, conf["absent_streak"])
+    out += _inactive(db, roll, as_of, conf["inactive_months"])
+    return out
+
+
+def _probation(roll, as_of: date, warn_days: int) -> list[Finding]:
+    out = []
+    for entry in roll:
+        m = entry.member
+        if m.category != "预备党员" or not m.join_date:
+            continue
+        ends = add_years(date.fromisoformat(m.join_date), 1)
+        target = {"tab": "members", "id": m.id}
+        if ends < as_of:
+            out.append(Finding(MISSING, "member", "probation_overdue",
+                               f"{m.name}的预备期已于{ends:%Y-%m-%d}届满（已过 {(as_of - ends).days} 天），"
+                               "尚未作出转正决定，请召开支部党员大会讨论", due=ends.isoformat(),
+                               target=target))
+        elif (ends - as_of).days <= warn_days:
+            out.append(Finding(DUE, "member", "probation_ending",
+                               f"{m.name}的预备期将于{ends:%Y-%m-%d}届满，需在此前后召开支部党员大会讨论转正",
+                               due=ends.isoformat(), target=target))
+    return out
+
+
+def _absent_streaks(db: Database, roll, streak: int) -> list[Finding]:
+    history = _attendance_by_member(db)
+    out = []
+    for entry in roll:
+        recent = history.get(entry.member.id, [])[:streak]
+        if len(recent) == streak and all(s == meetings.ABSENT for s, _ in recent):
+            out.append(Finding(WARNING, "member", "absent_streak",
+                               f"{entry.member.name}最近连续 {streak} 次应参加的会议均缺席（未请假）",
+                               target={"tab": "members", "id": entry.member.id}))
+    return out
+
+
+def _attendance_by_member(db: Database) -> dict[int, list[tuple[str, date]]]:
+    cursor = db.execute("SELECT a.member_id, a.status, mt.date FROM attendance a "
+                        "JOIN meetings mt ON mt.id = a.meeting_id ORDER BY mt.date DESC, mt.id DESC")
+    out: dict[int, list[tuple[str, date]]] = {}
+    for mid, status, on in cursor.fetchall():
+        out.setdefault(mid, []).append((status, date.fromisoformat(on)))
+    return out
+
+
+def _inactive(db: Database, roll, as_of: date, months: int) -> list[Finding]:
+    since = add_months(as_of, -months)
+    history = _attendance_by_member(db)
+    on_roll_since = {e.member.id for e in roll_as_of(db, since)}
+    out = []
+    for entry in roll:
+        if entry.member.id not in on_roll_since:
+            continue  # joined within the window: too early to judge
+        recent = [(s, d) for s, d in history.get(entry.member.id, []) if since < d <= as_of]
+        if recent and not any(s == meetings.PRESENT for s, _ in recent):
+            leave = sum(1 for s, _ in recent if s == meetings.LEAVE)
+            out.append(Finding(WARNING, "member", "inactive",
+                               f"{entry.member.name}近 {months} 个月应参加 {len(recent)} 次组织生活，"
+                               f"一次也未出席（其中请假 {leave} 次）。无正当理由连续6个月不参加组织生活的，"
+                               "按党章第九条视为自行脱党，请及时谈话了解情况",
+                               target={"tab": "members", "id": entry.member.id}))
+    return out
+
+
+# ---------------------------------------------------------------- branch findings
+
+def branch_findings(db: Database, year: int, as_of: date) -> list[Finding]:
+    conf = settings.get_all(db)
+    roll = [e for e in roll_as_of(db, as_of) if not e.suspended]
+    full = sum(1 for e in roll if e.category == "正式党员")
+    out = []
+    if full >= conf["committee_required_at"] and not branch.committee(db, as_of):
+        out.append(Finding(MISSING, "branch", "committee_required",
+                           f"支部有正式党员 {full} 人，达到 {conf['committee_required_at']} 人应设立支部委员会，"
+                           "目前未登记支委", target={"tab": "profile"}))
+    if len(roll) > conf["branch_size_warn"]:
+        out.append(Finding(WARNING, "branch", "branch_size",
+                           f"支部党员 {len(roll)} 人，超过一般不超过 {conf['branch_size_warn']} 人的规定，"
+                           "可考虑分设支部或成立党总支", target={"tab": "members"}))
+    out += _term(conf, as_of)
+    out += _appraisal_ratio(db, year, conf["excellent_ratio_pct"])
+    out += _quorum(db, year)
+    return out
+
+
+def _term(conf: dict, as_of: date) -> list[Finding]:
+    if not conf["term_start"]:
+        return []
+    ends = add_years(date.fromisoformat(conf["term_start"]), conf["term_years"])
+    target = {"tab": "profile"}
+    if ends < as_of:
+        return [Finding(MISSING, "branch", "term_overdue",
+                        f"本届支委会任期已于{ends:%Y-%m-%d}届满，应按期换届", due=ends.isoformat(),
+                        target=target)]
+    if (ends - as_of).days <= conf["term_warn_days"]:
+        return [Finding(DUE, "branch", "term_due",
+                        f"本届支委会任期将于{ends:%Y-%m-%d}届满，请提前做好换届准备", due=ends.isoformat(),
+                        target=target)]
+    return []
+
+
+def _appraisal_ratio(db: Database, year: int, pct: int) -> list[Finding]:
+    warning = meetings.excellent_warning(meetings.appraisal(db, year), pct)
+    return [Finding(WARNING, "branch", "excellent_ratio", f"{year}年民主评议：{warning}",
+                    target={"tab": "appraisal", "year": year})] if warning else []
+
+
+def _quorum(db: Database, year: int) -> list[Finding]:
+    out = []
+    for s in meetings.list_meetings(db, year=year, kinds=(GENERAL, COMMITTEE)):
+        c = s.counts
+        if c.expected and c.present * 2 <= c.expected:
+            out.append(Finding(WARNING, "branch", "quorum",
+                               f"{s.meeting.date} {s.meeting.kind}应到 {c.expected} 人、实到 {c.present} 人，"
+                               "未超过半数，会议决定可能无效", period=s.meeting.date,
+                               target={"tab": "meetings", "id": s.meeting.id}))
+    return out
+
+
+# ---------------------------------------------------------------- all together
+
+@dataclass
+class Report:
+    year: int
+    as_of: date
+    grid: list[GridRow]
+    findings: list[Finding]
+    counts: dict[str, int]
+    attendance_rate: float | None
+    monthly_rate: list[float | None]
+    monthly_activities: list[int]
+
+    @property
+    def has_missing(self) -> bool:
+        return any(f.severity == MISSING for f in self.findings)
+
+
+def report(db: Database, year: int, as_of: date | None = None) -> Report:
+    """Everything the 工作台 shows for a year, as of a date (default today or the year's end)."""
+    as_of = as_of or min(date.today(), date(year + 1, 1, 1))  # a past year is over
+    grid = year_grid(db, year, as_of)
+    findings = activity_findings(grid) + member_findings(db, year, as_of) + \
+        branch_findings(db, year, as_of)
+    rates, activities = _monthly(db, year)
+    return Report(year, as_of, grid, findings, member_counts(db, as_of),
+                  _year_rate(db, year), rates, activities)
+
+
+def member_counts(db: Database, as_of: date) -> dict[str, int]:
+    roll = roll_as_of(db, as_of)
+    full = sum(1 for e in roll if e.category == "正式党员")
+    return {"total": len(roll), "正式党员": full, "预备党员": len(roll) - full,
+            "流动党员": sum(1 for e in roll if e.member.mobile),
+            "停止党籍": sum(1 for e in roll if e.suspended)}
+
+
+def _year_rate(db: Database, year: int) -> float | None:
+    row = db.execute("SELECT count(*), sum(a.status = '出席') FROM attendance a JOIN meetings mt "
+                     "ON mt.id = a.meeting_id WHERE substr(mt.date, 1, 4) = ?", [f"{year:04d}"]).fetchone()
+    return row[1] / row[0] if row[0] else None
+
+
+def _monthly(db: Database, year: int) -> tuple[list[float | None], list[int]]:
+    rates: list[float | None] = [None] * 12
+    activities = [0] * 12
+    cursor = db.execute(
+        "SELECT CAST(substr(mt.date, 6, 2) AS INTEGER), count(a.member_id), "
+        "sum(a.status = '出席'), count(DISTINCT mt.id) FROM meetings mt "
+        "LEFT JOIN attendance a ON a.meeting_id = mt.id WHERE substr(mt.date, 1, 4) = ? "
+        "GROUP BY 1", [f"{year:04d}"])
+    for month, expected, present, count in cursor.fetchall():
+        rates[month - 1] = (present or 0) / expected if expected else None
+        activities[month - 1] = count
+    return rates, activities

@@ -1,0 +1,181 @@
+from datetime import date
+
+import pytest
+
+from branchdesk.core import branch, meetings, members, rules, settings, talks
+from branchdesk.core.members import Member
+
+TODAY = date(2026, 11, 29)
+
+
+def person(db, name, **kw):
+    kw.setdefault("join_date", "2000-01-01")
+    return members.add(db, Member(name=name, **kw), today=TODAY).id
+
+
+def meeting(db, kind, on, group_id=None, absent=(), topics=("议题",)):
+    m = meetings.Meeting(kind=kind, date=on, group_id=group_id, topics=list(topics))
+    m.attendance = meetings.default_attendance(db, kind, date.fromisoformat(on), group_id)
+    for entry in m.attendance:
+        if entry.member_id in absent:
+            entry.status = meetings.ABSENT
+    return meetings.save(db, m, today=date.fromisoformat(on))
+
+
+def row(report, activity):
+    return next(r for r in report.grid if r.activity == activity)
+
+
+@pytest.fixture
+def branch_db(fresh_db):
+    a, b = person(fresh_db, "书记甲"), person(fresh_db, "委员乙")
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, a, "书记"),
+                                     branch.CommitteeSeat(None, b, "组织委员")])
+    return fresh_db
+
+
+def test_periods_quarters_and_months():
+    quarters = rules.periods(2026, 3)
+    assert [(p.label, p.start, p.end) for p in quarters][0] == ("第一季度", date(2026, 1, 1), date(2026, 3, 31))
+    assert quarters[-1].end == date(2026, 12, 31) and len(quarters) == 4
+    months = rules.periods(2028, 1)
+    assert months[1].end == date(2028, 2, 29)  # leap year
+    assert rules.periods(2027, 1)[1].end == date(2027, 2, 28)
+
+
+def test_meeting_on_last_day_of_quarter_counts_for_that_quarter(branch_db):
+    meeting(branch_db, meetings.GENERAL, "2026-03-31")
+    report = rules.report(branch_db, 2026, date(2026, 4, 1))
+    cells = row(report, "支部党员大会").cells
+    assert cells[0].status == rules.DONE
+    assert cells[1].status == rules.DUE  # second quarter still running
+
+
+def test_running_period_is_due_not_missing(branch_db):
+    report = rules.report(branch_db, 2026, date(2026, 2, 10))
+    committee = row(report, "支委会").cells
+    assert [c.status for c in committee[:3]] == [rules.MISSING, rules.DUE, rules.FUTURE]
+    due = [f for f in report.findings if f.rule == meetings.COMMITTEE and f.severity == rules.DUE]
+    assert "应于2026-02-28前完成" in due[0].message
+    assert report.has_missing
+
+
+def test_group_meetings_checked_per_group(branch_db):
+    g1, g2 = branch.ensure_group(branch_db, "第一党小组"), branch.ensure_group(branch_db, "第二党小组")
+    person(branch_db, "丙", group_id=g1)
+    person(branch_db, "丁", group_id=g2)
+    meeting(branch_db, meetings.GROUP, "2026-01-15", group_id=g1)
+    report = rules.report(branch_db, 2026, date(2026, 2, 1))
+    assert row(report, "第一党小组").cells[0].status == rules.DONE
+    assert row(report, "第二党小组").cells[0].status == rules.MISSING
+    assert any(f.message == "1月未召开第二党小组会" for f in report.findings)
+
+
+def test_frequency_setting_changes_periods(branch_db):
+    settings.put(branch_db, {"freq_committee_months": 2})
+    report = rules.report(branch_db, 2026, TODAY)
+    assert len(row(report, "支委会").cells) == 6
+
+
+def test_probation_ending_within_warning_days(fresh_db):
+    person(fresh_db, "预备甲", category="预备党员", join_date="2026-01-20")
+    findings = rules.member_findings(fresh_db, 2026, date(2026, 11, 29))
+    assert [f.rule for f in findings] == ["probation_ending"]
+    assert "2027-01-20" in findings[0].message
+    assert rules.member_findings(fresh_db, 2026, date(2026, 11, 20)) == []  # 61 days ahead
+
+
+def test_probation_ending_on_leap_day_boundary(fresh_db):
+    members.add(fresh_db, Member(name="预备乙", category="预备党员", join_date="2028-02-29"),
+                today=date(2028, 3, 1))
+    ends_day = rules.member_findings(fresh_db, 2029, date(2029, 2, 28))
+    assert ends_day[0].rule == "probation_ending" and "2029-02-28" in ends_day[0].message
+    after = rules.member_findings(fresh_db, 2029, date(2029, 3, 1))
+    assert after[0].rule == "probation_overdue" and after[0].severity == rules.MISSING
+
+
+def test_absent_streak_counts_only_absence_not_leave(branch_db):
+    c = person(branch_db, "丙")
+    for day in ("2026-01-10", "2026-02-10"):
+        meeting(branch_db, meetings.GENERAL, day, absent=(c,))
+    assert not [f for f in rules.member_findings(branch_db, 2026, TODAY) if f.rule == "absent_streak"]
+    meeting(branch_db, meetings.GENERAL, "2026-03-10", absent=(c,))
+    streaks = [f for f in rules.member_findings(branch_db, 2026, date(2026, 3, 31))
+               if f.rule == "absent_streak"]
+    assert [f.target["id"] for f in streaks] == [c]
+
+
+def test_inactive_six_months_warning_and_newcomer_spared(branch_db):
+    c = person(branch_db, "丙")
+    late = person(branch_db, "新人", branch_join_date="2026-09-01")
+    for day in ("2026-07-10", "2026-09-10", "2026-11-10"):
+        meeting(branch_db, meetings.GENERAL, day, absent=(c, late))
+    rules_by_member = {f.target["id"] for f in rules.member_findings(branch_db, 2026, TODAY)
+                       if f.rule == "inactive"}
+    assert rules_by_member == {c}
+
+
+def test_committee_required_at_seven_full_members(fresh_db):
+    for i in range(7):
+        person(fresh_db, f"党员{i}")
+    found = [f.rule for f in rules.branch_findings(fresh_db, 2026, TODAY)]
+    assert "committee_required" in found
+    settings.put(fresh_db, {"committee_required_at": 8})
+    assert "committee_required" not in [f.rule for f in rules.branch_findings(fresh_db, 2026, TODAY)]
+
+
+def test_branch_size_warning(fresh_db):
+    settings.put(fresh_db, {"branch_size_warn": 3})
+    for i in range(4):
+        person(fresh_db, f"党员{i}")
+    assert "branch_size" in [f.rule for f in rules.branch_findings(fresh_db, 2026, TODAY)]
+
+
+def test_term_due_and_overdue(fresh_db):
+    settings.put(fresh_db, {"term_start": "2023-12-20", "term_years": 3})
+    assert [f.rule for f in rules.branch_findings(fresh_db, 2026, TODAY)] == ["term_due"]
+    assert rules.branch_findings(fresh_db, 2026, date(2026, 9, 1)) == []
+    assert [f.rule for f in rules.branch_findings(fresh_db, 2026, date(2026, 12, 21))] == ["term_overdue"]
+
+
+def test_quorum_below_half(branch_db):
+    c, d = person(branch_db, "丙"), person(branch_db, "丁")
+    meeting(branch_db, meetings.GENERAL, "2026-03-10", absent=(c, d))
+    assert "quorum" in [f.rule for f in rules.branch_findings(branch_db, 2026, TODAY)]
+
+
+def test_excellent_ratio_warning(branch_db):
+    ids = [person(branch_db, f"党员{i}") for i in range(4)]
+    meetings.save_appraisal(branch_db, 2026, {i: ("优秀", "") for i in ids[:2]} |
+                            {i: ("合格", "") for i in ids[2:]})
+    assert "excellent_ratio" in [f.rule for f in rules.branch_findings(branch_db, 2026, TODAY)]
+
+
+def test_yearly_talk_coverage_cell(branch_db):
+    ids = {s.member_name: s.member_id for s in branch.committee(branch_db)}
+    c = person(branch_db, "丙")
+    assert row(rules.report(branch_db, 2026, TODAY), "谈心谈话全覆盖").cells[0].status == rules.DUE
+    talks.save(branch_db, talks.Talk(date="2026-03-01", talker_id=ids["书记甲"], target_ids=[c, ids["委员乙"]]))
+    assert row(rules.report(branch_db, 2026, TODAY), "谈心谈话全覆盖").cells[0].status == rules.DONE
+    assert row(rules.report(branch_db, 2025), "谈心谈话全覆盖").cells[0].status == rules.MISSING
+
+
+def test_counts_and_rates(branch_db):
+    c = person(branch_db, "丙", category="预备党员", join_date="2026-06-01")
+    meeting(branch_db, meetings.GENERAL, "2026-07-10", absent=(c,))
+    report = rules.report(branch_db, 2026, TODAY)
+    assert report.counts["预备党员"] == 1 and report.counts["total"] == 3
+    assert report.attendance_rate == pytest.approx(2 / 3)
+    assert report.monthly_activities[6] == 1 and report.monthly_rate[6] == pytest.approx(2 / 3)
+
+
+def test_cli_check_exit_codes(tmp_path, capsys):
+    from branchdesk.cli import main
+    from branchdesk.core import demo
+
+    path = tmp_path / "d.sqlite3"
+    demo.create_demo(path, today=TODAY).close()
+    assert main(["check", "--db", str(path), "--year", "2026", "--as-of", "2026-11-29"]) == 3
+    assert "8月未召开支委会" in capsys.readouterr().out
+    assert main(["check", "--db", str(path), "--year", "2026", "--as-of", "2026-01-02", "--json"]) == 0
+    assert '"missing": false' in capsys.readouterr().out
