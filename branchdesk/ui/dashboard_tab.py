@@ -1,0 +1,161 @@
+"""工作台: the year at a glance — what is done, due and missing — and what needs attention."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from branchdesk.core import meetings, rules
+from branchdesk.ui.charts import BarChart
+
+COLORS = {rules.DONE: "#d5f5e3", rules.DUE: "#fdebd0", rules.MISSING: "#fadbd8",
+          rules.FUTURE: "#ffffff"}
+ICONS = {rules.MISSING: "✗ 缺项", rules.DUE: "… 待完成", rules.WARNING: "! 提醒"}
+TARGET_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+class DashboardTab(QWidget):
+    """Emits ``navigate(target)`` when the user clicks a cell or a finding to go and fix it."""
+
+    navigate = Signal(dict)
+
+    def __init__(self, db, parent=None, *, as_of: date | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.fixed_as_of = as_of
+        self.report: rules.Report | None = None
+        self._build()
+        self.refresh()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._header())
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self._grid_widget())
+        split.addWidget(self._lower())
+        split.setSizes([360, 320])
+        layout.addWidget(split)
+
+    def _header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.year = QComboBox()
+        this_year = date.today().year
+        for year in range(this_year, this_year - 10, -1):
+            self.year.addItem(f"{year}年", year)
+        self.year.currentIndexChanged.connect(lambda _: self.refresh())
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        refresh = QPushButton("刷新")
+        refresh.clicked.connect(self.refresh)
+        row.addWidget(QLabel("年度"))
+        row.addWidget(self.year)
+        row.addWidget(self.summary, 1)
+        row.addWidget(refresh)
+        return row
+
+    def _grid_widget(self) -> QTableWidget:
+        self.grid = QTableWidget()
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.grid.cellDoubleClicked.connect(self._open_cell)
+        self.grid.setToolTip("双击格子可转到相应记录")
+        return self.grid
+
+    def _lower(self) -> QWidget:
+        box = QWidget()
+        layout = QGridLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.findings = QListWidget()
+        self.findings.setWordWrap(True)
+        self.findings.itemDoubleClicked.connect(self._open_finding)
+        self.counts = QLabel()
+        self.counts.setTextFormat(Qt.TextFormat.RichText)
+        self.rate_chart = BarChart("每月出勤率", percent=True)
+        self.activity_chart = BarChart("每月活动次数")
+        layout.addWidget(QLabel("需要注意的事项（双击转到相应位置）"), 0, 0)
+        layout.addWidget(self.findings, 1, 0, 3, 1)
+        layout.addWidget(self.counts, 0, 1)
+        layout.addWidget(self.rate_chart, 1, 1)
+        layout.addWidget(self.activity_chart, 2, 1)
+        layout.setColumnStretch(0, 3)
+        layout.setColumnStretch(1, 2)
+        return box
+
+    # ------------------------------------------------------------ data
+    def refresh(self) -> None:
+        year = self.year.currentData()
+        as_of = self.fixed_as_of if self.fixed_as_of else None
+        self.report = rules.report(self.db, year, as_of)
+        self._fill_grid(self.report)
+        self._fill_findings(self.report)
+        self._fill_summary(self.report)
+        self.rate_chart.set_values(self.report.monthly_rate)
+        self.activity_chart.set_values([v or None for v in self.report.monthly_activities])
+
+    def _fill_grid(self, report: rules.Report) -> None:
+        self.grid.clear()
+        self.grid.setRowCount(len(report.grid))
+        self.grid.setColumnCount(12)
+        self.grid.setHorizontalHeaderLabels([f"{m}月" for m in range(1, 13)])
+        self.grid.setVerticalHeaderLabels([r.activity for r in report.grid])
+        for index, row in enumerate(report.grid):
+            self._fill_row(index, row)
+
+    def _fill_row(self, index: int, row: rules.GridRow) -> None:
+        for cell in row.cells:
+            first, last = cell.period.start.month - 1, cell.period.end.month - 1
+            item = QTableWidgetItem(cell.text or ("" if cell.status == rules.FUTURE else "缺"))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            item.setBackground(QBrush(QColor(COLORS[cell.status])))
+            item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}")
+            item.setData(TARGET_ROLE, {"tab": rules._tab_for(row.kind), "kind": row.kind,
+                                       "group_id": row.group_id, "ids": cell.meeting_ids,
+                                       "year": cell.period.start.year})
+            self.grid.setItem(index, first, item)
+            if last > first:
+                self.grid.setSpan(index, first, 1, last - first + 1)
+
+    def _fill_findings(self, report: rules.Report) -> None:
+        self.findings.clear()
+        order = {rules.MISSING: 0, rules.DUE: 1, rules.WARNING: 2}
+        for finding in sorted(report.findings, key=lambda f: order[f.severity]):
+            item = QListWidgetItem(f"{ICONS[finding.severity]}　{finding.message}")
+            item.setForeground(QBrush(QColor("#c0392b" if finding.severity == rules.MISSING
+                                             else "#9a5b00" if finding.severity == rules.DUE
+                                             else "#555555")))
+            item.setData(TARGET_ROLE, finding.target)
+            self.findings.addItem(item)
+        if not report.findings:
+            self.findings.addItem("本年度各项工作均已完成，没有需要注意的事项。")
+
+    def _fill_summary(self, report: rules.Report) -> None:
+        missing = sum(1 for f in report.findings if f.severity == rules.MISSING)
+        due = sum(1 for f in report.findings if f.severity == rules.DUE)
+        rate = f"{report.attendance_rate * 100:.1f}%" if report.attendance_rate is not None else "—"
+        self.summary.setText(f"　截至 {report.as_of:%Y-%m-%d}：<b style='color:#c0392b'>缺项 {missing}</b>"
+                             f"　<b style='color:#9a5b00'>待完成 {due}</b>　本年出勤率 <b>{rate}</b>")
+        c = report.counts
+        self.counts.setText(f"<b>党员 {c['total']} 人</b>：正式党员 {c['正式党员']}，预备党员 {c['预备党员']}"
+                            f"，流动党员 {c['流动党员']}")
+
+    # ------------------------------------------------------------ navigation
+    def _open_cell(self, row: int, column: int) -> None:
+        item = self.grid.item(row, column)
+        if item is not None:
+            self.navigate.emit(item.data(TARGET_ROLE))
+
+    def _open_finding(self, item: QListWidgetItem) -> None:
+        target = item.data(TARGET_ROLE)
+        if target:
+            self.navigate.emit(target)
+
+
+def kind_name(kind: str) -> str:
+    return meetings.SHORT_NAMES.get(kind, kind)
