@@ -25,8 +25,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ tabs
     def _add_tabs(self) -> None:
+        from branchdesk.ui.dashboard_tab import DashboardTab
         from branchdesk.ui.members_tab import MembersTab
 
+        self.dashboard_tab = DashboardTab(self.db)
+        self.tabs.addTab(self.dashboard_tab, "工作台")
+        self.dashboard_tab.navigate.connect(self.navigate)
         self.members_tab = MembersTab(self.db)
         self.tabs.addTab(self.members_tab, "党员名册")
         for tab in self._tabs():
@@ -50,6 +54,24 @@ class MainWindow(QMainWindow):
             tab.setProperty("stale", False)
             tab.refresh()
 
+    def navigate(self, target: dict) -> None:
+        """Go where a 工作台 finding or cell can be fixed."""
+        tab = target.get("tab")
+        if tab == "profile":
+            self.edit_profile()
+        elif tab == "rules":
+            self.edit_rules()
+        elif tab == "members":
+            self.tabs.setCurrentWidget(self.members_tab)
+            if target.get("id"):
+                self.members_tab.select_member(target["id"])
+        else:
+            widget = getattr(self, f"{tab}_tab", None)
+            if widget is not None:
+                self.tabs.setCurrentWidget(widget)
+                if hasattr(widget, "show_target"):
+                    widget.show_target(target)
+
     # ------------------------------------------------------------ menus
     def _menus(self) -> None:
         bar = self.menuBar()
@@ -65,6 +87,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
         settings_menu = bar.addMenu("设置(&S)")
         self._action(settings_menu, "支部信息…", self.edit_profile)
+        self._action(settings_menu, "检查规则…", self.edit_rules)
         help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.about)
 
@@ -99,6 +122,12 @@ class MainWindow(QMainWindow):
             self.update_title()
             for tab in self._tabs():
                 tab.refresh()
+
+    def edit_rules(self) -> None:
+        from branchdesk.ui.dialogs.rules_dialog import RulesDialog
+
+        if RulesDialog(self.db, self).exec():
+            self.dashboard_tab.refresh()
 
     def open_demo(self) -> None:
         try:
