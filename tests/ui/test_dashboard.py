@@ -1,0 +1,59 @@
+from datetime import date
+
+from branchdesk.core import rules
+from branchdesk.ui.dashboard_tab import TARGET_ROLE, DashboardTab
+
+
+def test_dashboard_shows_gaps_and_findings(app, demo_db, qtbot):
+    tab = DashboardTab(demo_db, as_of=date(2026, 11, 29))
+    qtbot.addWidget(tab)
+    tab.year.setCurrentIndex(tab.year.findData(2026))
+    labels = [tab.grid.verticalHeaderItem(r).text() for r in range(tab.grid.rowCount())]
+    committee = labels.index("支委会")
+    assert tab.grid.item(committee, 7).text() == "缺"  # August, on purpose in the demo
+    assert tab.grid.item(committee, 6).text().startswith("✓")
+    texts = [tab.findings.item(i).text() for i in range(tab.findings.count())]
+    assert any("8月未召开支委会" in t for t in texts)
+    assert any("预备期已于" in t for t in texts)
+    assert "缺项 4" in tab.summary.text()
+    assert "正式党员 31" in tab.counts.text()
+    assert tab.rate_chart.values[0] is not None and tab.rate_chart.values[11] is None
+
+
+def test_clicking_a_finding_asks_to_navigate(app, demo_db, qtbot):
+    tab = DashboardTab(demo_db, as_of=date(2026, 11, 29))
+    qtbot.addWidget(tab)
+    tab.year.setCurrentIndex(tab.year.findData(2026))
+    item = next(tab.findings.item(i) for i in range(tab.findings.count())
+                if "预备期已于" in tab.findings.item(i).text())
+    with qtbot.waitSignal(tab.navigate) as signal:
+        tab.findings.itemDoubleClicked.emit(item)
+    assert signal.args[0]["tab"] == "members" and signal.args[0]["id"]
+
+
+def test_main_window_opens_on_dashboard(app, demo_db, qtbot):
+    from branchdesk.ui.main_window import MainWindow
+
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    assert window.tabs.tabText(0) == "工作台"
+    assert window.tabs.currentIndex() == 0
+    target = next(f.target for f in rules.report(demo_db, 2026, date(2026, 11, 29)).findings
+                  if f.target.get("tab") == "members")
+    window.navigate(target)
+    assert window.tabs.currentWidget() is window.members_tab
+    assert window.members_tab.selected().id == target["id"]
+
+
+def test_rules_dialog_restore_defaults(app, fresh_db, qtbot, monkeypatch):
+    from branchdesk.core import settings
+    from branchdesk.ui.dialogs import rules_dialog
+
+    settings.put(fresh_db, {"late_entry_days": 9})
+    dialog = rules_dialog.RulesDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    assert dialog.spins["late_entry_days"].value() == 9
+    monkeypatch.setattr(rules_dialog, "confirm", lambda *a, **k: True)
+    dialog.restore()
+    dialog.save()
+    assert settings.get(fresh_db, "late_entry_days") == 3
