@@ -1,0 +1,234 @@
+"""谈心谈话 tab: the register, and the yearly coverage with one-click new talks from gaps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSplitter,
+                               QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from branchdesk.core import talks
+from branchdesk.core.errors import BranchdeskError
+from branchdesk.ui.errors import confirm, show_error
+from branchdesk.ui.models import Column, FilterProxy, RecordTableModel
+
+PAIR_ROLE = Qt.ItemDataRole.UserRole + 5
+
+
+def talk_columns() -> list[Column]:
+    return [
+        Column("日期", lambda t: t.date),
+        Column("谈话人", lambda t: t.talker_name),
+        Column("谈话对象", lambda t: "、".join(t.target_names)),
+        Column("形式", lambda t: t.form),
+        Column("缘由", lambda t: t.occasion),
+        Column("主题", lambda t: t.topic),
+        Column("反映问题", lambda t: t.feedback.replace("\n", " ")[:40]),
+        Column("后续措施", lambda t: ("已落实" if t.followed_up else "待落实") if t.follow_up.strip() else "",
+               color=lambda t: "#9a5b00" if t.follow_up.strip() and not t.followed_up else None),
+        Column("补录", lambda t: "补录" if t.late_entry else "", color=lambda t: "#c0392b"),
+    ]
+
+
+def year_combo(extra_years: list[int]) -> QComboBox:
+    combo = QComboBox()
+    this_year = date.today().year
+    for year in sorted(set(extra_years) | {this_year}, reverse=True):
+        combo.addItem(f"{year}年", year)
+    return combo
+
+
+class TalksTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, db, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.model = RecordTableModel(talk_columns(), self)
+        self.proxy = FilterProxy(lambda t: " ".join([t.talker_name, *t.target_names, t.topic]).lower(), self)
+        self.proxy.setSourceModel(self.model)
+        layout = QVBoxLayout(self)
+        self.inner = QTabWidget()
+        self.inner.addTab(self._register_page(), "谈话记录")
+        self.inner.addTab(self._coverage_page(), "覆盖情况")
+        layout.addWidget(self.inner)
+        self.refresh()
+
+    # ------------------------------------------------------------ register
+    def _register_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        row = QHBoxLayout()
+        self.year = year_combo(talks.years(self.db))
+        self.year.currentIndexChanged.connect(lambda _: self.refresh())
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索谈话人、谈话对象或主题")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.count_label = QLabel()
+        for widget in (QLabel("年度"), self.year, self.search):
+            row.addWidget(widget)
+        row.addStretch()
+        row.addWidget(self.count_label)
+        layout.addLayout(row)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.doubleClicked.connect(lambda _: self.edit_selected())
+        layout.addWidget(self.view)
+        layout.addLayout(self._buttons())
+        return page
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for text, slot in (("新增谈话记录", self.add_talk), ("编辑", self.edit_selected),
+                           ("删除", self.delete_selected)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch()
+        return row
+
+    # ------------------------------------------------------------ coverage
+    def _coverage_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        row = QHBoxLayout()
+        self.coverage_year = year_combo(talks.years(self.db))
+        self.coverage_year.currentIndexChanged.connect(lambda _: self.refresh_coverage())
+        self.coverage_summary = QLabel()
+        row.addWidget(QLabel("年度"))
+        row.addWidget(self.coverage_year)
+        row.addWidget(self.coverage_summary, 1)
+        layout.addLayout(row)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self._gap_lists())
+        split.addWidget(self._grid())
+        split.setSizes([320, 800])
+        layout.addWidget(split, 1)
+        layout.addWidget(QLabel("双击一个缺口（或表格中的空格）即可新增这两人之间的谈话记录。"))
+        return page
+
+    def _gap_lists(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.uncovered = QListWidget()
+        self.committee_gaps = QListWidget()
+        for widget in (self.uncovered, self.committee_gaps):
+            widget.itemDoubleClicked.connect(lambda item: self.add_talk(item.data(PAIR_ROLE)))
+        layout.addWidget(QLabel("本年尚未与任何支委谈话的党员"))
+        layout.addWidget(self.uncovered)
+        layout.addWidget(QLabel("支委之间尚未谈话"))
+        layout.addWidget(self.committee_gaps)
+        return box
+
+    def _grid(self) -> QTableWidget:
+        self.grid = QTableWidget()
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.grid.cellDoubleClicked.connect(
+            lambda r, c: self.add_talk(self.grid.item(r, c).data(PAIR_ROLE)))
+        return self.grid
+
+    # ------------------------------------------------------------ data
+    def refresh(self) -> None:
+        self.model.set_rows(talks.list_talks(self.db, year=self.year.currentData()))
+        self.view.resizeColumnsToContents()
+        self.count_label.setText(f"共 {self.model.rowCount()} 条")
+        self.refresh_coverage()
+
+    def refresh_coverage(self) -> None:
+        cv = talks.coverage(self.db, self.coverage_year.currentData())
+        first_seat = cv.committee[0][0] if cv.committee else None
+        self.uncovered.clear()
+        for mid, name in cv.members_without_committee_talk():
+            self._gap_item(self.uncovered, name, (first_seat, mid))
+        self.committee_gaps.clear()
+        for (a, an), (b, bn) in cv.committee_pairs_missing():
+            self._gap_item(self.committee_gaps, f"{an} — {bn}", (a, b))
+        self._fill_grid(cv)
+        gaps = len(cv.members_without_committee_talk()) + len(cv.committee_pairs_missing())
+        self.coverage_summary.setText(
+            f"　支委 {len(cv.committee)} 人，其他党员 {len(cv.members)} 人；" +
+            ("全部已覆盖。" if not gaps else f"还有 {gaps} 处缺口。"))
+
+    def _gap_item(self, widget: QListWidget, text: str, pair) -> None:
+        item = QListWidgetItem(text)
+        item.setData(PAIR_ROLE, pair)
+        widget.addItem(item)
+
+    def _fill_grid(self, cv: talks.Coverage) -> None:
+        people = cv.committee + cv.members
+        self.grid.clear()
+        self.grid.setRowCount(len(people))
+        self.grid.setColumnCount(len(cv.committee))
+        self.grid.setHorizontalHeaderLabels([f"支委 {n}" for _, n in cv.committee])
+        self.grid.setVerticalHeaderLabels([n for _, n in people])
+        for r, (mid, _) in enumerate(people):
+            for c, (cid, _) in enumerate(cv.committee):
+                self.grid.setItem(r, c, self._grid_item(cv, mid, cid))
+
+    def _grid_item(self, cv: talks.Coverage, mid: int, cid: int) -> QTableWidgetItem:
+        if mid == cid:
+            item = QTableWidgetItem("—")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            return item
+        n = cv.count(mid, cid)
+        item = QTableWidgetItem(f"{n}次" if n else "未谈")
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        item.setBackground(QBrush(QColor("#d5f5e3" if n else "#fadbd8")))
+        item.setData(PAIR_ROLE, (cid, mid))
+        return item
+
+    # ------------------------------------------------------------ actions
+    def selected(self) -> talks.Talk | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.proxy.record_at(rows[0].row()) if rows else None
+
+    def add_talk(self, pair=None) -> None:
+        from branchdesk.ui.dialogs.talk_dialog import TalkDialog
+
+        start = talks.Talk(date=date.today().isoformat())
+        if pair and pair[0] is not None:
+            start.talker_id, start.target_ids = pair[0], [pair[1]]
+        dialog = TalkDialog(self.db, start, self)
+        if dialog.exec():
+            self._after_change()
+
+    def edit_selected(self) -> None:
+        from branchdesk.ui.dialogs.talk_dialog import TalkDialog
+
+        talk = self.selected()
+        if talk is None:
+            show_error(self, "请先在表格中选中一条谈话记录。", "未选择记录")
+            return
+        if TalkDialog(self.db, talks.get(self.db, talk.id), self).exec():
+            self._after_change()
+
+    def delete_selected(self) -> None:
+        talk = self.selected()
+        if talk is None or not confirm(self, "删除谈话记录",
+                                       f"确定删除 {talk.date} {talk.talker_name} 与 "
+                                       f"{'、'.join(talk.target_names)} 的谈话记录吗？", yes="删除"):
+            return
+        try:
+            talks.delete(self.db, talk.id)
+        except BranchdeskError as exc:
+            show_error(self, exc)
+            return
+        self._after_change()
+
+    def _after_change(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def show_target(self, target: dict) -> None:
+        self.inner.setCurrentIndex(1)
