@@ -99,11 +99,30 @@ def cmd_demo(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from branchdesk.core.importing import cli_import
+    from branchdesk.core import importing
 
     db = _open(args, create=True)
-    return cli_import(db, args.file, dry_run=args.dry_run, update_existing=args.update_existing,
-                      out=sys.stdout)
+    plan = importing.plan_file(db, args.file)
+    _print_plan(plan, args.update_existing)
+    if plan.rejected:
+        print(f"有 {len(plan.rejected)} 行不能导入，本次未写入任何数据。请修改文件后重试。")
+        return 1
+    if args.dry_run:
+        print(f"检查通过：可导入 {len(plan.accepted)} 行（--dry-run，未写入）。")
+        return 0
+    result = importing.apply(db, plan, update_existing=args.update_existing)
+    print(f"导入完成：新增 {result.added} 人，更新 {result.updated} 人，跳过 {result.skipped} 人。")
+    return 0
+
+
+def _print_plan(plan, update_existing: bool) -> None:
+    print(f"文件：{plan.table.source}　工作表：{plan.table.sheet}　表头在第 {plan.header.row} 行")
+    for row in plan.accepted:
+        action = ("更新" if update_existing else "跳过（已在名册）") if row.existing else "新增"
+        note = f"　提示：{'；'.join(row.warnings)}" if row.warnings else ""
+        print(f"第{row.row}行\t{row.member.name}\t{action}{note}")
+    for row in plan.rejected:
+        print(f"第{row.row}行\t不能导入：{row.reason}")
 
 
 def cmd_export(args) -> int:

@@ -59,7 +59,7 @@ def _birth(text: str) -> date:
         value = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
         raise ValueError("身份证号中的出生日期不存在") from None
-    if value.year < 1900 or value > date.today():
+    if value.year < 1800 or value > date.today():  # GB 11643 numbers start in the 1800s
         raise ValueError("身份证号中的出生日期不合理")
     return value
 

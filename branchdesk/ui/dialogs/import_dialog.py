@@ -1,0 +1,199 @@
+"""Roster import preview: check the column mapping, see every row's fate, then import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+                               QPushButton, QRadioButton, QSpinBox, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout)
+
+from branchdesk.core import importing
+from branchdesk.core.errors import BranchdeskError
+from branchdesk.ui.errors import show_error
+from branchdesk.ui.tasks import Cancelled, run_with_progress
+
+NOT_IMPORTED = "（不导入）"
+
+
+class ImportDialog(QDialog):
+    """Reads the file on open; ``exec()`` returns 0 at once when it cannot be read."""
+
+    def __init__(self, db, path: Path, parent=None):
+        super().__init__(parent)
+        self.db, self.path = db, path
+        self.plan: importing.ImportPlan | None = None
+        self.result_summary: importing.ImportResult | None = None
+        self.setWindowTitle(f"导入花名册 — {path.name}")
+        self._build()
+        self.resize(1100, 720)
+        self.load()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._file_row())
+        layout.addWidget(self._mapping_box())
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.rows = QTableWidget(0, 4)
+        self.rows.setHorizontalHeaderLabels(["Excel行号", "姓名", "处理方式", "说明"])
+        self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rows.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.rows, 1)
+        layout.addLayout(self._options())
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.import_button.setText("导入")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.do_import)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _file_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.sheet = QComboBox()
+        self.header_row = QSpinBox()
+        self.header_row.setRange(1, 50)
+        again = QPushButton("按此设置重新识别")
+        again.clicked.connect(self.replan)
+        for widget in (QLabel("工作表"), self.sheet, QLabel("表头所在行"), self.header_row, again):
+            row.addWidget(widget)
+        row.addStretch()
+        return row
+
+    def _mapping_box(self) -> QGroupBox:
+        box = QGroupBox("列的对应关系（识别不对可以在这里改，然后点“按此设置重新识别”）")
+        layout = QVBoxLayout(box)
+        self.mapping = QTableWidget(2, 0)
+        self.mapping.setVerticalHeaderLabels(["文件中的列", "导入为"])
+        self.mapping.setFixedHeight(92)
+        self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.mapping)
+        return box
+
+    def _options(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.update_existing = QRadioButton("身份证号已在名册中的：用文件内容更新")
+        self.skip_existing = QRadioButton("身份证号已在名册中的：跳过，保持不变")
+        self.skip_existing.setChecked(True)
+        self.partial = QCheckBox("有不能导入的行时，只导入其余的行")
+        self.partial.toggled.connect(self._update_button)
+        for widget in (self.skip_existing, self.update_existing, self.partial):
+            row.addWidget(widget)
+        row.addStretch()
+        return row
+
+    # ------------------------------------------------------------ planning
+    def load(self) -> None:
+        try:
+            plan = run_with_progress(self.parentWidget(), "正在读取文件…", self.db.path,
+                                     lambda db, report: importing.plan_file(db, self.path))
+        except Cancelled:
+            self.failed = True
+            return
+        except Exception as exc:  # noqa: BLE001 - one error path
+            self.failed = True
+            show_error(self.parentWidget(), exc)
+            return
+        self.failed = False
+        self._show_plan(plan)
+
+    def exec(self) -> int:
+        return 0 if self.failed else super().exec()
+
+    def replan(self) -> None:
+        if self.plan is None:
+            return
+        try:
+            table = self.plan.table
+            if self.sheet.currentText() != table.sheet:
+                table = importing.read_table(self.path, self.sheet.currentText())
+                plan = importing.build_plan(self.db, table)
+            else:
+                plan = importing.build_plan(self.db, table, header_row=self.header_row.value(),
+                                            header_height=self.plan.header.height,
+                                            mapping=self.chosen_mapping())
+        except BranchdeskError as exc:
+            show_error(self, exc)
+            return
+        self._show_plan(plan)
+
+    def chosen_mapping(self) -> dict[int, str]:
+        mapping = {}
+        for column in range(self.mapping.columnCount()):
+            field = self.mapping.cellWidget(1, column).currentData()
+            if field:
+                mapping[column] = field
+        return mapping
+
+    def _show_plan(self, plan: importing.ImportPlan) -> None:
+        self.plan = plan
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        self.sheet.addItems(plan.table.sheet_names)
+        self.sheet.setCurrentText(plan.table.sheet)
+        self.sheet.blockSignals(False)
+        self.header_row.setValue(plan.header.row)
+        self._fill_mapping(plan)
+        self._fill_rows(plan)
+        self._update_button()
+
+    def _fill_mapping(self, plan: importing.ImportPlan) -> None:
+        titles = plan.header.titles
+        self.mapping.setColumnCount(len(titles))
+        self.mapping.setHorizontalHeaderLabels([importing.column_name(i) for i in range(len(titles))])
+        for index, title in enumerate(titles):
+            self.mapping.setItem(0, index, QTableWidgetItem(title or ""))
+            combo = QComboBox()
+            combo.addItem(NOT_IMPORTED, None)
+            for field, label in importing.FIELDS.items():
+                combo.addItem(label, field)
+            combo.setCurrentIndex(max(combo.findData(plan.mapping.get(index)), 0))
+            self.mapping.setCellWidget(1, index, combo)
+
+    def _fill_rows(self, plan: importing.ImportPlan) -> None:
+        results = sorted(plan.rows, key=lambda r: r.row)
+        self.rows.setRowCount(len(results))
+        for index, result in enumerate(results):
+            self._fill_row(index, result)
+        new = sum(1 for r in plan.accepted if not r.existing)
+        known = len(plan.accepted) - new
+        self.summary.setText(
+            f"共 {len(plan.rows)} 行：可新增 {new} 人，名册中已有 {known} 人，"
+            f"<span style='color:#c0392b'>不能导入 {len(plan.rejected)} 行</span>"
+            + (f"；另有 {len(plan.ignored)} 行（标题、备注等）已忽略" if plan.ignored else ""))
+
+    def _fill_row(self, index: int, result) -> None:
+        name = result.member.name if result.member else ""
+        action = "不能导入" if not result.accepted else ("已在名册" if result.existing else "新增")
+        note = result.reason or "；".join(result.warnings)
+        color = "#fadbd8" if not result.accepted else ("#fdebd0" if result.warnings else None)
+        for column, text in enumerate([str(result.row), name, action, note]):
+            item = QTableWidgetItem(text)
+            if color:
+                item.setBackground(QBrush(QColor(color)))
+            self.rows.setItem(index, column, item)
+
+    def _update_button(self) -> None:
+        plan = self.plan
+        ok = bool(plan and plan.accepted and (not plan.rejected or self.partial.isChecked()))
+        self.import_button.setEnabled(ok)
+
+    # ------------------------------------------------------------ writing
+    def do_import(self) -> None:
+        try:
+            self.result_summary = importing.apply(
+                self.db, self.plan, update_existing=self.update_existing.isChecked(),
+                skip_rejected=self.partial.isChecked())
+        except BranchdeskError as exc:
+            show_error(self, exc)
+            return
+        r = self.result_summary
+        QMessageBox.information(self, "导入完成",
+                                f"新增 {r.added} 人，更新 {r.updated} 人，跳过 {r.skipped} 人。"
+                                + (f"\n未导入 {len(r.rejected)} 行。" if r.rejected else ""))
+        self.accept()

@@ -1,0 +1,80 @@
+from datetime import date
+
+import openpyxl
+
+from branchdesk.cli import main
+from branchdesk.core import demo, idcard, members
+from branchdesk.core.db import open_db
+
+
+def roster(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "入党日期", "人员类别"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_import_members_all_valid(tmp_path, capsys):
+    db_path = tmp_path / "b.sqlite3"
+    path = roster(tmp_path / "r.xlsx", [["张三", idcard.make_valid("11010519800101001"), "2001.07", "正式"]])
+    assert main(["import-members", str(path), "--db", str(db_path), "--dry-run"]) == 0
+    assert members.count(open_db(db_path)) == 0
+    assert main(["import-members", str(path), "--db", str(db_path)]) == 0
+    assert "新增 1 人" in capsys.readouterr().out
+    assert members.count(open_db(db_path)) == 1
+
+
+def test_import_members_rejects_and_writes_nothing(tmp_path, capsys):
+    db_path = tmp_path / "b.sqlite3"
+    path = roster(tmp_path / "r.xlsx", [["张三", idcard.make_valid("11010519800101001"), "2001.07", "正式"],
+                                        ["李四", "110105198001010020", "2001.07", "正式"]])
+    assert main(["import-members", str(path), "--db", str(db_path)]) == 1
+    out = capsys.readouterr().out
+    assert "第3行" in out and "校验位" in out
+    assert members.count(open_db(db_path)) == 0
+
+
+def test_import_unreadable_file_exit_2(tmp_path, capsys):
+    bad = tmp_path / "x.xlsx"
+    bad.write_text("hello")
+    assert main(["import-members", str(bad), "--db", str(tmp_path / "b.sqlite3")]) == 2
+    assert "错误" in capsys.readouterr().err
+
+
+def test_update_existing(tmp_path, capsys):
+    db_path = tmp_path / "b.sqlite3"
+    number = idcard.make_valid("11010519800101001")
+    roster(tmp_path / "a.xlsx", [["张三", number, "2001.07", "正式"]])
+    main(["import-members", str(tmp_path / "a.xlsx"), "--db", str(db_path)])
+    roster(tmp_path / "b.xlsx", [["张三", number, "2002.07", "正式"]])
+    assert main(["import-members", str(tmp_path / "b.xlsx"), "--db", str(db_path)]) == 0
+    assert members.list_members(open_db(db_path))[0].join_date == "2001-07-01"
+    assert main(["import-members", str(tmp_path / "b.xlsx"), "--db", str(db_path), "--update-existing"]) == 0
+    assert members.list_members(open_db(db_path))[0].join_date == "2002-07-01"
+
+
+def test_export_members_and_meetings_listing(tmp_path, capsys):
+    db_path = tmp_path / "d.sqlite3"
+    assert main(["demo", "--db", str(db_path)]) == 0
+    assert main(["demo", "--db", str(db_path)]) == 1  # refuses to overwrite
+    out = tmp_path / "roll.xlsx"
+    assert main(["export-members", "--db", str(db_path), "-o", str(out)]) == 0
+    sheet = openpyxl.load_workbook(out).active
+    headers = [c.value for c in sheet[3]]
+    for name in ("姓名", "性别", "民族", "出生日期", "公民身份号码", "学历", "人员类别", "党小组",
+                 "入党日期", "转正日期", "联系电话"):
+        assert name in headers
+    capsys.readouterr()
+    assert main(["meetings", "--db", str(db_path), "--kind", "支委会"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith("共 ") and "支部委员会会议" in lines[0]
+
+
+def test_bad_database_file_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"garbage" * 200)
+    assert main(["meetings", "--db", str(bad)]) == 2
+    assert "不是有效的数据库文件" in capsys.readouterr().err
