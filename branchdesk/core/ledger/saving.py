@@ -23,6 +23,7 @@ def save_workbook(wb: Workbook, path: Path | str) -> Path:
     temp = _temp_file(path)
     try:
         wb.save(temp)
+        _sync(temp)
         _replace(temp, path)
     except OSError as exc:
         raise ExportError(f"无法保存“{path.name}”：磁盘已满或文件夹不可写，请换个位置重试。",
@@ -40,6 +41,16 @@ def _temp_file(path: Path) -> Path:
                           detail=str(exc)) from exc
     os.close(handle)
     return Path(name)
+
+
+def _sync(temp: Path) -> None:
+    """Make the bytes durable before the rename (USB sticks get pulled) and give the file the
+    permissions a normal save would have (mkstemp makes it owner-only)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temp, 0o666 & ~umask)
+    with open(temp, "rb+") as handle:
+        os.fsync(handle.fileno())
 
 
 def _replace(temp: Path, path: Path) -> None:
