@@ -71,7 +71,7 @@ def test_signin_title_joins_branch_and_meeting_name(fresh_db, roll):
 
 def test_signin_info_lines(fresh_db, roll):
     sheet = signin_sheet(fresh_db, general_meeting(fresh_db))
-    assert sheet.info == [("时间", "2026年3月15日 14:30–16:00"), ("地点", "厂部三楼会议室"),
+    assert sheet.info == [("时间", "2026年3月15日 14:30—16:00"), ("地点", "厂部三楼会议室"),
                           ("议题", "1. 学习传达全会精神；2. 讨论发展党员")]
 
 
@@ -168,7 +168,7 @@ def test_minutes_header_has_record_book_fields(fresh_db, roll):
     page = minutes_page(fresh_db, meeting)
     fields = _fields(page)
     assert page.title == "星河机械厂第一党支部党员大会记录"
-    assert fields["时间"] == "2026年3月15日 14:30–16:00"
+    assert fields["时间"] == "2026年3月15日 14:30—16:00"
     assert fields["主持人"] == roll[0].name and fields["记录人"] == roll[2].name
     assert (fields["应到人数"], fields["实到人数"], fields["请假人数"], fields["缺席人数"]) == (
         "60 人", "58 人", "1 人", "1 人")

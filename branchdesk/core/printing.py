@@ -1,0 +1,272 @@
+"""What goes on a printed 签到表 (sign-in sheet) and a printed 会议记录 (minutes page).
+
+Pure layout data, no Qt: the painting is in ``branchdesk.ui.print``. The data follows the paper
+forms inspections expect (DOMAIN.md §7).
+
+Decisions about the sign-in sheet's totals line (应到 / 实到 / 请假 / 缺席):
+
+* The sheet is printed *before* the meeting and signed on paper, so it is always a form to fill
+  in, even when it is reprinted after attendance has been recorded.
+* 应到 is known from the expected list and is always filled.
+* 请假 is filled with the number of leave requests already recorded when there is at least one
+  (their reasons are also in the 备注 column); with none it stays blank, because someone may
+  still ask for leave on the day.
+* 实到 and 缺席 are always blank: they are counted from the signatures after the meeting. The
+  recorded figures belong on the minutes page, which uses the attendance as entered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from branchdesk.core import branch, settings
+from branchdesk.core.dates import long_cn
+from branchdesk.core.meetings import (
+    ABSENT, COMMITTEE, GROUP, LEAVE, LECTURE, LIFE, THEME_DAY, AttendanceEntry, Meeting,
+    Rectification, default_attendance)
+
+DEFAULT_OBSERVER_ROWS = 3
+SIGNATURES = ("记录人签名", "主持人签名", "书记签名")
+_SPLIT_NAMES = re.compile(r"[、，,；;\n]+")
+
+
+@dataclass(frozen=True)
+class SignInRow:
+    """One table row. Observer (列席) rows have no 序号; blank ones have no name either."""
+
+    number: str
+    name: str
+    post: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One figure of the totals line; ``value`` None means "leave blank, fill by hand"."""
+
+    label: str
+    value: int | None
+
+
+@dataclass(frozen=True)
+class SignInSheet:
+    title: str
+    info: list[tuple[str, str]]  # (label, value): 时间, 地点, 议题 or 主讲人/题目
+    post_header: str  # "党小组" or "职务"
+    rows: list[SignInRow]  # members first, then 列席 rows
+    totals: list[Tally]
+
+    @property
+    def member_count(self) -> int:
+        return sum(1 for r in self.rows if r.number)
+
+
+@dataclass(frozen=True)
+class FormField:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed block of the minutes; ``text`` may hold several lines ("\\n")."""
+
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MinutesPage:
+    title: str
+    late_entry_note: str  # "" unless the record is a 补录
+    header: list[list[FormField]]  # rows of the bordered form; one or more fields per row
+    sections: list[Section]
+    signatures: tuple[str, ...] = field(default=SIGNATURES)
+
+
+# ---------------------------------------------------------------- shared pieces
+
+def meeting_name(db: Database, meeting: Meeting) -> str:
+    """The meeting's printed name: 支部党员大会, 一组党小组会, 主题党日 …"""
+    if meeting.kind == GROUP and not meeting.group_name and meeting.group_id is not None:
+        name = branch.group_names(db).get(meeting.group_id, "")
+        return Meeting(kind=GROUP, group_name=name).title
+    return meeting.title
+
+
+def time_text(meeting: Meeting) -> str:
+    """2026年3月15日 14:30—16:00 (times only as far as they are known).
+
+    The range takes 一字线 "—" (GB/T 15834 for time ranges); "–" would also extract from the PDF
+    as "‒", as the bundled font draws both with one glyph.
+    """
+    times = "—".join(t for t in (meeting.start_time, meeting.end_time) if t)
+    return f"{long_cn(meeting.date)} {times}".strip()
+
+
+def topics_text(meeting: Meeting) -> str:
+    """Topics on one line: a single topic as is, several numbered 1. …；2. …"""
+    if len(meeting.topics) == 1:
+        return meeting.topics[0]
+    return "；".join(f"{i}. {t}" for i, t in enumerate(meeting.topics, 1))
+
+
+def attendance_of(db: Database, meeting: Meeting) -> list[AttendanceEntry]:
+    """The recorded attendance, or everyone expected when none is recorded yet."""
+    if meeting.attendance:
+        return meeting.attendance
+    return default_attendance(db, meeting.kind, meeting.the_date, meeting.group_id,
+                              meeting.held_as)
+
+
+def _acts_as(meeting: Meeting) -> str:
+    """The kind that decides who attends: a 组织生活会 is held as another meeting kind."""
+    return (meeting.held_as or meeting.kind) if meeting.kind == LIFE else meeting.kind
+
+
+# ---------------------------------------------------------------- sign-in sheet
+
+def signin_sheet(db: Database, meeting: Meeting,
+                 observer_rows: int = DEFAULT_OBSERVER_ROWS) -> SignInSheet:
+    """The sign-in sheet for ``meeting``: title, info lines, one row per expected member,
+    the known 列席 people plus ``observer_rows`` blank rows, and the totals line."""
+    attendance = attendance_of(db, meeting)
+    by_post = _acts_as(meeting) in (COMMITTEE, GROUP)
+    roles = _roles_on(db, meeting) if by_post else {}
+    rows = [_member_row(i, a, roles, by_post) for i, a in enumerate(attendance, 1)]
+    rows += _observer_rows(meeting.observers, observer_rows)
+    return SignInSheet(_titled(db, meeting_name(db, meeting) + "签到表"),
+                       _signin_info(meeting), "职务" if by_post else "党小组", rows,
+                       _signin_totals(attendance))
+
+
+def _titled(db: Database, name: str) -> str:
+    """The branch name before ``name``, without saying 支部 twice: 星河厂第一党支部 +
+    支部党员大会签到表 gives 星河厂第一党支部党员大会签到表."""
+    branch_name = settings.get(db, "branch_name").strip()
+    if branch_name.endswith("支部") and name.startswith("支部"):
+        name = name[2:]
+    return branch_name + name
+
+
+def _roles_on(db: Database, meeting: Meeting) -> dict[int, str]:
+    """Committee roles held on the meeting date (a later 换届 does not rewrite old sheets)."""
+    return {s.member_id: s.role for s in branch.committee(db, meeting.the_date)}
+
+
+def _member_row(number: int, entry: AttendanceEntry, roles: dict[int, str],
+                by_post: bool) -> SignInRow:
+    post = roles.get(entry.member_id, entry.role) if by_post else entry.group_name
+    note = f"请假：{entry.reason}" if entry.status == LEAVE and entry.reason else (
+        "请假" if entry.status == LEAVE else "")
+    return SignInRow(str(number), entry.name, post, note)
+
+
+def _observer_rows(observers: str, blank: int) -> list[SignInRow]:
+    """Known 列席 people by name, then ``blank`` empty rows for those who come unannounced."""
+    names = [n.strip() for n in _SPLIT_NAMES.split(observers or "") if n.strip()]
+    return [SignInRow("", n, "列席") for n in names] + [SignInRow("", "", "列席")] * blank
+
+
+def _signin_info(meeting: Meeting) -> list[tuple[str, str]]:
+    info = [("时间", time_text(meeting)), ("地点", meeting.place)]
+    if meeting.kind == LECTURE:
+        return info + [("主讲人", meeting.lecturer), ("题目", meeting.lecture_title)]
+    label = "主题" if meeting.kind == THEME_DAY else "议题"
+    return info + [(label, topics_text(meeting) or meeting.lecture_title)]
+
+
+def _signin_totals(attendance: list[AttendanceEntry]) -> list[Tally]:
+    leave = sum(1 for a in attendance if a.status == LEAVE)
+    return [Tally("应到", len(attendance)), Tally("实到", None),
+            Tally("请假", leave or None), Tally("缺席", None)]
+
+
+# ---------------------------------------------------------------- minutes page
+
+def minutes_title(db: Database, meeting: Meeting) -> str:
+    """支部党员大会记录, 一组党小组会记录, 党课记录, 主题党日活动记录 …, after the branch name."""
+    name = meeting_name(db, meeting) + ("活动" if meeting.kind == THEME_DAY else "")
+    return _titled(db, name + "记录")
+
+
+def minutes_page(db: Database, meeting: Meeting) -> MinutesPage:
+    """The minutes of ``meeting`` laid out like a page of the paper record book."""
+    return MinutesPage(minutes_title(db, meeting), _late_note(meeting),
+                       _minutes_header(db, meeting), _minutes_sections(meeting))
+
+
+def _late_note(meeting: Meeting) -> str:
+    if not meeting.late_entry:
+        return ""
+    entered = long_cn(meeting.created_at[:10]) if meeting.created_at else ""
+    return f"补录（录入日期：{entered}）" if entered else "补录"
+
+
+def _minutes_header(db: Database, meeting: Meeting) -> list[list[FormField]]:
+    rows = [[FormField("会议类型", meeting_name(db, meeting))]]
+    rows += _kind_rows(meeting)
+    rows += [[FormField("时间", time_text(meeting)), FormField("地点", meeting.place)],
+             [FormField("主持人", meeting.host_name), FormField("记录人", meeting.recorder_name)]]
+    rows += _attendance_rows(db, meeting)
+    rows.append([FormField("列席人员", meeting.observers or "无")])
+    return rows
+
+
+def _kind_rows(meeting: Meeting) -> list[list[FormField]]:
+    """The extra lines a kind needs: 主讲人/题目, 形式/组织者, 召开形式."""
+    if meeting.kind == LECTURE:
+        return [[FormField("主讲人", meeting.lecturer), FormField("题目", meeting.lecture_title)]]
+    if meeting.kind == THEME_DAY:
+        return [[FormField("活动形式", meeting.activity_form),
+                 FormField("组织者", meeting.organiser)]]
+    if meeting.kind == LIFE:
+        return [[FormField("召开形式", meeting.held_as), FormField("年度", meeting.period)]]
+    return []
+
+
+def _attendance_rows(db: Database, meeting: Meeting) -> list[list[FormField]]:
+    """Counts and the people absent or on leave; only 应到 is known before it is recorded."""
+    recorded = bool(meeting.attendance)
+    entries = attendance_of(db, meeting)
+    c = meeting.counts
+    figures = [("应到", len(entries)), ("实到", c.present), ("请假", c.leave), ("缺席", c.absent)]
+    counts = [FormField(f"{label}人数", f"{n} 人" if recorded or label == "应到" else "")
+              for label, n in figures]
+    return [counts,
+            [FormField("请假人员及原因", _people(entries, LEAVE) if recorded else "")],
+            [FormField("缺席人员及原因", _people(entries, ABSENT) if recorded else "")]]
+
+
+def _people(entries: list[AttendanceEntry], status: str) -> str:
+    """张三（出差）、李四 — or 无."""
+    names = [f"{a.name}（{a.reason}）" if a.reason else a.name
+             for a in entries if a.status == status]
+    return "、".join(names) or "无"
+
+
+def _minutes_sections(meeting: Meeting) -> list[Section]:
+    topics = "\n".join(f"{i}. {t}" for i, t in enumerate(meeting.topics, 1))
+    sections = [Section("主题" if meeting.kind == THEME_DAY else "议题", topics),
+                Section("会议内容", meeting.content.strip())]
+    if meeting.kind == THEME_DAY:
+        sections.append(Section("活动成效", meeting.outcome.strip()))
+    sections.append(Section("决议及表决情况", meeting.resolution.strip()))
+    if meeting.kind == LIFE:
+        sections.append(Section("整改事项", _rectification_text(meeting)))
+    return sections
+
+
+def _rectification_text(meeting: Meeting) -> str:
+    return "\n".join(_rectification_line(i, r) for i, r in enumerate(meeting.rectifications, 1))
+
+
+def _rectification_line(number: int, r: Rectification) -> str:
+    """1. 问题：…；措施：…；责任人：…；完成时限：2026年6月30日（已完成）"""
+    parts = [f"问题：{r.problem}", r.measure and f"措施：{r.measure}",
+             r.owner and f"责任人：{r.owner}", r.due_date and f"完成时限：{long_cn(r.due_date)}"]
+    text = f"{number}. " + "；".join(p for p in parts if p)
+    return text + ("（已完成）" if r.done else "")

@@ -1,0 +1,170 @@
+"""Painting a 签到表 (sign-in sheet) onto a PDF writer or a printer.
+
+Layout: the title centred, the 时间/地点 line and the 议题 line, then a bordered table
+序号 | 姓名 | 党小组/职务 | 签名 | 备注 whose header row is repeated on every page, the 列席 rows,
+the totals line after the last row, and "第 N 页 共 M 页" on every page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtGui import QPagedPaintDevice, QPainter
+
+from branchdesk.core.printing import SignInRow, SignInSheet, Tally
+from branchdesk.ui.print.layout import (
+    BODY_PT, CENTER, LEFT, SMALL_PT, TITLE_PT, WRAP, Block, Canvas, Page, fit_text, paginate,
+    render, spacer, text_block)
+from branchdesk.ui.print.pdf import write_pdf
+
+# Column widths in millimetres on A4 portrait (175 mm between the margins); they are scaled
+# to the actual paint width, so a printer with wider unprintable edges still fits the table.
+COLUMNS_MM = (12.0, 28.0, 30.0, 67.0, 38.0)
+HEADER_MM, ROW_MM, TOTALS_MM = 10.0, 10.5, 14.0
+
+
+def paint_signin(device: QPagedPaintDevice, sheet: SignInSheet) -> int:
+    """Paint ``sheet`` on ``device`` (a QPdfWriter or QPrinter); returns the page count."""
+    return render(device, lambda canvas: signin_pages(canvas, sheet))
+
+
+def write_signin_pdf(sheet: SignInSheet, path: Path | str) -> int:
+    """Write ``sheet`` as an A4 PDF at ``path`` (atomically); returns the page count."""
+    return write_pdf(path, lambda device: paint_signin(device, sheet), sheet.title)
+
+
+def signin_pages(canvas: Canvas, sheet: SignInSheet) -> list[Page]:
+    """Pass one: where every block of the sheet goes."""
+    header = _table_header(canvas, sheet.post_header)
+    blocks = [text_block(canvas, sheet.title, canvas.font(TITLE_PT, True), CENTER, 6)]
+    blocks += _info_blocks(canvas, sheet.info) + [spacer(canvas.mm(2)), header]
+    rows = [_row_block(canvas, row) for row in sheet.rows]
+    if rows:
+        rows[-1].keep_with_next = True  # the totals never stand alone on a page
+    blocks += rows + [_totals_block(canvas, sheet.totals)]
+    caption = f"{sheet.title}（续）"
+    pages = paginate(blocks, canvas, lambda: [
+        text_block(canvas, caption, canvas.font(SMALL_PT), CENTER, 2), header])
+    return _close_frames(canvas, pages, rows)
+
+
+def _close_frames(canvas: Canvas, pages: list[Page], rows: list[Block]) -> list[Page]:
+    """Give the last table row of every page the frame's heavy bottom edge."""
+    row_ids = {id(row) for row in rows}
+    for page in pages:
+        on_page = [placed for placed in page.placed if id(placed.block) in row_ids]
+        if on_page:
+            on_page[-1].block = _with_bottom_edge(canvas, on_page[-1].block)
+    return pages
+
+
+def _with_bottom_edge(canvas: Canvas, block: Block) -> Block:
+    def paint(painter: QPainter, top: float) -> None:
+        block.paint(painter, top)
+        painter.setPen(canvas.pen(0.5))
+        painter.drawLine(QLineF(0, top + block.height, canvas.width, top + block.height))
+
+    return Block(block.height, paint, block.keep_with_next)
+
+
+def _columns(canvas: Canvas) -> list[tuple[float, float]]:
+    """(left, width) of each column, scaled to the paint width."""
+    scale = canvas.width / sum(COLUMNS_MM)
+    lefts, x = [], 0.0
+    for width in COLUMNS_MM:
+        lefts.append((x, width * scale))
+        x += width * scale
+    return lefts
+
+
+# ---------------------------------------------------------------- above the table
+
+def _info_blocks(canvas: Canvas, info: list[tuple[str, str]]) -> list[Block]:
+    """时间 and 地点 side by side, every other item on its own wrapped line."""
+    texts = [f"{label}：{value}" for label, value in info]
+    blocks = [_pair_block(canvas, texts[0], texts[1])] if len(texts) >= 2 else []
+    font = canvas.font(BODY_PT)
+    return blocks + [text_block(canvas, t, font, LEFT, 2) for t in texts[2:]]
+
+
+def _pair_block(canvas: Canvas, left: str, right: str) -> Block:
+    font, half = canvas.font(BODY_PT), canvas.width / 2
+    height = max(canvas.text_height(t, font, half - canvas.mm(2)) for t in (left, right))
+
+    def paint(painter: QPainter, top: float) -> None:
+        painter.setFont(font)
+        painter.drawText(QRectF(0, top, half - canvas.mm(2), height), LEFT | WRAP, left)
+        painter.drawText(QRectF(half, top, half, height), LEFT | WRAP, right)
+
+    return Block(height + canvas.mm(2), paint)
+
+
+# ---------------------------------------------------------------- the table
+
+def _table_header(canvas: Canvas, post_header: str) -> Block:
+    titles = ("序号", "姓名", post_header, "签名", "备注")
+    height = canvas.mm(HEADER_MM)
+
+    def paint(painter: QPainter, top: float) -> None:
+        painter.setFont(canvas.font(BODY_PT, True))
+        for (left, width), title in zip(_columns(canvas), titles):
+            painter.drawText(QRectF(left, top, width, height), CENTER, title)
+        _grid(painter, canvas, top, height, outer_top=True)
+
+    return Block(height, paint, keep_with_next=True)
+
+
+def _row_block(canvas: Canvas, row: SignInRow) -> Block:
+    height = canvas.mm(ROW_MM)
+    pad = canvas.mm(1.5)
+    cells = (row.number, row.name, row.post, "", row.note)
+
+    def paint(painter: QPainter, top: float) -> None:
+        for (left, width), text, flags in zip(_columns(canvas), cells, (CENTER,) * 4 + (LEFT,)):
+            if text:
+                rect = QRectF(left + pad, top + pad / 2, width - 2 * pad, height - pad)
+                fit_text(painter, canvas, rect, text, flags)
+        _grid(painter, canvas, top, height)
+
+    return Block(height, paint)
+
+
+def _grid(painter: QPainter, canvas: Canvas, top: float, height: float,
+          outer_top: bool = False) -> None:
+    """The row's borders: thin inner lines, a heavier frame on the outside."""
+    bottom, right = top + height, canvas.width
+    painter.setPen(canvas.pen(0.25))
+    painter.drawLines([QLineF(left, top, left, bottom) for left, _ in _columns(canvas)[1:]]
+                      + [QLineF(0, bottom, right, bottom)])
+    painter.setPen(canvas.pen(0.5))
+    painter.drawLines([QLineF(0, top, 0, bottom), QLineF(right, top, right, bottom)]
+                      + ([QLineF(0, top, right, top)] if outer_top else []))
+
+
+# ---------------------------------------------------------------- below the table
+
+def _totals_block(canvas: Canvas, totals: list[Tally]) -> Block:
+    """应到 __ 人 实到 __ 人 请假 __ 人 缺席 __ 人, spread across the width under the table."""
+    height = canvas.mm(TOTALS_MM)
+
+    def paint(painter: QPainter, top: float) -> None:
+        slot = canvas.width / len(totals)
+        for index, tally in enumerate(totals):
+            _paint_tally(painter, canvas, index * slot, top + canvas.mm(5), tally)
+
+    return Block(height, paint)
+
+
+def _paint_tally(painter: QPainter, canvas: Canvas, x: float, top: float, tally: Tally) -> None:
+    """Label, an underlined blank (holding the value when known), then 人."""
+    font = canvas.font(BODY_PT)
+    painter.setFont(font)
+    line_h, blank = canvas.metrics(font).height(), canvas.mm(16)
+    label_w = canvas.text_width(tally.label, font) + canvas.mm(1.5)
+    painter.setPen(canvas.pen(0.25))
+    painter.drawText(QRectF(x, top, label_w, line_h), LEFT, tally.label)
+    value = "" if tally.value is None else str(tally.value)
+    painter.drawText(QRectF(x + label_w, top, blank, line_h), CENTER, value)
+    painter.drawLine(QLineF(x + label_w, top + line_h, x + label_w + blank, top + line_h))
+    painter.drawText(QRectF(x + label_w + blank + canvas.mm(1.5), top, line_h, line_h), LEFT, "人")
