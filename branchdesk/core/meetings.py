@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from branchdesk.core import branch, settings
+from branchdesk.core import attachments, branch, settings
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import NotFoundError, ValidationError
 from branchdesk.core.members import RollEntry, roll_as_of
@@ -180,12 +180,17 @@ def validate(meeting: Meeting) -> dict[str, str]:
     if meeting.start_time and meeting.end_time and "start_time" not in errors \
             and "end_time" not in errors and _minutes(meeting.end_time) <= _minutes(meeting.start_time):
         errors["end_time"] = "结束时间应晚于开始时间"
-    if meeting.kind == GROUP and meeting.group_id is None:
+    if needs_group(meeting) and meeting.group_id is None:
         errors["group_id"] = "党小组会请选择党小组"
     if meeting.kind == THEME_DAY and not meeting.topics and not meeting.lecture_title:
         errors["topics"] = "请填写主题党日的主题"
     _check_attendance(meeting, errors)
     return errors
+
+
+def needs_group(meeting: Meeting) -> bool:
+    """党小组会, and a 组织生活会 held as a 党小组会, belong to one 党小组."""
+    return meeting.kind == GROUP or (meeting.kind == LIFE and meeting.held_as == GROUP)
 
 
 def _minutes(text: str) -> int:
@@ -223,7 +228,7 @@ def _clean(meeting: Meeting) -> Meeting:
                   "end_time", "activity_form"):
         setattr(meeting, name, (getattr(meeting, name) or "").strip())
     meeting.topics = [t.strip() for t in meeting.topics if t and t.strip()]
-    if meeting.kind != GROUP:
+    if not needs_group(meeting):
         meeting.group_id = None
     if meeting.kind == THEME_DAY and not meeting.period and meeting.date:
         meeting.period = meeting.date[:7]
@@ -291,12 +296,15 @@ def _write_children(db: Database, meeting: Meeting) -> None:
 
 
 def delete(db: Database, meeting_id: int) -> None:
-    """Delete a meeting with its attendance, 整改 items and attachment records."""
+    """Delete a meeting with its attendance, 整改 items and attachments (files no other
+    record uses are deleted after the rows)."""
     ensure_writable(db)
+    files = attachments.list_for(db, attachments.MEETING, meeting_id)
     with db.atomic():
         db.execute("DELETE FROM attachments WHERE owner_kind = 'meeting' AND owner_id = ?",
                    [meeting_id])
         db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+    attachments.discard_unused(db, files)
 
 
 # ---------------------------------------------------------------- queries
@@ -458,10 +466,14 @@ def save_appraisal(db: Database, year: int, grades: dict[int, tuple[str, str]]) 
 
 
 def excellent_warning(grades: dict[int, tuple[str, str]], max_ratio_pct: int) -> str | None:
-    """A warning when 优秀 exceeds the allowed share of those graded (default ⅓)."""
+    """A warning when 优秀 exceeds the allowed share of those graded (default ⅓).
+
+    The share is compared in whole percent, as the message shows it: with the default 33%,
+    exactly one in three (33.3%) is within the limit.
+    """
     graded = [g for g, _ in grades.values() if g in GRADES]
     excellent = graded.count("优秀")
-    if graded and excellent * 100 > len(graded) * max_ratio_pct:
+    if graded and excellent * 100 // len(graded) > max_ratio_pct:
         return (f"评为“优秀”的有 {excellent} 人，占参评 {len(graded)} 人的 "
                 f"{excellent * 100 // len(graded)}%，超过一般不超过 {max_ratio_pct}% 的比例，请核对。")
     return None

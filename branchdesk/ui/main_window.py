@@ -26,6 +26,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ tabs
     def _add_tabs(self) -> None:
         from branchdesk.ui.dashboard_tab import DashboardTab
+        from branchdesk.ui.meetings_tab import MeetingsTab
         from branchdesk.ui.members_tab import MembersTab
 
         self.dashboard_tab = DashboardTab(self.db)
@@ -33,6 +34,12 @@ class MainWindow(QMainWindow):
         self.dashboard_tab.navigate.connect(self.navigate)
         self.members_tab = MembersTab(self.db)
         self.tabs.addTab(self.members_tab, "党员名册")
+        self.meetings_tab = MeetingsTab(self.db)
+        self.tabs.addTab(self.meetings_tab, "会议记录")
+        from branchdesk.ui.talks_tab import TalksTab
+
+        self.talks_tab = TalksTab(self.db)
+        self.tabs.addTab(self.talks_tab, "谈心谈话")
         for tab in self._tabs():
             if hasattr(tab, "changed"):
                 tab.changed.connect(self.refresh_all)
@@ -61,6 +68,8 @@ class MainWindow(QMainWindow):
             self.edit_profile()
         elif tab == "rules":
             self.edit_rules()
+        elif tab == "appraisal":
+            self.meetings_tab.appraise(target.get("year"))
         elif tab == "members":
             self.tabs.setCurrentWidget(self.members_tab)
             if target.get("id"):
@@ -85,6 +94,7 @@ class MainWindow(QMainWindow):
             self._action(file_menu, "打开演示支部（虚构数据）", self.open_demo)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        self._action(bar.addMenu("组织生活(&O)"), "民主评议…", self.meetings_tab.open_appraisal)
         settings_menu = bar.addMenu("设置(&S)")
         self._action(settings_menu, "支部信息…", self.edit_profile)
         self._action(settings_menu, "检查规则…", self.edit_rules)

@@ -1,0 +1,237 @@
+"""Attachments (photos, scans, documents) of any record, stored content-addressed.
+
+A file is copied to ``<attachments dir>/<sha256[:2]>/<sha256><ext>``: the same content is
+stored once however many records use it, and a file is deleted only when no row refers to
+its content any more. The copy goes to a temporary name, is flushed to disk and then renamed,
+so a power cut never leaves a half-written file under a real name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import stat
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from branchdesk import paths
+from branchdesk.core.db import ensure_writable
+from branchdesk.core.errors import BranchdeskError, NotFoundError
+
+log = logging.getLogger(__name__)
+
+MEETING = "meeting"
+MAX_BYTES = 200 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_EXT = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
+
+
+class AttachmentError(BranchdeskError):
+    title = "附件问题"
+
+
+@dataclass
+class Attachment:
+    id: int
+    owner_kind: str
+    owner_id: int
+    original_name: str
+    stored_name: str
+    sha256: str
+    size: int
+    note: str = ""
+    added_at: str = ""
+
+
+# ---------------------------------------------------------------- reading
+
+def list_for(db: Database, owner_kind: str, owner_id: int) -> list[Attachment]:
+    cursor = db.execute("SELECT * FROM attachments WHERE owner_kind = ? AND owner_id = ? "
+                        "ORDER BY id", [owner_kind, owner_id])
+    return [_from_row(cursor.description, row) for row in cursor.fetchall()]
+
+
+def get(db: Database, attachment_id: int) -> Attachment:
+    cursor = db.execute("SELECT * FROM attachments WHERE id = ?", [attachment_id])
+    row = cursor.fetchone()
+    if row is None:
+        raise NotFoundError("找不到这个附件，可能已被删除。")
+    return _from_row(cursor.description, row)
+
+
+def _from_row(description, row) -> Attachment:
+    return Attachment(**dict(zip([d[0] for d in description], row)))
+
+
+def path_of(db: Database, attachment: Attachment) -> Path:
+    """Where the stored copy lives (it may be missing if someone deleted it by hand)."""
+    return paths.attachments_dir(db.path) / attachment.stored_name
+
+
+def size_text(size: int) -> str:
+    for unit, step in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= step:
+            return f"{size / step:.1f} {unit}"
+    return f"{size} 字节"
+
+
+# ---------------------------------------------------------------- adding
+
+def check_file(src_path: Path | str) -> int:
+    """The file's size; raises AttachmentError when it cannot be attached."""
+    src = Path(src_path)
+    if not src.is_file():
+        raise AttachmentError(f"找不到文件“{src.name}”，或它不是一个文件。")
+    size = src.stat().st_size
+    if size > MAX_BYTES:
+        raise AttachmentError(f"文件“{src.name}”有 {size_text(size)}，超过 200 MB 的上限，"
+                              "不能作为附件。请压缩图片或拆分文件后再添加。")
+    return size
+
+
+def add(db: Database, owner_kind: str, owner_id: int, src_path: Path | str,
+        note: str = "") -> Attachment:
+    """Copy the file into the attachments folder (once per content) and record it."""
+    ensure_writable(db)
+    src = Path(src_path)
+    check_file(src)
+    sha, size, stored_name = _store(db, src)
+    try:
+        with db.atomic():
+            new_id = db.execute(
+                "INSERT INTO attachments (owner_kind, owner_id, original_name, stored_name, "
+                "sha256, size, note, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [owner_kind, owner_id, src.name, stored_name, sha, size, note.strip(),
+                 datetime.now().isoformat(timespec="seconds")]).lastrowid
+    except BaseException:
+        _discard_if_unused(db, sha, stored_name)
+        raise
+    return get(db, new_id)
+
+
+def _store(db: Database, src: Path) -> tuple[str, int, str]:
+    """Copy while hashing to a temporary file, then move it to its content address."""
+    root = paths.attachments_dir(db.path)
+    temp = root / f".incoming-{uuid.uuid4().hex}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        sha, size = _copy_hashing(src, temp)
+        stored_name = f"{sha[:2]}/{sha}{_extension(src)}"
+        _move_into_place(temp, root / stored_name, size)
+        return sha, size, stored_name
+    except OSError as exc:
+        raise AttachmentError(f"复制文件“{src.name}”失败：{exc.strerror or exc}。"
+                              "请确认文件可以打开、数据文件夹可以写入、磁盘空间足够。") from exc
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _copy_hashing(src: Path, dest: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(src, "rb") as reader, open(dest, "wb") as writer:
+        while chunk := reader.read(_CHUNK):
+            digest.update(chunk)
+            writer.write(chunk)
+            size += len(chunk)
+        writer.flush()
+        os.fsync(writer.fileno())
+    if size > MAX_BYTES:  # it grew while we copied
+        raise AttachmentError(f"文件“{src.name}”超过 200 MB 的上限，不能作为附件。")
+    return digest.hexdigest(), size
+
+
+def _move_into_place(temp: Path, target: Path, size: int) -> None:
+    target.parent.mkdir(exist_ok=True)
+    if target.exists() and target.stat().st_size == size:
+        return  # the same content is already stored
+    os.replace(temp, target)
+    _fsync_dir(target.parent)
+
+
+def _extension(src: Path) -> str:
+    ext = src.suffix.lower()
+    return ext if _EXT.match(ext) else ""
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a directory for fsync; NTFS journals the rename
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- removing
+
+def remove(db: Database, attachment_id: int) -> None:
+    """Delete the record, and the stored file when no other record uses the same content."""
+    ensure_writable(db)
+    attachment = get(db, attachment_id)
+    with db.atomic():
+        db.execute("DELETE FROM attachments WHERE id = ?", [attachment_id])
+    _discard_if_unused(db, attachment.sha256, attachment.stored_name)
+
+
+def remove_for(db: Database, owner_kind: str, owner_id: int) -> None:
+    """Delete every attachment of one record (rows first, then the unused files)."""
+    ensure_writable(db)
+    found = list_for(db, owner_kind, owner_id)
+    with db.atomic():
+        db.execute("DELETE FROM attachments WHERE owner_kind = ? AND owner_id = ?",
+                   [owner_kind, owner_id])
+    discard_unused(db, found)
+
+
+def discard_unused(db: Database, attachments: list[Attachment]) -> None:
+    """Delete the stored files of rows already deleted, unless other rows still use them."""
+    for attachment in attachments:
+        _discard_if_unused(db, attachment.sha256, attachment.stored_name)
+
+
+def _discard_if_unused(db: Database, sha: str, stored_name: str) -> None:
+    used = db.execute("SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1", [sha]).fetchone()
+    if used:
+        return
+    try:
+        (paths.attachments_dir(db.path) / stored_name).unlink(missing_ok=True)
+    except OSError as exc:  # e.g. open in a viewer on Windows: an unused file stays behind
+        log.warning("could not delete attachment file %s: %s", stored_name, exc)
+
+
+# ---------------------------------------------------------------- copies out
+
+def copy_out(db: Database, attachment: Attachment, dest: Path | str) -> Path:
+    """Copy the stored file to ``dest`` (e.g. 另存为, or a read-only copy to open)."""
+    source = path_of(db, attachment)
+    if not source.is_file():
+        raise NotFoundError(f"附件“{attachment.original_name}”的文件已丢失（{source}）。"
+                            "可以删除这条附件后重新添加。")
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        dest.chmod(stat.S_IWRITE | stat.S_IREAD)
+    shutil.copyfile(source, dest)
+    return dest
+
+
+def viewing_copy(db: Database, attachment: Attachment, folder: Path | str) -> Path:
+    """A read-only copy under its original name, so viewers show a sensible title and an
+    edit in the viewer can never change the stored (content-addressed) file."""
+    dest = Path(folder) / str(attachment.id) / _safe_name(attachment.original_name)
+    copy_out(db, attachment, dest)
+    dest.chmod(stat.S_IREAD)
+    return dest
+
+
+def _safe_name(name: str) -> str:
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(". ")
+    return cleaned or "附件"
