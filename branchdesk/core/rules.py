@@ -134,9 +134,16 @@ def _has_committee(db: Database, as_of: date, year: int) -> bool:
 
 
 def _meeting_dates(db: Database, year: int) -> list[tuple[int, str, int | None, date]]:
-    cursor = db.execute("SELECT id, kind, group_id, date, held_as FROM meetings "
-                        "WHERE substr(date, 1, 4) = ?", [f"{year:04d}"])
-    return [(mid, kind, gid, date.fromisoformat(d)) for mid, kind, gid, d, _ in cursor.fetchall()]
+    """Each meeting with the day it counts on: a 主题党日 counts for its 计入月份."""
+    cursor = db.execute("SELECT id, kind, group_id, date, period FROM meetings "
+                        "WHERE substr(date, 1, 4) IN (?, ?) OR substr(period, 1, 4) = ?",
+                        [f"{year:04d}", f"{year + 1:04d}", f"{year:04d}"])
+    out = []
+    for mid, kind, gid, on, period in cursor.fetchall():
+        day = date.fromisoformat(f"{period}-01") if kind == THEME_DAY and period else date.fromisoformat(on)
+        if day.year == year:
+            out.append((mid, kind, gid, day))
+    return out
 
 
 def _row(label, kind, group_id, spans, dates, as_of) -> GridRow:

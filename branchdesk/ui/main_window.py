@@ -37,6 +37,10 @@ class MainWindow(QMainWindow):
         self.meetings_tab = MeetingsTab(self.db)
         self.tabs.addTab(self.meetings_tab, "会议记录")
         from branchdesk.ui.talks_tab import TalksTab
+        from branchdesk.ui.theme_days_tab import ThemeDaysTab
+
+        self.theme_days_tab = ThemeDaysTab(self.db)
+        self.tabs.addTab(self.theme_days_tab, "主题党日")
 
         self.talks_tab = TalksTab(self.db)
         self.tabs.addTab(self.talks_tab, "谈心谈话")

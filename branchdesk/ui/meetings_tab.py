@@ -81,15 +81,19 @@ def print_functions(what: str):
 class MeetingsTab(QWidget):
     changed = Signal()
     KINDS = MEETING_KINDS
+    SUBJECT_COLUMN = SUBJECT_COLUMN  # the column that takes the spare width
 
     def __init__(self, db, parent=None):
         super().__init__(parent)
         self.db = db
-        self.model = RecordTableModel(meeting_columns(), self)
+        self.model = RecordTableModel(self._columns(), self)
         self.proxy = FilterProxy(lambda s: "", self)  # the search runs in the core
         self.proxy.setSourceModel(self.model)
         self._build()
         self.refresh()
+
+    def _columns(self) -> list[Column]:
+        return meeting_columns()
 
     # ------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -133,7 +137,7 @@ class MeetingsTab(QWidget):
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(SUBJECT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(self.SUBJECT_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.view.doubleClicked.connect(lambda _: self.edit_selected())
         return self.view
@@ -217,7 +221,7 @@ class MeetingsTab(QWidget):
     def add_meeting(self) -> None:
         from branchdesk.ui.dialogs.meeting_dialog import MeetingDialog
 
-        dialog = MeetingDialog(self.db, None, self, kind=self.kind.currentData() or meetings.GENERAL,
+        dialog = MeetingDialog(self.db, None, self, kind=self.kind.currentData() or self.KINDS[0],
                                group_id=self.group.currentData())
         self._run(dialog)
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox,
 from branchdesk.core import attachments, branch, meetings, settings
 from branchdesk.core.dates import parse_date
 from branchdesk.core.errors import BranchdeskError, ValidationError
-from branchdesk.core.meetings import (GENERAL, GROUP, LECTURE, LIFE, LIFE_HELD_AS,
+from branchdesk.core.meetings import (GENERAL, GROUP, LECTURE, LIFE, LIFE_HELD_AS, THEME_DAY,
                                       MEETING_KINDS, SHORT_NAMES, AttendanceEntry, Meeting,
                                       Rectification)
 from branchdesk.ui.attachment_panel import AttachmentPanel
@@ -28,8 +28,20 @@ INFO_TAB, CONTENT_TAB, RECTIFY_TAB, FILES_TAB = range(4)
 TAB_OF_FIELD = {"rectifications": RECTIFY_TAB}
 LABELS = {"kind": "会议类型", "held_as": "召开形式", "group_id": "党小组", "date": "日期",
           "time": "时间", "place": "地点", "host_id": "主持人", "recorder_id": "记录人",
-          "lecturer": "主讲人", "lecture_title": "党课题目", "observers": "列席人员"}
+          "lecturer": "主讲人", "lecture_title": "党课题目", "observers": "列席人员",
+          "period": "计入月份", "activity_form": "活动形式", "organiser": "组织者"}
+ACTIVITY_FORMS = ("集中学习", "志愿服务", "参观学习", "研讨交流", "实践活动", "其他")
+THEME_ONLY = ("period", "activity_form", "organiser")
 _TIME_DIGITS = re.compile(r"^(\d{1,2})(\d{2})$")
+
+
+def normalise_period(text: str) -> str:
+    """2026.3, 2026年3月 and 202603 become 2026-03; empty stays empty (the core uses the date)."""
+    try:
+        value = parse_date(text)
+    except ValueError:
+        return text.strip()
+    return value.strftime("%Y-%m") if value else ""
 
 
 def normalise_time(text: str) -> str:
@@ -126,11 +138,13 @@ class MeetingDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.original = meeting
+        self.theme_day = (meeting.kind if meeting else kind) == THEME_DAY
         self.saved: Meeting | None = None
         self.fields: dict[str, Field] = {}
         self._loading = True
-        self.setWindowTitle(f"编辑会议记录 — {meeting.title}（{meeting.date}）" if meeting
-                            else "新建会议记录")
+        noun = "主题党日记录" if self.theme_day else "会议记录"
+        self.setWindowTitle(f"编辑{noun} — {meeting.title}（{meeting.date}）" if meeting
+                            else f"新建{noun}")
         self._build()
         self._load(meeting or Meeting(kind=kind, date=date.today().isoformat(), group_id=group_id))
         self._loading = False
@@ -148,7 +162,8 @@ class MeetingDialog(QDialog):
         self.attendance = AttendanceWidget()
         self.rectifications = RectificationTable()
         self.files = AttachmentPanel(self.db, attachments.MEETING)
-        for page, title in ((self._info_page(), "会议信息与出勤"), (self._content_page(), "会议内容"),
+        noun = "活动" if self.theme_day else "会议"
+        for page, title in ((self._info_page(), f"{noun}信息与出勤"), (self._content_page(), f"{noun}内容"),
                             (self.rectifications, "整改事项"), (self.files, "附件")):
             self.tabs.addTab(page, title)
         layout.addWidget(self.tabs)
@@ -183,9 +198,9 @@ class MeetingDialog(QDialog):
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(0, 0, 4, 0)
         self.forms: dict[str, QFormLayout] = {}
-        layout.addWidget(self._form_box("会议基本情况", ["kind", "held_as", "group_id", "date",
-                                                     "time", "place"]))
-        layout.addWidget(self._form_box("人员", ["host_id", "recorder_id", "lecturer",
+        layout.addWidget(self._form_box("基本情况", ["kind", "held_as", "group_id", "date",
+                                                 "period", "time", "place", "activity_form"]))
+        layout.addWidget(self._form_box("人员", ["host_id", "recorder_id", "organiser", "lecturer",
                                                "lecture_title", "observers"]))
         layout.addWidget(self._topics_box(), 1)
         scroll = QScrollArea()
@@ -241,18 +256,25 @@ class MeetingDialog(QDialog):
             return editor
         if name in ("host_id", "recorder_id"):
             return QComboBox()
+        if name == "activity_form":
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.addItems(ACTIVITY_FORMS)
+            return combo
         return self._line_edit(name)
 
     def _line_edit(self, name: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText({"place": "如 党员活动室", "lecturer": "如 支部书记 张某",
                                  "lecture_title": "党课的题目",
-                                 "observers": "如 上级党委组织员（列席指导），多人用顿号分开"}.get(name, ""))
+                                 "observers": "如 上级党委组织员（列席指导），多人用顿号分开",
+                                 "period": "如 2026-03（默认为活动日期所在月份）",
+                                 "organiser": "如 支部委员会"}.get(name, ""))
         return edit
 
     def _kind_combo(self) -> QComboBox:
         combo = QComboBox()
-        for kind in MEETING_KINDS:
+        for kind in ((THEME_DAY,) if self.theme_day else MEETING_KINDS):
             combo.addItem(kind, kind)
         combo.currentIndexChanged.connect(self._on_context_changed)
         return combo
@@ -273,7 +295,7 @@ class MeetingDialog(QDialog):
         return combo
 
     def _topics_box(self) -> QGroupBox:
-        box = QGroupBox("议题（每行一个）")
+        box = QGroupBox("活动主题" if self.theme_day else "议题（每行一个）")
         layout = QVBoxLayout(box)
         edit = QPlainTextEdit()
         edit.setPlaceholderText("如：\n学习《中国共产党支部工作条例（试行）》\n研究本季度党员发展工作")
@@ -291,10 +313,13 @@ class MeetingDialog(QDialog):
         self.resolution = QPlainTextEdit()
         self.resolution.setPlaceholderText("如：经举手表决，应到 N 人，实到 N 人，同意 N 人，一致通过……")
         self.resolution.setFixedHeight(110)
-        layout.addWidget(QLabel("会议内容（讨论情况、发言要点）"))
+        self.outcome = QPlainTextEdit()
+        self.outcome.setPlaceholderText("活动取得的成效、党员的收获和反响……")
+        self.outcome.setFixedHeight(110)
+        layout.addWidget(QLabel("活动内容" if self.theme_day else "会议内容（讨论情况、发言要点）"))
         layout.addWidget(self.content, 1)
-        layout.addWidget(QLabel("决议 / 表决结果"))
-        layout.addWidget(self.resolution)
+        layout.addWidget(QLabel("成效" if self.theme_day else "决议 / 表决结果"))
+        layout.addWidget(self.outcome if self.theme_day else self.resolution)
         return page
 
     def _fit_screen(self, width: int, height: int) -> None:
@@ -308,8 +333,11 @@ class MeetingDialog(QDialog):
         self._select(self.fields["held_as"].editor, m.held_as or GENERAL)
         self._select(self.fields["group_id"].editor, m.group_id)
         self.fields["date"].editor.set_value(m.date)
-        for name in ("start_time", "end_time", "place", "lecturer", "lecture_title", "observers"):
+        for name in ("start_time", "end_time", "place", "lecturer", "lecture_title", "observers",
+                     "period", "organiser"):
             self.fields[name].editor.setText(getattr(m, name))
+        self.fields["activity_form"].editor.setCurrentText(m.activity_form or ACTIVITY_FORMS[0])
+        self.outcome.setPlainText(m.outcome)
         self.fields["topics"].editor.setPlainText("\n".join(m.topics))
         self.content.setPlainText(m.content)
         self.resolution.setPlainText(m.resolution)
@@ -404,7 +432,8 @@ class MeetingDialog(QDialog):
         kind = self._kind()
         probe = Meeting(kind=kind, held_as=self.fields["held_as"].editor.currentData())
         shown = {"held_as": kind == LIFE, "group_id": meetings.needs_group(probe),
-                 "lecturer": kind == LECTURE, "lecture_title": kind == LECTURE}
+                 "lecturer": kind == LECTURE, "lecture_title": kind == LECTURE,
+                 **{name: kind == THEME_DAY for name in THEME_ONLY}}
         for name, visible in shown.items():
             self.forms[name].setRowVisible(self.fields[name], visible)
         self.tabs.setTabVisible(RECTIFY_TAB, kind == LIFE)
@@ -447,8 +476,17 @@ class MeetingDialog(QDialog):
             lecturer=text("lecturer") if kind == LECTURE else "",
             lecture_title=text("lecture_title") if kind == LECTURE else "",
             held_as=self.fields["held_as"].editor.currentData() if kind == LIFE else "",
+            **self._theme_values(kind),
             attendance=self.attendance.entries(),
             rectifications=self.rectifications.items()[0] if kind == LIFE else [])
+
+    def _theme_values(self, kind: str) -> dict:
+        if kind != THEME_DAY:
+            return {"period": "", "activity_form": "", "organiser": "", "outcome": ""}
+        return {"period": normalise_period(self.fields["period"].editor.text()),
+                "activity_form": self.fields["activity_form"].editor.currentText().strip(),
+                "organiser": self.fields["organiser"].editor.text().strip(),
+                "outcome": self.outcome.toPlainText()}
 
     def _date_text(self) -> str:
         editor = self.fields["date"].editor

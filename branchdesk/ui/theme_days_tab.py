@@ -1,0 +1,92 @@
+"""主题党日 tab: one record per activity, the month it counts for, and a twelve-month view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+
+from branchdesk.core import meetings
+from branchdesk.core.meetings import THEME_DAY
+from branchdesk.ui.meetings_tab import LATE_COLOR, MeetingsTab, _number
+from branchdesk.ui.models import Column
+
+DONE_STYLE = "background:#d5f5e3; border:1px solid #9bd3ae; padding:4px;"
+EMPTY_STYLE = "background:#fadbd8; border:1px solid #e6a5a0; padding:4px;"
+FUTURE_STYLE = "background:#ffffff; border:1px solid #dddddd; padding:4px; color:#999999;"
+
+
+def theme_day_columns() -> list[Column]:
+    counts = lambda name: (lambda s: getattr(s.counts, name))  # noqa: E731
+    return [
+        Column("计入月份", lambda s: s.meeting.period),
+        Column("日期", lambda s: s.meeting.date),
+        Column("主题", lambda s: "；".join(s.meeting.topics), tooltip=lambda s: "；".join(s.meeting.topics)),
+        Column("形式", lambda s: s.meeting.activity_form),
+        Column("地点", lambda s: s.meeting.place),
+        Column("组织者", lambda s: s.meeting.organiser),
+        _number("应到", counts("expected")),
+        _number("实到", counts("present")),
+        _number("请假", counts("leave")),
+        _number("缺席", counts("absent")),
+        _number("附件", lambda s: s.attachment_count or ""),
+        Column("补录", lambda s: "补录" if s.meeting.late_entry else "", align=Qt.AlignmentFlag.AlignCenter,
+               color=lambda s: LATE_COLOR if s.meeting.late_entry else None),
+    ]
+
+
+class ThemeDaysTab(MeetingsTab):
+    """The meetings list narrowed to 主题党日, with the months of the year above it."""
+
+    KINDS = (THEME_DAY,)
+    SUBJECT_COLUMN = 2
+
+    def _columns(self) -> list[Column]:
+        return theme_day_columns()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._filters())
+        self.kind.hide()
+        self.group.hide()
+        self.search.setPlaceholderText("搜索主题、内容或地点")
+        layout.addLayout(self._months())
+        layout.addWidget(self._table())
+        layout.addLayout(self._buttons())
+
+    def _months(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.month_labels = []
+        for month in range(1, 13):
+            label = QLabel(f"{month}月")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.month_labels.append(label)
+            row.addWidget(label)
+        return row
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for text, slot in (("新建主题党日", self.add_meeting), ("编辑", self.edit_selected),
+                           ("删除", self.delete_selected), ("打印签到表", self.print_signin),
+                           ("打印活动记录", self.print_minutes)):
+            row.addWidget(self._button(text, slot))
+        row.addStretch()
+        return row
+
+    def _reload(self) -> None:
+        super()._reload()
+        self._fill_months()
+
+    def _fill_months(self) -> None:
+        """Which months of the chosen year have a theme day (by the month it counts for)."""
+        from datetime import date
+
+        year = self.year.currentData() or date.today().year
+        counted = {}
+        for s in meetings.list_meetings(self.db, kinds=self.KINDS):
+            counted.setdefault(s.meeting.period, []).append("；".join(s.meeting.topics))
+        for month, label in enumerate(self.month_labels, start=1):
+            themes = counted.get(f"{year:04d}-{month:02d}")
+            future = date(year, month, 1) > date.today()
+            label.setText(f"{month}月\n{'✓ ' + themes[0][:6] if themes else ('' if future else '未开展')}")
+            label.setToolTip("；".join(themes) if themes else "")
+            label.setStyleSheet(DONE_STYLE if themes else FUTURE_STYLE if future else EMPTY_STYLE)
