@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     mt = sub.add_parser("meetings", help="列出会议记录")
     mt.add_argument("--year", type=int)
     mt.add_argument("--kind", help="会议类型，如 支部党员大会、支委会、党小组会、党课、组织生活会")
+    talks_cmd = sub.add_parser("talks", help="列出谈心谈话记录")
+    talks_cmd.add_argument("--year", type=int)
+    theme = sub.add_parser("theme-days", help="列出主题党日记录")
+    theme.add_argument("--year", type=int)
     sheet = sub.add_parser("signin-sheet", help="把某次会议的签到表写成 PDF")
     sheet.add_argument("meeting_id", type=int)
     sheet.add_argument("-o", "--output", type=Path, required=True)
@@ -138,13 +142,38 @@ def cmd_meetings(args) -> int:
     from branchdesk.core import meetings
 
     db = _open(args)
-    kinds = _kind_filter(args.kind)
+    kinds = _kind_filter(args.kind) or meetings.MEETING_KINDS
     rows = meetings.list_meetings(db, year=args.year, kinds=kinds)
     for s in rows:
         m, c = s.meeting, s.counts
         flag = " [补录]" if m.late_entry else ""
         topic = m.lecture_title or "；".join(m.topics)
         print(f"{m.id}\t{m.date}\t{m.title}\t应到{c.expected} 实到{c.present}\t{topic}{flag}")
+    print(f"共 {len(rows)} 条")
+    return 0
+
+
+def cmd_talks(args) -> int:
+    from branchdesk.core import talks
+
+    rows = talks.list_talks(_open(args), year=args.year)
+    for t in rows:
+        flag = " [补录]" if t.late_entry else ""
+        print(f"{t.id}\t{t.date}\t{t.talker_name} → {'、'.join(t.target_names)}\t"
+              f"{t.form}/{t.occasion}\t{t.topic}{flag}")
+    print(f"共 {len(rows)} 条")
+    return 0
+
+
+def cmd_theme_days(args) -> int:
+    from branchdesk.core import meetings
+
+    rows = meetings.list_meetings(_open(args), year=args.year, kinds=(meetings.THEME_DAY,))
+    for s in sorted(rows, key=lambda s: s.meeting.date):
+        m, c = s.meeting, s.counts
+        flag = " [补录]" if m.late_entry else ""
+        print(f"{m.id}\t{m.period}\t{m.date}\t{'；'.join(m.topics)}\t{m.activity_form}\t"
+              f"应到{c.expected} 实到{c.present}{flag}")
     print(f"共 {len(rows)} 条")
     return 0
 
@@ -206,6 +235,8 @@ def _print_findings(report) -> None:
 
 
 COMMANDS = {
+    "talks": cmd_talks,
+    "theme-days": cmd_theme_days,
     "check": cmd_check,
     "demo": cmd_demo,
     "import-members": cmd_import,

@@ -78,3 +78,16 @@ def test_bad_database_file_exit_2(tmp_path, capsys):
     bad.write_bytes(b"garbage" * 200)
     assert main(["meetings", "--db", str(bad)]) == 2
     assert "不是有效的数据库文件" in capsys.readouterr().err
+
+
+def test_talks_and_theme_days_listing(tmp_path, capsys):
+    db_path = tmp_path / "d.sqlite3"
+    demo.create_demo(db_path, today=date(2026, 11, 29)).close()
+    assert main(["talks", "--db", str(db_path), "--year", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert "→" in out and out.splitlines()[-1].startswith("共 ")
+    assert main(["theme-days", "--db", str(db_path), "--year", "2026"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "共 10 条" and "2026-01" in lines[0]
+    assert main(["meetings", "--db", str(db_path)]) == 0
+    assert "主题党日" not in capsys.readouterr().out
