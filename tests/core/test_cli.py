@@ -90,4 +90,4 @@ def test_talks_and_theme_days_listing(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "共 10 条" and "2026-01" in lines[0]
     assert main(["meetings", "--db", str(db_path)]) == 0
-    assert "主题党日" not in capsys.readouterr().out
+    assert "\t主题党日\t" not in capsys.readouterr().out
