@@ -184,7 +184,8 @@ def validate(meeting: Meeting) -> dict[str, str]:
         errors["group_id"] = "党小组会请选择党小组"
     if meeting.kind == THEME_DAY and not meeting.topics and not meeting.lecture_title:
         errors["topics"] = "请填写主题党日的主题"
-    if meeting.period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", meeting.period):
+    if meeting.kind == THEME_DAY and meeting.period and \
+            not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", meeting.period):
         errors["period"] = "计入月份请写成 2026-03 的形式"
     _check_attendance(meeting, errors)
     return errors
