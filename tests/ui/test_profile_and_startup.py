@@ -1,0 +1,59 @@
+import sqlite3
+
+from PySide6.QtWidgets import QMessageBox
+
+from branchdesk.core import branch, members, settings
+from branchdesk.core.db import open_db
+from branchdesk.core.migrations import latest_version
+from branchdesk.ui import startup
+from branchdesk.ui.dialogs.profile_dialog import ProfileDialog
+
+
+def test_first_run_profile_saves_branch_groups(app, fresh_db, qtbot):
+    dialog = ProfileDialog(fresh_db, first_run=True)
+    qtbot.addWidget(dialog)
+    assert dialog.committee is None  # no members yet: committee is set later
+    dialog.save()
+    assert "请填写支部名称" in dialog.branch_name.message.text()
+    dialog.branch_name.editor.setText("测试单位第一党支部")
+    dialog.parent_org.setText("中共测试单位委员会")
+    dialog.term_start.editor.setText("2024.12.20")
+    dialog.groups.setPlainText("第一党小组\n第二党小组\n")
+    dialog.save()
+    assert dialog.result() == 1
+    assert settings.get(fresh_db, "branch_name") == "测试单位第一党支部"
+    assert settings.get(fresh_db, "term_start") == "2024-12-20"
+    assert [g.name for g in branch.groups(fresh_db)] == ["第一党小组", "第二党小组"]
+    assert not startup.needs_setup(fresh_db)
+
+
+def test_profile_sets_committee_and_secretary(app, fresh_db, qtbot):
+    a = members.add(fresh_db, members.Member(name="甲"))
+    members.add(fresh_db, members.Member(name="乙"))
+    settings.put(fresh_db, {"branch_name": "某支部", "setup_done": True})
+    dialog = ProfileDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    dialog._add_seat("书记", a.id)
+    dialog.save()
+    assert [(s.member_name, s.role) for s in branch.committee(fresh_db)] == [("甲", "书记")]
+    assert settings.get(fresh_db, "secretary_name") == "甲"
+
+
+def test_start_with_too_new_file_opens_read_only(app, db_path, monkeypatch):
+    open_db(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {latest_version() + 5}")
+    conn.commit()
+    conn.close()
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    db = startup.open_start_database(db_path)
+    assert db.read_only and "只读" in warnings[0]
+
+
+def test_first_run_can_open_the_demo(app, db_path, monkeypatch):
+    monkeypatch.setattr(startup.WelcomeDialog, "exec", lambda self: startup.WelcomeDialog.DEMO)
+    db = startup.open_start_database(db_path)
+    assert db.path.name == startup.DEMO_FILENAME
+    assert members.count(db) > 30
+    assert members.count(open_db(db_path)) == 0  # the user's own file stays empty
