@@ -1,7 +1,11 @@
 """Command-line front end: no argument opens the window; subcommands do headless work.
 
-Exit codes: 0 success; 1 rejected rows / validation; 2 unreadable file or database problem;
+Exit codes: 0 success; 1 rejected rows / validation; 2 unreadable file or database problem
+(also: damaged database, or the database is in use by the window for a command that writes);
 3 compliance findings (``check``).
+
+While the window has the database open (core/instance.py), commands that write (demo,
+import-members, restore) refuse with exit 2; commands that only read open the file read-only.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from branchdesk import APP_TITLE, __version__, logsetup, paths
-from branchdesk.core.errors import BranchdeskError, DatabaseError, ImportFileError
+from branchdesk.core.errors import (BackupError, BranchdeskError, DamagedDatabaseError,
+                                    DatabaseError, ImportFileError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", type=Path, required=True)
     exp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD")
     exp.add_argument("--mask", action="store_true", help="隐藏身份证号和电话的中间位")
+    ledger = sub.add_parser("export-ledger", help="导出年度工作台账 .xlsx（封面、花名册、三会一课等）")
+    ledger.add_argument("--year", type=int, help="年度（默认今年）")
+    ledger.add_argument("--from", dest="start", type=date.fromisoformat, help="开始日期 YYYY-MM-DD")
+    ledger.add_argument("--to", dest="end", type=date.fromisoformat, help="结束日期 YYYY-MM-DD")
+    ledger.add_argument("-o", "--output", type=Path, required=True)
+    ledger.add_argument("--mask", action="store_true", help="隐藏身份证号和电话的中间位")
     mt = sub.add_parser("meetings", help="列出会议记录")
     mt.add_argument("--year", type=int)
     mt.add_argument("--kind", help="会议类型，如 支部党员大会、支委会、党小组会、党课、组织生活会")
@@ -56,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--year", type=int, default=date.today().year)
     check.add_argument("--as-of", type=date.fromisoformat, help="按哪一天检查 YYYY-MM-DD（默认今天）")
     check.add_argument("--json", action="store_true", help="以 JSON 输出")
+    backup = sub.add_parser("backup", help="备份数据文件（默认写入数据目录下的 backups 文件夹）")
+    backup.add_argument("-o", "--output", type=Path, help="备份到这个文件夹（如U盘）")
+    restore = sub.add_parser("restore", help="用备份文件恢复数据（原文件先另存为备份）")
+    restore.add_argument("file", type=Path)
+    sub.add_parser("verify", help="检查数据文件是否完好，并列出记录数")
     return parser
 
 
@@ -71,12 +87,23 @@ def main(argv: list[str] | None = None) -> int:
     except ImportFileError as exc:
         _err(str(exc))
         return 2
+    except DamagedDatabaseError as exc:
+        _err(str(exc))
+        _err(f"可用 branchdesk restore <备份文件> 恢复；备份在：{paths.backups_dir(_db_path(args))}")
+        return 2
     except DatabaseError as exc:
+        _err(str(exc))
+        return 2
+    except BackupError as exc:
         _err(str(exc))
         return 2
     except BranchdeskError as exc:
         _err(str(exc))
         return 1
+    finally:
+        from branchdesk.core import instance
+
+        instance.release_all()
 
 
 def _err(text: str) -> None:
@@ -88,15 +115,41 @@ def _db_path(args) -> Path:
 
 
 def _open(args, *, create: bool = False):
+    """For reading: read-only while the window holds the database, else a normal open."""
+    from branchdesk.core.db import open_db
+    from branchdesk.core.errors import DatabaseInUseError, ReadOnlyDatabaseError
+
+    path = _db_path(args)
+    try:
+        _hold(path)
+    except DatabaseInUseError:
+        reason = ReadOnlyDatabaseError("党支部工作台账窗口正在使用这个数据文件，命令行只能读取。")
+        return open_db(path, create=False, read_only=reason)
+    return open_db(path, create=create)
+
+
+def _open_for_writing(args, *, create: bool = False):
+    """For writing: refuses (DatabaseInUseError, exit 2) while the window holds the database."""
     from branchdesk.core.db import open_db
 
-    return open_db(_db_path(args), create=create)
+    path = _db_path(args)
+    _hold(path)
+    return open_db(path, create=create)
+
+
+def _hold(path: Path) -> None:
+    from branchdesk.core import instance
+
+    if not path.parent.is_dir():
+        raise DatabaseError(f"找不到文件夹“{path.parent}”。请确认路径是否正确。")
+    instance.hold(path)
 
 
 def cmd_demo(args) -> int:
     from branchdesk.core import demo
 
     path = _db_path(args)
+    _hold(path)
     demo.create_demo(path, overwrite=args.force)
     print(f"已创建演示支部：{path}")
     return 0
@@ -105,7 +158,7 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     from branchdesk.core import importing
 
-    db = _open(args, create=True)
+    db = _open(args, create=True) if args.dry_run else _open_for_writing(args, create=True)
     plan = importing.plan_file(db, args.file)
     _print_plan(plan, args.update_existing)
     if plan.rejected:
@@ -135,6 +188,16 @@ def cmd_export(args) -> int:
     db = _open(args)
     path = export_members(db, args.output, as_of=args.as_of, mask=args.mask)
     print(f"已导出党员花名册：{path}")
+    return 0
+
+
+def cmd_export_ledger(args) -> int:
+    from branchdesk.core.ledger.yearly import export_ledger
+
+    db = _open(args)
+    path = export_ledger(db, args.output, year=args.year, start=args.start, end=args.end,
+                         mask=args.mask)
+    print(f"已导出工作台账：{path}")
     return 0
 
 
@@ -234,13 +297,77 @@ def _print_findings(report) -> None:
     print(f"共 {len(report.findings)} 项提示，其中缺项 {missing} 项")
 
 
+def cmd_backup(args) -> int:
+    from branchdesk.core import backup, settings
+
+    db = _open(args)
+    policy = backup.policy_from(settings.get_all(db))
+    db.close()
+    if args.output:
+        target = backup.make_backup(db.path, args.output)
+    else:
+        target = backup.backup_now(db.path, policy)
+    print(f"已备份到：{target}（{backup.inspect_file(target).counts_text()}）")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from branchdesk.core import backup
+    from branchdesk.core.db import open_db
+
+    path = _db_path(args)
+    _hold(path)
+    result = backup.restore(args.file, path)
+    open_db(path).close()  # migrates an older backup now, with its own safety copy
+    print(f"已用“{args.file}”恢复数据文件：{path}（{result.report.counts_text()}）")
+    if result.saved:
+        what = "已损坏的原文件另存为" if result.damaged else "原数据文件已另存为备份"
+        print(f"{what}：{result.saved}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from branchdesk.core import backup
+    from branchdesk.core.db import roll_back_hot_journal
+
+    path = _db_path(args)
+    if not path.is_file():
+        raise DatabaseError(f"找不到数据文件：{path}。请确认路径是否正确。")
+    try:
+        roll_back_hot_journal(path)
+    except Exception:  # noqa: BLE001 - the check below reports the file as damaged
+        pass
+    report = backup.inspect_file(path)
+    print(f"数据文件：{path}")
+    if not report.ok:
+        print(f"检查结果：未通过。{report.problem}")
+        return 2
+    print(f"检查结果：完好（结构版本 {report.version}；{report.counts_text()}）")
+    _print_latest_backup(path)
+    return 0
+
+
+def _print_latest_backup(path: Path) -> None:
+    from branchdesk.core import backup
+
+    backups = backup.list_backups(path)
+    if backups:
+        print(f"备份：共 {len(backups)} 份，最近一次 {backups[0].when:%Y-%m-%d %H:%M:%S}")
+    else:
+        print("备份：还没有备份。可运行 branchdesk backup 立即备份。")
+
+
 COMMANDS = {
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "verify": cmd_verify,
     "talks": cmd_talks,
     "theme-days": cmd_theme_days,
     "check": cmd_check,
     "demo": cmd_demo,
     "import-members": cmd_import,
     "export-members": cmd_export,
+    "export-ledger": cmd_export_ledger,
     "meetings": cmd_meetings,
     "signin-sheet": cmd_signin,
     "minutes": cmd_minutes,

@@ -1,20 +1,28 @@
 """Opening the database file: checks, pragmas, migrations, the too-new refusal.
 
 A file from a newer BranchDesk is opened read-only and never written. Before any schema
-migration of a file that already holds data, a copy is made with SQLite's backup API.
+migration of a file that already holds data, a verified copy is made (core/backup.py).
+
+Every open runs ``PRAGMA quick_check`` first, on a read-only connection: a damaged file raises
+DamagedDatabaseError and is never written. The one write that can happen before that check is
+SQLite's own recovery: a hot rollback journal left by a power cut is rolled back, as any
+SQLite connection would do, because a read-only connection cannot read such a file at all.
+Opening an unchanged file does not modify it (the application_id is written only when it
+differs), so the file's hash is a faithful change marker for automatic backups.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
-from datetime import datetime
 from pathlib import Path
+from urllib.request import pathname2url
 
 from sqlite_utils import Database
 
-from branchdesk import paths
-from branchdesk.core.errors import DatabaseError, ReadOnlyDatabaseError, TooNewError
+from branchdesk.core.errors import (DamagedDatabaseError, DatabaseError, ReadOnlyDatabaseError,
+                                    TooNewError)
 from branchdesk.core.migrations import latest_version, migrations
 
 log = logging.getLogger(__name__)
@@ -23,16 +31,21 @@ log = logging.getLogger(__name__)
 APPLICATION_ID = 0x4244534B
 
 
-def open_db(path: Path | str, *, create: bool = True) -> Database:
+def open_db(path: Path | str, *, create: bool = True,
+            read_only: ReadOnlyDatabaseError | None = None) -> Database:
     """Open (and if needed create and migrate) the database at ``path``.
 
     The returned Database carries ``path``, ``read_only`` and ``read_only_reason``.
-    Raises DatabaseError with a readable message when the file cannot be used at all.
+    With ``read_only`` (the reason to show), the file is opened read-only and never migrated.
+    Raises DatabaseError with a readable message when the file cannot be used at all, and
+    DamagedDatabaseError when it fails the integrity check.
     """
     path = Path(path)
     if not path.exists() and not create:
         raise DatabaseError(f"找不到数据文件：{path}。请确认路径是否正确。")
     version = _inspect(path) if path.exists() else 0
+    if read_only is not None:
+        return _open_read_only(path, read_only)
     if version > latest_version():
         return _open_read_only(path, TooNewError(
             "这个数据文件由更新版本的党支部工作台账创建，当前版本只能以只读方式打开它。"
@@ -49,29 +62,76 @@ def open_db(path: Path | str, *, create: bool = True) -> Database:
     return db
 
 
+def connect_read_only(path: Path | str) -> sqlite3.Connection:
+    """A connection that cannot write ``path`` (any characters in the path are safe)."""
+    uri = "file:" + pathname2url(os.path.abspath(path)) + "?mode=ro"
+    return sqlite3.connect(uri, uri=True)
+
+
+def roll_back_hot_journal(path: Path) -> None:
+    """Let SQLite finish the recovery of a transaction cut off by a crash or power cut.
+
+    A read-only connection cannot read a file with a hot journal; a normal one rolls the
+    journal back on its first read. Nothing else is written.
+    """
+    journal = Path(f"{path}-journal")
+    if journal.exists() and journal.stat().st_size > 0:
+        conn = sqlite3.connect(str(path), timeout=10)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+        log.info("rolled back an interrupted transaction in %s", path.name)
+
+
 def _inspect(path: Path) -> int:
-    """Read application_id and user_version without writing; refuse foreign files."""
+    """Read application_id and user_version without writing; refuse foreign and damaged files."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        roll_back_hot_journal(path)
+        conn = connect_read_only(path)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"无法打开数据文件“{path.name}”：它不是有效的数据库文件，或已损坏。",
-                            detail=str(exc)) from exc
+        if not _is_damage(exc):
+            raise DatabaseError(f"无法读取数据文件“{path.name}”：它可能正被其他程序占用，或当前用户"
+                                "没有读写权限。文件没有被修改。请关闭其他程序后重试。",
+                                detail=str(exc)) from exc
+        raise DamagedDatabaseError(
+            f"无法打开数据文件“{path.name}”：它不是有效的数据库文件，或已损坏。"
+            "为免损失扩大，本软件没有对它做任何修改。", detail=str(exc)) from exc
     if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables > 0):
         raise DatabaseError(f"文件“{path.name}”不是党支部工作台账的数据文件，未做任何修改。")
+    if problems != ["ok"]:
+        raise DamagedDatabaseError(
+            f"数据文件“{path.name}”已损坏（完整性检查未通过）。为免损失扩大，本软件没有对它做任何"
+            "修改。可以用最近一次完好的备份恢复。", detail="; ".join(problems))
     return version
+
+
+_DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Damage, as opposed to a file that is busy, locked or not readable by this user."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return (code & 0xFF) in _DAMAGE_CODES
+    text = str(exc).lower()
+    return any(word in text for word in ("not a database", "malformed", "corrupt"))
 
 
 def _connect(path: Path) -> Database:
     conn = sqlite3.connect(str(path), timeout=10)
     db = Database(conn)
     _configure(db)
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    # Written only when it differs: writing the header bumps the file's change counter.
+    if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.path = path
     db.read_only = False
     db.read_only_reason = None
@@ -87,7 +147,7 @@ def _configure(db: Database) -> None:
 
 
 def _open_read_only(path: Path, reason: DatabaseError) -> Database:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = connect_read_only(path)
     db = Database(conn)
     db.path = path
     db.read_only = True
@@ -97,17 +157,9 @@ def _open_read_only(path: Path, reason: DatabaseError) -> Database:
 
 
 def _backup_before_migration(path: Path, version: int) -> Path:
-    folder = paths.backups_dir(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{path.stem}-before-v{version + 1}-{stamp}.sqlite3"
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    dest = sqlite3.connect(str(target))
-    try:
-        source.backup(dest)
-    finally:
-        dest.close()
-        source.close()
+    from branchdesk.core import backup
+
+    target = backup.make_backup(path, tag=f"before-v{version + 1}")
     log.info("backup before migration written: %s", target.name)
     return target
 

@@ -50,6 +50,24 @@ class TooNewError(DatabaseError):
     title = "数据文件版本较新"
 
 
+class DamagedDatabaseError(DatabaseError):
+    """The file fails SQLite's checks; it has not been written. A backup can replace it."""
+
+    title = "数据文件已损坏"
+
+
+class DatabaseInUseError(DatabaseError):
+    """Another BranchDesk process holds the database (core/instance.py)."""
+
+    title = "数据文件正在使用"
+
+
+class BackupError(BranchdeskError):
+    """A backup or restore could not be completed; nothing was replaced."""
+
+    title = "备份或恢复未完成"
+
+
 class ImportFileError(BranchdeskError):
     """The file to import cannot be read at all (wrong format, damaged, encrypted...)."""
 

@@ -23,7 +23,7 @@ class Setting:
     key: str
     default: Any
     label: str
-    group: str  # 'profile' or 'rules' or 'app'
+    group: str  # 'profile', 'rules', 'app' or 'backup'
     minimum: int | None = None
     maximum: int | None = None
 
@@ -36,6 +36,15 @@ _SETTINGS = [
     Setting("term_start", "", "本届支委会选举日期", "profile"),
     Setting("term_years", 3, "任期（年）", "profile", 1, 5),
     Setting("setup_done", False, "已完成初始设置", "app"),
+    # Screen lock (core/lock.py): "" means no password; otherwise an scrypt hash, never the text.
+    Setting("lock_password", "", "锁定密码（散列值）", "app"),
+    Setting("lock_idle_minutes", 10, "无操作几分钟后自动锁定", "app", 1, 240),
+    # Automatic backups (core/backup.py): the thinned history kept in the backups folder.
+    Setting("backup_interval_minutes", 30, "有修改时每隔几分钟自动备份", "backup", 5, 1440),
+    Setting("backup_keep_daily", 12, "保留最近几天的每日备份", "backup", 1, 366),
+    Setting("backup_keep_weekly", 10, "保留最近几周的每周备份", "backup", 0, 520),
+    Setting("backup_keep_monthly", 9, "保留最近几个月的每月备份", "backup", 0, 1200),
+    Setting("backup_max_mb", 500, "备份最多占用空间（MB）", "backup", 10, 1_000_000),
     # Rule thresholds (DOMAIN.md §2; local rules differ, so all are editable)
     Setting("late_entry_days", 3, "会后超过几天录入视为补录", "rules", 0, 365),
     Setting("branch_size_warn", 50, "支部党员人数上限（超出提示）", "rules", 3, 1000),
@@ -108,3 +117,7 @@ def reset_rules(db: Database) -> None:
 
 def rule_settings() -> list[Setting]:
     return [s for s in _SETTINGS if s.group == "rules"]
+
+
+def backup_settings() -> list[Setting]:
+    return [s for s in _SETTINGS if s.group == "backup"]

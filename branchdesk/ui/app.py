@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -55,15 +57,41 @@ def _install_fonts(app: QApplication) -> None:
 
 
 def run(db_path: Path | None = None) -> int:
+    from branchdesk.ui import single_instance
     from branchdesk.ui.errors import install_excepthook
     from branchdesk.ui.main_window import MainWindow
     from branchdesk.ui.startup import open_start_database
 
     app = create_app()
     install_excepthook()
-    db = open_start_database(db_path)
+    path = Path(db_path) if db_path else paths.default_db_path()
+    server = single_instance.claim(path, app)
+    if server is None:
+        return 0  # another window has this database open and was brought to the front
+    db = open_start_database(path)
     if db is None:
         return 0
     window = MainWindow(db)
+    server.activate_requested.connect(single_instance.raise_main_window)
+    app.aboutToQuit.connect(single_instance.back_up_open_windows)
+    if window.locker.enabled():
+        window.locker.lock()
     window.show()
+    _selftest_hook(app, window)
     return app.exec()
+
+
+def _selftest_hook(app: QApplication, window) -> None:
+    """Hidden, for installer/selftest.py: BRANCHDESK_SELFTEST_QUIT_MS=N prints a line once the
+    window is up (with a timestamp, for the start-time measurement) and quits after N ms."""
+    quit_ms = os.environ.get("BRANCHDESK_SELFTEST_QUIT_MS")
+    if not quit_ms:
+        return
+
+    def report():
+        translators = len(getattr(app, "_branchdesk_translators", []))
+        print(f"BRANCHDESK_SELFTEST window-shown {time.time():.3f} visible={window.isVisible()} "
+              f"translators={translators}", flush=True)
+
+    QTimer.singleShot(0, report)  # runs on the first event-loop pass, after the show events
+    QTimer.singleShot(int(quit_ms), app.quit)

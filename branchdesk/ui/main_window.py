@@ -18,6 +18,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
         self._add_tabs()
+        self._safety()
         self._menus()
         self._status()
         self.update_title()
@@ -85,12 +86,25 @@ class MainWindow(QMainWindow):
                 if hasattr(widget, "show_target"):
                     widget.show_target(target)
 
+    def _safety(self) -> None:
+        """Automatic backups and the screen lock (ui/backups.py, ui/lock_screen.py)."""
+        from branchdesk.ui.backups import BackupScheduler
+        from branchdesk.ui.lock_screen import LockController
+
+        self.backups = BackupScheduler(self)
+        self.locker = LockController(self)
+
     # ------------------------------------------------------------ menus
     def _menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
         self._action(file_menu, "导入花名册…", self.members_tab.import_roster)
         self._action(file_menu, "导出花名册…", self.members_tab.export_roster)
+        file_menu.addSeparator()
+        from branchdesk.ui import backups
+
+        backups.add_menu(self, file_menu)
+        file_menu.addAction(self.locker.lock_action)
         file_menu.addSeparator()
         if self._is_demo():
             self._action(file_menu, "回到我的支部数据", self.open_own)
@@ -102,6 +116,7 @@ class MainWindow(QMainWindow):
         settings_menu = bar.addMenu("设置(&S)")
         self._action(settings_menu, "支部信息…", self.edit_profile)
         self._action(settings_menu, "检查规则…", self.edit_rules)
+        self._action(settings_menu, "锁定密码…", self.edit_password)
         help_menu = bar.addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.about)
 
@@ -143,6 +158,12 @@ class MainWindow(QMainWindow):
         if RulesDialog(self.db, self).exec():
             self.dashboard_tab.refresh()
 
+    def edit_password(self) -> None:
+        from branchdesk.ui.dialogs.password_dialog import PasswordDialog
+
+        if PasswordDialog(self.db, self).exec():
+            self.locker.apply_settings()
+
     def open_demo(self) -> None:
         try:
             self._replace_with(startup.open_demo())
@@ -151,10 +172,9 @@ class MainWindow(QMainWindow):
 
     def open_own(self) -> None:
         from branchdesk import paths
-        from branchdesk.core.db import open_db
 
         try:
-            db = open_db(paths.default_db_path())
+            db = startup.open_locked(paths.default_db_path())
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return
@@ -177,5 +197,12 @@ class MainWindow(QMainWindow):
                           "离线的党支部工作记录与台账工具。数据只保存在本机。")
 
     def closeEvent(self, event) -> None:
+        self.locker.shutdown()
+        self.backups.at_exit()
         self.db.close()
+        successor = getattr(self, "replacement", None)
+        if successor is None or successor.db.path != self.db.path:
+            from branchdesk.core import instance
+
+            instance.release(self.db.path)
         super().closeEvent(event)

@@ -1,4 +1,9 @@
-"""Opening the database at start: problems explained, first run welcomed, demo offered."""
+"""Opening the database at start: problems explained, first run welcomed, demo offered.
+
+Every file the window opens is first locked for this process (core/instance.py), so the
+command line and a second window never write it at the same time. A damaged file is not
+written; the newest good backup is offered instead (ui/dialogs/backup_dialog.py).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QVBoxLayout
 
 from branchdesk import APP_TITLE, paths
-from branchdesk.core import members, settings
+from branchdesk.core import instance, members, settings
 from branchdesk.core.db import open_db
-from branchdesk.core.errors import BranchdeskError
+from branchdesk.core.errors import BranchdeskError, DamagedDatabaseError
 from branchdesk.ui.errors import show_error
 
 DEMO_FILENAME = "demo-branch.sqlite3"
@@ -24,24 +29,50 @@ def open_demo():
     from branchdesk.core import demo
 
     path = demo_path()
+    instance.hold(path)
     if path.exists():
         return open_db(path)
     return demo.create_demo(path)
+
+
+def open_locked(path: Path):
+    """Lock ``path`` for this process, then open it; raises BranchdeskError (lock released)."""
+    instance.hold(path)
+    try:
+        return open_db(path)
+    except BaseException:
+        instance.release(path)
+        raise
 
 
 def open_start_database(db_path: Path | None):
     """The database to start with, or None when the user chose to quit."""
     path = db_path or paths.default_db_path()
     try:
-        db = open_db(path)
+        db = _open_or_recover(path)
     except BranchdeskError as exc:
         show_error(None, exc)
+        return None
+    if db is None:
         return None
     if db.read_only and db.read_only_reason:
         QMessageBox.warning(None, db.read_only_reason.title, str(db.read_only_reason))
     if needs_setup(db):
         return first_run(db)
     return db
+
+
+def _open_or_recover(path: Path):
+    """Open ``path``; if it is damaged, offer the newest good backup (None: the user quits)."""
+    from branchdesk.ui.dialogs.backup_dialog import offer_recovery
+
+    try:
+        return open_locked(path)
+    except DamagedDatabaseError as exc:
+        instance.hold(path)  # nobody else may write while the backup is put in place
+        if not offer_recovery(path, exc):
+            return None
+    return open_locked(path)
 
 
 def needs_setup(db) -> bool:

@@ -214,10 +214,24 @@ def _too_many_rows(sheet: str, rows: int) -> ImportFileError:
 
 # ---------------------------------------------------------------- .xls
 
+class _Discard:
+    """xlrd's log: its warnings about damaged files would otherwise go to stdout."""
+
+    def write(self, text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
 class _XlsBook(Workbook):
     def __init__(self, path: Path, data: bytes):
+        self._path = path
         try:
-            self._book = xlrd.open_workbook(file_contents=data, on_demand=True)
+            # ragged_rows: one cell at row 65536, column 256 must not make xlrd pad every row
+            # to full width (150 MB from a 6 KB file).
+            self._book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True,
+                                            logfile=_Discard())
         except xlrd.XLRDError as exc:
             if "encrypted" in str(exc).lower():
                 raise _encrypted(path) from exc
@@ -229,6 +243,14 @@ class _XlsBook(Workbook):
         return list(self._book.sheet_names())
 
     def iter_rows(self, sheet: str) -> Iterator[list[object]]:
+        try:
+            yield from self._rows(sheet)
+        except BranchdeskError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — xlrd reads the sheet lazily, here; a damaged
+            raise _damaged(self._path, exc) from exc  # one raises anything (struct.error, …)
+
+    def _rows(self, sheet: str) -> Iterator[list[object]]:
         worksheet = self._book.sheet_by_name(sheet)
         if worksheet.nrows > MAX_SHEET_ROWS:
             raise _too_many_rows(sheet, worksheet.nrows)

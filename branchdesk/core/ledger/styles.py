@@ -11,6 +11,7 @@ removed; ID and phone numbers are text with the '@' format, never numbers.
 from __future__ import annotations
 
 import math
+from copy import copy
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -275,8 +276,9 @@ def add_sheet(wb: Workbook, name: str, table: Table, *, landscape: bool = True,
     widths = fill_page_width(widths, columns, landscape)
     _write_heading(ws, table, widths)
     _write_header(ws, columns, widths)
+    templates: dict[bool, object] = {}
     for offset, row in enumerate(rows):
-        _write_row(ws, FIRST_DATA_ROW + offset, row, columns, widths)
+        _write_row(ws, FIRST_DATA_ROW + offset, row, columns, widths, templates)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, freeze_columns + 1).coordinate
@@ -322,14 +324,24 @@ def _write_header(ws: Worksheet, columns: Sequence[Column], widths: Sequence[flo
 
 
 def _write_row(ws: Worksheet, row: int, values: Sequence[object], columns: Sequence[Column],
-               widths: Sequence[float]) -> None:
+               widths: Sequence[float], templates: dict) -> None:
     for index, (value, column) in enumerate(zip(values, columns), start=1):
         cell = ws.cell(row, index)
+        _body_style(cell, column.kind == LONG_TEXT, templates)
         write_cell(cell, value, column.kind)
-        cell.font, cell.border = _BODY_FONT, _BORDER
-        cell.alignment = _LEFT if column.kind == LONG_TEXT else _CENTRE
     texts = [shown(v, c.kind) for v, c in zip(values, columns)]
     ws.row_dimensions[row].height = row_height(texts, widths)
+
+
+def _body_style(cell: Cell, left: bool, templates: dict) -> None:
+    """Font, border and alignment of a body cell. Assigning style objects makes openpyxl hash
+    them every time (most of an export's run time), so the first cell's style is copied."""
+    if left in templates:
+        cell._style = copy(templates[left])
+        return
+    cell.font, cell.border = _BODY_FONT, _BORDER
+    cell.alignment = _LEFT if left else _CENTRE
+    templates[left] = copy(cell._style)
 
 
 def set_print_layout(ws: Worksheet, column_count: int, last_row: int, *,

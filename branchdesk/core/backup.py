@@ -1,0 +1,529 @@
+"""Verified backups of the database file, a thinned history, restore and recovery from damage.
+
+Writing a backup: SQLite's online backup API copies the file (consistent even while another
+connection writes) to ``<final name>.<pid>.partial``; the copy must pass
+``PRAGMA integrity_check`` and carry our application_id and a schema we can read; it is flushed
+to disk (fsync) and only then renamed to its final name. So a file under a final backup name is
+always complete and checked; a crash leaves at most a ``.partial`` file, removed later.
+
+Names: ``<db stem>-YYYYMMDD-HHMMSS.sqlite3`` for ordinary backups and
+``<db stem>-<tag>-YYYYMMDD-HHMMSS.sqlite3`` for safety copies (tags: ``before-restore``,
+``before-v<N>`` before a schema migration). A damaged file set aside is named
+``<db stem>-damaged-YYYYMMDD-HHMMSS.sqlite3`` and stays beside the database, never in the
+history.
+
+Change marker: the SHA-256 of the database file's bytes, stored after each automatic backup in
+``backups/<db stem>.last-backup.json``. SQLite rewrites the header's change counter on every
+committed write (rollback-journal mode), and opening an unchanged file writes nothing
+(core/db.py), so the hash changes exactly when the data may have changed. It costs one read of
+the file (about 40 ms for 30 MB). ``PRAGMA data_version`` was not usable: it is per connection
+and does not survive a restart; max(updated_at) misses deletions and tables without it.
+The hash is taken before the copy, so a write landing in between makes one extra backup later,
+never a missed one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from branchdesk import paths
+from branchdesk.core.db import APPLICATION_ID, connect_read_only, roll_back_hot_journal
+from branchdesk.core.errors import BackupError, BranchdeskError
+from branchdesk.core.migrations import latest_version
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".sqlite3"
+PARTIAL = ".partial"
+STAMP = "%Y%m%d-%H%M%S"
+BEFORE_RESTORE = "before-restore"
+# The newest few are kept whatever their dates: the daily rule alone would keep one backup
+# per day, and an automatic backup every 30 minutes would then replace this morning's copy
+# with this afternoon's, mistakes included.
+KEEP_LAST = 6
+# Safety copies (made before a restore or a migration) are kept this many days whatever the
+# thinning rules say, so a restore can be undone.
+SAFETY_DAYS = 30
+# A .partial file older than this belongs to a process that died; younger ones may be in use.
+STALE_PARTIAL_SECONDS = 3600
+COUNTED_TABLES = {"members": "党员", "meetings": "会议", "talks": "谈话"}
+_TAGS = r"before-restore|before-v\d+"
+_NAME = re.compile(rf"^(?:(?P<tag>{_TAGS})-)?(?P<stamp>\d{{8}}-\d{{6}})(?:-(?P<seq>\d+))?\.sqlite3$")
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file, described from its name and size (reading nothing inside it)."""
+
+    path: Path
+    when: datetime
+    size: int
+    tag: str = ""
+    seq: int = 1  # the -2, -3… of backups written in the same second
+
+    @property
+    def label(self) -> str:
+        if self.tag == BEFORE_RESTORE:
+            return "恢复前自动保存"
+        if self.tag.startswith("before-v"):
+            return "升级前自动保存"
+        return "备份"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How much history the backups folder keeps (the ``backup_*`` settings)."""
+
+    keep_daily: int = 12
+    keep_weekly: int = 10
+    keep_monthly: int = 9
+    max_bytes: int = 500 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What a check of a database or backup file found. ``problem`` is '' when ``ok``."""
+
+    ok: bool
+    problem: str = ""
+    version: int = 0
+    counts: dict | None = None
+
+    def counts_text(self) -> str:
+        counts = self.counts or {}
+        return "，".join(f"{label} {counts.get(table, 0)}"
+                        for table, label in COUNTED_TABLES.items())
+
+
+# ---------------------------------------------------------------- checking files
+
+def inspect_file(path: Path | str, *, full: bool = True, allow_newer: bool = False) -> FileReport:
+    """Check a database or backup file read-only; never raises for bad content.
+
+    ``full`` runs integrity_check (also compares indexes with tables), else quick_check.
+    ``allow_newer`` accepts a file from a newer BranchDesk (it can be copied, not restored).
+    """
+    path = Path(path)
+    if not path.is_file():
+        return FileReport(False, f"找不到文件“{path.name}”。")
+    try:
+        conn = connect_read_only(path)
+        try:
+            return _report(conn, path, full, allow_newer)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        log.warning("check of %s failed: %s", path.name, exc)
+        return FileReport(False, f"文件“{path.name}”不是有效的数据库文件，或已损坏。")
+
+
+def _report(conn: sqlite3.Connection, path: Path, full: bool, allow_newer: bool) -> FileReport:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id != APPLICATION_ID or version < 1:
+        return FileReport(False, f"文件“{path.name}”不是党支部工作台账的数据文件或备份。", version)
+    if version > latest_version() and not allow_newer:
+        return FileReport(False, f"文件“{path.name}”由更新版本的党支部工作台账创建，"
+                                 "请先升级本软件再用它恢复。", version)
+    pragma = "integrity_check(5)" if full else "quick_check(5)"
+    problems = [row[0] for row in conn.execute(f"PRAGMA {pragma}")]
+    if problems != ["ok"]:
+        log.warning("%s of %s: %s", pragma, path.name, "; ".join(problems))
+        return FileReport(False, f"文件“{path.name}”已损坏（完整性检查未通过）。", version)
+    return FileReport(True, "", version, _counts(conn))
+
+
+def _counts(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return {t: (conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] if t in tables else 0)
+            for t in COUNTED_TABLES}
+
+
+def check_file(path: Path | str) -> FileReport:
+    """The full report of a good file; raises BackupError saying what is wrong otherwise."""
+    report = inspect_file(path)
+    if not report.ok:
+        raise BackupError(report.problem + "没有用它做任何操作。")
+    return report
+
+
+def record_counts(path: Path | str) -> dict[str, int] | None:
+    """Members, meetings and talks in a file (read-only), or None if it cannot be read."""
+    try:
+        conn = connect_read_only(path)
+        try:
+            return _counts(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+
+
+# ---------------------------------------------------------------- writing backups
+
+def make_backup(db_path: Path | str, folder: Path | str | None = None, *, tag: str = "",
+                now: datetime | None = None) -> Path:
+    """Write a verified copy of ``db_path`` into ``folder`` (default: its backups folder).
+
+    Returns the final path. Raises BackupError (nothing under a final name) on any failure.
+    """
+    db_path = Path(db_path)
+    folder = Path(folder) if folder is not None else paths.backups_dir(db_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_partials(folder)
+        final = _free_name(folder, db_path.stem, tag, now or datetime.now())
+        _write_verified(db_path, final)
+    except BranchdeskError:
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        raise _write_failed(folder, exc) from exc
+    log.info("backup written: %s", final.name)
+    return final
+
+
+def _write_failed(folder: Path, exc: BaseException) -> BackupError:
+    return BackupError(f"备份没有完成：无法写入“{folder}”。请确认磁盘或U盘没有写满、没有被拔出、"
+                       "也没有写保护，然后重试。原有的数据和备份都没有受影响。", detail=str(exc))
+
+
+def _write_verified(source: Path, final: Path) -> None:
+    """Copy, check, flush, rename: ``final`` appears only complete and checked."""
+    partial = final.with_name(f"{final.name}.{os.getpid()}{PARTIAL}")
+    try:
+        copy_database(source, partial)
+        _check_copy(source, partial)
+        fsync_file(partial)
+        os.replace(partial, final)
+    finally:
+        _remove_with_journal(partial)
+    fsync_dir(final.parent)
+
+
+def _check_copy(source: Path, copy: Path) -> None:
+    if not inspect_file(copy, allow_newer=True).ok:
+        raise BackupError(f"备份没有完成：复制出的副本没有通过完整性检查，数据文件“{source.name}”"
+                          "可能已损坏。原有的备份都没有受影响。")
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of ``source`` with SQLite's online backup API (source read-only)."""
+    if not Path(source).is_file():
+        raise BackupError(f"找不到数据文件“{Path(source).name}”，没有可备份的内容。")
+    _remove_with_journal(target)  # leftovers of a killed copy: a stale journal would be replayed
+    src = connect_read_only(source)
+    try:
+        dest = sqlite3.connect(str(target))
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        src.close()
+
+
+def _remove_with_journal(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    Path(f"{path}-journal").unlink(missing_ok=True)
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:  # writable: Windows refuses to flush a read-only handle
+        os.fsync(handle.fileno())
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX); Windows has no directory handles to flush."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _free_name(folder: Path, stem: str, tag: str, when: datetime) -> Path:
+    base = f"{stem}-{tag + '-' if tag else ''}{when.strftime(STAMP)}"
+    candidate, counter = folder / f"{base}{SUFFIX}", 1
+    while candidate.exists():
+        counter += 1
+        candidate = folder / f"{base}-{counter}{SUFFIX}"
+    return candidate
+
+
+def remove_stale_partials(folder: Path) -> None:
+    cutoff = time.time() - STALE_PARTIAL_SECONDS
+    for partial in [*folder.glob(f"*{PARTIAL}"), *folder.glob(f"*{PARTIAL}-journal")]:
+        try:
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink()
+        except OSError:
+            pass
+
+
+# ---------------------------------------------------------------- listing and thinning
+
+def list_backups(db_path: Path | str, folder: Path | str | None = None) -> list[BackupInfo]:
+    """Backups of ``db_path`` in ``folder`` (default: its backups folder), newest first."""
+    db_path = Path(db_path)
+    folder = Path(folder) if folder is not None else paths.backups_dir(db_path)
+    if not folder.is_dir():
+        return []
+    found = [info for path in folder.glob(f"{db_path.stem}-*{SUFFIX}")
+             if (info := parse_name(path, db_path.stem)) is not None]
+    return sorted(found, key=lambda b: (b.when, b.seq), reverse=True)
+
+
+def parse_name(path: Path, stem: str) -> BackupInfo | None:
+    """The BackupInfo for a file named like our backups of ``stem``, else None."""
+    if not path.name.startswith(f"{stem}-"):
+        return None
+    match = _NAME.match(path.name[len(stem) + 1:])
+    if match is None:
+        return None
+    try:
+        when = datetime.strptime(match["stamp"], STAMP)
+        size = path.stat().st_size
+    except (ValueError, OSError):
+        return None
+    return BackupInfo(path, when, size, match["tag"] or "", int(match["seq"] or 1))
+
+
+def thin(backups: list[BackupInfo], today: date, keep_daily: int, keep_weekly: int,
+         keep_monthly: int, max_bytes: int, keep_last: int = KEEP_LAST) -> list[BackupInfo]:
+    """The backups to delete: a pure function of the list, the date and the policy.
+
+    Kept: the newest ``keep_last`` (at least the newest one); the newest backup of each of the
+    last ``keep_daily`` days that have backups, of the last ``keep_weekly`` ISO weeks and of
+    the last ``keep_monthly`` months (the rules are independent, as in restic); safety copies
+    younger than SAFETY_DAYS. Counting periods that have backups, not calendar periods, means
+    a long pause never wipes the history. Then the oldest kept ones go until the total fits
+    ``max_bytes`` (the newest stays, whatever its size).
+    """
+    ordered = sorted(backups, key=lambda b: (b.when, b.seq), reverse=True)
+    kept = _kept_by_rules(ordered, today, keep_last, keep_daily, keep_weekly, keep_monthly)
+    kept = _within_size(kept, max_bytes)
+    return [b for b in ordered if b not in kept]
+
+
+def _kept_by_rules(ordered: list[BackupInfo], today: date, last: int, daily: int, weekly: int,
+                   monthly: int) -> list[BackupInfo]:
+    keep = set(ordered[:max(last, 1)])
+    keep |= _newest_per_period(ordered, lambda d: d, daily)
+    keep |= _newest_per_period(ordered, lambda d: d.isocalendar()[:2], weekly)
+    keep |= _newest_per_period(ordered, lambda d: (d.year, d.month), monthly)
+    young = today - timedelta(days=SAFETY_DAYS)
+    keep |= {b for b in ordered if b.tag and b.when.date() > young}
+    return [b for b in ordered if b in keep]
+
+
+def _newest_per_period(ordered: list[BackupInfo], period, count: int) -> set[BackupInfo]:
+    newest: dict = {}
+    for backup in ordered:
+        key = period(backup.when.date())
+        if key not in newest:
+            if len(newest) == count:
+                break
+            newest[key] = backup
+    return set(newest.values())
+
+
+def _within_size(kept: list[BackupInfo], max_bytes: int) -> list[BackupInfo]:
+    result, total = [], 0
+    for backup in kept:  # newest first; the newest stays whatever its size
+        if result and total + backup.size > max_bytes:
+            break
+        result.append(backup)
+        total += backup.size
+    return result
+
+
+def prune(db_path: Path | str, policy: Policy, today: date | None = None) -> list[Path]:
+    """Delete the backups ``thin`` gives up; returns the deleted paths."""
+    backups = list_backups(db_path)
+    doomed = thin(backups, today or date.today(), policy.keep_daily, policy.keep_weekly,
+                  policy.keep_monthly, policy.max_bytes)
+    deleted = []
+    for backup in doomed:
+        try:
+            backup.path.unlink()
+            deleted.append(backup.path)
+        except OSError as exc:
+            log.warning("could not delete old backup %s: %s", backup.path.name, exc)
+    return deleted
+
+
+def policy_from(values: dict) -> Policy:
+    """The Policy from settings values (settings.get_all(db))."""
+    return Policy(values["backup_keep_daily"], values["backup_keep_weekly"],
+                  values["backup_keep_monthly"], values["backup_max_mb"] * 1024 * 1024)
+
+
+# ---------------------------------------------------------------- automatic backups
+
+def file_marker(db_path: Path | str) -> str:
+    """The change marker: SHA-256 of the file's bytes (see the module docstring)."""
+    digest = hashlib.sha256()
+    with open(db_path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _marker_path(db_path: Path) -> Path:
+    return paths.backups_dir(db_path) / f"{db_path.stem}.last-backup.json"
+
+
+def _last_marker(db_path: Path) -> str | None:
+    try:
+        data = json.loads(_marker_path(db_path).read_text(encoding="utf-8"))
+        if (paths.backups_dir(db_path) / data["file"]).is_file():
+            return data["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _save_marker(db_path: Path, marker: str, backup: Path) -> None:
+    text = json.dumps({"sha256": marker, "file": backup.name})
+    path = _marker_path(db_path)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def changed_since_last_backup(db_path: Path | str) -> bool:
+    db_path = Path(db_path)
+    return file_marker(db_path) != _last_marker(db_path)
+
+
+def backup_now(db_path: Path | str, policy: Policy, *, now: datetime | None = None) -> Path:
+    """Write a backup into the history, remember it as the latest, and thin the history."""
+    db_path = Path(db_path)
+    marker = file_marker(db_path)
+    target = make_backup(db_path, now=now)
+    _save_marker(db_path, marker, target)
+    prune(db_path, policy, (now or datetime.now()).date())
+    return target
+
+
+def backup_if_changed(db_path: Path | str, policy: Policy, *,
+                      now: datetime | None = None) -> Path | None:
+    """An automatic backup when the data changed since the last one; else None."""
+    if not changed_since_last_backup(db_path):
+        return None
+    return backup_now(db_path, policy, now=now)
+
+
+# ---------------------------------------------------------------- restoring
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """``saved``: where the replaced file went (a before-restore backup, or the damaged file
+    set aside when ``damaged``); None when there was no file to replace."""
+
+    saved: Path | None
+    damaged: bool
+    report: FileReport
+
+
+def restore(source: Path | str, db_path: Path | str, *,
+            now: datetime | None = None) -> RestoreResult:
+    """Replace the database at ``db_path`` with the backup ``source``.
+
+    The caller must have closed every connection to ``db_path``. Order: check the backup,
+    copy it beside the database and check the copy, save the current file aside (a checked
+    before-restore backup; a damaged file is moved aside untouched), then swap the copy in
+    with one rename. Any failure before the rename leaves the database as it was.
+    """
+    source, db_path = Path(source), Path(db_path)
+    check_file(source)
+    partial = db_path.with_name(f"{db_path.name}.restoring{PARTIAL}")
+    try:
+        copy_database(source, partial)
+        report = check_file(partial)
+        fsync_file(partial)
+        saved, damaged = _set_current_aside(db_path, now or datetime.now())
+        _swap_in(partial, db_path, saved if damaged else None)
+    except BranchdeskError:
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        raise BackupError("恢复没有完成，原数据文件保持不变。请确认磁盘没有写满、文件没有被其他程序"
+                          "占用，然后重试。", detail=str(exc)) from exc
+    finally:
+        _remove_with_journal(partial)
+    fsync_dir(db_path.parent)
+    log.info("restored %s from %s", db_path.name, source.name)
+    return RestoreResult(saved, damaged, report)
+
+
+def _swap_in(copy: Path, db_path: Path, moved_away: Path | None) -> None:
+    """Rename the checked copy into place; if that fails, a file moved away goes back."""
+    try:
+        os.replace(copy, db_path)
+    except OSError:
+        if moved_away is not None:
+            os.replace(moved_away, db_path)
+        raise
+
+
+def _set_current_aside(db_path: Path, now: datetime) -> tuple[Path | None, bool]:
+    if not db_path.exists():
+        return None, False
+    if _is_intact(db_path):
+        return make_backup(db_path, tag=BEFORE_RESTORE, now=now), False
+    return set_damaged_aside(db_path, now), True
+
+
+def _is_intact(db_path: Path) -> bool:
+    try:
+        roll_back_hot_journal(db_path)
+    except sqlite3.DatabaseError:
+        return False
+    return inspect_file(db_path, full=False, allow_newer=True).ok
+
+
+def set_damaged_aside(db_path: Path, now: datetime | None = None) -> Path:
+    """Move a damaged database (and its journal, if any) aside unchanged; returns the new path."""
+    stamp = (now or datetime.now()).strftime(STAMP)
+    target = db_path.with_name(f"{db_path.stem}-damaged-{stamp}{SUFFIX}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = db_path.with_name(f"{db_path.stem}-damaged-{stamp}-{counter}{SUFFIX}")
+    journal = Path(f"{db_path}-journal")
+    os.replace(db_path, target)
+    if journal.exists():
+        os.replace(journal, Path(f"{target}-journal"))
+    log.warning("damaged database set aside as %s", target.name)
+    return target
+
+
+def newest_good_backup(db_path: Path | str) -> tuple[BackupInfo, FileReport] | None:
+    """The newest backup of ``db_path`` that passes the full check, with its report."""
+    for info in list_backups(db_path):
+        report = inspect_file(info.path)
+        if report.ok:
+            return info, report
+    return None
+
+
+def recover_from_newest_backup(db_path: Path | str) -> tuple[BackupInfo, RestoreResult]:
+    """Put the newest good backup in place of a damaged database (kept aside untouched)."""
+    found = newest_good_backup(db_path)
+    if found is None:
+        raise BackupError("没有找到可用的备份，无法自动恢复。损坏的数据文件仍在原处，没有被修改。"
+                          "请联系技术人员。")
+    info, _ = found
+    return info, restore(info.path, db_path)

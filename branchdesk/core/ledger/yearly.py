@@ -1,0 +1,124 @@
+"""The yearly ledger (年度工作台账): one .xlsx with every record of a year, ready for inspection.
+
+Sheets, in order: 封面, 党员花名册, 支部党员大会, 支委会, 党小组会, 党课, 组织生活会, 主题党日,
+谈心谈话, 民主评议, 出勤统计, 工作完成情况. Each table sheet has the shared look of styles.py
+(A4 landscape, header repeated, "第 N 页 共 M 页"); a kind with no records still has its sheet,
+saying "本期无记录".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from openpyxl.workbook import Workbook
+from sqlite_utils import Database
+
+from branchdesk.core import settings
+from branchdesk.core.ledger import (attendance_sheet, completion_sheet, cover, meeting_sheets,
+                                    register_sheets, roster)
+from branchdesk.core.ledger.period import LedgerPeriod, resolve
+from branchdesk.core.ledger.records import meetings_in, talks_in
+from branchdesk.core.ledger.saving import save_workbook
+from branchdesk.core.ledger.styles import add_sheet, new_workbook
+from branchdesk.core.meetings import THEME_DAY, Meeting
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass
+class LedgerContext:
+    """What every sheet builder may use."""
+
+    db: Database
+    period: LedgerPeriod
+    today: date
+    branch_name: str
+    mask: bool
+    meetings: list[Meeting]
+
+
+def export_ledger(db: Database, path: Path | str, *, year: int | None = None,
+                  start: date | None = None, end: date | None = None, mask: bool = False,
+                  progress: Progress | None = None, today: date | None = None) -> Path:
+    """Write the ledger of ``year`` (or of ``start``–``end``) to ``path`` and return the path.
+
+    ``mask`` hides the middle of ID and phone numbers. ``progress(percent, text)`` is called
+    before each sheet and before saving; an exception it raises (e.g. to cancel) propagates
+    and nothing is written. ``today`` (default: the real date) is the 生成日期; while the
+    period runs, the roll and the checks are taken on it rather than on the period's end
+    (LedgerPeriod.as_of). Raises ValidationError for a reversed date range and ExportError
+    when the file cannot be written; the target is then left as it was.
+    """
+    today = today or date.today()
+    ctx = _context(db, resolve(year, start, end, today), mask, today)
+    wb = new_workbook()
+    steps = _steps()
+    for index, (name, build) in enumerate(steps):
+        _report(progress, index * 100 // (len(steps) + 1), f"正在生成“{name}”…")
+        build(wb, ctx)
+    _report(progress, len(steps) * 100 // (len(steps) + 1), "正在保存文件…")
+    wb.active = 0
+    return save_workbook(wb, path)
+
+
+def sheet_names() -> list[str]:
+    """The ledger's sheets in order."""
+    return [name for name, _ in _steps()]
+
+
+def _context(db: Database, period: LedgerPeriod, mask: bool, today: date) -> LedgerContext:
+    name = settings.get(db, "branch_name") or "党支部"
+    return LedgerContext(db, period, today, name, mask, meetings_in(db, period))
+
+
+def _report(progress: Progress | None, percent: int, text: str) -> None:
+    if progress is not None:
+        progress(percent, text)
+
+
+def _steps() -> list[tuple[str, Callable[[Workbook, LedgerContext], object]]]:
+    meetings = [(name, partial(_meeting_sheet, name=name, kind=kind))
+                for kind, name in meeting_sheets.MEETING_SHEETS]
+    return [(cover.SHEET_NAME, _cover), (roster.SHEET_NAME, _roster), *meetings,
+            (meeting_sheets.THEME_DAY_SHEET,
+             partial(_meeting_sheet, name=meeting_sheets.THEME_DAY_SHEET, kind=THEME_DAY)),
+            (register_sheets.TALKS_SHEET, _talks),
+            (register_sheets.APPRAISAL_SHEET, _appraisal),
+            (attendance_sheet.SHEET_NAME, _attendance),
+            (completion_sheet.SHEET_NAME, _completion)]
+
+
+# ---------------------------------------------------------------- one builder per sheet
+
+def _cover(wb: Workbook, ctx: LedgerContext) -> None:
+    cover.add_cover(wb, ctx.db, ctx.branch_name, ctx.period, ctx.today, sheet_names()[1:])
+
+
+def _roster(wb: Workbook, ctx: LedgerContext) -> None:
+    table = roster.roster_table(ctx.db, ctx.period.as_of, include_left_since=ctx.period.start)
+    add_sheet(wb, roster.SHEET_NAME, table, mask=ctx.mask, freeze_columns=2)
+
+
+def _meeting_sheet(wb: Workbook, ctx: LedgerContext, *, name: str, kind: str) -> None:
+    meeting_sheets.add_meeting_sheet(wb, name, kind, ctx.meetings, ctx.branch_name, ctx.period)
+
+
+def _talks(wb: Workbook, ctx: LedgerContext) -> None:
+    register_sheets.add_talks_sheet(wb, talks_in(ctx.db, ctx.period), ctx.branch_name,
+                                    ctx.period)
+
+
+def _appraisal(wb: Workbook, ctx: LedgerContext) -> None:
+    register_sheets.add_appraisal_sheet(wb, ctx.db, ctx.branch_name, ctx.period)
+
+
+def _attendance(wb: Workbook, ctx: LedgerContext) -> None:
+    attendance_sheet.add_attendance_sheet(wb, ctx.db, ctx.branch_name, ctx.period)
+
+
+def _completion(wb: Workbook, ctx: LedgerContext) -> None:
+    completion_sheet.add_completion_sheet(wb, ctx.db, ctx.branch_name, ctx.period)
