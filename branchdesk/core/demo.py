@@ -1,9 +1,10 @@
 """A realistic, entirely fictional demo branch: people, committee, groups and a year of records.
 
-Every name, ID number and phone number here is invented. ID numbers carry a valid check
-character (so validation passes) but use the fictional region code 999999-like prefixes
-are not allowed by the checksum rules, so a real region code of a large city district is
-combined with invented dates and sequences.
+Every name, ID number and phone number here is invented: names are random pairs of common
+surnames and given names, ID numbers combine one city-district code with random birth dates
+and sequences (with a valid check character, so validation passes), and phone numbers are
+1380000xxxx. Gaps are left on purpose (a missing 支委会, 党小组会 and 主题党日, talks not yet
+held, a 预备期 past due) so that the 工作台 has findings to show.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def _person(rng, index, groups, today, used) -> members.Member:
         full_date=full.isoformat() if full else None, job=rng.choice(JOBS),
         phone=f"1380000{index:04d}", address=f"示例市文教路{rng.randint(1, 200)}号",
         mobile=index == 25, mobile_destination="外派支教（示例县中学）" if index == 25 else "",
-        introducers="" if not probationary else "（演示）两名正式党员",
+        introducers="、".join(sorted(used - {name})[:2]) if probationary else "",
     )
 
 
