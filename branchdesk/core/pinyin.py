@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from itertools import islice, product
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 _MAX_VARIANTS = 16
 
 
@@ -18,6 +16,10 @@ def search_key(name: str) -> str:
     name = (name or "").strip()
     if not name:
         return ""
+    # Imported here: pypinyin's dictionaries take a quarter of a second to load, and the app
+    # only needs them when a member is saved (keys are stored), not at start-up.
+    from pypinyin import Style, lazy_pinyin, pinyin
+
     initials = pinyin(name, style=Style.FIRST_LETTER, heteronym=True, errors="default")
     fulls = pinyin(name, style=Style.NORMAL, heteronym=True, errors="default")
     common = lazy_pinyin(name)
