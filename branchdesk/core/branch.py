@@ -40,36 +40,40 @@ def group_names(db: Database) -> dict[int, str]:
     return {g.id: g.name for g in groups(db)}
 
 
-def save_groups(db: Database, names: list[str]) -> None:
-    """Make the group list equal to ``names`` (in order); renames keep their members.
+def save_groups(db: Database, groups: list[str] | list[tuple[int | None, str]]) -> None:
+    """Make the group list equal to ``groups``, in that order.
 
-    Existing groups are matched by position; extra old groups are deleted only when no member
-    belongs to them.
+    Items are ``(id, name)`` pairs: an existing id keeps its members under the (possibly new)
+    name, ``None`` adds a group. Plain names are matched to existing groups by name. Groups
+    left out are deleted, which is refused (InUseError) while members or meetings use them.
     """
     ensure_writable(db)
-    clean = [n.strip() for n in names if n and n.strip()]
-    if len(set(clean)) != len(clean):
+    existing = {g.name: g.id for g in groups(db)}
+    pairs = [(g if isinstance(g, tuple) else (existing.get(g.strip()), g)) for g in groups]
+    pairs = [(gid, name.strip()) for gid, name in pairs if name and name.strip()]
+    names = [name for _, name in pairs]
+    if len(set(names)) != len(names):
         raise ValidationError({"groups": "党小组名称不能重复"})
-    existing = groups(db)
     try:
         with db.atomic():
-            _apply_groups(db, existing, clean)
+            _apply_groups(db, pairs)
     except sqlite3.IntegrityError:
-        raise InUseError("要删除的党小组中还有党员，请先把他们调整到其他党小组。") from None
+        raise InUseError("要删除的党小组中还有党员（或有该小组的会议记录），请先把党员调整到其他党小组。") from None
 
 
-def _apply_groups(db: Database, existing: list[Group], names: list[str]) -> None:
-    for index, group in enumerate(existing):
-        if index >= len(names):
+def _apply_groups(db: Database, pairs: list[tuple[int | None, str]]) -> None:
+    kept = {gid for gid, _ in pairs if gid is not None}
+    for group in groups(db):
+        if group.id not in kept:
             db.execute("DELETE FROM party_groups WHERE id = ?", [group.id])
-        else:  # temporary names avoid UNIQUE clashes when groups are reordered
-            db.execute("UPDATE party_groups SET name = ? WHERE id = ?", [f"\0{group.id}", group.id])
-    for index, name in enumerate(names):
-        if index < len(existing):
-            db.execute("UPDATE party_groups SET name = ?, sort_order = ? WHERE id = ?",
-                       [name, index, existing[index].id])
+    for gid in kept:  # temporary names avoid UNIQUE clashes when groups swap names
+        db.execute("UPDATE party_groups SET name = ? WHERE id = ?", [f"\0{gid}", gid])
+    for order, (gid, name) in enumerate(pairs):
+        if gid is None:
+            db.execute("INSERT INTO party_groups (name, sort_order) VALUES (?, ?)", [name, order])
         else:
-            db.execute("INSERT INTO party_groups (name, sort_order) VALUES (?, ?)", [name, index])
+            db.execute("UPDATE party_groups SET name = ?, sort_order = ? WHERE id = ?",
+                       [name, order, gid])
 
 
 def ensure_group(db: Database, name: str) -> int:

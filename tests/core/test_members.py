@@ -169,10 +169,14 @@ def test_groups_rename_and_refuse_deleting_used_group(fresh_db):
     branch.save_groups(fresh_db, ["一组", "二组"])
     g2 = branch.groups(fresh_db)[1].id
     add(fresh_db, group_id=g2)
-    branch.save_groups(fresh_db, ["第一小组", "第二小组"])
-    assert [g.name for g in branch.groups(fresh_db)] == ["第一小组", "第二小组"]
+    ids = [g.id for g in branch.groups(fresh_db)]
+    branch.save_groups(fresh_db, [(ids[1], "第二小组"), (ids[0], "第一小组")])
+    assert [g.name for g in branch.groups(fresh_db)] == ["第二小组", "第一小组"]
+    assert members.get(fresh_db, members.list_members(fresh_db)[0].id).group_name == "第二小组"
+    branch.save_groups(fresh_db, ["第二小组", "新小组"])  # plain names: matched by name
+    assert [g.name for g in branch.groups(fresh_db)] == ["第二小组", "新小组"]
     with pytest.raises(Exception, match="还有党员"):
-        branch.save_groups(fresh_db, ["第一小组"])
+        branch.save_groups(fresh_db, ["新小组"])
     assert len(branch.groups(fresh_db)) == 2
 
 

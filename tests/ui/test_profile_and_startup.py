@@ -18,7 +18,8 @@ def test_first_run_profile_saves_branch_groups(app, fresh_db, qtbot):
     dialog.branch_name.editor.setText("测试单位第一党支部")
     dialog.parent_org.setText("中共测试单位委员会")
     dialog.term_start.editor.setText("2024.12.20")
-    dialog.groups.setPlainText("第一党小组\n第二党小组\n")
+    dialog.add_group()
+    dialog.add_group()
     dialog.save()
     assert dialog.result() == 1
     assert settings.get(fresh_db, "branch_name") == "测试单位第一党支部"
@@ -57,3 +58,35 @@ def test_first_run_can_open_the_demo(app, db_path, monkeypatch):
     assert db.path.name == startup.DEMO_FILENAME
     assert members.count(db) > 30
     assert members.count(open_db(db_path)) == 0  # the user's own file stays empty
+
+
+def test_renaming_and_reordering_groups_keeps_members(app, fresh_db, qtbot):
+    branch.save_groups(fresh_db, ["第一党小组", "第二党小组"])
+    first = branch.groups(fresh_db)[0].id
+    members.add(fresh_db, members.Member(name="甲", group_id=first))
+    settings.put(fresh_db, {"branch_name": "某支部", "setup_done": True})
+    dialog = ProfileDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    dialog.groups.item(0).setText("机关党小组")
+    dialog.groups.setCurrentRow(1)
+    dialog._move_group(-1)
+    dialog.save()
+    assert [g.name for g in branch.groups(fresh_db)] == ["第二党小组", "机关党小组"]
+    assert members.list_members(fresh_db)[0].group_name == "机关党小组"
+
+
+def test_deleting_a_group_with_members_is_refused(app, fresh_db, qtbot, monkeypatch):
+    from branchdesk.ui.dialogs import profile_dialog
+
+    branch.save_groups(fresh_db, ["第一党小组"])
+    members.add(fresh_db, members.Member(name="甲", group_id=branch.groups(fresh_db)[0].id))
+    dialog = ProfileDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    dialog.branch_name.editor.setText("某支部")
+    shown = []
+    monkeypatch.setattr(profile_dialog, "show_error", lambda parent, exc: shown.append(str(exc)))
+    dialog.groups.setCurrentRow(0)
+    dialog.remove_group()
+    dialog.save()
+    assert shown and "还有党员" in shown[0]
+    assert [g.name for g in branch.groups(fresh_db)] == ["第一党小组"]

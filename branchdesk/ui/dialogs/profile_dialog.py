@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QListWidget, QListWidgetItem, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QSpinBox, QTableWidget, QVBoxLayout, QHeaderView)
 
@@ -59,13 +60,51 @@ class ProfileDialog(QDialog):
         return box
 
     def _groups_box(self) -> QGroupBox:
-        box = QGroupBox("党小组（每行一个，按顺序排列）")
-        layout = QVBoxLayout(box)
-        self.groups = QPlainTextEdit("\n".join(g.name for g in branch.groups(self.db)))
-        self.groups.setPlaceholderText("第一党小组\n第二党小组")
-        self.groups.setFixedHeight(90)
-        layout.addWidget(self.groups)
+        box = QGroupBox("党小组（双击名称可改名；改名不影响组内党员）")
+        layout = QHBoxLayout(box)
+        self.groups = QListWidget()
+        self.groups.setFixedHeight(110)
+        for group in branch.groups(self.db):
+            self._add_group_item(group.name, group.id)
+        layout.addWidget(self.groups, 1)
+        buttons = QVBoxLayout()
+        for text, slot in (("增加", self.add_group), ("上移", lambda: self._move_group(-1)),
+                           ("下移", lambda: self._move_group(1)), ("删除", self.remove_group)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
         return box
+
+    def _add_group_item(self, name: str, group_id: int | None) -> QListWidgetItem:
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        item.setData(Qt.ItemDataRole.UserRole, group_id)
+        self.groups.addItem(item)
+        return item
+
+    def add_group(self) -> None:
+        number = self.groups.count() + 1
+        numeral = "一二三四五六七八九十"[number - 1] if number <= 10 else str(number)
+        item = self._add_group_item(f"第{numeral}党小组", None)
+        self.groups.setCurrentItem(item)
+        self.groups.editItem(item)
+
+    def _move_group(self, step: int) -> None:
+        row = self.groups.currentRow()
+        if 0 <= row + step < self.groups.count() and row >= 0:
+            item = self.groups.takeItem(row)
+            self.groups.insertItem(row + step, item)
+            self.groups.setCurrentRow(row + step)
+
+    def remove_group(self) -> None:
+        row = self.groups.currentRow()
+        if row >= 0:
+            self.groups.takeItem(row)  # refused on 保存 if the group still has members
+
+    def group_pairs(self) -> list[tuple[int | None, str]]:
+        items = [self.groups.item(i) for i in range(self.groups.count())]
+        return [(item.data(Qt.ItemDataRole.UserRole), item.text()) for item in items]
 
     def _committee_box(self) -> QGroupBox:
         box = QGroupBox("支部委员会（支委）")
@@ -144,7 +183,7 @@ class ProfileDialog(QDialog):
                 "secretary_name": self.secretary.text().strip() or self._secretary_from_seats(),
                 "term_start": term.isoformat() if term else "",
                 "term_years": self.term_years.value(), "setup_done": True})
-            branch.save_groups(self.db, self.groups.toPlainText().splitlines())
+            branch.save_groups(self.db, self.group_pairs())
             if self.committee is not None:
                 initial = not any(s.end_date is None for s in branch.committee(self.db))
                 branch.save_committee(self.db, self.seats(),
