@@ -40,8 +40,8 @@ def group_names(db: Database) -> dict[int, str]:
     return {g.id: g.name for g in groups(db)}
 
 
-def save_groups(db: Database, groups: list[str] | list[tuple[int | None, str]]) -> None:
-    """Make the group list equal to ``groups``, in that order.
+def save_groups(db: Database, items: list[str] | list[tuple[int | None, str]]) -> None:
+    """Make the group list equal to ``items``, in that order.
 
     Items are ``(id, name)`` pairs: an existing id keeps its members under the (possibly new)
     name, ``None`` adds a group. Plain names are matched to existing groups by name. Groups
@@ -49,7 +49,7 @@ def save_groups(db: Database, groups: list[str] | list[tuple[int | None, str]]) 
     """
     ensure_writable(db)
     existing = {g.name: g.id for g in groups(db)}
-    pairs = [(g if isinstance(g, tuple) else (existing.get(g.strip()), g)) for g in groups]
+    pairs = [(g if isinstance(g, tuple) else (existing.get(g.strip()), g)) for g in items]
     pairs = [(gid, name.strip()) for gid, name in pairs if name and name.strip()]
     names = [name for _, name in pairs]
     if len(set(names)) != len(names):
