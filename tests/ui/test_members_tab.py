@@ -145,3 +145,46 @@ def test_status_change_moves_member_off_the_roll(tab, monkeypatch):
     tab.status.setCurrentIndex(1)
     assert shown_names(tab) == ["张三"]
     assert members.roll_as_of(tab.db, date(2026, 6, 29))
+
+
+def test_lazy_tab_reads_its_data_when_first_shown(app, fresh_db, qtbot):
+    members.add(fresh_db, members.Member(name="王五", join_date="2000-01-01"))
+    tab = MembersTab(fresh_db, lazy=True)
+    qtbot.addWidget(tab)
+    assert tab.model.rowCount() == 0
+    tab.show()
+    assert shown_names(tab) == ["王五"] and not tab.property("stale")
+
+
+def test_columns_fit_their_widest_text(tab):
+    from PySide6.QtWidgets import QTableView
+
+    from branchdesk.ui.models import fit_columns
+
+    members.add(tab.db, members.Member(name="欧阳长名字同志", join_date="2000-01-01"))
+    tab.refresh()
+    metrics = tab.view.fontMetrics()
+    assert tab.view.columnWidth(0) > metrics.horizontalAdvance("欧阳长名字同志")
+    reference = QTableView()  # Qt's own measuring, for comparison
+    reference.setModel(tab.proxy)
+    reference.resizeColumnsToContents()
+    fit_columns(tab.view)
+    for column in range(tab.model.columnCount() - 1):  # the last column stretches
+        assert tab.view.columnWidth(column) >= reference.columnWidth(column) - 2
+
+
+def test_status_dialog_offers_probation_decisions_only_to_probationary(app, fresh_db, qtbot):
+    from branchdesk.ui.dialogs.status_dialog import StatusDialog
+
+    full = members.add(fresh_db, members.Member(name="甲", join_date="2000-01-01"))
+    probation = members.add(fresh_db, members.Member(name="乙", category="预备党员",
+                                                     join_date="2026-01-10"))
+    kinds = lambda d: [d.kind.itemText(i) for i in range(d.kind.count())]  # noqa: E731
+    assert "取消预备党员资格" not in kinds(StatusDialog(fresh_db, full))
+    dialog = StatusDialog(fresh_db, probation)
+    qtbot.addWidget(dialog)
+    assert kinds(dialog)[:3] == ["转正", "延长预备期", "取消预备党员资格"]
+    assert dialog.when.editor.text() == "2027-01-10"  # 转正 defaults to the end of the 预备期
+    assert "党龄" in dialog.hint.text()
+    dialog.kind.setCurrentText("转出")
+    assert dialog.when.editor.value() == date.today()

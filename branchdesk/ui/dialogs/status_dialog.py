@@ -8,9 +8,18 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QLineEdit, QVBoxLayout)
 
 from branchdesk.core import members
+from branchdesk.core.dates import add_years
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.widgets import DateEdit, Field
+
+
+HINTS = {
+    "转正": "日期为预备期满、经支部党员大会讨论通过的转正日期（党龄从此日算起），默认为预备期满之日。",
+    "延长预备期": "日期为支部党员大会决定延长的日期；请在原因中写明延长期限（6个月至1年）。",
+    "取消预备党员资格": "登记后该同志不再列入党员名册，历史记录保留。",
+    "转出": "登记后不再计入应到人数；如是支委，请到“设置 → 支部信息”调整支委会。",
+}
 
 
 class StatusDialog(QDialog):
@@ -27,11 +36,18 @@ class StatusDialog(QDialog):
         self.when = Field(DateEdit())
         self.when.editor.set_value(date.today())
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("如：调往某单位党支部；因病去世；预备期满经支部大会讨论同意转正")
+        self.reason.setPlaceholderText("如：调往某单位党支部；经支部大会讨论同意转正")
         form.addRow("变动类型", self.kind)
         form.addRow("日期", self.when)
         form.addRow("原因/说明", self.reason)
         layout.addLayout(form)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555555;")
+        layout.addWidget(self.hint)
+        self.kind.currentTextChanged.connect(self._kind_changed)
+        self._kind_changed(self.kind.currentText())
+        self.setMinimumWidth(560)
         layout.addWidget(QLabel("说明：党员离开本支部后仍保留在名册历史中，过去的会议记录照常显示其姓名。"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -44,11 +60,26 @@ class StatusDialog(QDialog):
     def _kinds(self) -> list[str]:
         if not self.member.active:
             return ["转入", "其他"]
-        kinds = list(members.LEAVE_KINDS) + ["停止党籍" if self.member.party_status == "正常"
-                                             else "恢复党籍", "出国出境", "其他"]
+        leave = [k for k in members.LEAVE_KINDS if k != "取消预备党员资格"]
+        kinds = leave + ["停止党籍" if self.member.party_status == "正常" else "恢复党籍",
+                         "出国出境", "其他"]
         if self.member.category == "预备党员":
-            kinds[:0] = ["转正", "延长预备期"]
+            kinds[:0] = ["转正", "延长预备期", "取消预备党员资格"]
         return kinds
+
+    def _kind_changed(self, kind: str) -> None:
+        """转正 and 延长预备期 default to the day the 预备期 ends, not to today."""
+        ends = self._probation_end()
+        if kind in ("转正", "延长预备期") and ends:
+            self.when.editor.set_value(min(ends, date.today()) if kind == "延长预备期" else ends)
+        elif ends and self.when.editor.value() == ends:
+            self.when.editor.set_value(date.today())
+        self.hint.setText(HINTS.get(kind, ""))
+
+    def _probation_end(self) -> date | None:
+        if self.member.category != "预备党员" or not self.member.join_date:
+            return None
+        return add_years(date.fromisoformat(self.member.join_date), 1)
 
     def save(self) -> None:
         on = self.when.editor.value()
