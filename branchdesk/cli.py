@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     ledger.add_argument("--to", dest="end", type=date.fromisoformat, help="结束日期 YYYY-MM-DD")
     ledger.add_argument("-o", "--output", type=Path, required=True)
     ledger.add_argument("--mask", action="store_true", help="隐藏身份证号和电话的中间位")
+    pkg = sub.add_parser("export-package",
+                         help="把一年的台账、签到表、会议记录和附件写到U盘（或任一文件夹）")
+    pkg.add_argument("--year", type=int, default=date.today().year, help="年度（默认今年）")
+    pkg.add_argument("-o", "--output", type=Path, required=True, help="U盘或文件夹")
+    pkg.add_argument("--no-mask", dest="mask", action="store_false",
+                     help="不隐藏身份证号和电话的中间位（默认隐藏：U盘会带出办公室）")
     mt = sub.add_parser("meetings", help="列出会议记录")
     mt.add_argument("--year", type=int)
     mt.add_argument("--kind", help="会议类型，如 支部党员大会、支委会、党小组会、党课、组织生活会")
@@ -199,6 +205,31 @@ def cmd_export_ledger(args) -> int:
                          mask=args.mask)
     print(f"已导出工作台账：{path}")
     return 0
+
+
+def cmd_export_package(args) -> int:
+    from branchdesk.core.package import CANCELLED_TEXT, write_package
+
+    db = _open(args)
+    try:
+        result = write_package(db, args.output, args.year, mask=args.mask,
+                               pdf_writers=_pdf_writers())
+    except KeyboardInterrupt:
+        _err(CANCELLED_TEXT)
+        return 130
+    print(result.summary())
+    return 0
+
+
+def _pdf_writers():
+    """The Qt painters of the printed forms (a QGuiApplication is made if none runs)."""
+    from branchdesk.core.package import PdfWriters
+    from branchdesk.ui.print.export import ensure_gui_app
+    from branchdesk.ui.print.minutes import write_minutes_pdf
+    from branchdesk.ui.print.signin import write_signin_pdf
+
+    ensure_gui_app()
+    return PdfWriters(signin=write_signin_pdf, minutes=write_minutes_pdf)
 
 
 def cmd_meetings(args) -> int:
@@ -368,6 +399,7 @@ COMMANDS = {
     "import-members": cmd_import,
     "export-members": cmd_export,
     "export-ledger": cmd_export_ledger,
+    "export-package": cmd_export_package,
     "meetings": cmd_meetings,
     "signin-sheet": cmd_signin,
     "minutes": cmd_minutes,

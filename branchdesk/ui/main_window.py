@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("文件(&F)")
         self._action(file_menu, "导入花名册…", self.members_tab.import_roster)
         self._action(file_menu, "导出花名册…", self.members_tab.export_roster)
+        self._action(file_menu, "导出年度台账…", self.export_ledger)
+        self._action(file_menu, "导出到U盘…", self.export_package)
         file_menu.addSeparator()
         from branchdesk.ui import backups
 
@@ -144,6 +146,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name} — {APP_TITLE}{extra}")
 
     # ------------------------------------------------------------ actions
+    def export_ledger(self) -> None:
+        from branchdesk.ui.dialogs.ledger_dialog import LedgerDialog
+
+        LedgerDialog(self.db, self).exec()
+
+    def export_package(self) -> None:
+        from branchdesk.ui.dialogs.package_dialog import PackageDialog
+
+        PackageDialog(self.db, self).exec()
+
     def edit_profile(self) -> None:
         from branchdesk.ui.dialogs.profile_dialog import ProfileDialog
 

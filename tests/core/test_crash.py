@@ -30,7 +30,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 @pytest.fixture(scope="module")
 def forkserver():
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["branchdesk.core.meetings", "branchdesk.core.backup",
+    context.set_forkserver_preload(["branchdesk.core.meetings", "branchdesk.core.backup", "pypinyin",
                                     "tests.core.test_crash"])
     return context
 

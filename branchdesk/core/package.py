@@ -1,0 +1,574 @@
+"""The USB package (U盘台账包): one year's ledger, printed forms and attachments in one folder.
+
+Layout of ``<支部名称>台账_<年度>/``::
+
+    <支部名称><年度>年度工作台账.xlsx          the ledger (ID and phone numbers masked by default)
+    签到表/2026-03-20_支部党员大会_签到表.pdf   one per meeting and 主题党日 of the year
+    会议记录/2026-03-20_支部党员大会_会议记录.pdf (主题党日: …_主题党日_活动记录.pdf)
+    附件/03月/支部党员大会/<original name>       photos and scans as added (谈心谈话 too)
+    README.txt                                  what is where, in Chinese
+    清单.csv                                    every other file with its size and SHA-256
+
+Names are safe on FAT32/exFAT/NTFS (no \\ / : * ? " < > |, no reserved device names, at most
+80 characters) and unique even where the file system ignores case (a suffix _2, _3 …).
+
+Writing one file (``install``): the content is first produced on this computer (a staging
+folder in the system temp), then copied to ``.branchdesk-<random>.tmp`` in the target folder,
+fsynced, read back and compared by SHA-256 (on Linux the page cache is dropped first, so the
+bytes come from the stick), and only then renamed over the final name with ``os.replace``. A
+file under a final name is therefore always either the old complete one or the new verified
+one. Temporary files of an interrupted earlier run are removed at the start of the next.
+
+Failure or 取消 half-way: the file being written is discarded (its temporary file removed, the
+old file untouched); files already written stay, because each is complete and verified. The
+package as a whole is then incomplete, and says so: ``未完成-请重新导出.txt`` is written at the
+start of every run and removed only after 清单.csv, so a pulled stick or a cancelled run leaves
+that note next to an older 清单.csv that may no longer match. Running again completes it. We
+chose this over deleting what this run wrote: deleting touches the stick again just after it
+failed, and would destroy a previous complete package's files that this run had replaced.
+Files in the folder that this run did not write (a meeting deleted since, files put there by
+hand) are left alone and listed in the result.
+
+Qt is not imported here: the PDF painters are passed in (``PdfWriters``) by the window or the
+command line.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import hashlib
+import io
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from branchdesk import APP_TITLE
+from branchdesk.core import attachments, meetings, settings, talks
+from branchdesk.core.attachments import Attachment, size_text
+from branchdesk.core.dates import long_cn
+from branchdesk.core.errors import ExportError
+from branchdesk.core.ledger.yearly import export_ledger
+from branchdesk.core.printing import meeting_name, minutes_page, signin_sheet
+
+Progress = Callable[[int, str], None]
+
+TEMP_PREFIX = ".branchdesk-"
+TEMP_SUFFIX = ".tmp"
+MANIFEST = "清单.csv"
+README = "README.txt"
+UNFINISHED = "未完成-请重新导出.txt"
+SIGNIN_DIR, MINUTES_DIR, FILES_DIR = "签到表", "会议记录", "附件"
+TALK = "talk"  # attachments.owner_kind of a 谈心谈话 record (core/talks.py)
+TALK_LABEL = "谈心谈话"
+MAX_NAME = 80
+PDF_ESTIMATE = 60_000  # bytes; the demo's forms average 40 KB
+LEDGER_ESTIMATE = 200_000
+FILE_WEIGHT = 200_000  # progress: a small file costs about as much as 200 KB (fsync, rename)
+_CHUNK = 1024 * 1024
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.IGNORECASE)
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+CANCELLED_TEXT = (f"已取消。U盘上的台账包不完整：已写好的文件都已核对并保留，正在写的文件已清除。"
+                  f"文件夹中的“{UNFINISHED}”提示这一点；重新导出即可补全。")
+
+
+class PackageError(ExportError):
+    title = "导出到U盘未完成"
+
+
+@dataclass(frozen=True)
+class PdfWriters:
+    """Painters for the printed forms: ``signin(SignInSheet, path)`` and
+    ``minutes(MinutesPage, path)`` (branchdesk.ui.print.write_signin_pdf / write_minutes_pdf)."""
+
+    signin: Callable[[Any, Path], object]
+    minutes: Callable[[Any, Path], object]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file of the package: where it goes, what it is, and how to produce it locally."""
+
+    name: str  # path inside the package folder, "/"-separated
+    note: str  # what it is, for 清单.csv
+    estimate: int  # bytes, for the free-space check
+    make: Callable[["_Run", Path], Path]  # (run, staging folder) -> a local file
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    name: str
+    size: int
+    sha256: str
+    note: str = ""
+
+
+@dataclass
+class PackagePlan:
+    folder_name: str
+    items: list[Item]
+    missing: list[str]  # attachments whose stored file is gone: "日期 记录：原文件名"
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def estimated_bytes(self) -> int:
+        return sum(item.estimate for item in self.items) + 20_000  # README, 清单
+
+
+@dataclass
+class PackageResult:
+    folder: Path
+    files: list[WrittenFile]
+    missing: list[str]
+    extra: list[str]  # files in the folder that this run did not write
+    mask: bool
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+    def summary(self) -> str:
+        """What the secretary is told at the end."""
+        lines = [f"已写入 {len(self.files)} 个文件，共 {size_text(self.total_bytes)}，"
+                 "每个文件写入后都已读回核对（SHA-256）无误。", f"位置：{self.folder}"]
+        lines.append("台账中的身份证号和电话号码已隐藏中间几位。" if self.mask
+                     else "注意：台账中含完整的身份证号和电话号码，请妥善保管U盘。")
+        if self.missing:
+            lines.append(f"有 {len(self.missing)} 个附件的文件在本机已丢失，未能复制（见 README.txt）。")
+        if self.extra:
+            lines.append(f"文件夹中另有 {len(self.extra)} 个不是这次写入的文件（以前导出的或手动放入的），"
+                         "未作改动，也不在清单中。")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Run:
+    db: Database
+    year: int
+    mask: bool
+    writers: PdfWriters
+    progress: Progress | None
+    today: date
+    percent: int = 0
+
+    def report(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress(self.percent, text)
+
+
+# ---------------------------------------------------------------- names
+
+def safe_name(text: str, limit: int = MAX_NAME) -> str:
+    """A file or folder name every Windows and Linux file system takes, extension kept."""
+    cleaned = _UNSAFE.sub("_", text).strip(" .") or "未命名"
+    stem, dot, ext = cleaned.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        stem, ext = cleaned, ""
+    if _RESERVED.match(stem.split(".")[0]):
+        stem = "_" + stem
+    suffix = f".{ext}" if ext else ""
+    return stem[:max(limit - len(suffix), 1)].rstrip(" .") + suffix
+
+
+class _Names:
+    """Hands out unique names per folder, comparing as Windows does (ignoring case)."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def claim(self, folder: str, name: str) -> str:
+        stem, dot, ext = name.rpartition(".")
+        stem, ext = (stem, dot + ext) if dot and stem else (name, "")
+        candidate, n = name, 1
+        while f"{folder}/{candidate}".casefold() in self.taken:
+            n += 1
+            candidate = f"{stem[:MAX_NAME - len(ext) - 4]}_{n}{ext}"
+        self.taken.add(f"{folder}/{candidate}".casefold())
+        return f"{folder}/{candidate}" if folder else candidate
+
+
+def folder_name(branch_name: str, year: int) -> str:
+    return safe_name(f"{branch_name}台账_{year}")
+
+
+def ledger_name(branch_name: str, year: int) -> str:
+    return safe_name(f"{branch_name}{year}年度工作台账.xlsx")
+
+
+def _branch_name(db: Database) -> str:
+    return settings.get(db, "branch_name") or "党支部"
+
+
+# ---------------------------------------------------------------- planning
+
+def plan_package(db: Database, year: int) -> PackagePlan:
+    """Every file of the package for ``year``, with size estimates (nothing is written)."""
+    names, missing = _Names(), []
+    branch = _branch_name(db)
+    found = [s.meeting for s in meetings.list_meetings(db, year=year)]
+    found.sort(key=lambda m: (m.date, m.id))
+    items = [Item(names.claim("", ledger_name(branch, year)), f"{year}年度工作台账",
+                  LEDGER_ESTIMATE, _make_ledger)]
+    for meeting in found:
+        items += _form_items(db, meeting, names)
+    attached = _attachment_items(db, year, found, names, missing)
+    counts = {"meetings": len(found), "attachments": len(attached)}
+    return PackagePlan(folder_name(branch, year), items + attached, missing, counts)
+
+
+def _form_items(db: Database, meeting: meetings.Meeting, names: _Names) -> list[Item]:
+    label = meeting_name(db, meeting)
+    note = f"{meeting.date} {label}"
+    record = "活动记录" if meeting.kind == meetings.THEME_DAY else "会议记录"
+    signin = names.claim(SIGNIN_DIR, safe_name(f"{meeting.date}_{label}_签到表.pdf"))
+    minutes = names.claim(MINUTES_DIR, safe_name(f"{meeting.date}_{label}_{record}.pdf"))
+    return [Item(signin, f"{note} 签到表", PDF_ESTIMATE,
+                 _pdf_maker(meeting.id, signin_sheet, lambda w: w.signin)),
+            Item(minutes, f"{note} {record}", PDF_ESTIMATE,
+                 _pdf_maker(meeting.id, minutes_page, lambda w: w.minutes))]
+
+
+def _attachment_items(db: Database, year: int, found: list[meetings.Meeting], names: _Names,
+                      missing: list[str]) -> list[Item]:
+    owners = [(attachments.MEETING, m.id, m.date, meeting_name(db, m)) for m in found]
+    owners += [(TALK, t.id, t.date, TALK_LABEL) for t in talks.list_talks(db, year=year)]
+    owners.sort(key=lambda owner: (owner[2], owner[3], owner[1]))
+    items = []
+    for kind, owner_id, day, label in owners:
+        for attachment in attachments.list_for(db, kind, owner_id):
+            item = _attachment_item(db, attachment, day, label, names)
+            if item is None:
+                missing.append(f"{day} {label}：{attachment.original_name}")
+            else:
+                items.append(item)
+    return items
+
+
+def _attachment_item(db: Database, attachment: Attachment, day: str, label: str,
+                     names: _Names) -> Item | None:
+    source = attachments.path_of(db, attachment)
+    if not source.is_file():
+        return None
+    folder = f"{FILES_DIR}/{day[5:7]}月/{safe_name(label)}"
+    name = names.claim(folder, safe_name(attachment.original_name))
+    note = f"{day} {label} 附件" + (f"：{attachment.note}" if attachment.note else "")
+    return Item(name, note, attachment.size, lambda run, staging: source)
+
+
+# ---------------------------------------------------------------- producing content locally
+
+def _make_ledger(run: _Run, staging: Path) -> Path:
+    return export_ledger(run.db, staging / "ledger.xlsx", year=run.year, mask=run.mask,
+                         today=run.today, progress=lambda _percent, text: run.report(text))
+
+
+def _pdf_maker(meeting_id: int, layout: Callable[[Database, meetings.Meeting], Any],
+               writer_of: Callable[[PdfWriters], Callable]) -> Callable[[_Run, Path], Path]:
+    """Lays the form out from the database when its turn comes, then paints it locally."""
+    def make(run: _Run, staging: Path) -> Path:
+        target = staging / f"{uuid.uuid4().hex}.pdf"
+        writer_of(run.writers)(layout(run.db, meetings.get(run.db, meeting_id)), target)
+        return target
+
+    return make
+
+
+def _text_file(staging: Path, name: str, text: str) -> Path:
+    """UTF-8 with a BOM and CRLF lines: Notepad, WPS and Excel all show the Chinese right."""
+    path = staging / name
+    path.write_bytes("\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8"))
+    return path
+
+
+# ---------------------------------------------------------------- writing the package
+
+def write_package(db: Database, target_dir: Path | str, year: int, *, mask: bool = True,
+                  pdf_writers: PdfWriters, progress: Progress | None = None,
+                  today: date | None = None) -> PackageResult:
+    """Write the package for ``year`` into ``target_dir/<支部名称>台账_<年度>/``.
+
+    ``mask`` hides the middle of ID and phone numbers in the ledger (on by default: the stick
+    leaves the office). ``progress(percent, "正在写入 …")`` is called before each file and
+    every few MB of a large one; an exception it raises (取消) stops the run and propagates.
+    Raises PackageError (in Chinese: what happened and what to do) when the target cannot be
+    written; see the module docstring for what is then left on the stick.
+    """
+    plan = plan_package(db, year)
+    run = _Run(db, year, mask, pdf_writers, progress, today or date.today())
+    folder = Path(target_dir) / plan.folder_name
+    with tempfile.TemporaryDirectory(prefix="branchdesk-package-") as staging:
+        files: list[WrittenFile] = []
+        try:
+            _start(folder, Path(staging))
+            _write_all(run, folder, Path(staging), plan, files)
+            _finish(folder)
+        except PackageError as exc:
+            raise _incomplete(exc, files) from exc.__cause__
+    return PackageResult(folder, files, plan.missing, _extra(folder, files), mask)
+
+
+def _write_all(run: _Run, folder: Path, staging: Path, plan: PackagePlan,
+               files: list[WrittenFile]) -> None:
+    """The files in plan order, then README.txt, then 清单.csv (which lists all the others;
+    ``files`` ends with it too)."""
+    weights = [item.estimate + FILE_WEIGHT for item in plan.items] + [FILE_WEIGHT] * 2
+    done, total = 0, sum(weights)
+    for item, weight in zip(plan.items, weights):
+        run.percent = done * 100 // total
+        files.append(_write_item(run, folder, staging, item))
+        done += weight
+    run.percent = done * 100 // total
+    files.append(_write_item(run, folder, staging, _readme_item(run, plan)))
+    run.percent = (done + FILE_WEIGHT) * 100 // total
+    files.append(_write_item(run, folder, staging, _manifest_item(files)))
+
+
+def _write_item(run: _Run, folder: Path, staging: Path, item: Item) -> WrittenFile:
+    run.report(f"正在写入 {item.name}…")
+    source = item.make(run, staging)
+    size, sha = install(source, folder / item.name, tick=lambda: run.report(f"正在写入 {item.name}…"))
+    if source.is_relative_to(staging):
+        source.unlink(missing_ok=True)  # keep the staging folder small
+    return WrittenFile(item.name, size, sha, item.note)
+
+
+def _start(folder: Path, staging: Path) -> None:
+    """Create the folder, clear temporaries of an interrupted run, mark the package unfinished."""
+    if not folder.parent.is_dir():
+        raise PackageError(f"找不到“{folder.parent}”：U盘可能已被拔出，或这个文件夹不存在。"
+                           "请插好U盘或换一个文件夹后重新导出。")
+    _guard(lambda: folder.mkdir(exist_ok=True), folder)
+    for stale in _guard(lambda: list(folder.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}")), folder):
+        with suppress(OSError):
+            stale.unlink()
+    note = ("这个台账包还没有写完（导出被取消、U盘被拔出或空间不足）。\n"
+            "文件夹中已有的文件各自是完整的，但可能缺少文件，清单.csv 也可能与文件不符。\n"
+            f"请在“{APP_TITLE}”中重新“导出到U盘”，写完后本文件会自动删除。\n")
+    install(_text_file(staging, UNFINISHED, note), folder / UNFINISHED)
+
+
+def _finish(folder: Path) -> None:
+    _guard(lambda: (folder / UNFINISHED).unlink(missing_ok=True), folder / UNFINISHED)
+    _guard(lambda: _fsync_dir(folder), folder)
+
+
+def _extra(folder: Path, files: list[WrittenFile]) -> list[str]:
+    written = {f.name for f in files} | {MANIFEST}
+    found = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    return sorted(name for name in found if name not in written)
+
+
+def _incomplete(exc: PackageError, files: list[WrittenFile]) -> PackageError:
+    if not files:
+        return exc
+    tail = (f"\n\n台账包尚未完成：已写好的 {len(files)} 个文件都已核对并保留，没写完的文件已清除，"
+            f"U盘上原有的文件都是完整的。文件夹中的“{UNFINISHED}”提示这一点。")
+    return PackageError(exc.message + tail, detail=exc.detail)
+
+
+# ---------------------------------------------------------------- README and 清单
+
+def _readme_item(run: _Run, plan: PackagePlan) -> Item:
+    text = readme_text(_branch_name(run.db), run.year, run.today, plan, run.mask)
+    return Item(README, "说明", 0, lambda _run, staging: _text_file(staging, README, text))
+
+
+def _manifest_item(files: list[WrittenFile]) -> Item:
+    text = manifest_text(files)
+    return Item(MANIFEST, "清单", 0, lambda _run, staging: _text_file(staging, MANIFEST, text))
+
+
+def manifest_text(files: list[WrittenFile]) -> str:
+    """清单.csv: 文件, 大小（字节）, SHA-256, 说明 — one row per file, paths with "/"."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["文件", "大小（字节）", "SHA-256", "说明"])
+    writer.writerows([f.name, f.size, f.sha256, f.note] for f in files)
+    return out.getvalue()
+
+
+def read_manifest(path: Path | str) -> list[WrittenFile]:
+    """The rows of a 清单.csv written by ``manifest_text`` (for checking a package)."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    return [WrittenFile(name, int(size), sha, note) for name, size, sha, note in rows]
+
+
+def readme_text(branch: str, year: int, today: date, plan: PackagePlan, mask: bool) -> str:
+    forms = plan.counts.get("meetings", 0)
+    lines = [f"{branch}{year}年度工作台账（U盘版）",
+             f"生成日期：{long_cn(today)}　由“{APP_TITLE}”生成", "", "一、文件夹内容",
+             f"  {plan.items[0].name}：年度工作台账（Excel，可用 WPS 或 Excel 打开），含封面、党员花名册、"
+             "三会一课、组织生活会、主题党日、谈心谈话、民主评议、出勤统计、工作完成情况。",
+             f"  {SIGNIN_DIR}\\：每次会议和主题党日的签到表（PDF），共 {forms} 份，文件名为“日期_名称_签到表”。",
+             f"  {MINUTES_DIR}\\：每次会议和主题党日的记录（PDF），共 {forms} 份。",
+             f"  {FILES_DIR}\\：会议、主题党日和谈心谈话的照片、扫描件等原始文件，按“月份\\类型”存放，"
+             f"共 {plan.counts.get('attachments', 0)} 个。",
+             f"  {MANIFEST}：全部文件的名称、大小和 SHA-256 校验值。", f"  {README}：本说明。", "",
+             "二、个人信息", _mask_line(mask), "  附件按原样复制，其中可能含有个人信息。", "",
+             "三、核对文件是否完好",
+             "  Windows：在文件所在文件夹打开命令提示符，运行 certutil -hashfile 文件名 SHA256",
+             "  统信UOS、麒麟等：在终端运行 sha256sum 文件名",
+             f"  得到的值应与 {MANIFEST} 中的 SHA-256 相同。"]
+    return "\n".join(lines + _missing_lines(plan.missing)) + "\n"
+
+
+def _mask_line(mask: bool) -> str:
+    if mask:
+        return "  台账中的身份证号和电话号码已隐藏中间几位。"
+    return "  台账中含完整的身份证号和电话号码，请妥善保管，用后及时删除。"
+
+
+def _missing_lines(missing: list[str]) -> list[str]:
+    if not missing:
+        return []
+    return ["", "四、未能复制的附件（本机上的文件已丢失，可在软件中删除该附件后重新添加）",
+            *(f"  {line}" for line in missing)]
+
+
+# ---------------------------------------------------------------- one verified file
+
+def install(source: Path, dest: Path, tick: Callable[[], None] | None = None) -> tuple[int, str]:
+    """Copy ``source`` to ``dest`` through a verified temporary file; returns (size, SHA-256).
+
+    ``dest`` is at every moment either its old complete content (or absent) or the new
+    content, read back and checked. Raises PackageError for the target's OSErrors; an
+    exception from ``tick`` (取消) propagates. No temporary file is left either way.
+    """
+    reader = _open_source(source)
+    temp = dest.parent / f"{TEMP_PREFIX}{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}"
+    try:
+        _guard(lambda: dest.parent.mkdir(parents=True, exist_ok=True), dest)
+        size, sha = _guard(lambda: _write_synced(reader, temp, tick), dest)
+        _guard(lambda: _verify(temp, size, sha, dest), dest)
+        _guard(lambda: _publish(temp, dest), dest)
+    finally:
+        reader.close()
+        with suppress(OSError):
+            temp.unlink(missing_ok=True)
+    return size, sha
+
+
+def _open_source(source: Path):
+    try:
+        return open(source, "rb")
+    except OSError as exc:
+        raise PackageError(f"无法读取本机上的文件“{source.name}”（{exc.strerror or exc}），"
+                           "请确认它没有被删除或占用后重新导出。", detail=str(exc)) from exc
+
+
+def _write_synced(reader, temp: Path, tick: Callable[[], None] | None) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
+    try:
+        while chunk := reader.read(_CHUNK):
+            _write_fully(fd, chunk)
+            digest.update(chunk)
+            size += len(chunk)
+            if tick is not None and size % (8 * _CHUNK) == 0:
+                tick()
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return size, digest.hexdigest()
+
+
+def _write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _verify(temp: Path, size: int, sha: str, dest: Path) -> None:
+    """Read the temporary file back (from the device, where the OS lets us) and compare."""
+    digest, got = hashlib.sha256(), 0
+    fd = os.open(temp, os.O_RDONLY | _O_BINARY)
+    try:
+        _drop_cache(fd)
+        while chunk := os.read(fd, _CHUNK):
+            digest.update(chunk)
+            got += len(chunk)
+    finally:
+        os.close(fd)
+    if (got, digest.hexdigest()) != (size, sha):
+        raise PackageError(f"写入“{dest.name}”后读回核对不一致，U盘可能有故障。"
+                           "请换一个U盘后重新导出。")
+
+
+def _drop_cache(fd: int) -> None:
+    """Linux: forget the cached pages (clean after fsync), so reading goes to the stick.
+    Windows has no such call; there the read-back may come from the cache."""
+    if hasattr(os, "posix_fadvise"):
+        with suppress(OSError):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+
+
+def _publish(temp: Path, dest: Path) -> None:
+    try:
+        os.replace(temp, dest)
+    except PermissionError as exc:  # Windows: Excel, WPS or a PDF reader holds the file open
+        raise PackageError(f"文件“{dest.name}”正在被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，"
+                           "无法替换。请关闭它后重新导出。", detail=str(exc)) from exc
+    _fsync_dir(dest.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a folder for fsync; the rename is journalled by NTFS
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- what went wrong, in Chinese
+
+# Windows codes first: Python maps several of them to EACCES (ERROR_NOT_READY, a pulled
+# drive, is 21; ERROR_WRITE_PROTECT is 19), which alone would read as "read-only".
+_WINDOWS_CODES = {"full": {39, 112}, "gone": {2, 3, 15, 21, 55, 1117, 1167},
+                  "read_only": {5, 19}}
+_ERRNO_CODES = {"full": {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)},
+                "read_only": {errno.EROFS, errno.EACCES, errno.EPERM},
+                "gone": {errno.ENOENT, errno.EIO, errno.ENODEV, errno.ENXIO,
+                         getattr(errno, "ESTALE", errno.EIO)}}
+_MESSAGES = {
+    "full": "U盘空间不足，写入“{name}”时磁盘已满。请删除U盘上不需要的文件或换一个更大的U盘，然后重新导出。",
+    "read_only": "U盘不能写入（写入“{name}”时被拒绝）：U盘可能是只读的或打开了写保护开关。"
+                 "请关闭写保护或换一个U盘，然后重新导出。",
+    "gone": "写入“{name}”时找不到U盘（可能已被拔出或接触不良）。请重新插好U盘，然后重新导出。",
+    "other": "写入“{name}”失败（{reason}）。请检查U盘后重新导出。",
+}
+
+
+def _guard(action: Callable[[], Any], dest: Path) -> Any:
+    """Run ``action``; an OSError becomes a PackageError that says what to do."""
+    try:
+        return action()
+    except OSError as exc:
+        raise PackageError(explain(exc, dest), detail=str(exc)) from exc
+
+
+def explain(exc: OSError, dest: Path) -> str:
+    """The Chinese message for an OSError met while writing ``dest`` to the stick."""
+    return _MESSAGES[_kind_of(exc)].format(name=dest.name, reason=exc.strerror or exc)
+
+
+def _kind_of(exc: OSError) -> str:
+    win = getattr(exc, "winerror", None)
+    for codes, code in ((_WINDOWS_CODES, win), (_ERRNO_CODES, exc.errno)):
+        for kind, known in codes.items():
+            if code in known:
+                return kind
+    return "other"
