@@ -144,9 +144,13 @@ def signin_sheet(db: Database, meeting: Meeting,
 
 
 def _titled(db: Database, name: str) -> str:
+    return with_branch_name(settings.get(db, "branch_name"), name)
+
+
+def with_branch_name(branch_name: str, name: str) -> str:
     """The branch name before ``name``, without saying 支部 twice: 星河厂第一党支部 +
     支部党员大会签到表 gives 星河厂第一党支部党员大会签到表."""
-    branch_name = settings.get(db, "branch_name").strip()
+    branch_name = branch_name.strip()
     if branch_name.endswith("支部") and name.startswith("支部"):
         name = name[2:]
     return branch_name + name

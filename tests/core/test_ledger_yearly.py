@@ -179,7 +179,7 @@ def test_meeting_row_holds_the_whole_record(records, tmp_path):
     assert row["议题"] == "1. 学习文件\n2. 研究工作"
     assert row["会议内容"] == MINUTES and row["决议"] == "全体同意。"
     assert row["补录"] == "补录"
-    assert ws["A1"].value == "示例中学教工党支部支部党员大会记录"
+    assert ws["A1"].value == "示例中学教工党支部党员大会记录"
     assert "2026年度" in ws["A2"].value and "共 1 次" in ws["A2"].value
 
 

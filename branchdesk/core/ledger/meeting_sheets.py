@@ -9,6 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from branchdesk.core.ledger.blocks import RecordTable, add_record_sheet
 from branchdesk.core.ledger.period import LedgerPeriod
+from branchdesk.core.printing import with_branch_name
 from branchdesk.core.ledger.styles import DATE, LONG_TEXT, NUMBER, TEXT, Column
 from branchdesk.core.meetings import (ABSENT, COMMITTEE, GENERAL, GROUP, LEAVE, LECTURE, LIFE,
                                       THEME_DAY, AttendanceEntry, Meeting, Rectification)
@@ -78,7 +79,8 @@ def add_meeting_sheet(wb: Workbook, name: str, kind: str, found: Sequence[Meetin
     """One sheet for one kind: its meetings in ``found`` by date, or "本期无记录"."""
     chosen = [m for m in found if m.kind == kind]
     what = "主题党日活动" if kind == THEME_DAY else kind
-    table = RecordTable(f"{branch_name}{what}记录", f"{period.label}　共 {len(chosen)} 次",
+    table = RecordTable(with_branch_name(branch_name, f"{what}记录"),
+                        f"{period.label}　共 {len(chosen)} 次",
                         columns_for(kind), [meeting_row(kind, n, m) for n, m in
                                             enumerate(chosen, start=1)], _WEIGHTS)
     return add_record_sheet(wb, name, table)
