@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from branchdesk import APP_TITLE, __version__
 from branchdesk.core import settings
 from branchdesk.ui import startup
+from branchdesk.ui.widgets import fit_to_screen
 from branchdesk.ui.errors import show_error
 
 
@@ -22,7 +23,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self._status()
         self.update_title()
-        self.resize(1280, 780)
+        fit_to_screen(self, 1280, 780)
 
     # ------------------------------------------------------------ tabs
     def _add_tabs(self) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from branchdesk.core.dates import parse_date
 
@@ -66,3 +67,27 @@ class Field(QWidget):
     def clear_message(self) -> None:
         self.message.clear()
         self.message.hide()
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize to the preferred size, shrunk to fit the screen (a 1366×768 laptop leaves about
+    1366×728 under the taskbar, and the title bar takes some of that)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        widget.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    widget.resize(min(width, area.width() - 40), min(height, area.height() - 60))
+
+
+def dialog_buttons(dialog: QDialog, accept_text: str = "保存", reject_text: str = "取消",
+                   on_accept=None) -> QDialogButtonBox:
+    """保存/取消 (or other Chinese labels) wired to ``on_accept`` (default dialog.save) and
+    dialog.reject. The accept button is the Save role, so Enter in a line edit triggers it."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                           | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Save).setText(accept_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(reject_text)
+    box.accepted.connect(on_accept or dialog.save)
+    box.rejected.connect(dialog.reject)
+    return box

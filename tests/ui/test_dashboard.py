@@ -1,7 +1,7 @@
 from datetime import date
 
 from branchdesk.core import rules
-from branchdesk.ui.dashboard_tab import TARGET_ROLE, DashboardTab
+from branchdesk.ui.dashboard_tab import DashboardTab
 
 
 def test_dashboard_shows_gaps_and_findings(app, demo_db, qtbot):

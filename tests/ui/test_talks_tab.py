@@ -1,6 +1,4 @@
-from datetime import date
 
-from PySide6.QtCore import Qt
 
 from branchdesk.core import branch, members, talks
 from branchdesk.ui.dialogs.talk_dialog import TalkDialog

@@ -12,7 +12,7 @@ from branchdesk.core import branch, meetings, settings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.core.meetings import GRADES, NOT_GRADED
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import WARNING_STYLE
+from branchdesk.ui.widgets import WARNING_STYLE, fit_to_screen, dialog_buttons
 
 UNGRADED = "（未评定）"
 NAME, CATEGORY, GROUP, GRADE, NOTE = range(5)
@@ -39,7 +39,7 @@ class AppraisalDialog(QDialog):
         self.setWindowTitle("民主评议党员")
         self._build(year or default_year())
         self.load(self.year.value())
-        self.resize(760, 620)
+        fit_to_screen(self, 760, 620)
 
     # ------------------------------------------------------------ layout
     def _build(self, year: int) -> None:
@@ -81,12 +81,7 @@ class AppraisalDialog(QDialog):
         return self.table
 
     def _button_box(self) -> QDialogButtonBox:
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "保存", "关闭")
         return buttons
 
     # ------------------------------------------------------------ loading

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from branchdesk.core import importing
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import show_error
+from branchdesk.ui.widgets import fit_to_screen
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 
 NOT_IMPORTED = "（不导入）"
@@ -28,7 +29,7 @@ class ImportDialog(QDialog):
         self.result_summary: importing.ImportResult | None = None
         self.setWindowTitle(f"导入花名册 — {path.name}")
         self._build()
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
         self.load()
 
     def _build(self) -> None:

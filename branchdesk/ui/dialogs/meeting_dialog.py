@@ -22,7 +22,7 @@ from branchdesk.core.meetings import (GENERAL, GROUP, LECTURE, LIFE, LIFE_HELD_A
 from branchdesk.ui.attachment_panel import AttachmentPanel
 from branchdesk.ui.attendance_widget import AttendanceWidget
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import ERROR_STYLE, WARNING_STYLE, DateEdit, Field
+from branchdesk.ui.widgets import ERROR_STYLE, WARNING_STYLE, DateEdit, Field, fit_to_screen, dialog_buttons
 
 INFO_TAB, CONTENT_TAB, RECTIFY_TAB, FILES_TAB = range(4)
 TAB_OF_FIELD = {"rectifications": RECTIFY_TAB}
@@ -171,12 +171,7 @@ class MeetingDialog(QDialog):
         self.files.changed.connect(self._update_files_tab)
 
     def _button_box(self) -> QDialogButtonBox:
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "保存", "取消")
         return buttons
 
     def _info_page(self) -> QSplitter:
@@ -324,8 +319,7 @@ class MeetingDialog(QDialog):
 
     def _fit_screen(self, width: int, height: int) -> None:
         """The preferred size, shrunk to fit a small (1366×768) laptop screen."""
-        screen = self.screen().availableGeometry()
-        self.resize(min(width, screen.width() - 40), min(height, screen.height() - 60))
+        fit_to_screen(self, width, height)
 
     # ------------------------------------------------------------ loading
     def _load(self, m: Meeting) -> None:

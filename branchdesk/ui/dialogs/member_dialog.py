@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout,
+                               QGridLayout, QGroupBox, QLineEdit, QMessageBox,
                                QPlainTextEdit, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget, QHeaderView, QAbstractItemView)
 
@@ -13,7 +13,7 @@ from branchdesk.core import branch, idcard, meetings, members
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.members import Member
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field
+from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons
 
 TEXT_FIELDS = ("name", "ethnicity", "id_number", "native_place", "job", "party_post", "phone",
                "address", "mobile_destination", "introducers")
@@ -32,7 +32,7 @@ class MemberDialog(QDialog):
         self.fields: dict[str, Field] = {}
         self._build()
         self._load(member or Member())
-        self.resize(820, 640)
+        fit_to_screen(self, 820, 640)
 
     # ------------------------------------------------------------ building
     def _build(self) -> None:
@@ -43,12 +43,7 @@ class MemberDialog(QDialog):
             self.tabs.addTab(self._attendance_page(), "出勤记录")
             self.tabs.addTab(self._history_page(), "变动记录")
         layout.addWidget(self.tabs)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "保存", "取消")
         layout.addWidget(buttons)
 
     def _form_page(self) -> QWidget:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QListWidget, QListWidgetItem, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+from PySide6.QtWidgets import (QListWidget, QListWidgetItem, QComboBox, QDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QTableWidget, QVBoxLayout, QHeaderView)
 
 from branchdesk.core import branch, members, settings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field
+from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons
 
 
 class ProfileDialog(QDialog):
@@ -28,14 +28,9 @@ class ProfileDialog(QDialog):
         layout.addWidget(self._profile_box())
         layout.addWidget(self._groups_box())
         layout.addWidget(self._committee_box())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "保存", "取消")
         layout.addWidget(buttons)
-        self.resize(640, 680)
+        fit_to_screen(self, 640, 680)
 
     def _profile_box(self) -> QGroupBox:
         values = settings.get_all(self.db)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel,
                                QLineEdit, QVBoxLayout)
 
 from branchdesk.core import members
 from branchdesk.core.dates import add_years
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import DateEdit, Field
+from branchdesk.ui.widgets import DateEdit, Field, dialog_buttons
 
 
 HINTS = {
@@ -49,12 +49,7 @@ class StatusDialog(QDialog):
         self._kind_changed(self.kind.currentText())
         self.setMinimumWidth(560)
         layout.addWidget(QLabel("说明：党员离开本支部后仍保留在名册历史中，过去的会议记录照常显示其姓名。"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登记")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "登记", "取消")
         layout.addWidget(buttons)
 
     def _kinds(self) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout,
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QHBoxLayout, QVBoxLayout, QWidget)
 
@@ -14,7 +14,7 @@ from branchdesk.core import members, talks
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.pinyin import matches
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field
+from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons
 
 OUTSIDE = -1
 
@@ -29,7 +29,7 @@ class TalkDialog(QDialog):
         self.setWindowTitle("编辑谈心谈话记录" if talk and talk.id else "新增谈心谈话记录")
         self._build()
         self._load(talk or talks.Talk(date=date.today().isoformat()))
-        self.resize(760, 640)
+        fit_to_screen(self, 760, 640)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -41,12 +41,7 @@ class TalkDialog(QDialog):
         self.late_label = QLabel()
         self.late_label.setStyleSheet("color: #9a5b00;")
         layout.addWidget(self.late_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "保存", "取消")
         layout.addWidget(buttons)
 
     def _left_form(self) -> QFormLayout:

@@ -16,6 +16,7 @@ from branchdesk.ui.print.layout import a4_portrait
 from branchdesk.ui.print.minutes import paint_minutes
 from branchdesk.ui.print.pdf import write_pdf
 from branchdesk.ui.print.signin import paint_signin
+from branchdesk.ui.widgets import fit_to_screen
 
 PaintDevice = Callable[[QPagedPaintDevice], int]
 SAVE_PDF = "另存为PDF…"
@@ -55,7 +56,7 @@ def make_preview_dialog(parent: QWidget | None, paint: PaintDevice, title: str,
     dialog.setWindowTitle(f"打印预览 — {title}")
     dialog.paintRequested.connect(lambda device: _paint_or_report(dialog, paint, device))
     _add_save_action(dialog, paint, title, folder or Path.home())
-    dialog.resize(900, 1000)
+    fit_to_screen(dialog, 900, 1000)
     return dialog
 
 
