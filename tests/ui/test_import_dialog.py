@@ -69,3 +69,31 @@ def test_unreadable_file_shows_error_and_writes_nothing(app, fresh_db, qtbot, tm
     dialog = ImportDialog(fresh_db, bad)
     assert dialog.exec() == 0
     assert shown and members.count(fresh_db) == 0
+
+
+def test_changing_the_header_row_guesses_the_mapping_again(app, fresh_db, qtbot, tmp_path,
+                                                           monkeypatch):
+    from branchdesk.ui.dialogs import import_dialog
+
+    errors = []
+    monkeypatch.setattr(import_dialog, "show_error", lambda parent, exc: errors.append(str(exc)))
+    path = roster(tmp_path / "r.xlsx", [["甲", "男", idcard.make_valid("11010519800101001"),
+                                         "2001.07", "正式"]])
+    dialog = ImportDialog(fresh_db, path)
+    qtbot.addWidget(dialog)
+    dialog.header_row.setValue(1)
+    dialog.replan()  # the title row has no 姓名 column: an error, the old plan stays
+    assert errors
+    dialog.header_row.setValue(2)
+    dialog.replan()
+    assert dialog.plan.header.row == 2 and dialog.plan.mapping[0] == "name"
+    assert dialog.import_button.isEnabled() and dialog.blocked.text() == ""
+
+
+def test_blocked_import_says_why(app, fresh_db, qtbot, tmp_path):
+    path = roster(tmp_path / "r.xlsx", [["乙", "女", 1.10105198001e17, "2001.07", "正式"],
+                                        ["甲", "男", idcard.make_valid("11010519800101001"), "2001.07", "正式"]])
+    dialog = ImportDialog(fresh_db, path)
+    qtbot.addWidget(dialog)
+    assert not dialog.import_button.isEnabled()
+    assert "1 行不能导入" in dialog.blocked.text()

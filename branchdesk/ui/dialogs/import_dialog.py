@@ -83,9 +83,12 @@ class ImportDialog(QDialog):
         self.skip_existing.setChecked(True)
         self.partial = QCheckBox("有不能导入的行时，只导入其余的行")
         self.partial.toggled.connect(self._update_button)
+        self.blocked = QLabel()
+        self.blocked.setStyleSheet("color: #c0392b;")
         for widget in (self.skip_existing, self.update_existing, self.partial):
             row.addWidget(widget)
         row.addStretch()
+        row.addWidget(self.blocked)
         return row
 
     # ------------------------------------------------------------ planning
@@ -114,6 +117,9 @@ class ImportDialog(QDialog):
             if self.sheet.currentText() != table.sheet:
                 table = importing.read_table(self.path, self.sheet.currentText())
                 plan = importing.build_plan(self.db, table)
+            elif self.header_row.value() != self.plan.header.row:
+                # another header row means other column titles: guess the mapping afresh
+                plan = importing.build_plan(self.db, table, header_row=self.header_row.value())
             else:
                 plan = importing.build_plan(self.db, table, header_row=self.header_row.value(),
                                             header_height=self.plan.header.height,
@@ -175,6 +181,7 @@ class ImportDialog(QDialog):
         color = "#fadbd8" if not result.accepted else ("#fdebd0" if result.warnings else None)
         for column, text in enumerate([str(result.row), name, action, note]):
             item = QTableWidgetItem(text)
+            item.setToolTip(text)
             if color:
                 item.setBackground(QBrush(QColor(color)))
             self.rows.setItem(index, column, item)
@@ -183,6 +190,9 @@ class ImportDialog(QDialog):
         plan = self.plan
         ok = bool(plan and plan.accepted and (not plan.rejected or self.partial.isChecked()))
         self.import_button.setEnabled(ok)
+        self.blocked.setText("" if ok or not plan else
+                             "没有可导入的行" if not plan.accepted else
+                             f"有 {len(plan.rejected)} 行不能导入：请修改文件后重新导入，或勾选左边的“只导入其余的行”")
 
     # ------------------------------------------------------------ writing
     def do_import(self) -> None:
