@@ -20,9 +20,11 @@ from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-GIVEN = ["建国", "秀英", "志强", "丽华", "海燕", "明", "静", "伟", "芳", "军", "敏", "磊", "洋",
-         "艳", "勇", "娟", "涛", "超", "霞", "平", "刚", "桂英", "晓东", "文博", "思远", "雨桐",
-         "子涵", "佳怡", "浩然", "俊杰", "婷", "鹏", "慧", "欣怡", "宇航", "雪梅", "国庆", "春燕"]
+GIVEN_MALE = ["建国", "志强", "明", "伟", "军", "磊", "洋", "勇", "涛", "超", "平", "刚", "晓东",
+              "文博", "思远", "浩然", "俊杰", "鹏", "宇航", "国庆"]
+GIVEN_FEMALE = ["秀英", "丽华", "海燕", "静", "芳", "敏", "艳", "娟", "霞", "桂英", "雨桐", "子涵",
+                "佳怡", "婷", "慧", "欣怡", "雪梅", "春燕"]
+GIVEN = GIVEN_MALE + GIVEN_FEMALE
 EDU = ["大学本科"] * 6 + ["研究生"] * 3 + ["大学专科"] * 2 + ["中专"]
 JOBS = ["语文教师", "数学教师", "英语教师", "物理教师", "化学教师", "历史教师", "体育教师",
         "教务处干事", "总务处主任", "年级组长", "校医", "图书管理员", "财务科科员", "信息中心工程师"]
@@ -93,8 +95,8 @@ def _members(db: Database, rng: random.Random, groups: list[int], today: date) -
 
 
 def _person(rng, index, groups, today, used) -> members.Member:
-    name = _unique_name(rng, used)
     female = rng.random() < 0.55
+    name = _unique_name(rng, used, GIVEN_FEMALE if female else GIVEN_MALE)
     birth = date(rng.randint(1966, 1998), rng.randint(1, 12), rng.randint(1, 28))
     join = date(max(birth.year + 19, 1990) + rng.randint(0, 8), rng.randint(1, 12), 1)
     probationary = index in (7, 19, 30)
@@ -114,9 +116,9 @@ def _person(rng, index, groups, today, used) -> members.Member:
     )
 
 
-def _unique_name(rng, used) -> str:
+def _unique_name(rng, used, given) -> str:
     while True:
-        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        name = rng.choice(SURNAMES) + rng.choice(given)
         if name not in used:
             used.add(name)
             return name
@@ -197,7 +199,7 @@ def _add_theme_day(db, rng, month, host, recorder, today) -> None:
     m = meetings.Meeting(kind=meetings.THEME_DAY, date=on.isoformat(), start_time="14:00",
                          end_time="16:30", place="学校党员活动室", host_id=host, recorder_id=recorder,
                          topics=[theme], activity_form=form, organiser="支部委员会",
-                         content=f"全体党员参加了“{theme}”主题党日活动。活动中大家认真参与、交流体会。",
+                         content=f"支部组织党员开展“{theme}”主题党日活动。活动中大家认真参与、交流体会。",
                          outcome="党员的宗旨意识和责任意识进一步增强。")
     m.attendance = _marks(rng, meetings.default_attendance(db, meetings.THEME_DAY, on))
     meetings.save(db, m, today=min(on + timedelta(days=1), today))
