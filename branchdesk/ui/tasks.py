@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QEventLoop, QThread, Qt, Signal
+from PySide6.QtCore import QEventLoop, QObject, QThread, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from branchdesk.core import settings
@@ -49,24 +49,40 @@ class _Worker(QThread):
             self.error = exc
 
 
+class _ProgressRelay(QObject):
+    """Receives the worker's progress in the GUI thread: widgets may only be touched there."""
+
+    def __init__(self, dialog: QProgressDialog):
+        super().__init__(dialog)
+        self.dialog = dialog
+
+    @Slot(int, str)
+    def show_progress(self, percent: int, text: str) -> None:
+        self.dialog.setValue(percent)
+        if text:
+            self.dialog.setLabelText(text)
+
+
 def run_with_progress(parent: QWidget | None, title: str, db_path: Path,
                       fn: Callable[[Any, Callable[[int, str], None]], Any]) -> Any:
     """Run ``fn(db, report)`` in a worker thread while a progress dialog shows.
 
     Returns fn's result; re-raises its exception in the GUI thread; raises Cancelled.
     """
-    worker = _Worker(db_path, fn, parent)
+    worker = _Worker(db_path, fn)  # no parent: closing a window must not destroy a running thread
     dialog = QProgressDialog(title, "取消", 0, 100, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setValue(0)
-    worker.progressed.connect(lambda p, t: (dialog.setValue(p), t and dialog.setLabelText(t)))
+    relay = _ProgressRelay(dialog)  # lives in the GUI thread, so the signal is queued to it
+    worker.progressed.connect(relay.show_progress)
     dialog.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
     loop = QEventLoop()
     worker.finished.connect(loop.quit)
     worker.start()
     loop.exec()
+    worker.wait()  # "finished" is emitted just before the thread really ends
     dialog.reset()
     dialog.deleteLater()
     if worker.error is not None:
