@@ -102,7 +102,8 @@ def _check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError) as exc:  # a flipped version byte: "zip file version 14.8"
         raise _damaged(path, exc) from exc
     _check_sizes(path, infos)
     _check_is_spreadsheet(path, {info.filename for info in infos})
