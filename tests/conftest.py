@@ -1,6 +1,12 @@
 import os
 
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time (a failure there is reproducible); locally they vary.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
