@@ -122,16 +122,17 @@ def count(attendance: list[AttendanceEntry]) -> Counts:
 # ---------------------------------------------------------------- expected attendees
 
 def expected_entries(db: Database, kind: str, on: date, group_id: int | None = None,
-                     held_as: str = "") -> list[RollEntry]:
+                     held_as: str = "", *, roll: list[RollEntry] | None = None) -> list[RollEntry]:
     """Who is expected, from the kind and the roll on the meeting date.
 
     党员大会, 党课, 主题党日: every member on the roll (正式 and 预备) whose 党籍 is not stopped;
     支委会: the committee on that date; 党小组会: the members of that group on that date;
     组织生活会: as the kind of meeting it is held as (党员大会 by default).
+    ``roll``: roll_as_of(db, on), when the caller already has it (saves reading the roll).
     """
     if kind == LIFE:
         kind = held_as if held_as in LIFE_HELD_AS else GENERAL
-    roll = [e for e in roll_as_of(db, on) if not e.suspended]
+    roll = [e for e in (roll_as_of(db, on) if roll is None else roll) if not e.suspended]
     if kind == COMMITTEE:
         seat_ids = {s.member_id for s in branch.committee(db, on)}
         return [e for e in roll if e.member.id in seat_ids]
@@ -141,14 +142,15 @@ def expected_entries(db: Database, kind: str, on: date, group_id: int | None = N
 
 
 def default_attendance(db: Database, kind: str, on: date, group_id: int | None = None,
-                       held_as: str = "") -> list[AttendanceEntry]:
+                       held_as: str = "", *, roll: list[RollEntry] | None = None
+                       ) -> list[AttendanceEntry]:
     """Everyone expected, marked present: quick entry after a meeting ticks the exceptions."""
     roles = branch.committee_roles(db)
     groups = branch.group_names(db)
     return [
         AttendanceEntry(e.member.id, e.member.name, PRESENT, "", groups.get(e.group_id, ""),
                         roles.get(e.member.id, e.member.party_post))
-        for e in expected_entries(db, kind, on, group_id, held_as)
+        for e in expected_entries(db, kind, on, group_id, held_as, roll=roll)
     ]
 
 
@@ -375,9 +377,9 @@ def list_meetings(db: Database, *, year: int | None = None, kinds: tuple[str, ..
                   group_id: int | None = None, text: str = "") -> list[MeetingSummary]:
     """Meetings newest first, with counts, in three queries whatever their number."""
     clauses, params = [], []
-    if year is not None:
-        clauses.append("substr(mt.date, 1, 4) = ?")
-        params.append(f"{year:04d}")
+    if year is not None:  # a range, not substr(), so the indexes on the date serve it
+        clauses.append("mt.date >= ? AND mt.date < ?")
+        params.extend([f"{year:04d}", f"{year + 1:04d}"])
     if kinds:
         clauses.append(f"mt.kind IN ({', '.join('?' * len(kinds))})")
         params.extend(kinds)
@@ -390,22 +392,38 @@ def list_meetings(db: Database, *, year: int | None = None, kinds: tuple[str, ..
         params.extend([f"%{text.strip()}%"] * 5)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = _rows(db, where, params)
-    counts, files = _counts_by_meeting(db), _attachments_by_meeting(db)
+    counts, files = _counts_by_meeting(db, where, params), _attachments_by_meeting(db, where, params)
     return [MeetingSummary(m := _from_row(r), counts.get(m.id, Counts(0, 0, 0, 0)),
                            files.get(m.id, 0)) for r in rows]
 
 
-def _counts_by_meeting(db: Database) -> dict[int, Counts]:
+# The counts of the listed meetings only (``where`` is list_meetings' filter on ``mt``): counting
+# every meeting's attendance for a list of one year made the list slower with every year kept.
+
+def _counts_by_meeting(db: Database, where: str, params: list) -> dict[int, Counts]:
     cursor = db.execute(
         "SELECT meeting_id, count(*), sum(status = '出席'), sum(status = '请假'), "
-        "sum(status = '缺席') FROM attendance GROUP BY meeting_id")
+        "sum(status = '缺席') FROM attendance "
+        f"WHERE meeting_id IN (SELECT mt.id FROM meetings mt {where}) GROUP BY meeting_id", params)
     return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
 
 
-def _attachments_by_meeting(db: Database) -> dict[int, int]:
+def _attachments_by_meeting(db: Database, where: str, params: list) -> dict[int, int]:
     cursor = db.execute("SELECT owner_id, count(*) FROM attachments WHERE owner_kind = 'meeting' "
-                        "GROUP BY owner_id")
+                        f"AND owner_id IN (SELECT mt.id FROM meetings mt {where}) GROUP BY owner_id",
+                        params)
     return dict(cursor.fetchall())
+
+
+def theme_days_by_month(db: Database, year: int) -> dict[int, list[str]]:
+    """Month of ``year`` -> the themes of the 主题党日 counted for it (by 计入月份), newest first."""
+    cursor = db.execute("SELECT period, topics FROM meetings WHERE kind = ? AND period >= ? "
+                        "AND period < ? ORDER BY date DESC, start_time DESC, id DESC",
+                        [THEME_DAY, f"{year:04d}", f"{year + 1:04d}"])
+    out: dict[int, list[str]] = {}
+    for period, topics in cursor.fetchall():
+        out.setdefault(int(period[5:7]), []).append("；".join(json.loads(topics or "[]")))
+    return out
 
 
 def years(db: Database) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 
 from sqlite_utils import Database
@@ -82,6 +82,7 @@ class Issues:
     warnings: dict[str, str] = field(default_factory=dict)
 
 
+_FIELD_NAMES = [f.name for f in fields(Member)]
 _COLUMNS = [f.name for f in fields(Member) if f.name not in ("id", "group_name", "search_key")]
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 
@@ -90,7 +91,9 @@ _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 
 def normalise(member: Member) -> Member:
     """Trim text, normalise the ID number and phone, fill birth date and sex from the ID."""
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(member).items()}
+    # Fields read directly: asdict() deep-copies recursively, a noticeable share of a big import.
+    values = {name: (v.strip() if isinstance(v := getattr(member, name), str) else v)
+              for name in _FIELD_NAMES}
     m = Member(**values)
     m.id_number = idcard.normalise(m.id_number) or None if m.id_number else None
     m.phone = re.sub(r"[\s()（）]", "", m.phone.translate(str.maketrans("０１２３４５６７８９－", "0123456789-")))
@@ -180,26 +183,25 @@ def prepare(member: Member, today: date | None = None) -> tuple[Member, Issues]:
 
 # ---------------------------------------------------------------- queries
 
+# The columns in the order of Member's fields, so a row becomes a Member without a dict per
+# row: the roll is read several times per screen, and with hundreds of members that counts.
 _SELECT = (
-    "SELECT m.*, COALESCE(g.name, '') AS group_name FROM members m "
-    "LEFT JOIN party_groups g ON g.id = m.group_id"
+    "SELECT " + ", ".join("COALESCE(g.name, '')" if f.name == "group_name" else f"m.{f.name}"
+                          for f in fields(Member))
+    + " FROM members m LEFT JOIN party_groups g ON g.id = m.group_id"
 )
 
 
-def _row_to_member(row: sqlite3.Row | dict) -> Member:
-    data = dict(row)
-    data.pop("created_at", None)
-    data.pop("updated_at", None)
-    data["lost_contact"] = bool(data["lost_contact"])
-    data["mobile"] = bool(data["mobile"])
-    return Member(**data)
+def _row_to_member(row: tuple) -> Member:
+    member = Member(*row)
+    member.lost_contact = bool(member.lost_contact)
+    member.mobile = bool(member.mobile)
+    return member
 
 
 def _query(db: Database, where: str = "", params: list | None = None) -> list[Member]:
     sql = f"{_SELECT} {where} ORDER BY COALESCE(g.sort_order, 9999), m.id"
-    cursor = db.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [_row_to_member(dict(zip(names, row))) for row in cursor.fetchall()]
+    return [_row_to_member(row) for row in db.execute(sql, params or []).fetchall()]
 
 
 def get(db: Database, member_id: int) -> Member:

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from branchdesk.core import branch, meetings, settings, talks
 from branchdesk.core.dates import add_months, add_years
 from branchdesk.core.meetings import (COMMITTEE, GENERAL, GROUP, LECTURE, LIFE, THEME_DAY)
-from branchdesk.core.members import roll_as_of
+from branchdesk.core.members import RollEntry, roll_as_of
 
 DONE, DUE, MISSING, FUTURE = "done", "due", "missing", "future"
 WARNING = "warning"
@@ -110,8 +110,10 @@ _ACTIVITIES = [  # (label, kind, frequency setting)
 ]
 
 
-def year_grid(db: Database, year: int, as_of: date) -> list[GridRow]:
-    """Rows of activities × periods, with done / due / missing / future cells."""
+def year_grid(db: Database, year: int, as_of: date, *,
+              roll: list[RollEntry] | None = None) -> list[GridRow]:
+    """Rows of activities × periods, with done / due / missing / future cells.
+    ``roll``: roll_as_of(db, as_of) when the caller has it already."""
     conf = settings.get_all(db)
     dates = _meeting_dates(db, year)
     rows = []
@@ -124,7 +126,8 @@ def year_grid(db: Database, year: int, as_of: date) -> list[GridRow]:
             rows.append(_row(label, kind, None, spans, dates, as_of))
     rows.append(_row("组织生活会", LIFE, None, periods(year, 12), dates, as_of))
     rows.append(_yearly_row(db, year, as_of, "民主评议", "appraisal", _appraisal_done(db, year)))
-    rows.append(_yearly_row(db, year, as_of, "谈心谈话全覆盖", "talks", _talks_done(db, year, as_of)))
+    rows.append(_yearly_row(db, year, as_of, "谈心谈话全覆盖", "talks",
+                            _talks_done(db, year, as_of, roll)))
     return rows
 
 
@@ -135,9 +138,12 @@ def _has_committee(db: Database, as_of: date, year: int) -> bool:
 
 def _meeting_dates(db: Database, year: int) -> list[tuple[int, str, int | None, date]]:
     """Each meeting with the day it counts on: a 主题党日 counts for its 计入月份."""
+    # Date ranges rather than substr(), so the indexes on the date are used.
     cursor = db.execute("SELECT id, kind, group_id, date, period FROM meetings "
-                        "WHERE substr(date, 1, 4) IN (?, ?) OR substr(period, 1, 4) = ?",
-                        [f"{year:04d}", f"{year + 1:04d}", f"{year:04d}"])
+                        "WHERE date >= ? AND date < ? UNION "
+                        "SELECT id, kind, group_id, date, period FROM meetings "
+                        "WHERE kind = ? AND period >= ? AND period < ?",
+                        [*_years_range(year, 2), THEME_DAY, *_years_range(year)])
     out = []
     for mid, kind, gid, on, period in cursor.fetchall():
         day = date.fromisoformat(f"{period}-01") if kind == THEME_DAY and period else date.fromisoformat(on)
@@ -147,10 +153,12 @@ def _meeting_dates(db: Database, year: int) -> list[tuple[int, str, int | None, 
 
 
 def _row(label, kind, group_id, spans, dates, as_of) -> GridRow:
+    # This row's meetings first, then each period's: a year of a big branch has a thousand.
+    mine = [(mid, d) for mid, k, gid, d in dates
+            if k == kind and (group_id is None or gid == group_id)]
     cells = []
     for span in spans:
-        ids = [mid for mid, k, gid, d in dates
-               if k == kind and span.contains(d) and (group_id is None or gid == group_id)]
+        ids = [mid for mid, d in mine if span.contains(d)]
         cells.append(Cell(span, cell_status(span, len(ids), as_of), len(ids), ids))
     return GridRow(label, kind, group_id, cells)
 
@@ -164,8 +172,11 @@ def _appraisal_done(db: Database, year: int) -> bool:
     return bool(meetings.appraisal(db, year))
 
 
-def _talks_done(db: Database, year: int, as_of: date) -> bool:
-    cv = talks.coverage(db, year, as_of if as_of.year == year else None)
+def _talks_done(db: Database, year: int, as_of: date, roll: list[RollEntry] | None) -> bool:
+    if as_of.year == year:
+        cv = talks.coverage(db, year, as_of, roll=roll)
+    else:
+        cv = talks.coverage(db, year)
     return not cv.members_without_committee_talk() and not cv.committee_pairs_missing()
 
 
@@ -199,12 +210,16 @@ def _tab_for(kind: str) -> str:
 
 # ---------------------------------------------------------------- member findings
 
-def member_findings(db: Database, year: int, as_of: date) -> list[Finding]:
+def member_findings(db: Database, year: int, as_of: date, *,
+                    roll: list[RollEntry] | None = None) -> list[Finding]:
+    """``roll``: roll_as_of(db, as_of) when the caller has it already."""
     conf = settings.get_all(db)
-    roll = [e for e in roll_as_of(db, as_of)]
+    roll = roll_as_of(db, as_of) if roll is None else roll
+    since = add_months(as_of, -conf["inactive_months"])
+    history = _attendance_by_member(db, [e.member.id for e in roll], since, conf["absent_streak"])
     out = _probation(roll, as_of, conf["probation_warn_days"])
-    out += _absent_streaks(db, roll, conf["absent_streak"])
-    out += _inactive(db, roll, as_of, conf["inactive_months"])
+    out += _absent_streaks(roll, history, conf["absent_streak"])
+    out += _inactive(db, roll, history, as_of, since, conf["inactive_months"])
     return out
 
 
@@ -228,8 +243,7 @@ def _probation(roll, as_of: date, warn_days: int) -> list[Finding]:
     return out
 
 
-def _absent_streaks(db: Database, roll, streak: int) -> list[Finding]:
-    history = _attendance_by_member(db)
+def _absent_streaks(roll, history: dict[int, list[tuple[str, date]]], streak: int) -> list[Finding]:
     out = []
     for entry in roll:
         recent = history.get(entry.member.id, [])[:streak]
@@ -240,18 +254,39 @@ def _absent_streaks(db: Database, roll, streak: int) -> list[Finding]:
     return out
 
 
-def _attendance_by_member(db: Database) -> dict[int, list[tuple[str, date]]]:
-    cursor = db.execute("SELECT a.member_id, a.status, mt.date FROM attendance a "
-                        "JOIN meetings mt ON mt.id = a.meeting_id ORDER BY mt.date DESC, mt.id DESC")
+_ATTENDANCE = ("SELECT a.member_id, a.status, mt.date FROM meetings mt "
+               "JOIN attendance a ON a.meeting_id = mt.id {where} ORDER BY mt.date DESC, mt.id DESC")
+
+
+def _attendance_by_member(db: Database, member_ids: list[int], since: date,
+                          at_least: int) -> dict[int, list[tuple[str, date]]]:
+    """(status, date) of each member's meetings, newest first: all of those after ``since``,
+    and, for a member of ``member_ids`` with fewer than ``at_least`` of them, older ones too.
+
+    Enough for the absent-streak and inactivity checks, read through the index on the
+    meeting date rather than every attendance row of every year the file holds.
+    """
+    out = _attendance_rows(db, "WHERE mt.date > ?", [since.isoformat()])
+    short = [mid for mid in member_ids if len(out.get(mid, ())) < at_least]
+    # Always exactly one more query (the ledger counts them); the ids are our own integers,
+    # written into the SQL so that no limit on the number of parameters applies.
+    listed = ", ".join(str(int(mid)) for mid in short)
+    older = _attendance_rows(db, f"WHERE mt.date <= ? AND a.member_id IN ({listed})",
+                             [since.isoformat()])
+    for mid, entries in older.items():
+        out.setdefault(mid, []).extend(entries)
+    return out
+
+
+def _attendance_rows(db: Database, where: str, params: list) -> dict[int, list[tuple[str, date]]]:
     out: dict[int, list[tuple[str, date]]] = {}
-    for mid, status, on in cursor.fetchall():
+    for mid, status, on in db.execute(_ATTENDANCE.format(where=where), params).fetchall():
         out.setdefault(mid, []).append((status, date.fromisoformat(on)))
     return out
 
 
-def _inactive(db: Database, roll, as_of: date, months: int) -> list[Finding]:
-    since = add_months(as_of, -months)
-    history = _attendance_by_member(db)
+def _inactive(db: Database, roll, history: dict[int, list[tuple[str, date]]], as_of: date,
+              since: date, months: int) -> list[Finding]:
     on_roll_since = {e.member.id for e in roll_as_of(db, since)}
     out = []
     for entry in roll:
@@ -270,9 +305,11 @@ def _inactive(db: Database, roll, as_of: date, months: int) -> list[Finding]:
 
 # ---------------------------------------------------------------- branch findings
 
-def branch_findings(db: Database, year: int, as_of: date) -> list[Finding]:
+def branch_findings(db: Database, year: int, as_of: date, *,
+                    roll: list[RollEntry] | None = None) -> list[Finding]:
+    """``roll``: roll_as_of(db, as_of) when the caller has it already."""
     conf = settings.get_all(db)
-    roll = [e for e in roll_as_of(db, as_of) if not e.suspended]
+    roll = [e for e in (roll_as_of(db, as_of) if roll is None else roll) if not e.suspended]
     full = sum(1 for e in roll if e.category == "正式党员")
     out = []
     if full >= conf["committee_required_at"] and not branch.committee(db, as_of):
@@ -344,25 +381,33 @@ class Report:
 def report(db: Database, year: int, as_of: date | None = None) -> Report:
     """Everything the 工作台 shows for a year, as of a date (default today or the year's end)."""
     as_of = as_of or min(date.today(), date(year + 1, 1, 1))  # a past year is over
-    grid = year_grid(db, year, as_of)
-    findings = activity_findings(grid) + member_findings(db, year, as_of) + \
-        branch_findings(db, year, as_of)
+    roll = roll_as_of(db, as_of)  # read once for the three checks that need it
+    grid = year_grid(db, year, as_of, roll=roll)
+    findings = activity_findings(grid) + member_findings(db, year, as_of, roll=roll) + \
+        branch_findings(db, year, as_of, roll=roll)
     rates, activities = _monthly(db, year)
-    return Report(year, as_of, grid, findings, member_counts(db, as_of),
+    return Report(year, as_of, grid, findings, member_counts(db, as_of, roll=roll),
                   _year_rate(db, year), rates, activities)
 
 
-def member_counts(db: Database, as_of: date) -> dict[str, int]:
-    roll = roll_as_of(db, as_of)
+def member_counts(db: Database, as_of: date, *,
+                  roll: list[RollEntry] | None = None) -> dict[str, int]:
+    roll = roll_as_of(db, as_of) if roll is None else roll
     full = sum(1 for e in roll if e.category == "正式党员")
     return {"total": len(roll), "正式党员": full, "预备党员": len(roll) - full,
             "流动党员": sum(1 for e in roll if e.member.mobile),
             "停止党籍": sum(1 for e in roll if e.suspended)}
 
 
+def _years_range(year: int, years: int = 1) -> list[str]:
+    """Bounds for ISO date text in ``year`` (and the following ones): date >= ? AND date < ?."""
+    return [f"{year:04d}", f"{year + years:04d}"]
+
+
 def _year_rate(db: Database, year: int) -> float | None:
-    row = db.execute("SELECT count(*), sum(a.status = '出席') FROM attendance a JOIN meetings mt "
-                     "ON mt.id = a.meeting_id WHERE substr(mt.date, 1, 4) = ?", [f"{year:04d}"]).fetchone()
+    row = db.execute("SELECT count(*), sum(a.status = '出席') FROM meetings mt JOIN attendance a "
+                     "ON mt.id = a.meeting_id WHERE mt.date >= ? AND mt.date < ?",
+                     _years_range(year)).fetchone()
     return row[1] / row[0] if row[0] else None
 
 
@@ -372,8 +417,8 @@ def _monthly(db: Database, year: int) -> tuple[list[float | None], list[int]]:
     cursor = db.execute(
         "SELECT CAST(substr(mt.date, 6, 2) AS INTEGER), count(a.member_id), "
         "sum(a.status = '出席'), count(DISTINCT mt.id) FROM meetings mt "
-        "LEFT JOIN attendance a ON a.meeting_id = mt.id WHERE substr(mt.date, 1, 4) = ? "
-        "GROUP BY 1", [f"{year:04d}"])
+        "LEFT JOIN attendance a ON a.meeting_id = mt.id WHERE mt.date >= ? AND mt.date < ? "
+        "GROUP BY 1", _years_range(year))
     for month, expected, present, count in cursor.fetchall():
         rates[month - 1] = (present or 0) / expected if expected else None
         activities[month - 1] = count

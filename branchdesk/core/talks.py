@@ -12,7 +12,7 @@ from branchdesk.core import branch, settings
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import NotFoundError, ValidationError
 from branchdesk.core.meetings import is_late_entry
-from branchdesk.core.members import roll_as_of
+from branchdesk.core.members import RollEntry, roll_as_of
 
 FORMS = ("个别谈话", "集体谈话", "电话/线上")
 OCCASIONS = ("日常", "岗位变动", "转入", "入党/转正", "提醒", "组织生活会前", "困难帮扶", "其他")
@@ -119,7 +119,7 @@ _SELECT = ("SELECT t.*, COALESCE(m.name, t.talker_name) AS talker_label FROM tal
 def _from_rows(db: Database, where: str, params: list) -> list[Talk]:
     cursor = db.execute(f"{_SELECT} {where} ORDER BY t.date DESC, t.id DESC", params)
     names = [d[0] for d in cursor.description]
-    targets = _targets(db)
+    targets = _targets(db, where, params)
     talks = []
     for row in cursor.fetchall():
         data = dict(zip(names, row))
@@ -135,10 +135,14 @@ def _from_rows(db: Database, where: str, params: list) -> list[Talk]:
     return talks
 
 
-def _targets(db: Database) -> dict[int, list[tuple[int, str]]]:
+def _targets(db: Database, where: str, params: list) -> dict[int, list[tuple[int, str]]]:
+    """The targets of the talks ``where`` selects only: reading every talk's targets made
+    get() (called after each save) slower with every talk in the file."""
     out: dict[int, list[tuple[int, str]]] = {}
     cursor = db.execute("SELECT tt.talk_id, m.id, m.name FROM talk_targets tt "
-                        "JOIN members m ON m.id = tt.member_id ORDER BY m.id")
+                        "JOIN members m ON m.id = tt.member_id "
+                        f"WHERE tt.talk_id IN (SELECT t.id FROM talks t LEFT JOIN members m "
+                        f"ON m.id = t.talker_id {where}) ORDER BY m.id", params)
     for talk_id, mid, name in cursor.fetchall():
         out.setdefault(talk_id, []).append((mid, name))
     return out
@@ -153,9 +157,9 @@ def get(db: Database, talk_id: int) -> Talk:
 
 def list_talks(db: Database, *, year: int | None = None, text: str = "") -> list[Talk]:
     clauses, params = [], []
-    if year is not None:
-        clauses.append("substr(t.date, 1, 4) = ?")
-        params.append(f"{year:04d}")
+    if year is not None:  # a range, not substr(), so the index on the date serves it
+        clauses.append("t.date >= ? AND t.date < ?")
+        params.extend([f"{year:04d}", f"{year + 1:04d}"])
     if text.strip():
         like = f"%{text.strip()}%"
         clauses.append("(t.topic LIKE ? OR t.content LIKE ? OR t.feedback LIKE ? OR "
@@ -198,15 +202,20 @@ class Coverage:
         return out
 
 
-def coverage(db: Database, year: int, as_of: date | None = None) -> Coverage:
+def coverage(db: Database, year: int, as_of: date | None = None, *,
+             roll: list[RollEntry] | None = None) -> Coverage:
     """Who has been talked to this year. People are taken as on ``as_of`` (default: the
     year's end, or today while the year is running): a member who joined mid-year is
     expected, one who left is not; a new committee member is expected from their seat on.
+    ``roll``: roll_as_of(db, as_of) when the caller has it already (as_of must be given).
     """
-    as_of = as_of or min(date(year, 12, 31), date.today())
-    if as_of.year != year:
-        as_of = date(year, 12, 31)
-    roll = {e.member.id: e.member.name for e in roll_as_of(db, as_of) if not e.suspended}
+    if as_of is None or as_of.year != year:
+        roll = None  # the caller's roll is for another day
+        as_of = as_of or min(date(year, 12, 31), date.today())
+        if as_of.year != year:
+            as_of = date(year, 12, 31)
+    entries = roll_as_of(db, as_of) if roll is None else roll
+    roll = {e.member.id: e.member.name for e in entries if not e.suspended}
     committee = [(s.member_id, s.member_name) for s in branch.committee(db, as_of)
                  if s.member_id in roll]
     committee_ids = {c for c, _ in committee}
@@ -218,7 +227,8 @@ def _pair_counts(db: Database, year: int) -> dict[tuple[int, int], int]:
     """Talks between two members in a year, counted in both directions."""
     cursor = db.execute(
         "SELECT t.talker_id, tt.member_id FROM talks t JOIN talk_targets tt ON tt.talk_id = t.id "
-        "WHERE t.talker_id IS NOT NULL AND substr(t.date, 1, 4) = ?", [f"{year:04d}"])
+        "WHERE t.talker_id IS NOT NULL AND t.date >= ? AND t.date < ?",
+        [f"{year:04d}", f"{year + 1:04d}"])
     counts: dict[tuple[int, int], int] = {}
     for talker, target in cursor.fetchall():
         for key in ((talker, target), (target, talker)):

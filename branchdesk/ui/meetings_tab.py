@@ -16,7 +16,7 @@ from branchdesk.core import branch, meetings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.core.meetings import MEETING_KINDS, MeetingSummary
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.models import Column, FilterProxy, RecordTableModel
+from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
 
 LATE_COLOR = "#c0392b"
 CENTER = Qt.AlignmentFlag.AlignCenter
@@ -83,14 +83,27 @@ class MeetingsTab(QWidget):
     KINDS = MEETING_KINDS
     SUBJECT_COLUMN = SUBJECT_COLUMN  # the column that takes the spare width
 
-    def __init__(self, db, parent=None):
+    def __init__(self, db, parent=None, *, lazy: bool = False):
+        """``lazy``: read the data when the tab is first shown, not now (start-up is quicker
+        when only the first tab has to be filled before the window appears)."""
         super().__init__(parent)
         self.db = db
         self.model = RecordTableModel(self._columns(), self)
         self.proxy = FilterProxy(lambda s: "", self)  # the search runs in the core
         self.proxy.setSourceModel(self.model)
         self._build()
-        self.refresh()
+        if lazy:
+            self.setProperty("stale", True)  # see showEvent()
+        else:
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        # A tab made with lazy=True, or marked stale after an edit elsewhere (MainWindow), reads
+        # its data when it is first shown rather than while the window starts.
+        if self.property("stale"):
+            self.setProperty("stale", False)
+            self.refresh()
+        super().showEvent(event)
 
     def _columns(self) -> list[Column]:
         return meeting_columns()
@@ -187,7 +200,7 @@ class MeetingsTab(QWidget):
                                       group_id=self.group.currentData(), text=self.search.text())
         self.model.set_rows(rows)
         self._update_count(rows)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
 
     def _update_count(self, rows: list[MeetingSummary]) -> None:
         late = sum(1 for s in rows if s.meeting.late_entry)

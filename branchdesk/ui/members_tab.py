@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
 from branchdesk.core import branch, idcard, members
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.models import Column, FilterProxy, RecordTableModel
+from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
 
 
 def mask_phone(phone: str) -> str:
@@ -56,7 +56,9 @@ def member_columns(show_private: callable) -> list[Column]:
 class MembersTab(QWidget):
     changed = Signal()
 
-    def __init__(self, db, parent=None):
+    def __init__(self, db, parent=None, *, lazy: bool = False):
+        """``lazy``: read the data when the tab is first shown, not now (start-up is quicker
+        when only the first tab has to be filled before the window appears)."""
         super().__init__(parent)
         self.db = db
         self.show_private = QCheckBox("显示身份证号和电话")
@@ -64,7 +66,18 @@ class MembersTab(QWidget):
         self.proxy = FilterProxy(lambda m: m.search_key, self)
         self.proxy.setSourceModel(self.model)
         self._build()
-        self.refresh()
+        if lazy:
+            self.setProperty("stale", True)  # see showEvent()
+        else:
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        # A tab made with lazy=True, or marked stale after an edit elsewhere (MainWindow), reads
+        # its data when it is first shown rather than while the window starts.
+        if self.property("stale"):
+            self.setProperty("stale", False)
+            self.refresh()
+        super().showEvent(event)
 
     # ------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -129,7 +142,7 @@ class MembersTab(QWidget):
         self._refresh_groups()
         self.model.set_rows(members.list_members(self.db, include_left=True))
         self._apply_filters()
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
 
     def _refresh_groups(self) -> None:
         current = self.group.currentData()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from branchdesk.core import talks
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.models import Column, FilterProxy, RecordTableModel
+from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
 
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 5
 
@@ -45,7 +45,9 @@ def year_combo(extra_years: list[int]) -> QComboBox:
 class TalksTab(QWidget):
     changed = Signal()
 
-    def __init__(self, db, parent=None):
+    def __init__(self, db, parent=None, *, lazy: bool = False):
+        """``lazy``: read the data when the tab is first shown, not now (start-up is quicker
+        when only the first tab has to be filled before the window appears)."""
         super().__init__(parent)
         self.db = db
         self.model = RecordTableModel(talk_columns(), self)
@@ -56,7 +58,18 @@ class TalksTab(QWidget):
         self.inner.addTab(self._register_page(), "谈话记录")
         self.inner.addTab(self._coverage_page(), "覆盖情况")
         layout.addWidget(self.inner)
-        self.refresh()
+        if lazy:
+            self.setProperty("stale", True)  # see showEvent()
+        else:
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        # A tab made with lazy=True, or marked stale after an edit elsewhere (MainWindow), reads
+        # its data when it is first shown rather than while the window starts.
+        if self.property("stale"):
+            self.setProperty("stale", False)
+            self.refresh()
+        super().showEvent(event)
 
     # ------------------------------------------------------------ register
     def _register_page(self) -> QWidget:
@@ -78,6 +91,9 @@ class TalksTab(QWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
+        # The core's order (newest first) until a header is clicked: sorting the proxy again
+        # after every reload asked Python for thousands of sort keys in a big branch.
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.horizontalHeader().setStretchLastSection(True)
@@ -141,7 +157,7 @@ class TalksTab(QWidget):
     # ------------------------------------------------------------ data
     def refresh(self) -> None:
         self.model.set_rows(talks.list_talks(self.db, year=self.year.currentData()))
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self.count_label.setText(f"共 {self.model.rowCount()} 条")
         self.refresh_coverage()
 
@@ -172,11 +188,15 @@ class TalksTab(QWidget):
         self.grid.setColumnCount(len(cv.committee))
         self.grid.setHorizontalHeaderLabels([f"支委 {n}" for _, n in cv.committee])
         self.grid.setVerticalHeaderLabels([n for _, n in people])
+        # Two brushes for all the cells: a new QColor and QBrush per cell, for a big branch's
+        # thousands of cells, made this the slowest part of the tab.
+        brushes = {True: QBrush(QColor("#d5f5e3")), False: QBrush(QColor("#fadbd8"))}
         for r, (mid, _) in enumerate(people):
             for c, (cid, _) in enumerate(cv.committee):
-                self.grid.setItem(r, c, self._grid_item(cv, mid, cid))
+                self.grid.setItem(r, c, self._grid_item(cv, mid, cid, brushes))
 
-    def _grid_item(self, cv: talks.Coverage, mid: int, cid: int) -> QTableWidgetItem:
+    def _grid_item(self, cv: talks.Coverage, mid: int, cid: int,
+                   brushes: dict[bool, QBrush]) -> QTableWidgetItem:
         if mid == cid:
             item = QTableWidgetItem("—")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -184,7 +204,7 @@ class TalksTab(QWidget):
         n = cv.count(mid, cid)
         item = QTableWidgetItem(f"{n}次" if n else "未谈")
         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-        item.setBackground(QBrush(QColor("#d5f5e3" if n else "#fadbd8")))
+        item.setBackground(brushes[bool(n)])
         item.setData(PAIR_ROLE, (cid, mid))
         return item
 

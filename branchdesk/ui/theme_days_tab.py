@@ -81,11 +81,9 @@ class ThemeDaysTab(MeetingsTab):
         from datetime import date
 
         year = self.year.currentData() or date.today().year
-        counted = {}
-        for s in meetings.list_meetings(self.db, kinds=self.KINDS):
-            counted.setdefault(s.meeting.period, []).append("；".join(s.meeting.topics))
+        counted = meetings.theme_days_by_month(self.db, year)  # not every year's list and counts
         for month, label in enumerate(self.month_labels, start=1):
-            themes = counted.get(f"{year:04d}-{month:02d}")
+            themes = counted.get(month)
             future = date(year, month, 1) > date.today()
             label.setText(f"{month}月\n{'✓ ' + themes[0][:6] if themes else ('' if future else '未开展')}")
             label.setToolTip("；".join(themes) if themes else "")

@@ -288,3 +288,15 @@ def test_appraisal_round_trip_and_candidates(fresh_db):
                                                   b.id: ("不参加评议", "")}
     with pytest.raises(ValidationError):
         meetings.save_appraisal(fresh_db, 2025, {a.id: ("很好", "")})
+
+
+def test_list_of_one_year_counts_only_its_meetings(fresh_db, several, tmp_path):
+    # The counts are read for the listed meetings only (not every meeting's attendance).
+    photo = tmp_path / "签到表.jpg"
+    photo.write_bytes(b"fictional scan")
+    attachments.add(fresh_db, attachments.MEETING, several[0].id, photo)
+    old = meetings.list_meetings(fresh_db, year=2024)
+    assert [(s.counts.expected, s.counts.present, s.attachment_count) for s in old] == [(1, 1, 1)]
+    found = meetings.list_meetings(fresh_db, year=2025, kinds=(meetings.GROUP,), text="体会")
+    assert [(s.meeting.date, s.counts.expected, s.attachment_count) for s in found] == [
+        ("2025-04-01", 1, 0)]

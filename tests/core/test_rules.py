@@ -179,3 +179,12 @@ def test_cli_check_exit_codes(tmp_path, capsys):
     assert "8月未召开支委会" in capsys.readouterr().out
     assert main(["check", "--db", str(path), "--year", "2026", "--as-of", "2026-01-02", "--json"]) == 0
     assert '"missing": false' in capsys.readouterr().out
+
+
+def test_absent_streak_older_than_the_inactivity_window_is_still_found(branch_db):
+    # Only recent meetings are read first; a member short of entries there is read further back.
+    c = person(branch_db, "丙")
+    for day in ("2025-01-10", "2025-02-10", "2025-03-10"):
+        meeting(branch_db, meetings.GENERAL, day, absent=(c,))
+    found = {f.rule for f in rules.member_findings(branch_db, 2026, TODAY) if f.target.get("id") == c}
+    assert found == {"absent_streak"}

@@ -113,3 +113,13 @@ def test_late_entry_threshold_setting(fresh_db, people):
     late = talks.save(fresh_db, talks.Talk(date="2026-03-01", talker_id=people["书记甲"],
                                            target_ids=[people["党员丁"]]), today=date(2026, 3, 12))
     assert not on_time.late_entry and late.late_entry
+
+
+def test_each_talk_keeps_its_own_targets_among_many(fresh_db, people):
+    first = talk(fresh_db, people["书记甲"], [people["党员丙"]], on="2025-03-01")
+    second = talk(fresh_db, people["委员乙"], [people["党员丁"], people["党员丙"]])
+    assert talks.get(fresh_db, first.id).target_names == ["党员丙"]
+    assert talks.get(fresh_db, second.id).target_names == ["党员丙", "党员丁"]
+    assert [t.target_names for t in talks.list_talks(fresh_db, year=2026, text="委员乙")] == [
+        ["党员丙", "党员丁"]]
+    assert [t.id for t in talks.list_talks(fresh_db, year=2025)] == [first.id]

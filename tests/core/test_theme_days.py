@@ -54,3 +54,11 @@ def test_theme_days_are_kept_apart_from_meetings(db):
     theme_day(db, "2026-03-15")
     assert meetings.list_meetings(db, kinds=meetings.MEETING_KINDS) == []
     assert len(meetings.list_meetings(db, kinds=(meetings.THEME_DAY,))) == 1
+
+
+def test_theme_days_by_month_follows_the_counted_month(db):
+    theme_day(db, "2026-04-03", "2026-03", topics=("重温入党誓词",))
+    theme_day(db, "2026-04-15", topics=("参观纪念馆",))
+    theme_day(db, "2025-12-20", topics=("年度总结",))
+    assert meetings.theme_days_by_month(db, 2026) == {3: ["重温入党誓词"], 4: ["参观纪念馆"]}
+    assert meetings.theme_days_by_month(db, 2025) == {12: ["年度总结"]}
