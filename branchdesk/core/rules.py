@@ -115,7 +115,7 @@ def year_grid(db: Database, year: int, as_of: date, *,
     """Rows of activities × periods, with done / due / missing / future cells.
     ``roll``: roll_as_of(db, as_of) when the caller has it already."""
     conf = settings.get_all(db)
-    dates = _meeting_dates(db, year)
+    dates = _meeting_dates(db, year, as_of)
     rows = []
     for label, kind, key in _ACTIVITIES:
         spans = periods(year, conf[key])
@@ -136,8 +136,10 @@ def _has_committee(db: Database, as_of: date, year: int) -> bool:
     return bool(branch.committee(db, day)) or bool(branch.committee(db))
 
 
-def _meeting_dates(db: Database, year: int) -> list[tuple[int, str, int | None, date]]:
-    """Each meeting with the day it counts on: a 主题党日 counts for its 计入月份."""
+def _meeting_dates(db: Database, year: int, as_of: date) -> list[tuple[int, str, int | None, date]]:
+    """Each meeting held by ``as_of`` with the day it counts on: a 主题党日 counts for its
+    计入月份. A meeting dated later is only planned (its 签到表 printed ahead) and counts
+    once its day has come."""
     # Date ranges rather than substr(), so the indexes on the date are used.
     cursor = db.execute("SELECT id, kind, group_id, date, period FROM meetings "
                         "WHERE date >= ? AND date < ? UNION "
@@ -147,7 +149,7 @@ def _meeting_dates(db: Database, year: int) -> list[tuple[int, str, int | None, 
     out = []
     for mid, kind, gid, on, period in cursor.fetchall():
         day = date.fromisoformat(f"{period}-01") if kind == THEME_DAY and period else date.fromisoformat(on)
-        if day.year == year:
+        if day.year == year and date.fromisoformat(on) <= as_of:
             out.append((mid, kind, gid, day))
     return out
 

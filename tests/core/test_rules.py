@@ -188,3 +188,10 @@ def test_absent_streak_older_than_the_inactivity_window_is_still_found(branch_db
         meeting(branch_db, meetings.GENERAL, day, absent=(c,))
     found = {f.rule for f in rules.member_findings(branch_db, 2026, TODAY) if f.target.get("id") == c}
     assert found == {"absent_streak"}
+
+
+def test_planned_meeting_counts_only_once_its_day_has_come(branch_db):
+    meeting(branch_db, meetings.COMMITTEE, "2026-12-10")
+    december = lambda as_of: row(rules.report(branch_db, 2026, as_of), "支委会").cells[11]  # noqa: E731
+    assert december(date(2026, 12, 1)).status == rules.DUE
+    assert december(date(2026, 12, 10)).status == rules.DONE
