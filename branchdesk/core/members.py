@@ -363,10 +363,18 @@ def _check_status_change(member: Member, kind: str, on: date) -> None:
         raise ValidationError({"date": "转正日期不能早于入党日期"})
 
 
+def _leave_committee(db: Database, member_id: int, on: date) -> None:
+    """Someone who leaves the branch leaves its committee too (the seat ends the day before)."""
+    end = date.fromordinal(on.toordinal() - 1).isoformat()
+    db.execute("UPDATE committee SET end_date = MAX(COALESCE(start_date, ?), ?) "
+               "WHERE member_id = ? AND end_date IS NULL", [end, end, member_id])
+
+
 def _apply_status(db: Database, member: Member, kind: str, on: date) -> None:
     updates: dict[str, object] = {}
     if kind in LEAVE_KINDS:
         updates = {"status": kind, "left_date": on.isoformat()}
+        _leave_committee(db, member.id, on)
     elif kind in ENTER_KINDS:
         updates = {"status": ACTIVE, "left_date": None}
     elif kind == "转正":

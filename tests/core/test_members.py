@@ -189,3 +189,12 @@ def test_demo_branch_is_valid(tmp_path):
     assert all(idcard.parse(m.id_number) for m in roll)
     assert len(branch.groups(db)) == 3
     assert len(meetings.list_meetings(db, year=2026)) > 40
+
+
+def test_member_who_leaves_also_leaves_the_committee(fresh_db):
+    a = add(fresh_db, name="甲", join_date="2000-01-01")
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, a.id, "组织委员")])
+    members.change_status(fresh_db, a.id, "转出", date(2026, 6, 30))
+    assert branch.committee_roles(fresh_db) == {}
+    assert [s.member_name for s in branch.committee(fresh_db, date(2026, 6, 29))] == ["甲"]
+    assert branch.committee(fresh_db, date(2026, 6, 30)) == []
