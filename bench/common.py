@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import json
 import os
@@ -111,6 +112,8 @@ def ensure_db(size: str) -> Path:
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"{size}-{date.today():%Y%m%d}-{_generator_hash()}" / f"{size}.sqlite3"
     if not path.exists():
+        for old in CACHE.glob(f"{size}-*"):  # another day's or generator's: never used again
+            shutil.rmtree(old, ignore_errors=True)
         path.parent.mkdir(exist_ok=True)
         print(f"   generating the {size} branch …", flush=True)
         started = time.perf_counter()
@@ -122,11 +125,18 @@ def ensure_db(size: str) -> Path:
     return path
 
 
+def scratch(prefix: str) -> Path:
+    """A temporary folder, removed when this benchmark's process ends."""
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-{prefix}-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def working_copy(size: str) -> Path:
     """A throw-away copy of a generated branch (with its attachments), so a benchmark that
     opens it for writing, or the app's lock and backup files, never touch the cached one."""
     source = ensure_db(size)
-    folder = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
+    folder = scratch(size)
     target = folder / source.name
     shutil.copyfile(source, target)
     attachments = source.parent / f"{source.stem}-attachments"
@@ -159,7 +169,7 @@ def main_for(run) -> int:
 
 def qt_app():
     """The real QApplication (translations, the bundled font): what users get."""
-    os.environ.setdefault("BRANCHDESK_HOME", tempfile.mkdtemp(prefix="bench-home-"))
+    os.environ.setdefault("BRANCHDESK_HOME", str(scratch("home")))
     from PySide6.QtCore import qInstallMessageHandler
 
     from branchdesk.ui.app import create_app

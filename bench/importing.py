@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import random
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 
-from bench.common import Result, main_for, median_ms, print_results
+from bench.common import Result, main_for, median_ms, print_results, scratch
 
 ROWS = 2000
 # Fictional names and places (kept here, so an older checkout under BENCH_CODE can run this).
@@ -75,7 +74,7 @@ def run(repeat: int = 5, stress: bool = True) -> list[Result]:
     from branchdesk.core.db import open_db
     from branchdesk.core.importing import apply, plan_file
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    folder = scratch("import")
     roster = make_roster(folder / "花名册.xlsx")
     repeat = max(min(repeat, 3), 1)  # each apply needs a fresh database: keep the run short
     databases = iter(range(10 ** 6))

@@ -9,13 +9,12 @@ larger and twice as old (its own plain-openpyxl baseline is printed beside it).
 from __future__ import annotations
 
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 
-from bench.common import Result, main_for, median_ms, open_copy, print_results
+from bench.common import Result, main_for, median_ms, open_copy, print_results, scratch
 
 
 def cell_counts(path: Path) -> list[tuple[int, int]]:
@@ -49,7 +48,7 @@ def measure(size: str, repeat: int, folder: Path) -> tuple[float, float, int]:
 
 
 def run(repeat: int = 5, stress: bool = True) -> list[Result]:
-    folder = Path(tempfile.mkdtemp(prefix="bench-ledger-"))
+    folder = scratch("ledger")
     repeat = max(min(repeat, 3), 1)
     results = []
     for size in ("large", "stress") if stress else ("large",):

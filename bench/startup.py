@@ -15,11 +15,11 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench.common import REPO, Result, code_dir, main_for, print_results, working_copy
+from bench.common import (REPO, Result, code_dir, main_for, print_results, scratch,
+                          working_copy)
 
 MARKER = "BRANCHDESK_SELFTEST window-shown"
 QUIT_MS = 1500  # long enough to read the memory figure after the marker
@@ -62,7 +62,7 @@ def _rss_mib(pid: int) -> float:
 
 def run(repeat: int = 5, stress: bool = True) -> list[Result]:
     db = working_copy("large")
-    home = Path(tempfile.mkdtemp(prefix="bench-home-"))
+    home = scratch("home")
     app = [sys.executable, "-m", "branchdesk", "--db", str(db)]
     bare = [sys.executable, str(REPO / "bench" / "bare_window.py")]
     launch(app, code_dir(), home)  # warm-up: compiled bytecode and the OS file cache

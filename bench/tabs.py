@@ -61,39 +61,42 @@ def open_and_paint(build, app: QApplication):
     return widget
 
 
+def measure_tab(title: str, cls, db, size: str, app: QApplication,
+                repeat: int) -> list[Result]:
+    shown: list = []
+
+    def build():
+        shown.append(open_and_paint(lambda: cls(db), app))
+
+    def close():
+        while shown:
+            shown.pop().deleteLater()
+        app.processEvents()
+
+    opened = median_ms(build, repeat, setup=close)
+    tab = shown[-1]
+    rows, columns = table_of(tab)
+    refreshed = median_ms(lambda: (tab.refresh(), app.processEvents()), repeat)
+    close()
+
+    def empty():
+        view = QTableView()
+        view.setModel(EmptyModel(rows, columns))
+        view.resizeColumnsToContents()
+        shown.append(open_and_paint(lambda: view, app))
+
+    baseline = median_ms(empty, repeat, setup=close)
+    close()
+    return [Result("tabs", f"{title}: open (build + refresh + paint), {size}", opened, "ms",
+                   baseline, "", "≤ 100 ms", f"{rows}×{columns} table"),
+            Result("tabs", f"{title}: refresh + repaint after an edit, {size}", refreshed, "ms",
+                   baseline, "", "≤ 100 ms")]
+
+
 def measure(size: str, app: QApplication, repeat: int) -> list[Result]:
     db = open_copy(size)
-    results = []
-    for title, cls in tab_classes().items():
-        shown = []
-
-        def build(cls=cls):
-            shown.append(open_and_paint(lambda: cls(db), app))
-
-        def close():
-            while shown:
-                shown.pop().deleteLater()
-            app.processEvents()
-
-        opened = median_ms(build, repeat, setup=close)
-        tab = shown[-1]
-        rows, columns = table_of(tab)
-        refreshed = median_ms(lambda: (tab.refresh(), app.processEvents()), repeat)
-        close()
-
-        def empty():
-            view = QTableView()
-            view.setModel(EmptyModel(rows, columns))
-            view.resizeColumnsToContents()
-            shown.append(open_and_paint(lambda: view, app))
-
-        baseline = median_ms(empty, repeat, setup=close)
-        close()
-        results.append(Result("tabs", f"{title}: open (build + refresh + paint), {size}", opened,
-                              "ms", baseline, "", "≤ 100 ms", f"{rows}×{columns} table"))
-        results.append(Result("tabs", f"{title}: refresh + repaint after an edit, {size}",
-                              refreshed, "ms", baseline, "", "≤ 100 ms"))
-    return results
+    return [result for title, cls in tab_classes().items()
+            for result in measure_tab(title, cls, db, size, app, repeat)]
 
 
 def run(repeat: int = 5, stress: bool = True) -> list[Result]:
