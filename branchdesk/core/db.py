@@ -17,7 +17,6 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
-from urllib.request import pathname2url
 
 from sqlite_utils import Database
 
@@ -64,7 +63,8 @@ def open_db(path: Path | str, *, create: bool = True,
 
 def connect_read_only(path: Path | str) -> sqlite3.Connection:
     """A connection that cannot write ``path`` (any characters in the path are safe)."""
-    uri = "file:" + pathname2url(os.path.abspath(path)) + "?mode=ro"
+    # as_uri() percent-encodes ? # % and spaces; urllib.request (30 ms to import) not needed
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
     return sqlite3.connect(uri, uri=True)
 
 

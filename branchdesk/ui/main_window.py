@@ -34,17 +34,17 @@ class MainWindow(QMainWindow):
         self.dashboard_tab = DashboardTab(self.db)
         self.tabs.addTab(self.dashboard_tab, "工作台")
         self.dashboard_tab.navigate.connect(self.navigate)
-        self.members_tab = MembersTab(self.db)
+        self.members_tab = MembersTab(self.db, lazy=True)  # filled when first shown
         self.tabs.addTab(self.members_tab, "党员名册")
-        self.meetings_tab = MeetingsTab(self.db)
+        self.meetings_tab = MeetingsTab(self.db, lazy=True)  # filled when first shown
         self.tabs.addTab(self.meetings_tab, "会议记录")
         from branchdesk.ui.talks_tab import TalksTab
         from branchdesk.ui.theme_days_tab import ThemeDaysTab
 
-        self.theme_days_tab = ThemeDaysTab(self.db)
+        self.theme_days_tab = ThemeDaysTab(self.db, lazy=True)  # filled when first shown
         self.tabs.addTab(self.theme_days_tab, "主题党日")
 
-        self.talks_tab = TalksTab(self.db)
+        self.talks_tab = TalksTab(self.db, lazy=True)  # filled when first shown
         self.tabs.addTab(self.talks_tab, "谈心谈话")
         for tab in self._tabs():
             if hasattr(tab, "changed"):
