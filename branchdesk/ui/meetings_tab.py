@@ -10,12 +10,13 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QLineEdit, QPushButton, QTableView, QVBoxLayout)
 
 from branchdesk.core import branch, meetings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.core.meetings import MEETING_KINDS, MeetingSummary
 from branchdesk.ui.errors import confirm, show_error
+from branchdesk.ui.widgets import LazyTab
 from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
 
 LATE_COLOR = "#c0392b"
@@ -78,7 +79,7 @@ def print_functions(what: str):
     return getattr(layout, layout_name), getattr(preview, preview_name)
 
 
-class MeetingsTab(QWidget):
+class MeetingsTab(LazyTab):
     changed = Signal()
     KINDS = MEETING_KINDS
     SUBJECT_COLUMN = SUBJECT_COLUMN  # the column that takes the spare width
@@ -92,18 +93,7 @@ class MeetingsTab(QWidget):
         self.proxy = FilterProxy(lambda s: "", self)  # the search runs in the core
         self.proxy.setSourceModel(self.model)
         self._build()
-        if lazy:
-            self.setProperty("stale", True)  # see showEvent()
-        else:
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        # A tab made with lazy=True, or marked stale after an edit elsewhere (MainWindow), reads
-        # its data when it is first shown rather than while the window starts.
-        if self.property("stale"):
-            self.setProperty("stale", False)
-            self.refresh()
-        super().showEvent(event)
+        self.fill_now_or_later(lazy)
 
     def _columns(self) -> list[Column]:
         return meeting_columns()

@@ -7,11 +7,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+                               QVBoxLayout)
 
 from branchdesk.core import branch, idcard, members
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
+from branchdesk.ui.widgets import LazyTab
 from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
 
 
@@ -53,7 +54,7 @@ def member_columns(show_private: callable) -> list[Column]:
     ]
 
 
-class MembersTab(QWidget):
+class MembersTab(LazyTab):
     changed = Signal()
 
     def __init__(self, db, parent=None, *, lazy: bool = False):
@@ -66,18 +67,7 @@ class MembersTab(QWidget):
         self.proxy = FilterProxy(lambda m: m.search_key, self)
         self.proxy.setSourceModel(self.model)
         self._build()
-        if lazy:
-            self.setProperty("stale", True)  # see showEvent()
-        else:
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        # A tab made with lazy=True, or marked stale after an edit elsewhere (MainWindow), reads
-        # its data when it is first shown rather than while the window starts.
-        if self.property("stale"):
-            self.setProperty("stale", False)
-            self.refresh()
-        super().showEvent(event)
+        self.fill_now_or_later(lazy)
 
     # ------------------------------------------------------------ layout
     def _build(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from branchdesk.core import talks
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
+from branchdesk.ui.widgets import LazyTab
 from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
 
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 5
@@ -42,7 +43,7 @@ def year_combo(extra_years: list[int]) -> QComboBox:
     return combo
 
 
-class TalksTab(QWidget):
+class TalksTab(LazyTab):
     changed = Signal()
 
     def __init__(self, db, parent=None, *, lazy: bool = False):
@@ -58,18 +59,7 @@ class TalksTab(QWidget):
         self.inner.addTab(self._register_page(), "谈话记录")
         self.inner.addTab(self._coverage_page(), "覆盖情况")
         layout.addWidget(self.inner)
-        if lazy:
-            self.setProperty("stale", True)  # see showEvent()
-        else:
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        # A tab made with lazy=True, or marked stale after an edit elsewhere (MainWindow), reads
-        # its data when it is first shown rather than while the window starts.
-        if self.property("stale"):
-            self.setProperty("stale", False)
-            self.refresh()
-        super().showEvent(event)
+        self.fill_now_or_later(lazy)
 
     # ------------------------------------------------------------ register
     def _register_page(self) -> QWidget:

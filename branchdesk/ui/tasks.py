@@ -6,6 +6,7 @@ connection to the same file.
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -80,9 +81,17 @@ def run_with_progress(parent: QWidget | None, title: str, db_path: Path,
     dialog.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
     loop = QEventLoop()
     worker.finished.connect(loop.quit)
-    worker.start()
-    loop.exec()
-    worker.wait()  # "finished" is emitted just before the thread really ends
+    # No cyclic garbage collection while the worker runs: collecting Qt wrappers (of earlier
+    # dialogs or of objects the worker made) concurrently with the worker crashed PySide6.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        worker.start()
+        loop.exec()
+        worker.wait()  # "finished" is emitted just before the thread really ends
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     dialog.reset()
     dialog.deleteLater()
     if worker.error is not None:

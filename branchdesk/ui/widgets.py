@@ -91,3 +91,21 @@ def dialog_buttons(dialog: QDialog, accept_text: str = "保存", reject_text: st
     box.accepted.connect(on_accept or dialog.save)
     box.rejected.connect(dialog.reject)
     return box
+
+
+class LazyTab(QWidget):
+    """A tab that reads its data when first shown (start-up only fills the first tab), and
+    again when shown after MainWindow marked it stale because of an edit elsewhere.
+    Subclasses provide ``refresh()``."""
+
+    def fill_now_or_later(self, lazy: bool) -> None:
+        if lazy:
+            self.setProperty("stale", True)
+        else:
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.property("stale"):
+            self.setProperty("stale", False)
+            self.refresh()
+        super().showEvent(event)
