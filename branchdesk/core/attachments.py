@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk import paths
 from branchdesk.core.db import ensure_writable

@@ -36,9 +36,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from branchdesk import paths
-from branchdesk.core.db import APPLICATION_ID, connect_read_only, roll_back_hot_journal
+from branchdesk.core.db import (APPLICATION_ID, SCHEMA_VERSION, connect_read_only,
+                                roll_back_hot_journal)
 from branchdesk.core.errors import BackupError, BranchdeskError
-from branchdesk.core.migrations import latest_version
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def _report(conn: sqlite3.Connection, path: Path, full: bool, allow_newer: bool)
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if app_id != APPLICATION_ID or version < 1:
         return FileReport(False, f"文件“{path.name}”不是党支部工作台账的数据文件或备份。", version)
-    if version > latest_version() and not allow_newer:
+    if version > SCHEMA_VERSION and not allow_newer:
         return FileReport(False, f"文件“{path.name}”由更新版本的党支部工作台账创建，"
                                  "请先升级本软件再用它恢复。", version)
     pragma = "integrity_check(5)" if full else "quick_check(5)"

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import InUseError, ValidationError

@@ -18,16 +18,67 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from branchdesk.core.errors import (DamagedDatabaseError, DatabaseError, ReadOnlyDatabaseError,
                                     TooNewError)
-from branchdesk.core.migrations import latest_version, migrations
 
 log = logging.getLogger(__name__)
 
 # "BDSK" as a 32-bit big-endian integer, stored in the SQLite header.
 APPLICATION_ID = 0x4244534B
+# The newest schema (PRAGMA user_version): the number of steps in core/migrations.py, which
+# tests/core/test_db.py checks. Kept here so opening an up-to-date file needs no migrations.
+SCHEMA_VERSION = 3
+
+
+class Database:
+    """An open branch file: what open_db() returns and every core function takes.
+
+    It fronts sqlite-utils' Database over the same sqlite3 connection. ``execute()`` (all that
+    reading needs) goes straight to the connection, exactly as sqlite-utils' does;
+    ``atomic()`` transactions, the schema migrations and any other sqlite-utils helper use
+    sqlite-utils' Database, made on first use. Importing sqlite-utils brings click, dateutil
+    and pluggy (about 0.1 s and 15 MiB, bench/README.md) that showing the window does not
+    need: the first save pays for it, once per process.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None, *,
+                 read_only: bool = False, read_only_reason: DatabaseError | None = None):
+        self.conn = conn
+        self.path = path
+        self.read_only = read_only
+        self.read_only_reason = read_only_reason
+        self._utils = None
+        conn.execute("PRAGMA recursive_triggers = on")  # as sqlite-utils' Database sets it
+
+    def execute(self, sql: str, parameters=None) -> sqlite3.Cursor:
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
+
+    @property
+    def utils(self):
+        """sqlite-utils' Database over this connection (no plugins: whatever else is installed
+        on the PC never touches the branch's connection)."""
+        if self._utils is None:
+            from sqlite_utils import Database as UtilsDatabase
+
+            self._utils = UtilsDatabase(self.conn, execute_plugins=False)
+        return self._utils
+
+    def atomic(self):
+        """A transaction (a savepoint when nested): sqlite-utils' ``atomic()``."""
+        return self.utils.atomic()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __getattr__(self, name: str):  # any other sqlite-utils helper
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.utils, name)
+
+    def __getitem__(self, table: str):
+        return self.utils[table]
 
 
 def open_db(path: Path | str, *, create: bool = True,
@@ -45,15 +96,19 @@ def open_db(path: Path | str, *, create: bool = True,
     version = _inspect(path) if path.exists() else 0
     if read_only is not None:
         return _open_read_only(path, read_only)
-    if version > latest_version():
+    if version > SCHEMA_VERSION:
         return _open_read_only(path, TooNewError(
             "这个数据文件由更新版本的党支部工作台账创建，当前版本只能以只读方式打开它。"
             "请升级本软件后再编辑。"))
-    if 0 < version < latest_version():
+    if 0 < version < SCHEMA_VERSION:
         _backup_before_migration(path, version)
     db = _connect(path)
+    if version == SCHEMA_VERSION:
+        return db
+    from branchdesk.core.migrations import migrations
+
     try:
-        migrations.apply(db)
+        migrations.apply(db.utils)
     except sqlite3.DatabaseError as exc:
         db.close()
         raise DatabaseError("升级数据文件结构失败，文件保持原样未被修改。请联系技术人员。",
@@ -127,14 +182,11 @@ def _is_damage(exc: sqlite3.DatabaseError) -> bool:
 
 def _connect(path: Path) -> Database:
     conn = sqlite3.connect(str(path), timeout=10)
-    db = Database(conn)
+    db = Database(conn, path)
     _configure(db)
     # Written only when it differs: writing the header bumps the file's change counter.
     if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    db.path = path
-    db.read_only = False
-    db.read_only_reason = None
     return db
 
 
@@ -147,11 +199,7 @@ def _configure(db: Database) -> None:
 
 
 def _open_read_only(path: Path, reason: DatabaseError) -> Database:
-    conn = connect_read_only(path)
-    db = Database(conn)
-    db.path = path
-    db.read_only = True
-    db.read_only_reason = reason
+    db = Database(connect_read_only(path), path, read_only=True, read_only_reason=reason)
     log.warning("opened read-only: %s", type(reason).__name__)
     return db
 

@@ -13,7 +13,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import branch, idcard, meetings, members, settings, talks
 from branchdesk.core.db import open_db

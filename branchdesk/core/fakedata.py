@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import (attachments, branch, demo, idcard, meetings, members, settings,
                              talks)

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import os
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import settings
 from branchdesk.core.errors import ValidationError

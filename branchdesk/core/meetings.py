@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import attachments, branch, settings
 from branchdesk.core.db import ensure_writable

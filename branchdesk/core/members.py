@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import idcard
 from branchdesk.core.dates import add_years, from_iso, parse_date, to_iso

@@ -50,7 +50,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk import APP_TITLE
 from branchdesk.core import attachments, meetings, settings, talks

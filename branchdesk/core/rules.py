@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import branch, meetings, settings, talks
 from branchdesk.core.dates import add_months, add_years

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core.db import ensure_writable
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import combinations
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import branch, settings
 from branchdesk.core.db import ensure_writable

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from branchdesk import APP_TITLE, __version__
 from branchdesk.core import settings
 from branchdesk.ui import startup
-from branchdesk.ui.widgets import fit_to_screen
+from branchdesk.ui.widgets import TabSlot, fit_to_screen
 from branchdesk.ui.errors import show_error
 
 
@@ -28,31 +28,57 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ tabs
     def _add_tabs(self) -> None:
         from branchdesk.ui.dashboard_tab import DashboardTab
-        from branchdesk.ui.meetings_tab import MeetingsTab
-        from branchdesk.ui.members_tab import MembersTab
 
         self.dashboard_tab = DashboardTab(self.db)
-        self.tabs.addTab(self.dashboard_tab, "工作台")
         self.dashboard_tab.navigate.connect(self.navigate)
-        self.members_tab = MembersTab(self.db, lazy=True)  # filled when first shown
-        self.tabs.addTab(self.members_tab, "党员名册")
-        self.meetings_tab = MeetingsTab(self.db, lazy=True)  # filled when first shown
-        self.tabs.addTab(self.meetings_tab, "会议记录")
-        from branchdesk.ui.talks_tab import TalksTab
-        from branchdesk.ui.theme_days_tab import ThemeDaysTab
-
-        self.theme_days_tab = ThemeDaysTab(self.db, lazy=True)  # filled when first shown
-        self.tabs.addTab(self.theme_days_tab, "主题党日")
-
-        self.talks_tab = TalksTab(self.db, lazy=True)  # filled when first shown
-        self.tabs.addTab(self.talks_tab, "谈心谈话")
-        for tab in self._tabs():
-            if hasattr(tab, "changed"):
-                tab.changed.connect(self.refresh_all)
+        self.tabs.addTab(self.dashboard_tab, "工作台")
+        # The other tabs are built when first shown or first needed (TabSlot): start-up
+        # builds and fills the 工作台 only.
+        self._slots = {}
+        for key, title in (("members", "党员名册"), ("meetings", "会议记录"),
+                           ("theme_days", "主题党日"), ("talks", "谈心谈话")):
+            slot = TabSlot(lambda key=key: self._build_tab(key))
+            self._slots[key] = slot
+            self.tabs.addTab(slot, title)
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
+    def _build_tab(self, key: str):
+        if key == "members":
+            from branchdesk.ui.members_tab import MembersTab as cls
+        elif key == "meetings":
+            from branchdesk.ui.meetings_tab import MeetingsTab as cls
+        elif key == "theme_days":
+            from branchdesk.ui.theme_days_tab import ThemeDaysTab as cls
+        else:
+            from branchdesk.ui.talks_tab import TalksTab as cls
+        tab = cls(self.db, lazy=True)  # data read when shown
+        tab.changed.connect(self.refresh_all)
+        return tab
+
+    @property
+    def members_tab(self):
+        return self._slots["members"].get()
+
+    @property
+    def meetings_tab(self):
+        return self._slots["meetings"].get()
+
+    @property
+    def theme_days_tab(self):
+        return self._slots["theme_days"].get()
+
+    @property
+    def talks_tab(self):
+        return self._slots["talks"].get()
+
+    def current_tab(self):
+        """The tab on screen (not its TabSlot)."""
+        widget = self.tabs.currentWidget()
+        return widget.get() if isinstance(widget, TabSlot) else widget
+
     def _tabs(self) -> list:
-        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+        """The tabs built so far."""
+        return [self.dashboard_tab] + [s.tab for s in self._slots.values() if s.tab is not None]
 
     def refresh_all(self) -> None:
         """Other tabs refresh when shown next (cheap now, correct later)."""
@@ -63,6 +89,8 @@ class MainWindow(QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         tab = self.tabs.widget(index)
+        if isinstance(tab, TabSlot):
+            tab = tab.tab
         if tab is not None and tab.property("stale"):
             tab.setProperty("stale", False)
             tab.refresh()
@@ -76,16 +104,15 @@ class MainWindow(QMainWindow):
             self.edit_rules()
         elif tab == "appraisal":
             self.meetings_tab.appraise(target.get("year"))
-        elif tab == "members":
-            self.tabs.setCurrentWidget(self.members_tab)
-            if target.get("id"):
-                self.members_tab.select_member(target["id"])
-        else:
-            widget = getattr(self, f"{tab}_tab", None)
-            if widget is not None:
-                self.tabs.setCurrentWidget(widget)
-                if hasattr(widget, "show_target"):
-                    widget.show_target(target)
+        elif tab in self._slots:
+            widget = self._slots[tab].get()
+            self.tabs.setCurrentWidget(self._slots[tab])
+            widget.ensure_filled()  # also when the window is not on screen (tests)
+            if tab == "members":
+                if target.get("id"):
+                    widget.select_member(target["id"])
+            elif hasattr(widget, "show_target"):
+                widget.show_target(target)
 
     def _safety(self) -> None:
         """Automatic backups and the screen lock (ui/backups.py, ui/lock_screen.py)."""
@@ -99,8 +126,8 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
-        self._action(file_menu, "导入花名册…", self.members_tab.import_roster)
-        self._action(file_menu, "导出花名册…", self.members_tab.export_roster)
+        self._action(file_menu, "导入花名册…", lambda: self.members_tab.import_roster())
+        self._action(file_menu, "导出花名册…", lambda: self.members_tab.export_roster())
         self._action(file_menu, "导出年度台账…", self.export_ledger)
         self._action(file_menu, "导出到U盘…", self.export_package)
         file_menu.addSeparator()
@@ -115,7 +142,8 @@ class MainWindow(QMainWindow):
             self._action(file_menu, "打开演示支部（虚构数据）", self.open_demo)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
-        self._action(bar.addMenu("组织生活(&O)"), "民主评议…", self.meetings_tab.open_appraisal)
+        self._action(bar.addMenu("组织生活(&O)"), "民主评议…",
+                     lambda: self.meetings_tab.open_appraisal())
         settings_menu = bar.addMenu("设置(&S)")
         self._action(settings_menu, "支部信息…", self.edit_profile)
         self._action(settings_menu, "检查规则…", self.edit_rules)

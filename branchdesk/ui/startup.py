@@ -64,11 +64,11 @@ def open_start_database(db_path: Path | None):
 
 def _open_or_recover(path: Path):
     """Open ``path``; if it is damaged, offer the newest good backup (None: the user quits)."""
-    from branchdesk.ui.dialogs.backup_dialog import offer_recovery
-
     try:
         return open_locked(path)
     except DamagedDatabaseError as exc:
+        from branchdesk.ui.dialogs.backup_dialog import offer_recovery  # rarely needed: not at start
+
         instance.hold(path)  # nobody else may write while the backup is put in place
         if not offer_recovery(path, exc):
             return None

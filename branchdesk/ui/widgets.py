@@ -104,8 +104,34 @@ class LazyTab(QWidget):
         else:
             self.refresh()
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def ensure_filled(self) -> None:
         if self.property("stale"):
             self.setProperty("stale", False)
             self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.ensure_filled()
+        super().showEvent(event)
+
+
+class TabSlot(QWidget):
+    """A tab's place in the QTabWidget. The tab itself (its imports, widgets and data) is built
+    when the slot is first shown or the tab is first asked for: start-up builds only the
+    first tab."""
+
+    def __init__(self, factory, parent=None):
+        super().__init__(parent)
+        self._factory = factory
+        self.tab = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def get(self) -> QWidget:
+        if self.tab is None:
+            self.tab = self._factory()
+            self.layout().addWidget(self.tab)
+        return self.tab
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.get()
         super().showEvent(event)

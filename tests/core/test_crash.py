@@ -31,6 +31,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 def forkserver():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["branchdesk.core.meetings", "branchdesk.core.backup", "pypinyin",
+                                    "sqlite_utils",  # loaded on the first write (core/db.py)
                                     "tests.core.test_crash"])
     return context
 

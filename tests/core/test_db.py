@@ -127,3 +127,28 @@ def test_core_does_not_import_qt():
             "import branchdesk.core.ledger.roster; "
             "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt loaded'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_schema_version_matches_the_migration_steps():
+    from branchdesk.core import db as db_module
+
+    assert db_module.SCHEMA_VERSION == latest_version()
+
+
+def test_reading_an_up_to_date_file_does_not_import_sqlite_utils(db_path):
+    """Start-up speed (bench/): the 工作台 reads without sqlite-utils; the first save loads it."""
+    open_db(db_path).close()  # create and migrate
+    code = (
+        "import sys, datetime\n"
+        "from branchdesk.core import db, rules, members, settings\n"
+        f"d = db.open_db({str(db_path)!r})\n"
+        "rules.report(d, 2026, datetime.date(2026, 11, 29))\n"
+        "members.count(d); settings.get(d, 'branch_name')\n"
+        "assert 'sqlite_utils' not in sys.modules, 'read path imported sqlite_utils'\n"
+        "with d.atomic():\n"
+        "    d.execute(\"INSERT INTO settings (key, value) VALUES ('x', '1')\")\n"
+        "assert 'sqlite_utils' in sys.modules\n"
+        "assert d.execute(\"SELECT value FROM settings WHERE key = 'x'\").fetchone()[0] == '1'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -41,7 +41,7 @@ def test_main_window_opens_on_dashboard(app, demo_db, qtbot):
     target = next(f.target for f in rules.report(demo_db, 2026, date(2026, 11, 29)).findings
                   if f.target.get("tab") == "members")
     window.navigate(target)
-    assert window.tabs.currentWidget() is window.members_tab
+    assert window.current_tab() is window.members_tab
     assert window.members_tab.selected().id == target["id"]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import branch, idcard, members
 from branchdesk.core.db import ensure_writable

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import branch, members
 from branchdesk.core.ledger.blocks import copy_style, merge

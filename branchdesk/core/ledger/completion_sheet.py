@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import rules
 from branchdesk.core.dates import long_cn

@@ -10,7 +10,7 @@ from datetime import date
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import branch, members, settings
 from branchdesk.core.dates import long_cn

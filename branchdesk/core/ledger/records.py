@@ -10,7 +10,7 @@ import json
 from dataclasses import fields
 from datetime import date
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import talks
 from branchdesk.core.ledger.period import LedgerPeriod

@@ -8,7 +8,7 @@ from datetime import date
 
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import branch, meetings, members
 from branchdesk.core.ledger.blocks import RecordTable, add_record_sheet

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import branch, members, settings
 from branchdesk.core.dates import from_iso, long_cn

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from openpyxl.workbook import Workbook
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import settings
 from branchdesk.core.ledger import (attendance_sheet, completion_sheet, cover, meeting_sheets,

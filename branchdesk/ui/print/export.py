@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
-from sqlite_utils import Database
+from branchdesk.core.db import Database
 
 from branchdesk.core import meetings
 from branchdesk.core.printing import minutes_page, signin_sheet
