@@ -8,7 +8,6 @@ so a power cut never leaves a half-written file under a real name.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -134,6 +133,8 @@ def _store(db: Database, src: Path) -> tuple[str, int, str]:
 
 
 def _copy_hashing(src: Path, dest: Path) -> tuple[str, int]:
+    import hashlib  # OpenSSL (4 MiB): not loaded until a file is attached
+
     digest, size = hashlib.sha256(), 0
     with open(src, "rb") as reader, open(dest, "wb") as writer:
         while chunk := reader.read(_CHUNK):

@@ -24,7 +24,6 @@ never a missed one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -374,6 +373,8 @@ def policy_from(values: dict) -> Policy:
 
 def file_marker(db_path: Path | str) -> str:
     """The change marker: SHA-256 of the file's bytes (see the module docstring)."""
+    import hashlib  # OpenSSL (4 MiB): not loaded until a backup is due
+
     digest = hashlib.sha256()
     with open(db_path, "rb") as handle:
         while chunk := handle.read(_CHUNK):

@@ -10,8 +10,6 @@ This keeps a passer-by at a shared office PC away from the screen; it does not e
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 
 from branchdesk.core.db import Database
@@ -37,6 +35,8 @@ def hash_password(password: str, *, n: int = N, r: int = R, p: int = P) -> str:
 
 
 def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    import hashlib  # OpenSSL: loaded only when a password is set or checked
+
     return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p,
                           maxmem=_MAXMEM, dklen=KEY_BYTES)
 
@@ -51,6 +51,8 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     if scheme != "scrypt" or not (1 < n <= _MAX_N and 0 < r <= _MAX_R and 0 < p <= _MAX_P):
         return False
+    import hmac  # with hashlib: OpenSSL, loaded only when a password is checked
+
     return hmac.compare_digest(_derive(password, salt, n, r, p), key)
 
 

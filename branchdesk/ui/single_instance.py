@@ -9,11 +9,10 @@ lock (core/instance.py) is the real guard against two writers; this is the court
 from __future__ import annotations
 
 import getpass
-import hashlib
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCryptographicHash, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
@@ -30,7 +29,9 @@ def server_name(db_path: Path | str) -> str:
     except Exception:  # noqa: BLE001 - no user name in some sandboxes
         user = ""
     key = f"{user}\n{Path(db_path).resolve()}".encode("utf-8")
-    return "branchdesk-" + hashlib.sha256(key).hexdigest()[:24]
+    # Qt's SHA-256 (hashlib would load OpenSSL, 4 MiB, for this one digest at start-up)
+    digest = QCryptographicHash.hash(key, QCryptographicHash.Algorithm.Sha256).toHex()
+    return "branchdesk-" + bytes(digest.data()).decode("ascii")[:24]
 
 
 def hand_off(name: str, timeout_ms: int = TIMEOUT_MS) -> bool:
