@@ -1,4 +1,4 @@
-"""Thin table models over lists of plain records, and a proxy for search and filters."""
+"""Thin table models over lists of plain records, and a filtered, sortable view of them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import heapq
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QStyle, QTableView
 
@@ -116,13 +116,16 @@ _ANSWERS: dict[int, Callable[[Any, Column], Any]] = {
 }
 
 
-class FilterProxy(QSortFilterProxyModel):
-    """Sorts by SORT_ROLE; keeps rows whose record passes the search text and predicates.
+class FilterProxy(QAbstractTableModel):
+    """The records of a RecordTableModel that pass the search text and the predicates, in the
+    source's order or sorted by a column (QTableView's sorting calls ``sort()``).
 
-    The source must be a RecordTableModel. Qt asks filterAcceptsRow() once per row after every
-    change; the answers are worked out for all rows at once in one plain Python pass (and
-    again only when the filter or the source's rows change), so each of Qt's calls is a list
-    look-up: typing in a search box over hundreds of members stays quick.
+    Filtering and sorting run in plain Python over the records, once per change; Qt then asks
+    only for the rows it paints. A QSortFilterProxyModel calls back into Python once per row
+    on every keystroke, which made a search over 800 members 40× slower than scanning their
+    search keys (bench/search.py). The search keys and the predicates' answers are worked out
+    once per change of the rows or of the predicates, so a keystroke is one pass over strings.
+    Selected rows stay selected while they are still shown (persistent indexes are moved).
     """
 
     def __init__(self, key: Callable[[Any], str], parent=None):
@@ -131,69 +134,126 @@ class FilterProxy(QSortFilterProxyModel):
         self._text = ""
         self._predicates: dict[str, Callable[[Any], bool]] = {}
         self._source: RecordTableModel | None = None
-        self._accepted: list[bool] = []
-        self._accepted_for: list[Any] | None = None  # the source rows _accepted is about
-        self.setSortRole(SORT_ROLE)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._sort_column, self._sort_order = -1, Qt.SortOrder.AscendingOrder
+        self._ordered: list[Any] = []  # the source's records in the sort order
+        self._keys: list[str] = []  # search key of each of _ordered
+        self._passes: list[bool] = []  # whether each of _ordered passes the predicates
+        self._shown: list[Any] = []
 
+    # ------------------------------------------------------------ set-up and changes
     def setSourceModel(self, model: RecordTableModel) -> None:
-        self._source, self._accepted_for = model, None
-        super().setSourceModel(model)
+        self._source = model
+        model.modelReset.connect(self._source_reset)
+        self._source_reset()
+
+    def sourceModel(self) -> RecordTableModel | None:
+        return self._source
 
     def set_text(self, text: str) -> None:
-        self._begin_change()
         self._text = text.strip().lower().replace(" ", "")
-        self._accepted_for = None
-        self._end_change()
+        self._relayout()
 
     def set_predicate(self, name: str, predicate: Callable[[Any], bool] | None) -> None:
-        self._begin_change()
         if predicate is None:
             self._predicates.pop(name, None)
         else:
             self._predicates[name] = predicate
-        self._accepted_for = None
-        self._end_change()
+        self._check_predicates()
+        self._relayout()
 
-    # Qt 6.10 replaced invalidateFilter() with begin/endFilterChange(); 6.9 has only the former.
-    def _begin_change(self) -> None:
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column, self._sort_order = column, order
+        self._order()
+        self._relayout()
 
-    def _end_change(self) -> None:
-        if hasattr(self, "endFilterChange"):
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    def _source_reset(self) -> None:
+        self.beginResetModel()
+        self._order()
+        self._shown = self._filtered()
+        self.endResetModel()
+
+    def _order(self) -> None:
+        records = self._source.records if self._source is not None else []
+        column = self._sort_column
+        if 0 <= column < len(self._source.columns if self._source else []):
+            spec = self._source.columns[column]
+            self._ordered = sorted(records, key=lambda r: _comparable(_sort_key(r, spec)),
+                                   reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
         else:
-            self.invalidateFilter()
+            self._ordered = list(records)
+        self._keys = [self._key(r) for r in self._ordered]
+        self._check_predicates()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
-        records = self._source.records
-        if self._accepted_for is not records:
-            self._accepted = self._accepts(records)
-            self._accepted_for = records
-        return self._accepted[source_row]
+    def _check_predicates(self) -> None:
+        tests = list(self._predicates.values())
+        self._passes = [all(test(r) for test in tests) for r in self._ordered]
 
-    def _accepts(self, records: list[Any]) -> list[bool]:
-        text, key, tests = self._text, self._key, list(self._predicates.values())
-        return [(not text or text in key(r)) and all(test(r) for test in tests) for r in records]
+    def _filtered(self) -> list[Any]:
+        text = self._text
+        if text:
+            return [r for r, key, ok in zip(self._ordered, self._keys, self._passes)
+                    if ok and text in key]
+        return [r for r, ok in zip(self._ordered, self._passes) if ok]
+
+    def _relayout(self) -> None:
+        """New rows shown; the view keeps its selection where the selected rows remain.
+
+        The hint tells the views that only rows changed: the horizontal header then keeps
+        its column widths without tracking a persistent index per column."""
+        self.layoutAboutToBeChanged[_LAYOUT_SIGNATURE].emit([], _ROWS_ONLY)
+        old = self.persistentIndexList()
+        previous = self._shown
+        self._shown = self._filtered()
+        if old:
+            where = {id(r): row for row, r in enumerate(self._shown)}
+            new = []
+            for index in old:
+                row = where.get(id(previous[index.row()])) if index.row() < len(previous) else None
+                new.append(QModelIndex() if row is None else self.index(row, index.column()))
+            self.changePersistentIndexList(old, new)
+        self.layoutChanged[_LAYOUT_SIGNATURE].emit([], _ROWS_ONLY)
+
+    # ------------------------------------------------------------ what Qt asks
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() or self._source is None else len(self._source.columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        answer = _ANSWERS.get(role)
+        if answer is None:
+            return None
+        row = index.row()
+        if not 0 <= row < len(self._shown):
+            return None
+        return answer(self._shown[row], self._source.columns[index.column()])
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Vertical:  # 序号 of what is shown, not of hidden rows
             return str(section + 1) if role == _DISPLAY else None
-        # Columns are never filtered or moved here: ask the source directly, not through Qt.
         return self._source.headerData(section, orientation, role) if self._source else None
 
+    # ------------------------------------------------------------ for the tabs
     def shown_records(self) -> list[Any]:
-        """The source's records that pass the filter, in the source's order."""
-        records = self._source.records
-        if self._accepted_for is not records:
-            self._accepted, self._accepted_for = self._accepts(records), records
-        return [r for r, shown in zip(records, self._accepted) if shown]
+        """The records shown, in the order shown."""
+        return list(self._shown)
 
-    def record_at(self, proxy_row: int) -> Any:
-        source = self.mapToSource(self.index(proxy_row, 0))
-        return self.sourceModel().record(source.row())
+    def record_at(self, row: int) -> Any:
+        return self._shown[row]
+
+
+_ROWS_ONLY = QAbstractTableModel.LayoutChangeHint.VerticalSortHint
+# The overload with the hint, chosen by its C++ signature (PySide's default takes no arguments).
+_LAYOUT_SIGNATURE = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
+
+
+def _comparable(value: Any) -> tuple:
+    """Sort numbers among numbers and texts case-insensitively, never comparing the two."""
+    if isinstance(value, (int, float)):
+        return (0, value, "")
+    return (1, 0, str(value).lower())
 
 
 def fit_columns(view: QTableView, candidates: int = 4) -> None:
@@ -205,7 +265,7 @@ def fit_columns(view: QTableView, candidates: int = 4) -> None:
     the minimum, as Qt does.
     """
     model = view.model()
-    source = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else model
+    source = model.sourceModel() if isinstance(model, FilterProxy) else model
     records = model.shown_records() if isinstance(model, FilterProxy) else source.records
     metrics, header = view.fontMetrics(), view.horizontalHeader()
     # The item delegate's text margins and the grid line, and 3 px so no text is ever elided.

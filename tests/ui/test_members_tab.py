@@ -55,6 +55,23 @@ def test_sort_by_name_column(tab):
     assert shown_names(tab) == ["李四", "张三", "张珊珊"]
 
 
+def test_selection_survives_typing_and_sorting_while_the_member_is_shown(tab, qtmodeltester):
+    widths = [tab.view.columnWidth(c) for c in range(tab.proxy.columnCount())]
+    tab.select_member(next(m.id for m in tab.model.rows() if m.name == "张珊珊"))
+    tab.search.setText("zh")
+    assert shown_names(tab) == ["张三", "张珊珊"] and tab.selected().name == "张珊珊"
+    tab.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert shown_names(tab) == ["张珊珊", "张三"] and tab.selected().name == "张珊珊"
+    tab.search.setText("zhangsh")  # 张三 hidden, 张珊珊 still there
+    assert shown_names(tab) == ["张珊珊"] and tab.selected().name == "张珊珊"
+    tab.search.setText("li")
+    assert shown_names(tab) == ["李四"] and tab.selected() is None
+    tab.search.setText("")
+    assert shown_names(tab) == ["张珊珊", "张三", "李四"]
+    assert [tab.view.columnWidth(c) for c in range(tab.proxy.columnCount())] == widths
+    qtmodeltester.check(tab.proxy)
+
+
 def test_private_columns_masked_until_shown(app, fresh_db, qtbot):
     members.add(fresh_db, members.Member(name="王五", id_number="11010519491231002X",
                                          phone="13812345678"))
