@@ -6,7 +6,7 @@ import heapq
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QStyle, QTableView
 
@@ -246,7 +246,8 @@ class FilterProxy(QAbstractTableModel):
 
 _ROWS_ONLY = QAbstractTableModel.LayoutChangeHint.VerticalSortHint
 # The overload with the hint, chosen by its C++ signature (PySide's default takes no arguments).
-_LAYOUT_SIGNATURE = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
+# PySide6 6.9 can only emit it once the QPersistentModelIndex type has been set up in Python.
+_LAYOUT_SIGNATURE = (f"QList<{QPersistentModelIndex.__name__}>", "QAbstractItemModel::LayoutChangeHint")
 
 
 def _comparable(value: Any) -> tuple:
