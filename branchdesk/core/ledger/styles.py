@@ -11,9 +11,9 @@ removed; ID and phone numbers are text with the '@' format, never numbers.
 from __future__ import annotations
 
 import math
-from copy import copy
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +21,7 @@ from datetime import date, datetime
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
@@ -147,18 +148,33 @@ def _as_date(value: object) -> date | None:
 
 def write_cell(cell: Cell, value: object, kind: str = TEXT) -> None:
     """Store ``value`` in ``cell`` as its kind asks; text can never become a formula."""
-    if kind in (ID, PHONE):  # also when empty: what is typed in later stays text
-        cell.number_format = TEXT_FORMAT
+    stored, number_format = _stored(value, kind)
+    if number_format:
+        cell.number_format = number_format
+    _put(cell, stored)
+
+
+def _stored(value: object, kind: str, text: str | None = None) -> tuple[object, str | None]:
+    """(what the cell holds, its number format or None). A str is stored as text, never as a
+    formula. ``text``: ``shown(value, kind)`` when the caller has it already."""
     if value is None or value == "":
-        cell.value = None
-        return
-    if kind == DATE and _as_date(value):
-        cell.value = _as_date(value)
-        cell.number_format = DATE_FORMAT
+        # ID and phone cells are text even when empty: what is typed in later stays text
+        return None, TEXT_FORMAT if kind in (ID, PHONE) else None
+    if kind == DATE:
+        day = _as_date(value)
+        if day:
+            return day, DATE_FORMAT
     elif kind == NUMBER and _is_number(value):
-        cell.value = value
+        return value, None
+    text = clean_text(value) if text is None else text
+    return text, TEXT_FORMAT if kind in (ID, PHONE) else None
+
+
+def _put(cell: Cell, stored: object) -> None:
+    if isinstance(stored, str):
+        _write_text(cell, stored)
     else:
-        _write_text(cell, clean_text(value))
+        cell.value = stored
 
 
 def _is_number(value: object) -> bool:
@@ -167,8 +183,11 @@ def _is_number(value: object) -> bool:
 
 
 def _write_text(cell: Cell, text: str) -> None:
-    cell.value = text
-    cell.data_type = "s"  # openpyxl makes "=..." a formula and "#N/A" an error otherwise
+    # ``text`` went through clean_text(): openpyxl's own check of the same (a regular expression
+    # per cell, a tenth of an export) is skipped. Type "s": openpyxl makes "=..." a formula
+    # and "#N/A" an error otherwise.
+    cell._value = text
+    cell.data_type = "s"
     if text.startswith(FORMULA_STARTS):
         cell.quotePrefix = True  # stays text when the cell is edited in Excel/WPS
 
@@ -186,6 +205,13 @@ def shown(value: object, kind: str) -> str:
 
 def display_width(text: str) -> int:
     """Width in half-width units: CJK and full-width characters count 2."""
+    if text.isascii():  # dates, numbers, ID numbers: most cells
+        return len(text)
+    return _wide_text_width(text)
+
+
+@lru_cache(maxsize=8192)  # names, 出席/缺席 and the like repeat down a sheet
+def _wide_text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -223,13 +249,23 @@ def _header_need(header: str) -> int:
 
 def line_count(text: str, width: float, scale: float = 1.0) -> int:
     """Lines ``text`` wraps to in a column ``width`` units wide (``scale``: font size / body)."""
-    room = _halves_in(width) / scale
+    return _lines_in(text, _halves_in(width) / scale)
+
+
+def _lines_in(text: str, room: float) -> int:
+    """Lines ``text`` wraps to in ``room`` half-width units."""
+    if "\n" not in text:
+        return max(math.ceil(display_width(text) / room), 1)
     return sum(max(math.ceil(display_width(line) / room), 1) for line in text.split("\n"))
 
 
 def row_height(texts: Sequence[str], widths: Sequence[float], scale: float = 1.0) -> float:
     """Row height in points for wrapped ``texts`` (LibreOffice does not auto-fit on open)."""
     lines = max((line_count(t, w, scale) for t, w in zip(texts, widths)), default=1)
+    return _height_of(lines, scale)
+
+
+def _height_of(lines: int, scale: float = 1.0) -> float:
     return round(lines * _LINE_POINTS * scale + _ROW_PADDING, 1)
 
 
@@ -272,13 +308,15 @@ def add_sheet(wb: Workbook, name: str, table: Table, *, landscape: bool = True,
     ws = wb.create_sheet(safe_sheet_name(name, wb))
     columns = list(table.columns)
     rows = [_prepared(row, columns, mask) for row in table.rows]
-    widths = [column_width(c, [shown(r[i], c.kind) for r in rows]) for i, c in enumerate(columns)]
+    texts = [[shown(v, c.kind) for v, c in zip(row, columns)] for row in rows]
+    widths = [column_width(c, [t[i] for t in texts]) for i, c in enumerate(columns)]
     widths = fill_page_width(widths, columns, landscape)
     _write_heading(ws, table, widths)
     _write_header(ws, columns, widths)
-    templates: dict[bool, object] = {}
-    for offset, row in enumerate(rows):
-        _write_row(ws, FIRST_DATA_ROW + offset, row, columns, widths, templates)
+    rooms = [_halves_in(w) for w in widths]
+    templates: dict[tuple, StyleArray] = {}
+    for offset, (row, row_texts) in enumerate(zip(rows, texts)):
+        _write_row(ws, FIRST_DATA_ROW + offset, row, row_texts, columns, rooms, templates)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, freeze_columns + 1).coordinate
@@ -315,33 +353,41 @@ def _write_heading(ws: Worksheet, table: Table, widths: Sequence[float]) -> None
 
 
 def _write_header(ws: Worksheet, columns: Sequence[Column], widths: Sequence[float]) -> None:
+    style = None
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(HEADER_ROW, index)
         write_cell(cell, column.header)
-        cell.font, cell.fill, cell.border, cell.alignment = (
-            _HEADER_FONT, _HEADER_FILL, _BORDER, _CENTRE)
+        if style is None:  # styled once, copied after (see _write_row)
+            cell.font, cell.fill, cell.border, cell.alignment = (
+                _HEADER_FONT, _HEADER_FILL, _BORDER, _CENTRE)
+            style = StyleArray(cell._style)
+        else:
+            cell._style = StyleArray(style)
     ws.row_dimensions[HEADER_ROW].height = row_height([c.header for c in columns], widths)
 
 
-def _write_row(ws: Worksheet, row: int, values: Sequence[object], columns: Sequence[Column],
-               widths: Sequence[float], templates: dict) -> None:
-    for index, (value, column) in enumerate(zip(values, columns), start=1):
-        cell = ws.cell(row, index)
-        _body_style(cell, column.kind == LONG_TEXT, templates)
-        write_cell(cell, value, column.kind)
-    texts = [shown(v, c.kind) for v, c in zip(values, columns)]
-    ws.row_dimensions[row].height = row_height(texts, widths)
-
-
-def _body_style(cell: Cell, left: bool, templates: dict) -> None:
-    """Font, border and alignment of a body cell. Assigning style objects makes openpyxl hash
-    them every time (most of an export's run time), so the first cell's style is copied."""
-    if left in templates:
-        cell._style = copy(templates[left])
-        return
-    cell.font, cell.border = _BODY_FONT, _BORDER
-    cell.alignment = _LEFT if left else _CENTRE
-    templates[left] = copy(cell._style)
+def _write_row(ws: Worksheet, row: int, values: Sequence[object], texts: Sequence[str],
+               columns: Sequence[Column], rooms: Sequence[float], templates: dict) -> None:
+    """One body row. Assigning style objects makes openpyxl hash them for every cell (most of
+    an export's run time), so each kind of cell is styled once and its style copied after."""
+    cells = ws._cells
+    for index, (value, text, column) in enumerate(zip(values, texts, columns), start=1):
+        stored, number_format = _stored(value, column.kind, text)
+        cell = Cell(ws, row=row, column=index)
+        cells[(row, index)] = cell
+        key = (column.kind == LONG_TEXT, number_format)
+        template = templates.get(key)
+        if template is None:
+            cell.font, cell.border = _BODY_FONT, _BORDER
+            cell.alignment = _LEFT if key[0] else _CENTRE
+            if number_format:
+                cell.number_format = number_format
+            templates[key] = StyleArray(cell._style)
+        else:
+            cell._style = StyleArray(template)
+        _put(cell, stored)
+    lines = max(map(_lines_in, texts, rooms), default=1)
+    ws.row_dimensions[row].height = _height_of(lines)
 
 
 def set_print_layout(ws: Worksheet, column_count: int, last_row: int, *,
