@@ -173,7 +173,7 @@ def _stored(value: object, kind: str, text: str | None = None) -> tuple[object, 
 def _put(cell: Cell, stored: object) -> None:
     if isinstance(stored, str):
         _write_text(cell, stored)
-    else:
+    elif stored is not None or cell.value is not None:  # a new cell is empty already
         cell.value = stored
 
 
