@@ -424,24 +424,41 @@ class RollEntry:
 
 def roll_as_of(db: Database, on: date) -> list[RollEntry]:
     """Who was on the branch's roll on ``on``, with their 党小组 and category on that day."""
-    all_members = list_members(db, include_left=True)
-    events = _events_by_member(db)
-    roll = []
-    for m in all_members:
-        evs = events.get(m.id, [])
-        if _on_roll(m, evs, on):
-            roll.append(RollEntry(m, _group_on(m, evs, on), _category_on(m, on),
-                                  _suspended_on(m, evs, on)))
-    return roll
+    return RollBook(db).on(on)
+
+
+class RollBook:
+    """Every member and their recorded changes, read once: the roll on any number of days
+    without reading the database again."""
+
+    def __init__(self, db: Database):
+        self.members = list_members(db, include_left=True)
+        self._events = _events_by_member(db)
+
+    def events(self, member_id: int) -> list[dict]:
+        """The member's history, oldest first: date (a date), kind, reason, old, new."""
+        return self._events.get(member_id, [])
+
+    def on(self, day: date) -> list[RollEntry]:
+        return [e for e in (self.entry(m, day) for m in self.members) if e is not None]
+
+    def entry(self, m: Member, day: date) -> RollEntry | None:
+        """``m``'s roll entry on ``day``, or None when not on the roll that day."""
+        evs = self.events(m.id)
+        if not _on_roll(m, evs, day):
+            return None
+        return RollEntry(m, _group_on(m, evs, day), _category_on(m, day),
+                         _suspended_on(m, evs, day))
 
 
 def _events_by_member(db: Database) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
-    cursor = db.execute(
-        "SELECT member_id, date, kind, old_value, new_value FROM member_history ORDER BY date, id")
-    for member_id, on, kind, old_value, new_value in cursor.fetchall():
+    cursor = db.execute("SELECT member_id, date, kind, reason, old_value, new_value "
+                        "FROM member_history ORDER BY date, id")
+    for member_id, on, kind, reason, old_value, new_value in cursor.fetchall():
         out.setdefault(member_id, []).append(
-            {"date": date.fromisoformat(on), "kind": kind, "old": old_value, "new": new_value})
+            {"date": date.fromisoformat(on), "kind": kind, "reason": reason, "old": old_value,
+             "new": new_value})
     return out
 
 

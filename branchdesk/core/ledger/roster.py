@@ -127,29 +127,27 @@ def remarks(member: Member, departure: Departure | None = None) -> str:
 
 def _left_since(db: Database, since: date, as_of: date) -> list[tuple[RollEntry, Departure]]:
     """Members off the roll on ``as_of`` who left between ``since`` and ``as_of``."""
-    on_roll = {e.member.id for e in members.roll_as_of(db, as_of)}
+    book = members.RollBook(db)
     found = []
-    for member in members.list_members(db, include_left=True):
-        if member.id in on_roll:
+    for member in book.members:
+        if book.entry(member, as_of) is not None:
             continue
-        departure = _last_departure(db, member, as_of)
+        departure = _last_departure(book, member, as_of)
         if departure and departure.on >= since:
-            found.append((_entry_before(db, member, departure.on), departure))
+            found.append((_entry_before(book, member, departure.on), departure))
     return sorted(found, key=lambda pair: (pair[1].on, pair[0].member.id))
 
 
-def _last_departure(db: Database, member: Member, as_of: date) -> Departure | None:
-    events = [Departure(date.fromisoformat(h["date"]), h["kind"], h["reason"] or "")
-              for h in members.history(db, member.id) if h["kind"] in members.LEAVE_KINDS]
+def _last_departure(book: members.RollBook, member: Member, as_of: date) -> Departure | None:
+    events = [Departure(h["date"], h["kind"], h["reason"] or "")
+              for h in book.events(member.id) if h["kind"] in members.LEAVE_KINDS]
     if not events and not member.active and member.left_date:
         events = [Departure(from_iso(member.left_date), member.status)]
     events = [d for d in events if d.on <= as_of]
     return events[-1] if events else None
 
 
-def _entry_before(db: Database, member: Member, left_on: date) -> RollEntry:
+def _entry_before(book: members.RollBook, member: Member, left_on: date) -> RollEntry:
     """The member's roll entry on the day before leaving (group and category then)."""
-    for entry in members.roll_as_of(db, left_on - timedelta(days=1)):
-        if entry.member.id == member.id:
-            return entry
-    return RollEntry(member, member.group_id, member.category, False)
+    entry = book.entry(member, left_on - timedelta(days=1))
+    return entry or RollEntry(member, member.group_id, member.category, False)
