@@ -66,6 +66,7 @@ class MembersTab(LazyTab):
         self.model = RecordTableModel(member_columns(self.show_private.isChecked), self)
         self.proxy = FilterProxy(lambda m: m.search_key, self)
         self.proxy.setSourceModel(self.model)
+        self._roll_counts, self._roll_counts_for = "", None
         self._build()
         self.fill_now_or_later(lazy)
 
@@ -81,12 +82,12 @@ class MembersTab(LazyTab):
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索姓名、拼音或首字母（如 zs 找到 张三）")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_text)
+        self.search.textChanged.connect(self._search)
         self.category = self._combo(["全部类别", *members.CATEGORIES])
         self.group = QComboBox()
         self.group.currentIndexChanged.connect(self._apply_filters)
         self.status = self._combo(["在册党员", "已离开（转出等）", "全部"])
-        self.show_private.toggled.connect(lambda _: self.model.layoutChanged.emit())
+        self.show_private.toggled.connect(self._privacy_toggled)
         self.count_label = QLabel()
         for widget in (self.search, self.category, self.group, self.status, self.show_private):
             row.addWidget(widget)
@@ -154,12 +155,22 @@ class MembersTab(LazyTab):
                                  (lambda m: m.active) if status == 0 else (lambda m: not m.active))
         self._update_count()
 
+    def _search(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_count()
+
+    def _privacy_toggled(self) -> None:
+        fit_columns(self.view)  # full numbers are wider than masked ones
+        self.view.viewport().update()
+
     def _update_count(self) -> None:
-        shown = self.proxy.rowCount()
-        active = [m for m in self.model.rows() if m.active]
-        probation = sum(1 for m in active if m.category == "预备党员")
-        self.count_label.setText(f"显示 {shown} 人　在册 {len(active)} 人"
+        if self._roll_counts_for is not self.model.records:  # the counts change with the rows only
+            active = [m for m in self.model.records if m.active]
+            probation = sum(1 for m in active if m.category == "预备党员")
+            self._roll_counts = (f"在册 {len(active)} 人"
                                  f"（正式 {len(active) - probation}，预备 {probation}）")
+            self._roll_counts_for = self.model.records
+        self.count_label.setText(f"显示 {self.proxy.rowCount()} 人　{self._roll_counts}")
 
     def selected(self) -> members.Member | None:
         rows = self.view.selectionModel().selectedRows()

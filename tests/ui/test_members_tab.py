@@ -39,6 +39,7 @@ def test_model_passes_qtmodeltester(tab, qtmodeltester):
 def test_search_by_pinyin_initials(tab, qtbot):
     qtbot.keyClicks(tab.search, "zs")
     assert shown_names(tab) == ["张三", "张珊珊"]
+    assert tab.count_label.text().startswith("显示 2 人　在册 3 人")
     tab.search.clear()
     tab.search.setText("李")  # QTest.keyClicks only types ASCII
     assert shown_names(tab) == ["李四"]
@@ -79,9 +80,12 @@ def test_private_columns_masked_until_shown(app, fresh_db, qtbot):
     qtbot.addWidget(tab)
     row = [tab.proxy.index(0, c).data() for c in range(tab.proxy.columnCount())]
     assert "110105********002X" in row and "138****5678" in row
+    id_column = row.index("110105********002X")
+    masked_width = tab.view.columnWidth(id_column)
     tab.show_private.setChecked(True)
     row = [tab.proxy.index(0, c).data() for c in range(tab.proxy.columnCount())]
     assert "11010519491231002X" in row and "13812345678" in row
+    assert tab.view.columnWidth(id_column) > masked_width  # the full number fits
 
 
 def test_add_member_dialog_marks_errors_and_keeps_input(app, fresh_db, qtbot):
