@@ -71,7 +71,7 @@ class TalksTab(LazyTab):
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索谈话人、谈话对象或主题")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_text)
+        self.search.textChanged.connect(self._search)
         self.count_label = QLabel()
         for widget in (QLabel("年度"), self.year, self.search):
             row.addWidget(widget)
@@ -148,8 +148,16 @@ class TalksTab(LazyTab):
     def refresh(self) -> None:
         self.model.set_rows(talks.list_talks(self.db, year=self.year.currentData()))
         fit_columns(self.view)
-        self.count_label.setText(f"共 {self.model.rowCount()} 条")
+        self._update_count()
         self.refresh_coverage()
+
+    def _search(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} 条（共 {total} 条）")
 
     def refresh_coverage(self) -> None:
         cv = talks.coverage(self.db, self.coverage_year.currentData())

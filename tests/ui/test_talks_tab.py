@@ -89,3 +89,6 @@ def test_model_and_search(app, demo_db, qtbot, qtmodeltester):
     assert tab.proxy.rowCount() == 0  # occasion is not searched; topic text is
     tab.search.setText("征求")
     assert 0 < tab.proxy.rowCount() < total
+    assert tab.count_label.text() == f"显示 {tab.proxy.rowCount()} 条（共 {total} 条）"
+    tab.search.setText("")
+    assert tab.count_label.text() == f"共 {total} 条"
