@@ -17,8 +17,10 @@ from branchdesk.core.meetings import (COMMITTEE, GENERAL, GROUP, LECTURE, LIFE, 
 from branchdesk.core.members import RollEntry, roll_as_of
 
 DONE, DUE, MISSING, FUTURE = "done", "due", "missing", "future"
+UNTRACKED = "untracked"  # ended before the 开始检查的日期 (settings.records_start), no record
 WARNING = "warning"
-STATUS_TEXT = {DONE: "已完成", DUE: "待完成", MISSING: "缺项", FUTURE: "未到期", WARNING: "提醒"}
+STATUS_TEXT = {DONE: "已完成", DUE: "待完成", MISSING: "缺项", FUTURE: "未到期",
+               UNTRACKED: "开始检查之前，不计缺项", WARNING: "提醒"}
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Cell:
             return f"✓ {self.count}次" if self.count > 1 else "✓"
         if self.status == DUE:
             return f"{self.period.end.month}月{self.period.end.day}日前"
+        if self.status == UNTRACKED:
+            return "—"
         return "缺" if self.status == MISSING else ""
 
 
@@ -91,9 +95,12 @@ def _label(start: date, end: date, months: int) -> str:
     return f"{start.month}–{end.month}月"
 
 
-def cell_status(period: Period, count: int, as_of: date) -> str:
+def cell_status(period: Period, count: int, as_of: date, since: date | None = None) -> str:
+    """``since``: the 开始检查的日期; a period that ended before it is not missing."""
     if count:
         return DONE
+    if since is not None and period.end < since:
+        return UNTRACKED
     if as_of < period.start:
         return FUTURE
     return DUE if as_of <= period.end else MISSING
@@ -116,17 +123,19 @@ def year_grid(db: Database, year: int, as_of: date, *,
     ``roll``: roll_as_of(db, as_of) when the caller has it already."""
     conf = settings.get_all(db)
     dates = _meeting_dates(db, year, as_of)
+    since = records_start(conf)
     rows = []
     for label, kind, key in _ACTIVITIES:
         spans = periods(year, conf[key])
         if kind == GROUP:
             for group in branch.groups(db):
-                rows.append(_row(f"{group.name}", kind, group.id, spans, dates, as_of))
+                rows.append(_row(f"{group.name}", kind, group.id, spans, dates, as_of, since))
         elif kind != COMMITTEE or _has_committee(db, as_of, year):
-            rows.append(_row(label, kind, None, spans, dates, as_of))
-    rows.append(_row("组织生活会", LIFE, None, periods(year, 12), dates, as_of))
-    rows.append(_yearly_row(db, year, as_of, "民主评议", "appraisal", _appraisal_done(db, year)))
-    rows.append(_yearly_row(db, year, as_of, "谈心谈话全覆盖", "talks",
+            rows.append(_row(label, kind, None, spans, dates, as_of, since))
+    rows.append(_row("组织生活会", LIFE, None, periods(year, 12), dates, as_of, since))
+    rows.append(_yearly_row(year, as_of, since, "民主评议", "appraisal",
+                            _appraisal_done(db, year)))
+    rows.append(_yearly_row(year, as_of, since, "谈心谈话全覆盖", "talks",
                             _talks_done(db, year, as_of, roll)))
     return rows
 
@@ -154,20 +163,29 @@ def _meeting_dates(db: Database, year: int, as_of: date) -> list[tuple[int, str,
     return out
 
 
-def _row(label, kind, group_id, spans, dates, as_of) -> GridRow:
+def records_start(conf: dict) -> date | None:
+    """The 开始检查的日期 from the settings, or None (check every period)."""
+    try:
+        return date.fromisoformat(conf["records_start"]) if conf["records_start"] else None
+    except ValueError:
+        return None
+
+
+def _row(label, kind, group_id, spans, dates, as_of, since) -> GridRow:
     # This row's meetings first, then each period's: a year of a big branch has a thousand.
     mine = [(mid, d) for mid, k, gid, d in dates
             if k == kind and (group_id is None or gid == group_id)]
     cells = []
     for span in spans:
         ids = [mid for mid, d in mine if span.contains(d)]
-        cells.append(Cell(span, cell_status(span, len(ids), as_of), len(ids), ids))
+        cells.append(Cell(span, cell_status(span, len(ids), as_of, since), len(ids), ids))
     return GridRow(label, kind, group_id, cells)
 
 
-def _yearly_row(db, year, as_of, label, kind, done: bool) -> GridRow:
+def _yearly_row(year, as_of, since, label, kind, done: bool) -> GridRow:
     span = periods(year, 12)[0]
-    return GridRow(label, kind, None, [Cell(span, cell_status(span, int(done), as_of), int(done))])
+    status = cell_status(span, int(done), as_of, since)
+    return GridRow(label, kind, None, [Cell(span, status, int(done))])
 
 
 def _appraisal_done(db: Database, year: int) -> bool:

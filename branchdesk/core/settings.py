@@ -45,6 +45,9 @@ _SETTINGS = [
     Setting("backup_keep_weekly", 10, "保留最近几周的每周备份", "backup", 0, 520),
     Setting("backup_keep_monthly", 9, "保留最近几个月的每月备份", "backup", 0, 1200),
     Setting("backup_max_mb", 500, "备份最多占用空间（MB）", "backup", 10, 1_000_000),
+    # The day the 工作台 starts checking: months that ended before it and have no record are
+    # "开始记录之前", not 缺项 (a branch that starts using the app in November). "" checks all.
+    Setting("records_start", "", "开始检查的日期", "checks"),
     # Rule thresholds (DOMAIN.md §2; local rules differ, so all are editable)
     Setting("late_entry_days", 3, "会后超过几天录入视为补录", "rules", 0, 365),
     Setting("branch_size_warn", 50, "支部党员人数上限（超出提示）", "rules", 3, 1000),

@@ -14,7 +14,7 @@ from branchdesk.core import meetings, rules
 from branchdesk.ui.charts import BarChart
 
 COLORS = {rules.DONE: "#d5f5e3", rules.DUE: "#fdebd0", rules.MISSING: "#fadbd8",
-          rules.FUTURE: "#ffffff"}
+          rules.FUTURE: "#ffffff", rules.UNTRACKED: "#f2f3f4"}
 ICONS = {rules.MISSING: "✗ 缺项", rules.DUE: "… 待完成", rules.WARNING: "! 提醒"}
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 10
 

@@ -195,3 +195,28 @@ def test_planned_meeting_counts_only_once_its_day_has_come(branch_db):
     december = lambda as_of: row(rules.report(branch_db, 2026, as_of), "支委会").cells[11]  # noqa: E731
     assert december(date(2026, 12, 1)).status == rules.DUE
     assert december(date(2026, 12, 10)).status == rules.DONE
+
+
+def test_months_before_the_start_date_are_not_missing_but_backfilled_records_count(branch_db):
+    settings.put(branch_db, {"records_start": "2026-11-01"})
+    meeting(branch_db, meetings.COMMITTEE, "2026-03-12")  # 补录 of an earlier meeting
+    report = rules.report(branch_db, 2026, TODAY)
+    cells = row(report, "支委会").cells
+    assert cells[0].status == rules.UNTRACKED and cells[0].text == "—"
+    assert cells[2].status == rules.DONE  # March was recorded afterwards
+    assert cells[9].status == rules.UNTRACKED  # October
+    assert cells[10].status == rules.DUE  # November, the first month checked
+    quarter = row(report, "支部党员大会").cells[3]
+    assert quarter.status == rules.DUE  # Q4 ends after the start date: still checked
+    assert row(report, "民主评议").cells[0].status == rules.DUE
+    messages = [f.message for f in report.findings]
+    assert not any(m.startswith(("1月", "10月")) for m in messages)
+    settings.put(branch_db, {"records_start": ""})
+    assert row(rules.report(branch_db, 2026, TODAY), "支委会").cells[0].status == rules.MISSING
+
+
+def test_a_year_before_the_start_date_has_nothing_missing(branch_db):
+    settings.put(branch_db, {"records_start": "2026-11-01"})
+    report = rules.report(branch_db, 2025)
+    assert not report.has_missing
+    assert all(c.status == rules.UNTRACKED for r in report.grid for c in r.cells)

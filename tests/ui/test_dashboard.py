@@ -57,3 +57,19 @@ def test_rules_dialog_restore_defaults(app, fresh_db, qtbot, monkeypatch):
     dialog.restore()
     dialog.save()
     assert settings.get(fresh_db, "late_entry_days") == 3
+
+
+def test_rules_dialog_start_date_checked_and_saved(app, fresh_db, qtbot):
+    from branchdesk.core import settings
+    from branchdesk.ui.dialogs import rules_dialog
+
+    dialog = rules_dialog.RulesDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    assert dialog.records_start.text() == ""
+    dialog.records_start.setText("去年")
+    dialog.save()
+    assert dialog.result() == 0 and "日期无法识别" in dialog.start_error.text()
+    assert settings.get(fresh_db, "records_start") == ""
+    dialog.records_start.setText("2026年3月1日")
+    dialog.save()
+    assert dialog.result() == 1 and settings.get(fresh_db, "records_start") == "2026-03-01"

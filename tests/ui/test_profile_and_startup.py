@@ -1,3 +1,4 @@
+from datetime import date
 import sqlite3
 
 from PySide6.QtWidgets import QMessageBox
@@ -26,6 +27,8 @@ def test_first_run_profile_saves_branch_groups(app, fresh_db, qtbot):
     assert settings.get(fresh_db, "term_start") == "2024-12-20"
     assert [g.name for g in branch.groups(fresh_db)] == ["第一党小组", "第二党小组"]
     assert not startup.needs_setup(fresh_db)
+    today = date.today()  # the 工作台 checks from the month the branch started using the app
+    assert settings.get(fresh_db, "records_start") == date(today.year, today.month, 1).isoformat()
 
 
 def test_profile_sets_committee_and_secretary(app, fresh_db, qtbot):

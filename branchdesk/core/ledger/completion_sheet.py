@@ -24,7 +24,7 @@ from branchdesk.core.meetings import GROUP
 SHEET_NAME = "工作完成情况"
 COLUMNS = (Column("检查项目", TEXT, max_width=8),
            *(Column(f"{month}月", TEXT, width=3) for month in range(1, 13)))
-CELL_TEXT = {rules.MISSING: "缺", rules.DUE: "待完成", rules.FUTURE: ""}
+CELL_TEXT = {rules.MISSING: "缺", rules.DUE: "待完成", rules.FUTURE: "", rules.UNTRACKED: "—"}
 NO_FINDINGS = "未发现缺项或待完成事项"
 # The findings table below the grid: 类别 | 事项 (months 1–10) | 期间 (months 11–12).
 _FINDING_SPANS = ((1, 1), (2, 11), (12, 13))
@@ -37,7 +37,8 @@ def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
     rows, spans = grid_rows(reports, period)
     title = f"{branch_name}工作完成情况"
     subtitle = (f"{period.label}　截至 {long_cn(reports[-1].as_of)}　"
-                "图例：✓ 已完成；缺 期限已过未完成；待完成 尚在期限内")
+                "图例：✓ 已完成；缺 期限已过未完成；待完成 尚在期限内"
+                + ("；— 开始检查之前" if _has_untracked(reports) else ""))
     ws = add_sheet(wb, SHEET_NAME, Table(title, subtitle, COLUMNS, rows), freeze_columns=1)
     for row, column, width in spans:
         merge(ws, row, column, row, column + width - 1)
@@ -48,6 +49,10 @@ def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
     # (Excel, WPS and LibreOffice repeat title rows only from the page where they appear).
     ws.print_title_rows = f"{first + 1}:{first + 1}"
     return ws
+
+
+def _has_untracked(reports: list[rules.Report]) -> bool:
+    return any(c.status == rules.UNTRACKED for r in reports for row in r.grid for c in row.cells)
 
 
 def as_of(period: LedgerPeriod, year: int) -> date:

@@ -21,6 +21,7 @@ class ProfileDialog(QDialog):
     def __init__(self, db, parent=None, *, first_run: bool = False):
         super().__init__(parent)
         self.db = db
+        self.first_run = first_run
         self.setWindowTitle("设置我的党支部" if first_run else "支部信息")
         layout = QVBoxLayout(self)
         if first_run:
@@ -178,6 +179,11 @@ class ProfileDialog(QDialog):
                 "secretary_name": self.secretary.text().strip() or self._secretary_from_seats(),
                 "term_start": term.isoformat() if term else "",
                 "term_years": self.term_years.value(), "setup_done": True})
+            if self.first_run and not settings.get(self.db, "records_start"):
+                # A new branch: months before it began using the app are not 缺项 on the 工作台
+                # (设置 → 检查规则 moves the date back for records entered afterwards).
+                today = date.today()
+                settings.put(self.db, {"records_start": date(today.year, today.month, 1).isoformat()})
             branch.save_groups(self.db, self.group_pairs())
             if self.committee is not None:
                 initial = not any(s.end_date is None for s in branch.committee(self.db))

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 from branchdesk.core import settings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
+from branchdesk.ui.widgets import ERROR_STYLE, DateEdit
 
 
 class RulesDialog(QDialog):
@@ -20,6 +21,14 @@ class RulesDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         form = QFormLayout()
+        self.records_start = DateEdit(placeholder="留空：检查全部月份")
+        self.records_start.setToolTip("开始用本软件记录的日期。此前结束、又没有补录记录的月份"
+                                      "显示为“—”，不算缺项；补录的会议照常计入。")
+        form.addRow("从此日期开始检查", self.records_start)
+        self.start_error = QLabel()
+        self.start_error.setStyleSheet(ERROR_STYLE)
+        self.start_error.hide()
+        form.addRow("", self.start_error)
         self.spins: dict[str, QSpinBox] = {}
         for spec in settings.rule_settings():
             spin = QSpinBox()
@@ -42,14 +51,24 @@ class RulesDialog(QDialog):
     def load(self, values: dict) -> None:
         for key, spin in self.spins.items():
             spin.setValue(values[key])
+        if "records_start" in values:
+            self.records_start.set_value(values["records_start"])
 
     def restore(self) -> None:
         if confirm(self, "恢复默认", "把所有检查规则恢复为默认值吗？（保存后生效）", yes="恢复默认"):
             self.load({s.key: s.default for s in settings.rule_settings()})
 
     def save(self) -> None:
+        start = self.records_start.value()
+        if self.records_start.text().strip() and start is None:
+            self.start_error.setText("日期无法识别，请按 2026-01-01 的格式填写，或留空。")
+            self.start_error.show()
+            self.records_start.setFocus()
+            return
+        values = {key: spin.value() for key, spin in self.spins.items()}
+        values["records_start"] = start.isoformat() if start else ""
         try:
-            settings.put(self.db, {key: spin.value() for key, spin in self.spins.items()})
+            settings.put(self.db, values)
         except BranchdeskError as exc:
             show_error(self, exc)
             return
