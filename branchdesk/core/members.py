@@ -10,7 +10,7 @@ from datetime import date, datetime
 from branchdesk.core.db import Database
 
 from branchdesk.core import idcard
-from branchdesk.core.dates import add_years, from_iso, parse_date, to_iso
+from branchdesk.core.dates import add_months, add_years, from_iso, parse_date, to_iso
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import InUseError, NotFoundError, ValidationError
 from branchdesk.core.pinyin import matches, search_key
@@ -339,17 +339,54 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def change_status(db: Database, member_id: int, kind: str, on: date, reason: str = "") -> Member:
-    """Record a status change (转出, 去世, 转入, 停止党籍 …) with its date and reason."""
+EXTENSION_MONTHS = (6, 12)  # 延长预备期: once, by 6 to 12 months (发展党员工作细则 第三十二条)
+
+
+def change_status(db: Database, member_id: int, kind: str, on: date, reason: str = "", *,
+                  months: int | None = None) -> Member:
+    """Record a status change (转出, 去世, 转入, 停止党籍 …) with its date and reason.
+    ``months``: for 延长预备期, how long the 预备期 is extended (its new end is recorded)."""
     ensure_writable(db)
     if kind not in STATUS_KINDS:
         raise ValidationError({"kind": f"未知的变动类型：{kind}"})
     member = get(db, member_id)
     _check_status_change(member, kind, on)
+    new_value = None
+    if kind == "延长预备期":
+        new_value = _extended_end(db, member, months).isoformat()
     with db.atomic():
-        _add_history(db, member_id, on.isoformat(), kind, reason.strip(), member.status, None)
+        _add_history(db, member_id, on.isoformat(), kind, reason.strip(), member.status,
+                     new_value)
         _apply_status(db, member, kind, on)
     return get(db, member_id)
+
+
+def _extended_end(db: Database, member: Member, months: int | None) -> date:
+    low, high = EXTENSION_MONTHS
+    if months is None or not low <= months <= high:
+        raise ValidationError({"months": f"延长预备期的期限为 {low}～{high} 个月"})
+    if not member.join_date:
+        raise ValidationError({"kind": f"请先填写{member.name}的入党日期，才能计算延长后的预备期"})
+    if probation_ends(db, [member])[member.id] != add_years(date.fromisoformat(member.join_date), 1):
+        raise ValidationError({"kind": f"{member.name}的预备期已经延长过一次，不能再次延长"})
+    return add_months(add_years(date.fromisoformat(member.join_date), 1), months)
+
+
+def probation_ends(db: Database, people: list[Member]) -> dict[int, date | None]:
+    """When each 预备党员's 预备期 ends: a year after joining, or the end recorded by a
+    延长预备期. None without a join date."""
+    ends = {m.id: add_years(date.fromisoformat(m.join_date), 1) if m.join_date else None
+            for m in people}
+    ids = [m.id for m in people if ends[m.id] is not None]
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for member_id, new_end in db.execute(
+                f"SELECT member_id, new_value FROM member_history WHERE kind = '延长预备期' "
+                f"AND member_id IN ({marks}) ORDER BY date, id", ids).fetchall():
+            end = from_iso(new_end)
+            if end:
+                ends[member_id] = end
+    return ends
 
 
 def _check_status_change(member: Member, kind: str, on: date) -> None:

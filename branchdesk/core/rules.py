@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, meetings, settings, talks
+from branchdesk.core import branch, meetings, members, settings, talks
 from branchdesk.core.dates import add_months, add_years
 from branchdesk.core.meetings import (COMMITTEE, GENERAL, GROUP, LECTURE, LIFE, THEME_DAY)
 from branchdesk.core.members import RollEntry, roll_as_of
@@ -237,19 +237,20 @@ def member_findings(db: Database, year: int, as_of: date, *,
     roll = roll_as_of(db, as_of) if roll is None else roll
     since = add_months(as_of, -conf["inactive_months"])
     history = _attendance_by_member(db, [e.member.id for e in roll], since, conf["absent_streak"])
-    out = _probation(roll, as_of, conf["probation_warn_days"])
+    out = _probation(db, roll, as_of, conf["probation_warn_days"])
     out += _absent_streaks(roll, history, conf["absent_streak"])
     out += _inactive(db, roll, history, as_of, since, conf["inactive_months"])
     return out
 
 
-def _probation(roll, as_of: date, warn_days: int) -> list[Finding]:
+def _probation(db: Database, roll, as_of: date, warn_days: int) -> list[Finding]:
     out = []
-    for entry in roll:
-        m = entry.member
-        if m.category != "预备党员" or not m.join_date:
+    probationary = [e.member for e in roll if e.member.category == "预备党员"]
+    all_ends = members.probation_ends(db, probationary)
+    for m in probationary:
+        ends = all_ends[m.id]
+        if ends is None:
             continue
-        ends = add_years(date.fromisoformat(m.join_date), 1)
         target = {"tab": "members", "id": m.id}
         if ends < as_of:
             out.append(Finding(MISSING, "member", "probation_overdue",

@@ -85,6 +85,23 @@ def test_probation_ending_within_warning_days(fresh_db):
     assert rules.member_findings(fresh_db, 2026, date(2026, 11, 20)) == []  # 61 days ahead
 
 
+def test_extended_probation_moves_the_reminder_and_can_happen_once(fresh_db):
+    from branchdesk.core.errors import ValidationError
+
+    pid = person(fresh_db, "预备丙", category="预备党员", join_date="2025-10-10")
+    overdue = rules.member_findings(fresh_db, 2026, TODAY)
+    assert overdue[0].rule == "probation_overdue" and "2026-10-10" in overdue[0].message
+    with pytest.raises(ValidationError):
+        members.change_status(fresh_db, pid, "延长预备期", date(2026, 10, 20), months=3)
+    members.change_status(fresh_db, pid, "延长预备期", date(2026, 10, 20), "支部大会决定", months=6)
+    assert members.probation_ends(fresh_db, [members.get(fresh_db, pid)])[pid] == date(2027, 4, 10)
+    assert rules.member_findings(fresh_db, 2026, TODAY) == []  # not due until April
+    ending = rules.member_findings(fresh_db, 2027, date(2027, 3, 1))
+    assert ending[0].rule == "probation_ending" and "2027-04-10" in ending[0].message
+    with pytest.raises(ValidationError, match="已经延长过一次"):
+        members.change_status(fresh_db, pid, "延长预备期", date(2027, 1, 5), months=6)
+
+
 def test_probation_ending_on_leap_day_boundary(fresh_db):
     members.add(fresh_db, Member(name="预备乙", category="预备党员", join_date="2028-02-29"),
                 today=date(2028, 3, 1))

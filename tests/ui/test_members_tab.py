@@ -168,6 +168,29 @@ def test_status_change_moves_member_off_the_roll(tab, monkeypatch):
     assert members.roll_as_of(tab.db, date(2026, 6, 29))
 
 
+def test_extending_probation_asks_for_the_months_and_shows_the_new_end(tab, qtbot):
+    from branchdesk.ui.dialogs.status_dialog import StatusDialog
+
+    member = members.search(tab.db, "李四")[0]  # 预备党员 since 2026-01-01
+    dialog = StatusDialog(tab.db, member)
+    qtbot.addWidget(dialog)
+    assert dialog.months.isHidden()
+    dialog.kind.setCurrentText("延长预备期")
+    assert not dialog.months.isHidden() and dialog.months.minimum() == 6
+    dialog.months.setValue(12)
+    assert "延长后预备期至 2028-01-01 届满" in dialog.hint.text()
+    dialog.when.editor.setText("2026-12-20")
+    dialog.save()
+    assert dialog.result() == 1
+    assert members.probation_ends(tab.db, [member])[member.id] == date(2028, 1, 1)
+    again = StatusDialog(tab.db, members.get(tab.db, member.id))
+    qtbot.addWidget(again)
+    kinds = [again.kind.itemText(i) for i in range(again.kind.count())]
+    assert "延长预备期" not in kinds  # only once
+    again.kind.setCurrentText("转正")
+    assert again.when.editor.value() == date(2028, 1, 1)  # the extended end
+
+
 def test_lazy_tab_reads_its_data_when_first_shown(app, fresh_db, qtbot):
     members.add(fresh_db, members.Member(name="王五", join_date="2000-01-01"))
     tab = MembersTab(fresh_db, lazy=True)

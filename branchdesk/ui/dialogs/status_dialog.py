@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel,
-                               QLineEdit, QVBoxLayout)
+                               QLineEdit, QSpinBox, QVBoxLayout)
 
 from branchdesk.core import members
-from branchdesk.core.dates import add_years
+from branchdesk.core.dates import add_months, add_years
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.widgets import DateEdit, Field, dialog_buttons
@@ -16,7 +16,8 @@ from branchdesk.ui.widgets import DateEdit, Field, dialog_buttons
 
 HINTS = {
     "转正": "日期为预备期满、经支部党员大会讨论通过的转正日期（党龄从此日算起），默认为预备期满之日。",
-    "延长预备期": "日期为支部党员大会决定延长的日期；请在原因中写明延长期限（6个月至1年）。",
+    "延长预备期": "日期为支部党员大会决定延长的日期。预备期只能延长一次，期限 6～12 个月；"
+                  "工作台按延长后的期满日提醒讨论转正。",
     "取消预备党员资格": "登记后该同志不再列入党员名册，历史记录保留。",
     "转出": "登记后不再计入应到人数；如是支委，请到“设置 → 支部信息”调整支委会。",
 }
@@ -39,6 +40,13 @@ class StatusDialog(QDialog):
         self.reason.setPlaceholderText("如：调往某单位党支部；经支部大会讨论同意转正")
         form.addRow("变动类型", self.kind)
         form.addRow("日期", self.when)
+        low, high = members.EXTENSION_MONTHS
+        self.months = QSpinBox()
+        self.months.setRange(low, high)
+        self.months.setSuffix(" 个月")
+        self.months.valueChanged.connect(lambda _: self._update_hint())
+        form.addRow("延长期限", self.months)
+        self._months_label = form.labelForField(self.months)
         form.addRow("原因/说明", self.reason)
         layout.addLayout(form)
         self.hint = QLabel()
@@ -59,7 +67,8 @@ class StatusDialog(QDialog):
         kinds = leave + ["停止党籍" if self.member.party_status == "正常" else "恢复党籍",
                          "出国出境", "其他"]
         if self.member.category == "预备党员":
-            kinds[:0] = ["转正", "延长预备期", "取消预备党员资格"]
+            extended = self._probation_end() != self._first_probation_end()
+            kinds[:0] = ["转正", *([] if extended else ["延长预备期"]), "取消预备党员资格"]
         return kinds
 
     def _kind_changed(self, kind: str) -> None:
@@ -69,12 +78,26 @@ class StatusDialog(QDialog):
             self.when.editor.set_value(min(ends, date.today()) if kind == "延长预备期" else ends)
         elif ends and self.when.editor.value() == ends:
             self.when.editor.set_value(date.today())
-        self.hint.setText(HINTS.get(kind, ""))
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        kind, ends = self.kind.currentText(), self._probation_end()
+        extending = kind == "延长预备期"
+        self.months.setVisible(extending)
+        self._months_label.setVisible(extending)
+        hint = HINTS.get(kind, "")
+        if extending and ends:
+            hint += f"\n延长后预备期至 {add_months(ends, self.months.value()):%Y-%m-%d} 届满。"
+        self.hint.setText(hint)
+
+    def _first_probation_end(self) -> date | None:
+        joined = self.member.join_date
+        return add_years(date.fromisoformat(joined), 1) if joined else None
 
     def _probation_end(self) -> date | None:
-        if self.member.category != "预备党员" or not self.member.join_date:
+        if self.member.category != "预备党员":
             return None
-        return add_years(date.fromisoformat(self.member.join_date), 1)
+        return members.probation_ends(self.db, [self.member])[self.member.id]
 
     def save(self) -> None:
         on = self.when.editor.value()
@@ -87,7 +110,8 @@ class StatusDialog(QDialog):
                 yes="登记"):
             return
         try:
-            members.change_status(self.db, self.member.id, kind, on, self.reason.text())
+            members.change_status(self.db, self.member.id, kind, on, self.reason.text(),
+                                  months=self.months.value() if kind == "延长预备期" else None)
         except BranchdeskError as exc:
             show_error(self, exc)
             return
