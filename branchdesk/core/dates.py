@@ -29,6 +29,18 @@ def parse_date(value: object) -> date | None:
     return _from_text(text)
 
 
+def parse_deadline(value: object) -> date | None:
+    """Like parse_date, but a month alone ("2026年12月", "2026-12") means its last day: a
+    整改 due "by December" is not overdue on the 2nd."""
+    day = parse_date(value)
+    if day is None or isinstance(value, (date, int, float)):
+        return day
+    text = str(value).translate(_FULLWIDTH).strip()
+    if any(p.match(text) for p in _PATTERNS[2:]):  # the month-only forms
+        return add_months(date(day.year, day.month, 1), 1) - timedelta(days=1)
+    return day
+
+
 def _from_number(value: float) -> date:
     if float(value).is_integer():
         digits = str(int(value))

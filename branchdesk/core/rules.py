@@ -344,6 +344,36 @@ def branch_findings(db: Database, year: int, as_of: date, *,
     out += _term(conf, as_of)
     out += _appraisal_ratio(db, year, conf["excellent_ratio_pct"])
     out += _quorum(db, year)
+    out += _rectifications(db, year, as_of)
+    return out
+
+
+RECTIFY_WARN_DAYS = 14
+
+
+def _rectifications(db: Database, year: int, as_of: date) -> list[Finding]:
+    """整改事项 not marked done: past their 时限 (缺项), or due within two weeks. The current
+    year's report also carries those left over from earlier years."""
+    first = date(year, 1, 1) if year != as_of.year else date.min
+    soon = as_of + timedelta(days=RECTIFY_WARN_DAYS)
+    cursor = db.execute(
+        "SELECT r.problem, r.owner, r.due_date, mt.id, mt.date FROM rectifications r "
+        "JOIN meetings mt ON mt.id = r.meeting_id WHERE NOT r.done AND r.due_date IS NOT NULL "
+        "AND r.due_date >= ? AND r.due_date <= ? AND r.due_date < ? AND mt.date <= ? "
+        "ORDER BY r.due_date, mt.date", [first.isoformat(), soon.isoformat(),
+                                         f"{year + 1:04d}", as_of.isoformat()])
+    out = []
+    for problem, owner, due, meeting_id, held in cursor.fetchall():
+        who = f"，责任人：{owner}" if owner else ""
+        short = problem if len(problem) <= 30 else problem[:29] + "…"
+        target = {"tab": "meetings", "id": meeting_id}
+        if date.fromisoformat(due) < as_of:
+            out.append(Finding(MISSING, "branch", "rectification_overdue",
+                               f"整改事项“{short}”已过完成时限（{due}{who}），尚未标记完成"
+                               f"（{held}的会议）", due=due, target=target))
+        else:
+            out.append(Finding(DUE, "branch", "rectification_due",
+                               f"整改事项“{short}”应于{due}前完成{who}", due=due, target=target))
     return out
 
 

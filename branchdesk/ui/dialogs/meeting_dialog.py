@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from branchdesk.core import attachments, branch, meetings, settings
-from branchdesk.core.dates import parse_date
+from branchdesk.core.dates import parse_date, parse_deadline
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.meetings import (GENERAL, GROUP, LECTURE, LIFE, LIFE_HELD_AS, THEME_DAY,
                                       MEETING_KINDS, SHORT_NAMES, AttendanceEntry, Meeting,
@@ -117,7 +117,7 @@ class RectificationTable(QWidget):
             if not any((problem, measure, owner, due)):
                 continue
             try:
-                parsed = parse_date(due)
+                parsed = parse_deadline(due)
             except ValueError as exc:
                 parsed, error = None, f"第 {row + 1} 项的完成时限：{exc}"
             done = self.table.item(row, 4).checkState() == Qt.CheckState.Checked
