@@ -423,10 +423,15 @@ class Report:
     attendance_rate: float | None
     monthly_rate: list[float | None]
     monthly_activities: list[int]
+    records_start: date | None = None  # the 开始检查的日期, when set
 
     @property
     def has_missing(self) -> bool:
         return any(f.severity == MISSING for f in self.findings)
+
+    @property
+    def has_untracked(self) -> bool:
+        return any(c.status == UNTRACKED for row in self.grid for c in row.cells)
 
 
 def report(db: Database, year: int, as_of: date | None = None) -> Report:
@@ -438,7 +443,7 @@ def report(db: Database, year: int, as_of: date | None = None) -> Report:
         branch_findings(db, year, as_of, roll=roll)
     rates, activities = _monthly(db, year)
     return Report(year, as_of, grid, findings, member_counts(db, as_of, roll=roll),
-                  _year_rate(db, year), rates, activities)
+                  _year_rate(db, year), rates, activities, records_start(settings.get_all(db)))
 
 
 def member_counts(db: Database, as_of: date, *,

@@ -138,14 +138,18 @@ class DashboardTab(QWidget):
             item.setData(TARGET_ROLE, finding.target)
             self.findings.addItem(item)
         if not report.findings:
-            self.findings.addItem("本年度各项工作均已完成，没有需要注意的事项。")
+            self.findings.addItem("本年度没有需要注意的事项。" if report.has_untracked
+                                  else "本年度各项工作均已完成，没有需要注意的事项。")
 
     def _fill_summary(self, report: rules.Report) -> None:
         missing = sum(1 for f in report.findings if f.severity == rules.MISSING)
         due = sum(1 for f in report.findings if f.severity == rules.DUE)
         rate = f"{report.attendance_rate * 100:.1f}%" if report.attendance_rate is not None else "—"
-        self.summary.setText(f"　截至 {report.as_of:%Y-%m-%d}：<b style='color:#c0392b'>缺项 {missing}</b>"
-                             f"　<b style='color:#9a5b00'>待完成 {due}</b>　本年出勤率 <b>{rate}</b>")
+        shown_as_of = min(report.as_of, date(report.year, 12, 31))  # a past year: its last day
+        self.summary.setText(f"　截至 {shown_as_of:%Y-%m-%d}：<b style='color:#c0392b'>缺项 {missing}</b>"
+                             f"　<b style='color:#9a5b00'>待完成 {due}</b>　本年出勤率 <b>{rate}</b>"
+                             + (f"　<span style='color:#666666'>“—” 为开始检查（{report.records_start}）"
+                                "之前，不计缺项</span>" if report.has_untracked else ""))
         c = report.counts
         self.counts.setText(f"<b>党员 {c['total']} 人</b>：正式党员 {c['正式党员']}，预备党员 {c['预备党员']}"
                             f"，流动党员 {c['流动党员']}")

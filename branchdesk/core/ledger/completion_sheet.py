@@ -38,7 +38,7 @@ def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
     title = f"{branch_name}工作完成情况"
     subtitle = (f"{period.label}　截至 {long_cn(reports[-1].as_of)}　"
                 "图例：✓ 已完成；缺 期限已过未完成；待完成 尚在期限内"
-                + ("；— 开始检查之前" if _has_untracked(reports) else ""))
+                + ("；— 开始检查之前" if any(r.has_untracked for r in reports) else ""))
     ws = add_sheet(wb, SHEET_NAME, Table(title, subtitle, COLUMNS, rows), freeze_columns=1)
     for row, column, width in spans:
         merge(ws, row, column, row, column + width - 1)
@@ -49,10 +49,6 @@ def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
     # (Excel, WPS and LibreOffice repeat title rows only from the page where they appear).
     ws.print_title_rows = f"{first + 1}:{first + 1}"
     return ws
-
-
-def _has_untracked(reports: list[rules.Report]) -> bool:
-    return any(c.status == rules.UNTRACKED for r in reports for row in r.grid for c in row.cells)
 
 
 def as_of(period: LedgerPeriod, year: int) -> date:
