@@ -99,6 +99,10 @@ class Meeting:
     def the_date(self) -> date:
         return date.fromisoformat(self.date)
 
+    def is_planned(self, today: date | None = None) -> bool:
+        """Dated after ``today``: not held yet, so no attendance is recorded."""
+        return self.the_date > (today or date.today())
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -254,6 +258,10 @@ def save(db: Database, meeting: Meeting, *, today: date | None = None) -> Meetin
     if errors:
         raise ValidationError(errors)
     today = today or date.today()
+    if meeting.is_planned(today):
+        # Not held yet: a plan (its 签到表 printed ahead). Who attended is recorded afterwards,
+        # so nothing counts as 出席 before the meeting has taken place.
+        meeting.attendance = []
     with db.atomic():
         if meeting.id is None:
             meeting.late_entry = is_late_entry(meeting.the_date, today,

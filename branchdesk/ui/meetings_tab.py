@@ -20,6 +20,7 @@ from branchdesk.ui.widgets import LazyTab
 from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
 
 LATE_COLOR = "#c0392b"
+PLANNED_COLOR = "#1f618d"  # a meeting dated after today: a plan
 CENTER = Qt.AlignmentFlag.AlignCenter
 SUBJECT_COLUMN = 3
 
@@ -49,7 +50,10 @@ def _number(title: str, value) -> Column:
 def meeting_columns() -> list[Column]:
     counts = lambda name: (lambda s: getattr(s.counts, name))  # noqa: E731
     return [
-        Column("日期", lambda s: s.meeting.date),
+        Column("日期", lambda s: s.meeting.date + ("（计划）" if s.meeting.is_planned() else ""),
+               sort=lambda s: s.meeting.date,
+               color=lambda s: PLANNED_COLOR if s.meeting.is_planned() else None,
+               tooltip=lambda s: "会议尚未召开：出勤情况在会后登记" if s.meeting.is_planned() else ""),
         Column("时间", lambda s: time_range(s.meeting)),
         Column("类型/名称", lambda s: kind_label(s.meeting)),
         Column("议题/题目", lambda s: subject(s.meeting), tooltip=lambda s: subject(s.meeting)),

@@ -300,3 +300,13 @@ def test_list_of_one_year_counts_only_its_meetings(fresh_db, several, tmp_path):
     found = meetings.list_meetings(fresh_db, year=2025, kinds=(meetings.GROUP,), text="体会")
     assert [(s.meeting.date, s.counts.expected, s.attachment_count) for s in found] == [
         ("2025-04-01", 1, 0)]
+
+
+def test_a_planned_meeting_keeps_no_attendance_until_it_is_held(fresh_db):
+    add_member(fresh_db, "张三")
+    planned = meetings.save(fresh_db, meeting_on(fresh_db), today=DAY.replace(day=1))
+    assert planned.attendance == [] and planned.is_planned(DAY.replace(day=1))
+    assert meetings.default_attendance(fresh_db, meetings.GENERAL, DAY)  # its 签到表 list
+    planned.attendance = meetings.default_attendance(fresh_db, meetings.GENERAL, DAY)
+    held = meetings.save(fresh_db, planned, today=DAY)  # recorded on the day
+    assert [(a.name, a.status) for a in held.attendance] == [("张三", meetings.PRESENT)]

@@ -327,7 +327,7 @@ def test_kind_specific_fields(qtbot, branch_db, no_confirm):
     dialog.save()
     assert dialog.saved.held_as == meetings.COMMITTEE
     assert dialog.saved.rectifications == [meetings.Rectification(
-        "学习不够系统", "制定学习计划", "甲一", "2026-12-01", False)]
+        "学习不够系统", "制定学习计划", "甲一", "2026-12-31", False)]  # a month: its last day
 
 
 # ---------------------------------------------------------------- filters, delete, model
@@ -502,3 +502,19 @@ def test_cancel_with_changes_asks_first(qtbot, branch_db, monkeypatch, answer):
     type_text(dialog.content, "写了一半的记录")
     dialog.reject()
     assert asked == ["放弃修改"] and dialog.isVisible() is not answer
+
+
+def test_a_meeting_dated_after_today_is_saved_as_a_plan(qtbot, tab, branch_db, no_confirm):
+    dialog = MeetingDialog(branch_db, None)
+    qtbot.addWidget(dialog)
+    choose(dialog.fields["kind"].editor, meetings.COMMITTEE)
+    assert dialog.planned_label.isHidden() and dialog.attendance.isEnabled()
+    set_date(dialog, date.today() + timedelta(days=10))
+    assert not dialog.planned_label.isHidden() and not dialog.attendance.isEnabled()
+    dialog.fields["topics"].editor.setPlainText("研究下月工作")
+    dialog.save()
+    assert dialog.saved.attendance == []  # who attends is recorded after the meeting
+    tab.refresh()
+    assert row_texts(tab, dialog.saved.id)["日期"].endswith("（计划）")
+    set_date(dialog, YESTERDAY)  # moved to a day that has passed: attendance can be entered
+    assert dialog.planned_label.isHidden() and dialog.attendance.isEnabled()

@@ -179,7 +179,14 @@ class MeetingDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._details_column())
         box = QGroupBox("出勤情况")
-        QVBoxLayout(box).addWidget(self.attendance)
+        box_layout = QVBoxLayout(box)
+        self.planned_label = QLabel("会议日期在今天之后：现在保存为计划，出勤情况在会后登记"
+                                    "（签到表可以先打印）。")
+        self.planned_label.setWordWrap(True)
+        self.planned_label.setStyleSheet(WARNING_STYLE + " font-weight: bold;")
+        self.planned_label.hide()
+        box_layout.addWidget(self.planned_label)
+        box_layout.addWidget(self.attendance)
         splitter.addWidget(box)
         splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 2)
@@ -341,6 +348,7 @@ class MeetingDialog(QDialog):
         self.files.load(m.id)
         self._update_visibility()
         self._update_late_label()
+        self._update_planned()
 
     @staticmethod
     def _select(combo: QComboBox, value, missing_text: str | None = None) -> None:
@@ -362,7 +370,7 @@ class MeetingDialog(QDialog):
 
     def _load_attendance(self, m: Meeting) -> None:
         self.attendance.set_roll(self._roll())
-        if m.id is None:
+        if m.id is None or not m.attendance:  # new, or planned and now to be recorded
             self._recompute_attendance()
             return
         expected = meetings.expected_entries(self.db, m.kind, m.the_date, m.group_id, m.held_as)
@@ -410,6 +418,13 @@ class MeetingDialog(QDialog):
         self.attendance.set_roll(roll)
         self._recompute_attendance()
         self._update_late_label()
+        self._update_planned()
+
+    def _update_planned(self) -> None:
+        on = self.fields["date"].editor.value()
+        planned = on is not None and on > date.today()
+        self.planned_label.setVisible(planned)
+        self.attendance.setEnabled(not planned)
 
     def _recompute_attendance(self) -> None:
         """The expected list for the current kind/date/党小组, keeping marks and adjustments."""
