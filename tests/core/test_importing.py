@@ -303,6 +303,7 @@ def test_duplicate_id_in_file_rejects_the_later_row(tmp_path, fresh_db):
                                      person("张三", ID_A.lower())))
     assert [r.accepted for r in plan.rows] == [True, True, False]
     assert plan.rejected[0].row == 4 and "与第2行重复" in plan.rejected[0].reason
+    assert str(plan.rejected[0]).startswith("第4行（张三）：")  # whose row, in the list shown
 
 
 def test_missing_id_number_is_allowed_with_a_warning(tmp_path, fresh_db):
@@ -337,6 +338,7 @@ def test_missing_category_is_inferred_with_a_warning(tmp_path, fresh_db, join, f
 def test_non_member_category_is_rejected(tmp_path, fresh_db):
     row = only_row(plan_for(fresh_db, roster(tmp_path, person(category="入党积极分子", full=None))))
     assert "人员类别应为" in row.reason
+    assert row.member is None and row.name  # the name still shows beside the reason
 
 
 def test_padded_names_numeric_phones_and_gender_words(tmp_path, fresh_db):
@@ -410,7 +412,7 @@ def test_updating_keeps_id_and_fields_not_in_the_file(tmp_path, fresh_db):
 def test_plan_with_rejections_writes_nothing_unless_asked(tmp_path, fresh_db):
     plan = plan_for(fresh_db, roster(tmp_path, person("张三", ID_A), person("李四", "1.10105E+17"),
                                      person("王五", ID_C)))
-    with pytest.raises(ValidationError, match="有 1 行未通过检查（如第3行：身份证号"):
+    with pytest.raises(ValidationError, match="有 1 行未通过检查（如第3行（李四）：身份证号"):
         apply(fresh_db, plan, update_existing=True, today=TODAY)
     assert members.count(fresh_db) == 0 and branch.groups(fresh_db) == []
     result = apply(fresh_db, plan, update_existing=True, skip_rejected=True, today=TODAY)

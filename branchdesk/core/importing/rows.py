@@ -32,13 +32,15 @@ class RowResult:
     warnings: list[str] = field(default_factory=list)
     existing: Member | None = None
     group: str = ""
+    name: str = ""  # the name as the file gives it, also for a row that cannot be imported
 
     @property
     def accepted(self) -> bool:
         return self.member is not None and not self.reason
 
     def __str__(self) -> str:
-        return f"第{self.row}行：{self.reason or '；'.join(self.warnings) or '可以导入'}"
+        who = f"（{self.name}）" if self.name else ""
+        return f"第{self.row}行{who}：{self.reason or '；'.join(self.warnings) or '可以导入'}"
 
 
 @dataclass
@@ -78,11 +80,14 @@ def build_row(row: int, read: RowValues, existing: Member | None, today: date) -
         member, notes = _new_member(values, today)
     prepared, issues = members.prepare(member, today)
     errors = {**read.errors, **issues.errors}
+    name = cells.text(read.raw["name"]) if "name" in read.raw else ""
     if errors:
-        return RowResult(row, reason=_reason(errors, read), existing=existing, group=group)
+        return RowResult(row, reason=_reason(errors, read), existing=existing, group=group,
+                         name=name)
     prepared.group_name = group or prepared.group_name
     warnings = notes + [_labelled(k, v) for k, v in issues.warnings.items()]
-    return RowResult(row, prepared, warnings=warnings, existing=existing, group=group)
+    return RowResult(row, prepared, warnings=warnings, existing=existing, group=group,
+                     name=prepared.name)
 
 
 def _new_member(values: dict[str, object], today: date) -> tuple[Member, list[str]]:

@@ -175,7 +175,7 @@ class ImportDialog(QDialog):
             + (f"；另有 {len(plan.ignored)} 行（标题、备注等）已忽略" if plan.ignored else ""))
 
     def _fill_row(self, index: int, result) -> None:
-        name = result.member.name if result.member else ""
+        name = result.member.name if result.member else result.name
         action = "不能导入" if not result.accepted else ("已在名册" if result.existing else "新增")
         note = result.reason or "；".join(result.warnings)
         color = "#fadbd8" if not result.accepted else ("#fdebd0" if result.warnings else None)
