@@ -45,6 +45,11 @@ def install_translations(app: QApplication) -> None:
             translators.append(translator)
     if not translators:
         log.warning("Qt zh_CN translations not found")
+    # Installed last, so asked first: Qt strings qtbase_zh_CN does not translate (yet).
+    extra = QTranslator(app)
+    if extra.load("branchdesk_qtbase_zh_CN", str(paths.resources_dir() / "translations")):
+        app.installTranslator(extra)
+        translators.append(extra)
     app._branchdesk_translators = translators
 
 
