@@ -20,14 +20,51 @@ from branchdesk.core.errors import (BackupError, BranchdeskError, DamagedDatabas
                                     DatabaseError, ImportFileError)
 
 
+# argparse's own words (Python 3.10–3.13), in Chinese: everything the user sees is Chinese.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "invalid choice: %(value)r (choose from %(choices)s)": "没有“%(value)s”这个命令或选项（可用：%(choices)s）",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "expected one argument": "需要一个值",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid %(type)s value: %(value)r": "值“%(value)s”无效（应为 %(type)s）",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "忽略了多余的值 %r",
+}
+
+
+def _named(convert, name: str):
+    """A type for add_argument whose name argparse shows when a value is wrong."""
+    def parse(text: str):
+        return convert(text)
+    parse.__name__ = name
+    return parse
+
+
+_INT = _named(int, "整数")
+_DATE = _named(date.fromisoformat, "日期，如 2026-11-30")
+
+
+def _argparse_in_chinese() -> None:
+    argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _argparse_in_chinese()
     parser = argparse.ArgumentParser(prog="branchdesk", description=f"{APP_TITLE}（BranchDesk）")
     parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录）")
-    parser.add_argument("--version", action="version", version=f"BranchDesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"BranchDesk {__version__}",
+                        help="显示版本号并退出")
     # --db is accepted before or after the subcommand (branchdesk demo --db PATH).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据文件路径")
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", title="命令", metavar="<命令>")
     _add = sub.add_parser
 
     def add_parser(name, **kwargs):
@@ -37,46 +74,52 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="创建一个虚构的演示支部数据文件")
     demo.add_argument("--force", action="store_true", help="覆盖已有文件")
     imp = sub.add_parser("import-members", help="从 Excel 花名册导入党员")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, metavar="文件", help="花名册 .xlsx 或 .xls 文件")
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     imp.add_argument("--update-existing", action="store_true", help="身份证号相同的党员用文件内容更新")
     exp = sub.add_parser("export-members", help="导出党员花名册 .xlsx")
-    exp.add_argument("-o", "--output", type=Path, required=True)
-    exp.add_argument("--as-of", type=date.fromisoformat, help="截至日期 YYYY-MM-DD")
+    exp.add_argument("-o", "--output", type=Path, required=True, metavar="文件",
+                     help="写到这个 .xlsx 文件")
+    exp.add_argument("--as-of", type=_DATE, help="截至日期 YYYY-MM-DD")
     exp.add_argument("--mask", action="store_true", help="隐藏身份证号和电话的中间位")
     ledger = sub.add_parser("export-ledger", help="导出年度工作台账 .xlsx（封面、花名册、三会一课等）")
-    ledger.add_argument("--year", type=int, help="年度（默认今年）")
-    ledger.add_argument("--from", dest="start", type=date.fromisoformat, help="开始日期 YYYY-MM-DD")
-    ledger.add_argument("--to", dest="end", type=date.fromisoformat, help="结束日期 YYYY-MM-DD")
-    ledger.add_argument("-o", "--output", type=Path, required=True)
+    ledger.add_argument("--year", type=_INT, help="年度（默认今年）")
+    ledger.add_argument("--from", dest="start", type=_DATE, help="开始日期 YYYY-MM-DD")
+    ledger.add_argument("--to", dest="end", type=_DATE, help="结束日期 YYYY-MM-DD")
+    ledger.add_argument("-o", "--output", type=Path, required=True, metavar="文件",
+                        help="写到这个 .xlsx 文件")
     ledger.add_argument("--mask", action="store_true", help="隐藏身份证号和电话的中间位")
     pkg = sub.add_parser("export-package",
                          help="把一年的台账、签到表、会议记录和附件写到U盘（或任一文件夹）")
-    pkg.add_argument("--year", type=int, default=date.today().year, help="年度（默认今年）")
+    pkg.add_argument("--year", type=_INT, default=date.today().year, help="年度（默认今年）")
     pkg.add_argument("-o", "--output", type=Path, required=True, help="U盘或文件夹")
     pkg.add_argument("--no-mask", dest="mask", action="store_false",
                      help="不隐藏身份证号和电话的中间位（默认隐藏：U盘会带出办公室）")
     mt = sub.add_parser("meetings", help="列出会议记录")
-    mt.add_argument("--year", type=int)
+    mt.add_argument("--year", type=_INT, help="年度（默认全部）")
     mt.add_argument("--kind", help="会议类型，如 支部党员大会、支委会、党小组会、党课、组织生活会")
     talks_cmd = sub.add_parser("talks", help="列出谈心谈话记录")
-    talks_cmd.add_argument("--year", type=int)
+    talks_cmd.add_argument("--year", type=_INT, help="年度（默认全部）")
     theme = sub.add_parser("theme-days", help="列出主题党日记录")
-    theme.add_argument("--year", type=int)
+    theme.add_argument("--year", type=_INT, help="年度（默认全部）")
     sheet = sub.add_parser("signin-sheet", help="把某次会议的签到表写成 PDF")
-    sheet.add_argument("meeting_id", type=int)
-    sheet.add_argument("-o", "--output", type=Path, required=True)
+    sheet.add_argument("meeting_id", type=_INT, metavar="会议编号",
+                       help="会议的编号（branchdesk meetings 列出的第一列）")
+    sheet.add_argument("-o", "--output", type=Path, required=True, metavar="文件",
+                       help="写到这个 .pdf 文件")
     minutes = sub.add_parser("minutes", help="把某次会议的会议记录写成 PDF")
-    minutes.add_argument("meeting_id", type=int)
-    minutes.add_argument("-o", "--output", type=Path, required=True)
+    minutes.add_argument("meeting_id", type=_INT, metavar="会议编号",
+                       help="会议的编号（branchdesk meetings 列出的第一列）")
+    minutes.add_argument("-o", "--output", type=Path, required=True, metavar="文件",
+                       help="写到这个 .pdf 文件")
     check = sub.add_parser("check", help="检查某年度各项工作的完成情况")
-    check.add_argument("--year", type=int, default=date.today().year)
-    check.add_argument("--as-of", type=date.fromisoformat, help="按哪一天检查 YYYY-MM-DD（默认今天）")
+    check.add_argument("--year", type=_INT, default=date.today().year, help="年度（默认今年）")
+    check.add_argument("--as-of", type=_DATE, help="按哪一天检查 YYYY-MM-DD（默认今天）")
     check.add_argument("--json", action="store_true", help="以 JSON 输出")
     backup = sub.add_parser("backup", help="备份数据文件（默认写入数据目录下的 backups 文件夹）")
     backup.add_argument("-o", "--output", type=Path, help="备份到这个文件夹（如U盘）")
     restore = sub.add_parser("restore", help="用备份文件恢复数据（原文件先另存为备份）")
-    restore.add_argument("file", type=Path)
+    restore.add_argument("file", type=Path, metavar="备份文件", help="要恢复的备份文件")
     sub.add_parser("verify", help="检查数据文件是否完好，并列出记录数")
     return parser
 

@@ -1,6 +1,7 @@
 from datetime import date
 
 import openpyxl
+import pytest
 
 from branchdesk.cli import main
 from branchdesk.core import demo, idcard, members
@@ -91,3 +92,18 @@ def test_talks_and_theme_days_listing(tmp_path, capsys):
     assert lines[-1] == "共 10 条" and "2026-01" in lines[0]
     assert main(["meetings", "--db", str(db_path)]) == 0
     assert "\t主题党日\t" not in capsys.readouterr().out
+
+
+def test_help_and_usage_errors_are_in_chinese(capsys):
+    with pytest.raises(SystemExit) as shown:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert shown.value.code == 0 and out.startswith("用法：branchdesk")
+    assert "显示本帮助并退出" in out and "show this help" not in out and "positional" not in out
+    with pytest.raises(SystemExit) as failed:
+        main(["check", "--year", "明年"])
+    assert failed.value.code == 2
+    assert "错误：参数 --year：值“明年”无效（应为 整数）" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["minutes"])
+    assert "缺少必需的参数：会议编号, -o/--output" in capsys.readouterr().err
