@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from branchdesk.core.db import Database
 
 from branchdesk.core import branch, settings
+from branchdesk.core.branch import COMMITTEE_ROLES
 from branchdesk.core.dates import long_cn
 from branchdesk.core.meetings import (
     ABSENT, COMMITTEE, GROUP, LEAVE, LECTURE, LIFE, THEME_DAY, AttendanceEntry, Meeting,
@@ -136,11 +137,17 @@ def signin_sheet(db: Database, meeting: Meeting,
     attendance = attendance_of(db, meeting)
     by_post = _acts_as(meeting) in (COMMITTEE, GROUP)
     roles = _roles_on(db, meeting) if by_post else {}
+    if _acts_as(meeting) == COMMITTEE:  # 书记, 副书记, 组织委员, 宣传委员, 纪检委员 …
+        attendance = sorted(attendance, key=lambda a: _role_rank(roles.get(a.member_id, "")))
     rows = [_member_row(i, a, roles, by_post) for i, a in enumerate(attendance, 1)]
     rows += _observer_rows(meeting.observers, observer_rows)
     return SignInSheet(_titled(db, meeting_name(db, meeting) + "签到表"),
                        _signin_info(meeting), "职务" if by_post else "党小组", rows,
                        _signin_totals(attendance))
+
+
+def _role_rank(role: str) -> int:
+    return COMMITTEE_ROLES.index(role) if role in COMMITTEE_ROLES else len(COMMITTEE_ROLES)
 
 
 def _titled(db: Database, name: str) -> str:

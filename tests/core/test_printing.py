@@ -124,6 +124,20 @@ def test_committee_sheet_shows_roles(fresh_db, roll):
         zip([m.name for m in roll[:5]], ("书记", "副书记", "组织委员", "宣传委员", "纪检委员")))
 
 
+def test_committee_sheet_lists_the_secretary_first_whatever_the_roll_order(fresh_db, roll):
+    on = date(2026, 3, 10)
+    roles = ("纪检委员", "宣传委员", "组织委员", "副书记", "书记")  # the roll's first five, reversed
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, m.id, role)
+                                     for m, role in zip(roll[:5], roles)], date(2026, 1, 5))
+    meeting = meetings.save(fresh_db, Meeting(
+        kind=meetings.COMMITTEE, date=on.isoformat(), topics=["研究季度工作"],
+        attendance=meetings.default_attendance(fresh_db, meetings.COMMITTEE, on)), today=on)
+    sheet = signin_sheet(fresh_db, meeting)
+    assert [r.post for r in sheet.rows if r.number] == ["书记", "副书记", "组织委员", "宣传委员",
+                                                        "纪检委员"]
+    assert [r.number for r in sheet.rows if r.number] == ["1", "2", "3", "4", "5"]
+
+
 def test_group_meeting_title_uses_group_name(fresh_db, roll):
     on = date(2026, 3, 12)
     group_id = next(iter(branch.group_names(fresh_db)))
