@@ -102,3 +102,25 @@ def test_short_late_minutes_fit_one_page(qapp, fresh_db, tmp_path):
     assert export_minutes_pdf(fresh_db, late.id, path) == 1
     (text,) = page_texts(path)
     assert "补录" in text and "学习了有关文件。" in text and "第1页共1页" in text
+
+
+def test_signatures_never_stand_alone_on_a_page(qapp, fresh_db, tmp_path):
+    """Whatever the length of the minutes, the signature line takes the last lines with it."""
+    from PySide6.QtGui import QPageSize, QPdfWriter
+
+    from branchdesk.ui.print.layout import Canvas
+    from branchdesk.ui.print.minutes import KEEP_WITH_SIGNATURES, minutes_pages
+
+    writer = QPdfWriter(str(tmp_path / "probe.pdf"))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    canvas = Canvas(writer)
+    make_branch(fresh_db, 10)
+    page_counts = set()
+    for lines in range(10, 80, 3):
+        content = "\n".join(f"第{i}项：与会党员逐条学习，讨论发言。" for i in range(lines))
+        meeting = general_meeting(fresh_db, content=content, resolution="一致同意。")
+        pages = minutes_pages(canvas, minutes_page(fresh_db, meeting))
+        page_counts.add(len(pages))
+        body = [p for p in pages[-1].placed if not p.head]  # not the continuation caption
+        assert len(body) >= KEEP_WITH_SIGNATURES + 2, f"{lines} lines: signatures alone"
+    assert page_counts >= {1, 2}  # the sweep crossed a page break

@@ -37,6 +37,9 @@ def write_minutes_pdf(page: MinutesPage, path: Path | str) -> int:
     return write_pdf(path, lambda device: paint_minutes(device, page), page.title)
 
 
+KEEP_WITH_SIGNATURES = 2  # lines of the minutes that go to the next page with the signatures
+
+
 def minutes_pages(canvas: Canvas, page: MinutesPage) -> list[Page]:
     """Pass one: where every block of the minutes goes."""
     blocks = [text_block(canvas, page.title, canvas.font(TITLE_PT, True), CENTER, 3)]
@@ -45,6 +48,8 @@ def minutes_pages(canvas: Canvas, page: MinutesPage) -> list[Page]:
     blocks += [spacer(canvas.mm(2))] + _form_blocks(canvas, page.header)
     for section in page.sections:
         blocks += [spacer(canvas.mm(3))] + _section_blocks(canvas, section)
+    for block in blocks[len(blocks) - KEEP_WITH_SIGNATURES:]:  # signatures never stand alone
+        block.keep_with_next = True
     blocks += _signature_blocks(canvas, page.signatures)
     caption = f"{page.title}（续）"
     return paginate(blocks, canvas, lambda: [
