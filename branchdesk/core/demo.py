@@ -155,19 +155,33 @@ def _status_changes(db, people, year) -> None:
 
 def _meetings(db, rng, people, groups, today) -> None:
     host, recorder = people[0].id, people[1].id
+    leaders = _group_leaders(db, people, groups)
     for month in range(1, 13):
         if date(today.year, month, 1) > today:
             break
-        _month_meetings(db, rng, month, host, recorder, groups, today)
+        _month_meetings(db, rng, month, host, recorder, groups, leaders, today)
 
 
-def _month_meetings(db, rng, month, host, recorder, groups, today) -> None:
+def _group_leaders(db, people, groups) -> dict[int, tuple[int, int]]:
+    """Each 党小组's 组长 (who chairs its meetings) and a member who keeps the record."""
+    names = branch.group_names(db)
+    leaders = {}
+    for group in groups:
+        own = [members.get(db, p.id) for p in people[5:30] if p.group_id == group]
+        leader, recorder = [m for m in own if m.category == "正式党员" and m.active][:2]
+        leader.party_post = f"{names[group]}组长"
+        members.update(db, leader)
+        leaders[group] = (leader.id, recorder.id)
+    return leaders
+
+
+def _month_meetings(db, rng, month, host, recorder, groups, leaders, today) -> None:
     year = today.year
     if month != 8:  # a missing 支委会 in August, on purpose, so the 工作台 shows a gap
         _add(db, rng, meetings.COMMITTEE, date(year, month, 5), host, recorder, today)
     for index, group in enumerate(groups):
         if not (month == 7 and index == 2):
-            _add(db, rng, meetings.GROUP, date(year, month, 12 + index), host, recorder, today,
+            _add(db, rng, meetings.GROUP, date(year, month, 12 + index), *leaders[group], today,
                  group_id=group)
     if month in (3, 6, 9):
         _add(db, rng, meetings.GENERAL, date(year, month, 20), host, recorder, today)
