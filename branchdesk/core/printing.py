@@ -31,6 +31,7 @@ from branchdesk.core.meetings import (
 
 DEFAULT_OBSERVER_ROWS = 3
 SIGNATURES = ("记录人签名", "主持人签名", "书记签名")
+GROUP_SIGNATURES = ("记录人签名", "党小组长签名")  # a 党小组会 is the 党小组's own record
 _SPLIT_NAMES = re.compile(r"[、，,；;\n]+")
 
 
@@ -207,7 +208,8 @@ def minutes_title(db: Database, meeting: Meeting) -> str:
 def minutes_page(db: Database, meeting: Meeting) -> MinutesPage:
     """The minutes of ``meeting`` laid out like a page of the paper record book."""
     return MinutesPage(minutes_title(db, meeting), _late_note(meeting),
-                       _minutes_header(db, meeting), _minutes_sections(meeting))
+                       _minutes_header(db, meeting), _minutes_sections(meeting),
+                       GROUP_SIGNATURES if _acts_as(meeting) == GROUP else SIGNATURES)
 
 
 def _late_note(meeting: Meeting) -> str:

@@ -147,6 +147,7 @@ def test_group_meeting_title_uses_group_name(fresh_db, roll):
     sheet = signin_sheet(fresh_db, meeting)
     assert sheet.title == f"{BRANCH}第一党小组会签到表"
     assert sheet.totals[0].value == 20
+    assert minutes_page(fresh_db, meeting).signatures == ("记录人签名", "党小组长签名")
 
 
 def test_unsaved_meeting_uses_expected_list(fresh_db, roll):
