@@ -90,14 +90,27 @@ def stat_row(number: int, person: StatMember, totals: dict[tuple[int, str], Coun
     counts = [totals.get((person.member.id, kind), Counts(0, 0, 0, 0)) for kind in KINDS]
     figures = [n for c in counts for n in (c.expected, c.present, c.leave, c.absent)]
     return [number, person.member.name, person.category,
-            group_names.get(person.group_id, ""), *figures, _rate(figures)]
+            group_names.get(person.group_id, ""), *_shown(figures), _rate(figures)]
+
+
+NOT_EXPECTED = "—"  # a kind of meeting the member was not expected at (e.g. 支委会)
+
+
+def _shown(figures: list[int]) -> list[object]:
+    """The figures, with "—" for the four of a kind the member was never expected at."""
+    out: list[object] = []
+    for start in range(0, len(figures), len(STATS)):
+        four = figures[start:start + len(STATS)]
+        out += four if four[0] else [NOT_EXPECTED] * len(STATS)
+    return out
 
 
 def total_row(rows: list[list[object]]) -> list[object]:
     """合计: the sum of every figure column and the overall rate."""
     first = len(_LEADING)
-    sums = [sum(r[i] for r in rows) for i in range(first, first + len(KINDS) * len(STATS))]
-    return [None, "合计", None, None, *sums, _rate(sums)]
+    sums = [sum(r[i] for r in rows if isinstance(r[i], int))
+            for i in range(first, first + len(KINDS) * len(STATS))]
+    return [None, "合计", None, None, *_shown(sums), _rate(sums)]
 
 
 def _rate(figures: list[int]) -> float | None:
