@@ -69,9 +69,24 @@ def _from_row(description, row) -> Attachment:
     return Attachment(**dict(zip([d[0] for d in description], row)))
 
 
+REMOVED = ".removed"  # files no record uses any more, kept while a backup may refer to them
+
+
 def path_of(db: Database, attachment: Attachment) -> Path:
-    """Where the stored copy lives (it may be missing if someone deleted it by hand)."""
-    return paths.attachments_dir(db.path) / attachment.stored_name
+    """Where the stored copy lives (it may be missing if someone deleted it by hand).
+
+    After a backup was restored, a record may again use a file that had been removed: it is
+    brought back from the removed files first."""
+    root = paths.attachments_dir(db.path)
+    path = root / attachment.stored_name
+    if (not path.exists() and (root / REMOVED / attachment.stored_name).exists()
+            and _in_use(db, attachment.sha256)):
+        try:
+            os.replace(root / REMOVED / attachment.stored_name, path)
+            log.info("attachment file brought back after a restore")
+        except OSError as exc:
+            log.warning("could not bring back attachment file: %s", exc)
+    return path
 
 
 def size_text(size: int) -> str:
@@ -198,14 +213,42 @@ def discard_unused(db: Database, attachments: list[Attachment]) -> None:
         _discard_if_unused(db, attachment.sha256, attachment.stored_name)
 
 
+def _in_use(db: Database, sha: str) -> bool:
+    return db.execute("SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1", [sha]).fetchone() is not None
+
+
 def _discard_if_unused(db: Database, sha: str, stored_name: str) -> None:
-    used = db.execute("SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1", [sha]).fetchone()
-    if used:
+    """Set the file aside (not deleted): the automatic backups still hold records that use it,
+    and restoring one of them should find its attachments (backup.prune empties the aside
+    folder of files older than the oldest backup kept)."""
+    if _in_use(db, sha):
+        return
+    root = paths.attachments_dir(db.path)
+    if not (root / stored_name).exists():
         return
     try:
-        (paths.attachments_dir(db.path) / stored_name).unlink(missing_ok=True)
+        (root / REMOVED / stored_name).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(root / stored_name, root / REMOVED / stored_name)
+        os.utime(root / REMOVED / stored_name)  # removed now: the age that purging looks at
     except OSError as exc:  # e.g. open in a viewer on Windows: an unused file stays behind
-        log.warning("could not delete attachment file %s: %s", stored_name, exc)
+        log.warning("could not set aside attachment file %s: %s", stored_name, exc)
+
+
+def purge_removed(db_path: Path | str, before: datetime) -> int:
+    """Delete the set-aside files removed before ``before`` (no backup kept is that old, so
+    none can refer to them); returns how many were deleted."""
+    folder = paths.attachments_dir(Path(db_path)) / REMOVED
+    if not folder.is_dir():
+        return 0
+    deleted = 0
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file() and datetime.fromtimestamp(path.stat().st_mtime) < before:
+                path.unlink()
+                deleted += 1
+        except OSError as exc:
+            log.warning("could not delete a removed attachment file: %s", exc)
+    return deleted
 
 
 # ---------------------------------------------------------------- copies out

@@ -360,6 +360,11 @@ def prune(db_path: Path | str, policy: Policy, today: date | None = None) -> lis
             deleted.append(backup.path)
         except OSError as exc:
             log.warning("could not delete old backup %s: %s", backup.path.name, exc)
+    kept = [b for b in backups if b.path not in deleted]
+    if kept:  # attachment files no backup kept can refer to any more
+        from branchdesk.core import attachments
+
+        attachments.purge_removed(db_path, min(b.when for b in kept))
     return deleted
 
 

@@ -25,8 +25,10 @@ def make_file(folder, name, content: bytes):
 
 
 def stored_files(db):
+    """The files records use (not those set aside in .removed/)."""
     root = paths.attachments_dir(db.path)
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and attachments.REMOVED not in p.relative_to(root).parts)
 
 
 def test_add_copies_to_content_address(fresh_db, meeting_ids, tmp_path):
@@ -116,3 +118,32 @@ def test_copy_out_of_a_lost_file_says_so(fresh_db, meeting_ids, tmp_path):
 def test_size_text():
     assert attachments.size_text(512) == "512 字节"
     assert attachments.size_text(3 * 1024 * 1024) == "3.0 MB"
+
+
+def test_restoring_a_backup_finds_the_attachments_removed_since(fresh_db, meeting_ids, tmp_path):
+    import os
+    from datetime import datetime, timedelta
+
+    from branchdesk.core import backup
+    from branchdesk.core.db import open_db
+
+    scan = attachments.add(fresh_db, MEETING, meeting_ids[0],
+                           make_file(tmp_path, "签到表.jpg", b"scan of a sign-in sheet"))
+    saved = backup.make_backup(fresh_db.path)  # the history still has the meeting's scan
+    attachments.remove(fresh_db, scan.id)
+    assert stored_files(fresh_db) == []  # out of the way …
+    set_aside = paths.attachments_dir(fresh_db.path) / attachments.REMOVED / scan.stored_name
+    assert set_aside.exists()  # … but not deleted while a backup refers to it
+    path = fresh_db.path
+    fresh_db.close()
+    backup.restore(saved, path)
+    restored = open_db(path)
+    again = attachments.list_for(restored, MEETING, meeting_ids[0])[0]
+    assert attachments.path_of(restored, again).read_bytes() == b"scan of a sign-in sheet"
+    # Once every backup is newer than the removal, the set-aside file goes for good.
+    attachments.remove(restored, again.id)
+    old = (datetime.now() - timedelta(days=3)).timestamp()
+    os.utime(set_aside, (old, old))
+    backup.prune(path, backup.Policy())
+    assert not set_aside.exists()
+    restored.close()
