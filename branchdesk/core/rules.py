@@ -231,15 +231,17 @@ def _tab_for(kind: str) -> str:
 # ---------------------------------------------------------------- member findings
 
 def member_findings(db: Database, year: int, as_of: date, *,
-                    roll: list[RollEntry] | None = None) -> list[Finding]:
-    """``roll``: roll_as_of(db, as_of) when the caller has it already."""
+                    book: members.RollBook | None = None) -> list[Finding]:
+    """``book``: the members and their history, when the caller has read them already."""
     conf = settings.get_all(db)
-    roll = roll_as_of(db, as_of) if roll is None else roll
+    book = book or members.RollBook(db)
+    roll = book.on(as_of)
     since = add_months(as_of, -conf["inactive_months"])
-    history = _attendance_by_member(db, [e.member.id for e in roll], since, conf["absent_streak"])
+    streak = conf["absent_streak"]
     out = _probation(db, roll, as_of, conf["probation_warn_days"])
-    out += _absent_streaks(roll, history, conf["absent_streak"])
-    out += _inactive(db, roll, history, as_of, since, conf["inactive_months"])
+    out += _absent_streaks(roll, _latest_statuses(db, roll, as_of, since, streak), streak)
+    out += _inactive(roll, _window_counts(db, since, as_of), book.on(since),
+                     conf["inactive_months"])
     return out
 
 
@@ -264,60 +266,70 @@ def _probation(db: Database, roll, as_of: date, warn_days: int) -> list[Finding]
     return out
 
 
-def _absent_streaks(roll, history: dict[int, list[tuple[str, date]]], streak: int) -> list[Finding]:
+def _absent_streaks(roll, latest: dict[int, list[str]], streak: int) -> list[Finding]:
     out = []
     for entry in roll:
-        recent = history.get(entry.member.id, [])[:streak]
-        if len(recent) == streak and all(s == meetings.ABSENT for s, _ in recent):
+        recent = latest.get(entry.member.id, [])[:streak]
+        if len(recent) == streak and all(s == meetings.ABSENT for s in recent):
             out.append(Finding(WARNING, "member", "absent_streak",
                                f"{entry.member.name}最近连续 {streak} 次应参加的会议均缺席（未请假）",
                                target={"tab": "members", "id": entry.member.id}))
     return out
 
 
-_ATTENDANCE = ("SELECT a.member_id, a.status, mt.date FROM meetings mt "
-               "JOIN attendance a ON a.meeting_id = mt.id {where} ORDER BY mt.date DESC, mt.id DESC")
+# Each member's latest statuses, newest first, up to a number: SQLite numbers the rows per
+# member (a window function), so Python receives a few rows per member, not every row.
+_LATEST = """
+SELECT member_id, status FROM (
+    SELECT a.member_id, a.status, ROW_NUMBER() OVER (
+        PARTITION BY a.member_id ORDER BY mt.date DESC, mt.id DESC) AS n
+    FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id
+    WHERE mt.date <= ? AND {where})
+WHERE n <= ? ORDER BY member_id, n
+"""
 
 
-def _attendance_by_member(db: Database, member_ids: list[int], since: date,
-                          at_least: int) -> dict[int, list[tuple[str, date]]]:
-    """(status, date) of each member's meetings, newest first: all of those after ``since``,
-    and, for a member of ``member_ids`` with fewer than ``at_least`` of them, older ones too.
+def _latest_statuses(db: Database, roll, as_of: date, since: date,
+                     count: int) -> dict[int, list[str]]:
+    """The last ``count`` statuses of each member, newest first, by ``as_of``.
 
-    Enough for the absent-streak and inactivity checks, read through the index on the
-    meeting date rather than every attendance row of every year the file holds.
+    Read through the index on the meeting date: the meetings after ``since`` for everyone,
+    and older ones only for the members with fewer than ``count`` of those (one more query;
+    the ids are our own integers, written into the SQL so no limit on parameters applies).
     """
-    out = _attendance_rows(db, "WHERE mt.date > ?", [since.isoformat()])
-    short = [mid for mid in member_ids if len(out.get(mid, ())) < at_least]
-    # Always exactly one more query (the ledger counts them); the ids are our own integers,
-    # written into the SQL so that no limit on the number of parameters applies.
+    out: dict[int, list[str]] = {}
+    for member_id, status in db.execute(_LATEST.format(where="mt.date > ?"),
+                                        [as_of.isoformat(), since.isoformat(), count]):
+        out.setdefault(member_id, []).append(status)
+    short = [e.member.id for e in roll if len(out.get(e.member.id, ())) < count]
     listed = ", ".join(str(int(mid)) for mid in short)
-    older = _attendance_rows(db, f"WHERE mt.date <= ? AND a.member_id IN ({listed})",
-                             [since.isoformat()])
-    for mid, entries in older.items():
-        out.setdefault(mid, []).extend(entries)
+    older = _LATEST.format(where=f"mt.date <= ? AND a.member_id IN ({listed})")
+    for member_id, status in db.execute(older, [as_of.isoformat(), since.isoformat(), count]):
+        out.setdefault(member_id, []).append(status)
     return out
 
 
-def _attendance_rows(db: Database, where: str, params: list) -> dict[int, list[tuple[str, date]]]:
-    out: dict[int, list[tuple[str, date]]] = {}
-    for mid, status, on in db.execute(_ATTENDANCE.format(where=where), params).fetchall():
-        out.setdefault(mid, []).append((status, date.fromisoformat(on)))
-    return out
+def _window_counts(db: Database, since: date, as_of: date) -> dict[int, tuple[int, int, int]]:
+    """member id -> (meetings expected at, 出席, 请假) after ``since``, by ``as_of``."""
+    cursor = db.execute(
+        "SELECT a.member_id, count(*), sum(a.status = ?), sum(a.status = ?) FROM meetings mt "
+        "JOIN attendance a ON a.meeting_id = mt.id WHERE mt.date > ? AND mt.date <= ? "
+        "GROUP BY a.member_id",
+        [meetings.PRESENT, meetings.LEAVE, since.isoformat(), as_of.isoformat()])
+    return {member_id: (expected, present, leave) for member_id, expected, present, leave in cursor}
 
 
-def _inactive(db: Database, roll, history: dict[int, list[tuple[str, date]]], as_of: date,
-              since: date, months: int) -> list[Finding]:
-    on_roll_since = {e.member.id for e in roll_as_of(db, since)}
+def _inactive(roll, counts: dict[int, tuple[int, int, int]], roll_since: list[RollEntry],
+              months: int) -> list[Finding]:
+    on_roll_since = {e.member.id for e in roll_since}
     out = []
     for entry in roll:
         if entry.member.id not in on_roll_since:
             continue  # joined within the window: too early to judge
-        recent = [(s, d) for s, d in history.get(entry.member.id, []) if since < d <= as_of]
-        if recent and not any(s == meetings.PRESENT for s, _ in recent):
-            leave = sum(1 for s, _ in recent if s == meetings.LEAVE)
+        expected, present, leave = counts.get(entry.member.id, (0, 0, 0))
+        if expected and not present:
             out.append(Finding(WARNING, "member", "inactive",
-                               f"{entry.member.name}近 {months} 个月应参加 {len(recent)} 次组织生活，"
+                               f"{entry.member.name}近 {months} 个月应参加 {expected} 次组织生活，"
                                f"一次也未出席（其中请假 {leave} 次）。无正当理由连续6个月不参加组织生活的，"
                                "按党章第九条视为自行脱党，请及时谈话了解情况",
                                target={"tab": "members", "id": entry.member.id}))
@@ -437,9 +449,10 @@ class Report:
 def report(db: Database, year: int, as_of: date | None = None) -> Report:
     """Everything the 工作台 shows for a year, as of a date (default today or the year's end)."""
     as_of = as_of or min(date.today(), date(year + 1, 1, 1))  # a past year is over
-    roll = roll_as_of(db, as_of)  # read once for the three checks that need it
+    book = members.RollBook(db)  # read once for the checks that need the roll
+    roll = book.on(as_of)
     grid = year_grid(db, year, as_of, roll=roll)
-    findings = activity_findings(grid) + member_findings(db, year, as_of, roll=roll) + \
+    findings = activity_findings(grid) + member_findings(db, year, as_of, book=book) + \
         branch_findings(db, year, as_of, roll=roll)
     rates, activities = _monthly(db, year)
     return Report(year, as_of, grid, findings, member_counts(db, as_of, roll=roll),
