@@ -454,9 +454,9 @@ def report(db: Database, year: int, as_of: date | None = None) -> Report:
     grid = year_grid(db, year, as_of, roll=roll)
     findings = activity_findings(grid) + member_findings(db, year, as_of, book=book) + \
         branch_findings(db, year, as_of, roll=roll)
-    rates, activities = _monthly(db, year)
+    rates, activities, year_rate = _monthly(db, year)
     return Report(year, as_of, grid, findings, member_counts(db, as_of, roll=roll),
-                  _year_rate(db, year), rates, activities, records_start(settings.get_all(db)))
+                  year_rate, rates, activities, records_start(settings.get_all(db)))
 
 
 def member_counts(db: Database, as_of: date, *,
@@ -473,16 +473,11 @@ def _years_range(year: int, years: int = 1) -> list[str]:
     return [f"{year:04d}", f"{year + years:04d}"]
 
 
-def _year_rate(db: Database, year: int) -> float | None:
-    row = db.execute("SELECT count(*), sum(a.status = '出席') FROM meetings mt JOIN attendance a "
-                     "ON mt.id = a.meeting_id WHERE mt.date >= ? AND mt.date < ?",
-                     _years_range(year)).fetchone()
-    return row[1] / row[0] if row[0] else None
-
-
-def _monthly(db: Database, year: int) -> tuple[list[float | None], list[int]]:
+def _monthly(db: Database, year: int) -> tuple[list[float | None], list[int], float | None]:
+    """Each month's attendance rate and number of meetings, and the year's rate."""
     rates: list[float | None] = [None] * 12
     activities = [0] * 12
+    year_expected = year_present = 0
     cursor = db.execute(
         "SELECT CAST(substr(mt.date, 6, 2) AS INTEGER), count(a.member_id), "
         "sum(a.status = '出席'), count(DISTINCT mt.id) FROM meetings mt "
@@ -491,4 +486,5 @@ def _monthly(db: Database, year: int) -> tuple[list[float | None], list[int]]:
     for month, expected, present, count in cursor.fetchall():
         rates[month - 1] = (present or 0) / expected if expected else None
         activities[month - 1] = count
-    return rates, activities
+        year_expected, year_present = year_expected + expected, year_present + (present or 0)
+    return rates, activities, year_present / year_expected if year_expected else None
