@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
                                QWidget)
 
-from branchdesk.core import talks
+from branchdesk.core import members, talks
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.widgets import LazyTab
@@ -52,7 +52,8 @@ class TalksTab(LazyTab):
         super().__init__(parent)
         self.db = db
         self.model = RecordTableModel(talk_columns(), self)
-        self.proxy = FilterProxy(lambda t: " ".join([t.talker_name, *t.target_names, t.topic]).lower(), self)
+        self._name_keys: dict[int, str] = {}  # member id -> 张三|zs|zhangsan (members.search_key)
+        self.proxy = FilterProxy(self._search_key, self)
         self.proxy.setSourceModel(self.model)
         layout = QVBoxLayout(self)
         self.inner = QTabWidget()
@@ -69,7 +70,7 @@ class TalksTab(LazyTab):
         self.year = year_combo(talks.years(self.db))
         self.year.currentIndexChanged.connect(lambda _: self.refresh())
         self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索谈话人、谈话对象或主题")
+        self.search.setPlaceholderText("搜索谈话人、谈话对象（可用拼音或首字母）或主题")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search)
         self.count_label = QLabel()
@@ -145,7 +146,14 @@ class TalksTab(LazyTab):
         return self.grid
 
     # ------------------------------------------------------------ data
+    def _search_key(self, t: talks.Talk) -> str:
+        """Names (also by pinyin and initials, as in the 党员名册) and the topic."""
+        people = [t.talker_id, *t.target_ids]
+        keys = [self._name_keys.get(i, "") for i in people if i is not None]
+        return " ".join([t.talker_name, *t.target_names, *keys, t.topic]).lower()
+
     def refresh(self) -> None:
+        self._name_keys = {m.id: m.search_key for m in members.list_members(self.db, include_left=True)}
         self.model.set_rows(talks.list_talks(self.db, year=self.year.currentData()))
         fit_columns(self.view)
         self._update_count()

@@ -92,3 +92,19 @@ def test_model_and_search(app, demo_db, qtbot, qtmodeltester):
     assert tab.count_label.text() == f"显示 {tab.proxy.rowCount()} 条（共 {total} 条）"
     tab.search.setText("")
     assert tab.count_label.text() == f"共 {total} 条"
+
+
+def test_register_search_finds_people_by_pinyin_initials(app, fresh_db, qtbot):
+    ids = make_branch(fresh_db)
+    talks.save(fresh_db, talks.Talk(date="2026-03-05", talker_id=ids["书记甲"],
+                                    target_ids=[ids["委员乙"]], topic="了解思想动态"))
+    tab = TalksTab(fresh_db)
+    qtbot.addWidget(tab)
+    tab.year.setCurrentIndex(tab.year.findData(2026))
+    assert tab.proxy.rowCount() == 1
+    tab.search.setText("wyy")  # 委员乙, by initials
+    assert tab.proxy.rowCount() == 1
+    tab.search.setText("shuji")  # 书记甲, by pinyin
+    assert tab.proxy.rowCount() == 1
+    tab.search.setText("zzz")
+    assert tab.proxy.rowCount() == 0
