@@ -18,6 +18,7 @@ from branchdesk.ui.widgets import LazyTab
 from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
 
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 5
+DONE, GAP = "done", "gap"  # the two coloured kinds of cell in the coverage grid
 
 
 def talk_columns() -> list[Column]:
@@ -196,22 +197,35 @@ class TalksTab(LazyTab):
         self.grid.setVerticalHeaderLabels([n for _, n in people])
         # Two brushes for all the cells: a new QColor and QBrush per cell, for a big branch's
         # thousands of cells, made this the slowest part of the tab.
-        brushes = {True: QBrush(QColor("#d5f5e3")), False: QBrush(QColor("#fadbd8"))}
+        brushes = {DONE: QBrush(QColor("#d5f5e3")), GAP: QBrush(QColor("#fadbd8"))}
+        covered = set(self._covered_members(cv))
         for r, (mid, _) in enumerate(people):
             for c, (cid, _) in enumerate(cv.committee):
-                self.grid.setItem(r, c, self._grid_item(cv, mid, cid, brushes))
+                self.grid.setItem(r, c, self._grid_item(cv, mid, cid, mid in covered, brushes))
 
-    def _grid_item(self, cv: talks.Coverage, mid: int, cid: int,
-                   brushes: dict[bool, QBrush]) -> QTableWidgetItem:
+    @staticmethod
+    def _covered_members(cv: talks.Coverage) -> list[int]:
+        """Members (not on the committee) who have talked with at least one 支委: enough."""
+        uncovered = {m for m, _ in cv.members_without_committee_talk()}
+        return [m for m, _ in cv.members if m not in uncovered]
+
+    def _grid_item(self, cv: talks.Coverage, mid: int, cid: int, covered: bool,
+                   brushes: dict[str, QBrush]) -> QTableWidgetItem:
+        """A talk held (green, 1次); a gap (red, 未谈): every pair of 支委, and every 支委 for a
+        member nobody on the committee has talked with yet; otherwise blank — a member needs
+        one 支委, not all of them."""
         if mid == cid:
             item = QTableWidgetItem("—")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             return item
         n = cv.count(mid, cid)
-        item = QTableWidgetItem(f"{n}次" if n else "未谈")
+        item = QTableWidgetItem(f"{n}次" if n else ("" if covered else "未谈"))
         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-        item.setBackground(brushes[bool(n)])
+        if n or not covered:
+            item.setBackground(brushes[DONE if n else GAP])
         item.setData(PAIR_ROLE, (cid, mid))
+        item.setToolTip("已谈" if n else ("该党员已与其他支委谈过，不是缺口；双击可再记录一次谈话"
+                                          if covered else "缺口：双击新增这两人之间的谈话记录"))
         return item
 
     # ------------------------------------------------------------ actions

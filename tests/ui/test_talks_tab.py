@@ -46,6 +46,11 @@ def test_committee_pair_gap_and_grid(app, fresh_db, qtbot, monkeypatch):
     tab.grid.cellDoubleClicked.emit(2, 1)
     assert tab.grid.item(2, 1).text() == "1次"
     assert talks.list_talks(fresh_db)[0].talker_name == "委员乙"
+    # 党员丙 has talked with a 支委 now: the cell of the other 支委 is no longer a gap …
+    other = tab.grid.item(2, 0)
+    assert other.text() == "" and "不是缺口" in other.toolTip()
+    # … while a pair of 支委 who have not talked still is
+    assert tab.grid.item(1, 0).text() == "未谈"
 
 
 def test_dialog_requires_talker_and_target_and_keeps_input(app, fresh_db, qtbot):
