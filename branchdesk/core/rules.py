@@ -39,11 +39,13 @@ class Cell:
     status: str
     count: int
     meeting_ids: list[int] = field(default_factory=list)
+    late: int = 0  # how many of the meetings were 补录 (entered long after)
 
     @property
     def text(self) -> str:
         if self.status == DONE:
-            return f"✓ {self.count}次" if self.count > 1 else "✓"
+            done = f"✓ {self.count}次" if self.count > 1 else "✓"
+            return done + "·补" if self.late else done  # some or all entered as 补录
         if self.status == DUE:
             return f"{self.period.end.month}月{self.period.end.day}日前"
         if self.status == UNTRACKED:
@@ -150,16 +152,16 @@ def _meeting_dates(db: Database, year: int, as_of: date) -> list[tuple[int, str,
     计入月份. A meeting dated later is only planned (its 签到表 printed ahead) and counts
     once its day has come."""
     # Date ranges rather than substr(), so the indexes on the date are used.
-    cursor = db.execute("SELECT id, kind, group_id, date, period FROM meetings "
+    cursor = db.execute("SELECT id, kind, group_id, date, period, late_entry FROM meetings "
                         "WHERE date >= ? AND date < ? UNION "
-                        "SELECT id, kind, group_id, date, period FROM meetings "
+                        "SELECT id, kind, group_id, date, period, late_entry FROM meetings "
                         "WHERE kind = ? AND period >= ? AND period < ?",
                         [*_years_range(year, 2), THEME_DAY, *_years_range(year)])
     out = []
-    for mid, kind, gid, on, period in cursor.fetchall():
+    for mid, kind, gid, on, period, late in cursor.fetchall():
         day = date.fromisoformat(f"{period}-01") if kind == THEME_DAY and period else date.fromisoformat(on)
         if day.year == year and date.fromisoformat(on) <= as_of:
-            out.append((mid, kind, gid, day))
+            out.append((mid, kind, gid, day, bool(late)))
     return out
 
 
@@ -173,12 +175,14 @@ def records_start(conf: dict) -> date | None:
 
 def _row(label, kind, group_id, spans, dates, as_of, since) -> GridRow:
     # This row's meetings first, then each period's: a year of a big branch has a thousand.
-    mine = [(mid, d) for mid, k, gid, d in dates
+    mine = [(mid, d, late) for mid, k, gid, d, late in dates
             if k == kind and (group_id is None or gid == group_id)]
     cells = []
     for span in spans:
-        ids = [mid for mid, d in mine if span.contains(d)]
-        cells.append(Cell(span, cell_status(span, len(ids), as_of, since), len(ids), ids))
+        held = [(mid, late) for mid, d, late in mine if span.contains(d)]
+        ids = [mid for mid, _ in held]
+        cells.append(Cell(span, cell_status(span, len(ids), as_of, since), len(ids), ids,
+                          sum(late for _, late in held)))
     return GridRow(label, kind, group_id, cells)
 
 

@@ -119,7 +119,8 @@ class DashboardTab(QWidget):
             item = QTableWidgetItem(cell.text or ("" if cell.status == rules.FUTURE else "缺"))
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             item.setBackground(QBrush(QColor(COLORS[cell.status])))
-            item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}")
+            late = f"（其中 {cell.late} 次为补录）" if cell.late else ""
+            item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}{late}")
             item.setData(TARGET_ROLE, {"tab": rules._tab_for(row.kind), "kind": row.kind,
                                        "group_id": row.group_id, "ids": cell.meeting_ids,
                                        "year": cell.period.start.year})

@@ -261,3 +261,13 @@ def test_rectifications_past_their_deadline_are_missing_and_soon_ones_due(branch
     assert due.severity == rules.DUE and "2026-12-10" in due.message
     next_year = rules.report(branch_db, 2027, date(2027, 2, 1)).findings
     assert any(f.rule == "rectification_overdue" and "学习不够深入" in f.message for f in next_year)
+
+
+def test_a_period_done_only_by_a_late_entry_says_so(branch_db):
+    held = meetings.Meeting(kind=meetings.COMMITTEE, date="2026-02-10", topics=["研究工作"])
+    held.attendance = meetings.default_attendance(branch_db, meetings.COMMITTEE, date(2026, 2, 10))
+    meetings.save(branch_db, held, today=date(2026, 5, 1))  # entered months later: 补录
+    meeting(branch_db, meetings.COMMITTEE, "2026-03-10")
+    cells = row(rules.report(branch_db, 2026, TODAY), "支委会").cells
+    assert (cells[1].status, cells[1].late, cells[1].text) == (rules.DONE, 1, "✓·补")
+    assert (cells[2].late, cells[2].text) == (0, "✓")

@@ -38,7 +38,9 @@ def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
     title = f"{branch_name}工作完成情况"
     subtitle = (f"{period.label}　截至 {long_cn(reports[-1].as_of)}　"
                 "图例：✓ 已完成；缺 期限已过未完成；待完成 尚在期限内"
-                + ("；— 开始检查之前" if any(r.has_untracked for r in reports) else ""))
+                + ("；— 开始检查之前" if any(r.has_untracked for r in reports) else "")
+                + ("；补 含补录的记录" if any(c.late for r in reports for row in r.grid
+                                           for c in row.cells) else ""))
     ws = add_sheet(wb, SHEET_NAME, Table(title, subtitle, COLUMNS, rows), freeze_columns=1)
     for row, column, width in spans:
         merge(ws, row, column, row, column + width - 1)
