@@ -81,8 +81,8 @@ def _norm(dest: str) -> str:
 
 def keep_data(entry) -> bool:
     dest = _norm(entry[0])
-    if "/translations/" in dest and dest.endswith(".qm"):
-        return os.path.basename(entry[0]) in KEEP_TRANSLATIONS
+    if "/translations/" in dest and dest.endswith(".qm") and not dest.startswith("resources/"):
+        return os.path.basename(entry[0]) in KEEP_TRANSLATIONS  # Qt's own; ours all stay
     return True
 
 

@@ -97,8 +97,10 @@ def test_only_chinese_qt_translations_are_kept():
     toc = [(qm.format(n), "/src/" + n, "DATA") for n in
            ("qtbase_zh_CN.qm", "qt_zh_CN.qm", "qtbase_de.qm", "qt_help_zh_CN.qm", "qt_ja.qm")]
     toc.append(("resources/fonts/OFL.txt", "/src/OFL.txt", "DATA"))
+    ours = "resources/translations/branchdesk_qtbase_zh_CN.qm"  # what qtbase_zh_CN misses
+    toc.append((ours, "/src/" + Path(ours).name, "DATA"))
     kept = {Path(d).name for d, _, _ in bf.filter_datas(toc)}
-    assert kept == {"qtbase_zh_CN.qm", "qt_zh_CN.qm", "OFL.txt"}
+    assert kept == {"qtbase_zh_CN.qm", "qt_zh_CN.qm", "OFL.txt", Path(ours).name}
 
 
 @pytest.mark.parametrize("dest, keep", [
