@@ -209,7 +209,18 @@ def minutes_page(db: Database, meeting: Meeting) -> MinutesPage:
     """The minutes of ``meeting`` laid out like a page of the paper record book."""
     return MinutesPage(minutes_title(db, meeting), _late_note(meeting),
                        _minutes_header(db, meeting), _minutes_sections(meeting),
-                       GROUP_SIGNATURES if _acts_as(meeting) == GROUP else SIGNATURES)
+                       _signatures(db, meeting))
+
+
+def _signatures(db: Database, meeting: Meeting) -> tuple[str, ...]:
+    """Who signs the record: the recorder and the host, and the 书记 unless he or she hosted."""
+    if _acts_as(meeting) == GROUP:
+        return GROUP_SIGNATURES
+    secretary = next((s.member_id for s in branch.committee(db, meeting.the_date)
+                      if s.role == "书记"), None)
+    if secretary is not None and meeting.host_id == secretary:
+        return SIGNATURES[:2]
+    return SIGNATURES
 
 
 def _late_note(meeting: Meeting) -> str:
@@ -220,7 +231,8 @@ def _late_note(meeting: Meeting) -> str:
 
 
 def _minutes_header(db: Database, meeting: Meeting) -> list[list[FormField]]:
-    rows = [[FormField("会议类型", meeting_name(db, meeting))]]
+    label = "活动名称" if meeting.kind == THEME_DAY else "会议类型"
+    rows = [[FormField(label, meeting_name(db, meeting))]]
     rows += _kind_rows(meeting)
     rows += [[FormField("时间", time_text(meeting)), FormField("地点", meeting.place)],
              [FormField("主持人", meeting.host_name), FormField("记录人", meeting.recorder_name)]]
@@ -254,20 +266,29 @@ def _attendance_rows(db: Database, meeting: Meeting) -> list[list[FormField]]:
             [FormField("缺席人员及原因", _people(entries, ABSENT) if recorded else "")]]
 
 
+def _with_reason(a: AttendanceEntry) -> str:
+    """张三（出差）; 张三：公假（带学生竞赛） when the reason has brackets of its own."""
+    if not a.reason:
+        return a.name
+    return f"{a.name}：{a.reason}" if "（" in a.reason or "(" in a.reason else f"{a.name}（{a.reason}）"
+
+
 def _people(entries: list[AttendanceEntry], status: str) -> str:
     """张三（出差）、李四 — or 无."""
-    names = [f"{a.name}（{a.reason}）" if a.reason else a.name
-             for a in entries if a.status == status]
+    names = [_with_reason(a) for a in entries if a.status == status]
     return "、".join(names) or "无"
 
 
 def _minutes_sections(meeting: Meeting) -> list[Section]:
-    topics = "\n".join(f"{i}. {t}" for i, t in enumerate(meeting.topics, 1))
-    sections = [Section("主题" if meeting.kind == THEME_DAY else "议题", topics),
-                Section("会议内容", meeting.content.strip())]
-    if meeting.kind == THEME_DAY:
-        sections.append(Section("活动成效", meeting.outcome.strip()))
-    sections.append(Section("决议及表决情况", meeting.resolution.strip()))
+    if len(meeting.topics) == 1:
+        topics = meeting.topics[0]  # one topic is not a list
+    else:
+        topics = "\n".join(f"{i}. {t}" for i, t in enumerate(meeting.topics, 1))
+    if meeting.kind == THEME_DAY:  # an activity: no 决议, its 成效 instead
+        return [Section("主题", topics), Section("活动内容", meeting.content.strip()),
+                Section("活动成效", meeting.outcome.strip())]
+    sections = [Section("议题", topics), Section("会议内容", meeting.content.strip()),
+                Section("决议及表决情况", meeting.resolution.strip())]
     if meeting.kind == LIFE:
         sections.append(Section("整改事项", _rectification_text(meeting)))
     return sections

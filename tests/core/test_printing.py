@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -191,7 +192,29 @@ def test_minutes_header_has_record_book_fields(fresh_db, roll):
     assert fields["缺席人员及原因"] == roll[5].name
     assert fields["列席人员"] == "无"
     assert page.late_entry_note == ""
-    assert page.signatures == ("记录人签名", "主持人签名", "书记签名")
+    assert page.signatures == ("记录人签名", "主持人签名")  # the 书记 hosted: signs once
+    deputy_hosts = meetings.save(fresh_db, replace(meeting, host_id=roll[1].id),
+                                 today=date(2026, 3, 15))
+    assert minutes_page(fresh_db, deputy_hosts).signatures == ("记录人签名", "主持人签名",
+                                                               "书记签名")
+
+
+def test_theme_day_minutes_speak_of_an_activity_and_one_topic_is_not_numbered(fresh_db, roll):
+    on = date(2026, 3, 20)
+    day = meetings.save(fresh_db, Meeting(
+        kind=meetings.THEME_DAY, date=on.isoformat(), topics=["参观革命纪念馆"],
+        content="全体党员参观纪念馆。", outcome="受到教育",
+        attendance=meetings.default_attendance(fresh_db, meetings.THEME_DAY, on)), today=on)
+    page = minutes_page(fresh_db, day)
+    assert _fields(page)["活动名称"] == "主题党日"
+    assert [(s.heading, s.text) for s in page.sections] == [
+        ("主题", "参观革命纪念馆"), ("活动内容", "全体党员参观纪念馆。"), ("活动成效", "受到教育")]
+
+
+def test_a_reason_with_its_own_brackets_is_not_bracketed_again(fresh_db, roll):
+    meeting = general_meeting(fresh_db, leave={3: "公假（带学生竞赛）", 4: "出差"})
+    fields = _fields(minutes_page(fresh_db, meeting))
+    assert fields["请假人员及原因"] == f"{roll[3].name}：公假（带学生竞赛）、{roll[4].name}（出差）"
 
 
 def test_minutes_sections_in_order(fresh_db, roll):
