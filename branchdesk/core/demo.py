@@ -194,13 +194,14 @@ def _month_meetings(db, rng, month, host, recorder, groups, leaders, today) -> N
 def _add(db, rng, kind, on, host, recorder, today, group_id=None) -> None:
     if on > today:
         return
-    topics = rng.sample(TOPICS[kind], 2 if kind != meetings.LECTURE else 1)
+    choices = [t for t in TOPICS[kind] if on.month >= 7 or "上半年" not in t]  # not in March
+    topics = rng.sample(choices, 2 if kind != meetings.LECTURE else 1)
     m = meetings.Meeting(kind=kind, date=on.isoformat(), start_time="15:30", end_time="17:00",
                          place="学校党员活动室", host_id=host, recorder_id=recorder, group_id=group_id,
                          topics=topics, content=_minutes(topics), resolution=_resolution(kind))
     if kind == meetings.LECTURE:
-        m.lecturer, m.lecture_title, m.topics = "支部书记", topics[0], []
-    m.attendance = _marks(rng, meetings.default_attendance(db, kind, on, group_id))
+        m.lecturer, m.lecture_title, m.topics = members.get(db, host).name, topics[0], []
+    m.attendance = _marks(rng, meetings.default_attendance(db, kind, on, group_id), {host, recorder})
     entered = on + timedelta(days=12 if (on.month == 4 and kind == meetings.COMMITTEE) else 1)
     meetings.save(db, m, today=min(entered, today))
 
@@ -215,13 +216,16 @@ def _add_theme_day(db, rng, month, host, recorder, today) -> None:
                          topics=[theme], activity_form=form, organiser="支部委员会",
                          content=f"支部组织党员开展“{theme}”主题党日活动。活动中大家认真参与、交流体会。",
                          outcome="党员的宗旨意识和责任意识进一步增强。")
-    m.attendance = _marks(rng, meetings.default_attendance(db, meetings.THEME_DAY, on))
+    m.attendance = _marks(rng, meetings.default_attendance(db, meetings.THEME_DAY, on), {host, recorder})
     meetings.save(db, m, today=min(on + timedelta(days=1), today))
 
 
-def _marks(rng, attendance):
+def _marks(rng, attendance, present=frozenset()):
+    """Some 请假 and a few 缺席, never the host or the recorder (``present``)."""
     for entry in attendance:
         roll = rng.random()
+        if entry.member_id in present:
+            continue
         if roll < 0.08:
             entry.status, entry.reason = meetings.LEAVE, rng.choice(REASONS)
         elif roll < 0.10:
@@ -258,7 +262,8 @@ def _appraisal(db, rng, year, today) -> None:
 
 TALK_TOPICS = [("日常", "了解思想和工作情况"), ("岗位变动", "谈新岗位的打算"), ("提醒", "按时参加组织生活"),
                ("组织生活会前", "征求对支部班子的意见建议"), ("困难帮扶", "了解家庭困难情况"),
-               ("入党/转正", "谈预备期表现和努力方向")]
+               ("日常", "交流教学和学习体会")]
+PROBATION_TALK = ("入党/转正", "谈预备期表现和努力方向")
 
 
 def _talks(db, rng, people, today) -> None:
@@ -268,14 +273,16 @@ def _talks(db, rng, people, today) -> None:
     for index, person in enumerate(others):
         if index % 9 == 4:
             continue  # gaps for the coverage view
-        _talk(db, rng, committee[index % 5], [person.id], today, index)
+        _talk(db, rng, committee[index % 5], [person.id], today, index,
+              probationary=person.category == "预备党员")
     for a, b in [(0, 1), (0, 2), (0, 3), (0, 4), (1, 2), (1, 3), (2, 3)]:
         _talk(db, rng, committee[a], [committee[b]], today, a * 5 + b)
 
 
-def _talk(db, rng, talker, targets, today, index) -> None:
+def _talk(db, rng, talker, targets, today, index, probationary=False) -> None:
     on = date(today.year, 1, 10) + timedelta(days=(index * 9) % max((today - date(today.year, 1, 10)).days, 1))
-    occasion, topic = TALK_TOPICS[index % len(TALK_TOPICS)]
+    # 入党/转正 talks are for 预备党员 only
+    occasion, topic = PROBATION_TALK if probationary else TALK_TOPICS[index % len(TALK_TOPICS)]
     talk = talks.Talk(date=on.isoformat(), place="支部书记办公室", talker_id=talker,
                       target_ids=targets, occasion=occasion, topic=topic,
                       content="双方围绕工作、学习和思想情况进行了交流，谈话对象表示将继续努力。",

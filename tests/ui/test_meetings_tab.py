@@ -120,7 +120,7 @@ def fill_general_meeting(qtbot, dialog, people) -> None:
     qtbot.keyClicks(dialog.fields["end_time"].editor, "1600")
     dialog.fields["end_time"].editor.editingFinished.emit()
     type_text(dialog.fields["place"].editor, "党员活动室")
-    choose(dialog.fields["recorder_id"].editor, people["乙二"])
+    choose(dialog.fields["recorder_id"].editor, people["丁四"])
     dialog.fields["topics"].editor.setPlainText("学习支部工作条例\n研究发展党员工作\n")
     type_text(dialog.content, "书记传达了文件精神，大家逐条学习。")
     type_text(dialog.resolution, "全体同意。")
@@ -166,7 +166,7 @@ def test_create_through_the_dialog_and_reopen_unchanged(qtbot, tab, branch_db, n
     assert seen["topics"] == "学习支部工作条例\n研究发展党员工作"
     assert seen["content"] == "书记传达了文件精神，大家逐条学习。"
     assert seen["resolution"] == "全体同意。"
-    assert (seen["host"], seen["recorder"]) == ("甲一", "乙二")
+    assert (seen["host"], seen["recorder"]) == ("甲一", "丁四")
     assert seen["marks"] == {"甲一": ("出席", ""), "乙二": ("请假", "出差"),
                              "丙三": ("缺席", "未请假"), "丁四": ("出席", "")}
     assert not seen["late"]
@@ -518,3 +518,18 @@ def test_a_meeting_dated_after_today_is_saved_as_a_plan(qtbot, tab, branch_db, n
     assert row_texts(tab, dialog.saved.id)["日期"].endswith("（计划）")
     set_date(dialog, YESTERDAY)  # moved to a day that has passed: attendance can be entered
     assert dialog.planned_label.isHidden() and dialog.attendance.isEnabled()
+
+
+def test_a_host_marked_absent_is_questioned_before_saving(qtbot, branch_db, monkeypatch):
+    asked = []
+    monkeypatch.setattr(dialog_module, "confirm", lambda *a, **k: asked.append(a[2]) or False)
+    dialog = MeetingDialog(branch_db, None)
+    qtbot.addWidget(dialog)
+    choose(dialog.fields["kind"].editor, meetings.GENERAL)
+    set_date(dialog, YESTERDAY)
+    dialog.fields["topics"].editor.setPlainText("学习")
+    choose(dialog.fields["host_id"].editor, branch_db.people["甲一"])
+    mark(qtbot, dialog, branch_db.people["甲一"], meetings.ABSENT, "未请假")
+    dialog.save()
+    assert dialog.saved is None and "主持人甲一被登记为“缺席”" in asked[0]
+    assert meetings.list_meetings(branch_db) == []  # answered 否: nothing saved

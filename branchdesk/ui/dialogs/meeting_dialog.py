@@ -529,7 +529,7 @@ class MeetingDialog(QDialog):
     def save(self) -> None:
         errors = self._local_errors()
         self.show_errors(errors)
-        if errors or not self._accept_missing_reasons():
+        if errors or not self._accept_missing_reasons() or not self._accept_absent_chair():
             return
         try:
             self.saved = meetings.save(self.db, self.meeting())
@@ -550,6 +550,18 @@ class MeetingDialog(QDialog):
             return True
         return confirm(self, "请确认", f"{'、'.join(missing)} 请假或缺席，尚未填写原因。\n"
                        "检查时一般要求写明请假、缺席原因。仍然保存吗？", yes="仍然保存")
+
+    def _accept_absent_chair(self) -> bool:
+        """A 主持人 or 记录人 marked 请假/缺席 is almost always a slip: ask before saving."""
+        m = self.meeting()
+        away = {a.member_id: a for a in m.attendance if a.status != meetings.PRESENT}
+        roles = [(label, away[pid]) for label, pid in (("主持人", m.host_id), ("记录人", m.recorder_id))
+                 if pid in away]
+        if not roles or m.is_planned():
+            return True
+        text = "、".join(f"{label}{a.name}被登记为“{a.status}”" for label, a in roles)
+        return confirm(self, "请确认", f"{text}。\n主持或记录会议的人一般应出席；请检查主持人、记录人"
+                       "或出勤情况。仍然保存吗？", yes="仍然保存")
 
     def _apply_attachments(self) -> bool:
         try:
