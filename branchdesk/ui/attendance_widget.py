@@ -25,8 +25,11 @@ NAME, POST, STATUS, REASON = range(4)
 
 
 def post_text(entry: AttendanceEntry) -> str:
-    """党小组 and 职务 in one cell: 第一党小组 · 书记."""
-    return " · ".join(p for p in (entry.group_name, entry.role) if p)
+    """党小组 and 职务 in one cell: 第一党小组 · 书记 (第一党小组 · 组长, not the group twice)."""
+    role = entry.role
+    if entry.group_name and role.startswith(entry.group_name):
+        role = role[len(entry.group_name):]
+    return " · ".join(p for p in (entry.group_name, role) if p)
 
 
 class AttendanceWidget(QWidget):

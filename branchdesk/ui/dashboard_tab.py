@@ -153,7 +153,7 @@ class DashboardTab(QWidget):
                                 "之前，不计缺项</span>" if report.has_untracked else ""))
         c = report.counts
         self.counts.setText(f"<b>党员 {c['total']} 人</b>：正式党员 {c['正式党员']}，预备党员 {c['预备党员']}"
-                            f"，流动党员 {c['流动党员']}")
+                            f"（其中流动党员 {c['流动党员']} 人）")
 
     # ------------------------------------------------------------ navigation
     def _open_cell(self, row: int, column: int) -> None:

@@ -21,6 +21,9 @@ PAIR_ROLE = Qt.ItemDataRole.UserRole + 5
 DONE, GAP = "done", "gap"  # the two coloured kinds of cell in the coverage grid
 
 
+TOPIC_COLUMN = 5  # 主题 in talk_columns(): the column that takes the spare width
+
+
 def talk_columns() -> list[Column]:
     return [
         Column("日期", lambda t: t.date),
@@ -28,9 +31,10 @@ def talk_columns() -> list[Column]:
         Column("谈话对象", lambda t: "、".join(t.target_names)),
         Column("形式", lambda t: t.form),
         Column("缘由", lambda t: t.occasion),
-        Column("主题", lambda t: t.topic),
-        Column("反映问题", lambda t: t.feedback.replace("\n", " ")[:40]),
-        Column("后续措施", lambda t: ("已落实" if t.followed_up else "待落实") if t.follow_up.strip() else "",
+        Column("主题", lambda t: t.topic, tooltip=lambda t: t.topic),
+        Column("反映问题", lambda t: t.feedback.replace("\n", " ")[:40],
+               tooltip=lambda t: t.feedback),
+        Column("落实情况", lambda t: ("已落实" if t.followed_up else "待落实") if t.follow_up.strip() else "",
                color=lambda t: "#9a5b00" if t.follow_up.strip() and not t.followed_up else None),
         Column("补录", lambda t: "补录" if t.late_entry else "", color=lambda t: "#c0392b"),
     ]
@@ -88,7 +92,9 @@ class TalksTab(LazyTab):
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # 主题 takes the spare width, not the narrow 补录 column at the end
+        self.view.horizontalHeader().setStretchLastSection(False)
+        self.view.horizontalHeader().setSectionResizeMode(TOPIC_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda _: self.edit_selected())
         layout.addWidget(self.view)
         layout.addLayout(self._buttons())

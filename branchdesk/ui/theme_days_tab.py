@@ -77,7 +77,8 @@ class ThemeDaysTab(MeetingsTab):
         self._fill_months()
 
     def _fill_months(self) -> None:
-        """Which months of the chosen year have a theme day (by the month it counts for)."""
+        """Which months of the chosen year have a theme day (by the month it counts for);
+        the whole theme is in the tooltip."""
         from datetime import date
 
         year = self.year.currentData() or date.today().year
@@ -85,6 +86,11 @@ class ThemeDaysTab(MeetingsTab):
         for month, label in enumerate(self.month_labels, start=1):
             themes = counted.get(month)
             future = date(year, month, 1) > date.today()
-            label.setText(f"{month}月\n{'✓ ' + themes[0][:6] if themes else ('' if future else '未开展')}")
+            label.setText(f"{month}月\n{'✓ ' + _short(themes[0]) if themes else ('' if future else '未开展')}")
             label.setToolTip("；".join(themes) if themes else "")
             label.setStyleSheet(DONE_STYLE if themes else FUTURE_STYLE if future else EMPTY_STYLE)
+
+
+def _short(theme: str, length: int = 6) -> str:
+    """The start of a theme for a month card, with … when it goes on."""
+    return theme if len(theme) <= length else theme[:length - 1] + "…"

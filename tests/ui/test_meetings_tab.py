@@ -533,3 +533,12 @@ def test_a_host_marked_absent_is_questioned_before_saving(qtbot, branch_db, monk
     dialog.save()
     assert dialog.saved is None and "主持人甲一被登记为“缺席”" in asked[0]
     assert meetings.list_meetings(branch_db) == []  # answered 否: nothing saved
+
+
+def test_attendance_post_does_not_repeat_the_group():
+    from branchdesk.ui.attendance_widget import post_text
+
+    leader = meetings.AttendanceEntry(1, "甲", group_name="第一党小组", role="第一党小组组长")
+    assert post_text(leader) == "第一党小组 · 组长"
+    secretary = meetings.AttendanceEntry(2, "乙", group_name="第一党小组", role="书记")
+    assert post_text(secretary) == "第一党小组 · 书记"

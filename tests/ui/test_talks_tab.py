@@ -113,3 +113,12 @@ def test_register_search_finds_people_by_pinyin_initials(app, fresh_db, qtbot):
     assert tab.proxy.rowCount() == 1
     tab.search.setText("zzz")
     assert tab.proxy.rowCount() == 0
+
+
+def test_topic_column_takes_the_spare_width(app, demo_db, qtbot):
+    from branchdesk.ui.talks_tab import TOPIC_COLUMN
+
+    tab = TalksTab(demo_db)
+    qtbot.addWidget(tab)
+    assert tab.model.column_titles()[TOPIC_COLUMN] == "主题"
+    assert "落实情况" in tab.model.column_titles()

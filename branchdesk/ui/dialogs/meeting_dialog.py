@@ -231,9 +231,9 @@ class MeetingDialog(QDialog):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        for name in ("start_time", "end_time"):
+        for name, example in (("start_time", "如 14:30"), ("end_time", "如 16:00")):
             edit = QLineEdit()
-            edit.setPlaceholderText("如 14:30")
+            edit.setPlaceholderText(example)
             edit.setMinimumWidth(72)
             edit.setMaximumWidth(110)
             edit.editingFinished.connect(lambda e=edit: e.setText(normalise_time(e.text())))
