@@ -54,7 +54,7 @@ KEEP_LAST = 6
 SAFETY_DAYS = 30
 # A .partial file older than this belongs to a process that died; younger ones may be in use.
 STALE_PARTIAL_SECONDS = 3600
-COUNTED_TABLES = {"members": "党员", "meetings": "会议", "talks": "谈话"}
+COUNTED_TABLES = {"members": "党员（含已离开）", "meetings": "会议", "talks": "谈话"}
 _TAGS = r"before-restore|before-v\d+"
 _NAME = re.compile(rf"^(?:(?P<tag>{_TAGS})-)?(?P<stamp>\d{{8}}-\d{{6}})(?:-(?P<seq>\d+))?\.sqlite3$")
 _CHUNK = 1024 * 1024

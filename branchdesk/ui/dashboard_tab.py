@@ -77,7 +77,7 @@ class DashboardTab(QWidget):
         self.findings.itemDoubleClicked.connect(self._open_finding)
         self.counts = QLabel()
         self.counts.setTextFormat(Qt.TextFormat.RichText)
-        self.rate_chart = BarChart("每月出勤率", percent=True)
+        self.rate_chart = BarChart("每月出席率", percent=True)
         self.activity_chart = BarChart("每月活动次数")
         layout.addWidget(QLabel("需要注意的事项（双击转到相应位置）"), 0, 0)
         layout.addWidget(self.findings, 1, 0, 3, 1)
@@ -148,7 +148,7 @@ class DashboardTab(QWidget):
         rate = f"{report.attendance_rate * 100:.1f}%" if report.attendance_rate is not None else "—"
         shown_as_of = min(report.as_of, date(report.year, 12, 31))  # a past year: its last day
         self.summary.setText(f"　截至 {shown_as_of:%Y-%m-%d}：<b style='color:#c0392b'>缺项 {missing}</b>"
-                             f"　<b style='color:#9a5b00'>待完成 {due}</b>　本年出勤率 <b>{rate}</b>"
+                             f"　<b style='color:#9a5b00'>待完成 {due}</b>　本年出席率 <b>{rate}</b>"
                              + (f"　<span style='color:#666666'>“—” 为开始检查（{report.records_start}）"
                                 "之前，不计缺项</span>" if report.has_untracked else ""))
         c = report.counts

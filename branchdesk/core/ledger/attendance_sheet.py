@@ -1,5 +1,5 @@
 """The 出勤统计 sheet: per member, for each kind of meeting, 应参加 / 出席 / 请假 / 缺席, and an
-overall 出勤率. The numbers come from one aggregate query over the period's attendance."""
+overall 出席率. The numbers come from one aggregate query over the period's attendance."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ _STAT_LABELS = tuple("\n".join(label) for label in STATS)
 RATE_FORMAT = "0.0%"
 _LEADING = (Column("序号", NUMBER, width=2), Column("姓名", TEXT, max_width=4),
             Column("人员类别", TEXT, max_width=4), Column("党小组", TEXT, max_width=5))
-_RATE = Column("出勤率", NUMBER, width=3)
+_RATE = Column("出席率", NUMBER, width=3)
 _STAT_WIDTH = 2  # characters: four digits fit without "####"
 
 

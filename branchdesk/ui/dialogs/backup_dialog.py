@@ -159,6 +159,7 @@ class BackupSettingsDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.setWindowTitle("备份设置")
+        self.setMinimumWidth(520)  # the folder path and the note read as lines, not a column
         layout = QVBoxLayout(self)
         where = QLabel(f"自动备份保存在：{paths.backups_dir(db.path)}\n"
                        "打开软件时、有修改时每隔一段时间、退出时自动备份（没有修改时不重复备份）。")
