@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from branchdesk.core import attachments, branch, meetings, members
 from branchdesk.ui import attachment_panel as panel_module
@@ -201,6 +201,9 @@ def test_member_dialog_shows_the_attendance(qtbot, tab, branch_db, no_confirm):
     assert table.rowCount() == 1
     assert [table.item(0, c).text() for c in (0, 1, 3, 4)] == [YESTERDAY.isoformat(), "党员大会",
                                                               "请假", "出差"]
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert f"{YESTERDAY.year}年共应参加 1 次，出席 0 次，请假 1 次，缺席 0 次" in texts
+    assert any(t.startswith("暂无组织关系变动记录") for t in texts)
 
 
 # ---------------------------------------------------------------- attendance panel

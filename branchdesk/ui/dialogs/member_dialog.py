@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QLabel,
                                QGridLayout, QGroupBox, QLineEdit, QMessageBox,
                                QPlainTextEdit, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget, QHeaderView, QAbstractItemView)
@@ -126,8 +126,11 @@ class MemberDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         statuses = [r.status for r in records]
-        summary = (f"应参加 {len(statuses)} 次，出席 {statuses.count('出席')} 次，"
-                   f"请假 {statuses.count('请假')} 次，缺席 {statuses.count('缺席')} 次")
+        years = sorted({r.date[:4] for r in records})
+        span = "" if not years else (f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年")
+        summary = (f"{span}共应参加 {len(statuses)} 次，出席 {statuses.count('出席')} 次，"
+                   f"请假 {statuses.count('请假')} 次，缺席 {statuses.count('缺席')} 次"
+                   if statuses else "还没有应参加的会议记录。")
         from PySide6.QtWidgets import QLabel
 
         layout.addWidget(QLabel(summary))
@@ -136,7 +139,14 @@ class MemberDialog(QDialog):
 
     def _history_page(self) -> QWidget:
         rows = [[h["date"], h["kind"], h["reason"]] for h in members.history(self.db, self.original.id)]
-        return self._table(["日期", "变动类型", "原因/说明"], rows)
+        table = self._table(["日期", "变动类型", "原因/说明"], rows)
+        if rows:
+            return table
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("暂无组织关系变动记录（转入、转出、转正、党小组调整等会记在这里）。"))
+        layout.addWidget(table)
+        return page
 
     # ------------------------------------------------------------ values
     def _load(self, m: Member) -> None:
