@@ -112,6 +112,11 @@ class DashboardTab(QWidget):
         for index, row in enumerate(report.grid):
             self._fill_row(index, row)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # No empty grey band under the last row: the grid is as tall as its rows (the
+        # findings below get the rest); a branch with many 党小组 scrolls as before.
+        grid = self.grid
+        grid.setMaximumHeight(grid.horizontalHeader().sizeHint().height() + rows.length()
+                              + 2 * grid.frameWidth() + 2)
 
     def _fill_row(self, index: int, row: rules.GridRow) -> None:
         for cell in row.cells:
@@ -153,7 +158,7 @@ class DashboardTab(QWidget):
                                 "之前，不计缺项</span>" if report.has_untracked else ""))
         c = report.counts
         self.counts.setText(f"<b>党员 {c['total']} 人</b>：正式党员 {c['正式党员']}，预备党员 {c['预备党员']}"
-                            f"（其中流动党员 {c['流动党员']} 人）")
+                            f"；其中流动党员 {c['流动党员']} 人")
 
     # ------------------------------------------------------------ navigation
     def _open_cell(self, row: int, column: int) -> None:

@@ -55,7 +55,7 @@ def choose(dialog, folder: Path, monkeypatch) -> None:
 
 def test_without_a_stick_nothing_can_start(app, demo_db, qtbot):
     dialog = make_dialog(demo_db, qtbot)
-    assert dialog.targets.count() == 0 and dialog.targets.placeholderText() == NO_DRIVE
+    assert dialog.targets.count() == 0 and dialog.targets.placeholderText() == "未发现U盘"
     assert not dialog.start_button.isEnabled() and dialog.folder_label.text() == NO_DRIVE
     assert dialog.mask.isChecked() and dialog.year.value() == 2026
 

@@ -121,7 +121,7 @@ class PackageDialog(QDialog):
         self.targets.clear()
         for drive in found:
             self.targets.addItem(drive.display, drive)
-        self.targets.setPlaceholderText(NO_DRIVE)
+        self.targets.setPlaceholderText("未发现U盘")  # what to do is said once, below
         paths = [drive.path for drive in found]
         self.targets.setCurrentIndex(paths.index(chosen) if chosen in paths else
                                      (0 if paths else -1))
