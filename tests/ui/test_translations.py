@@ -9,8 +9,9 @@ def test_file_dialog_labels_are_chinese(app, qtbot, tmp_path):
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     qtbot.addWidget(dialog)
     labels = {label.objectName(): label.text() for label in dialog.findChildren(QLabel)}
-    assert labels["lookInLabel"] == "查找范围(&L)："
-    assert labels["fileTypeLabel"] == "文件类型(&T)："
+    # Qt 6.11 writes "&Look in:" (ours translates it), 6.9 "Look in:" (qtbase_zh_CN does)
+    assert labels["lookInLabel"] in ("查找范围(&L)：", "查找范围：")
+    assert labels["fileTypeLabel"] in ("文件类型(&T)：", "文件类型：")
     assert labels["fileNameLabel"].startswith("文件名称")
 
 
