@@ -232,3 +232,14 @@ def test_status_dialog_offers_probation_decisions_only_to_probationary(app, fres
     assert "党龄" in dialog.hint.text()
     dialog.kind.setCurrentText("转出")
     assert dialog.when.editor.value() == date.today()
+
+
+def test_lost_contact_date_and_destination_follow_their_boxes(app, fresh_db, qtbot):
+    dialog = MemberDialog(fresh_db, None)
+    qtbot.addWidget(dialog)
+    date_edit = dialog.fields["lost_contact_date"].editor
+    destination = dialog.fields["mobile_destination"].editor
+    assert not date_edit.isEnabled() and not destination.isEnabled()
+    dialog.fields["lost_contact"].editor.setChecked(True)
+    dialog.fields["mobile"].editor.setChecked(True)
+    assert date_edit.isEnabled() and destination.isEnabled()

@@ -32,6 +32,10 @@ class MemberDialog(QDialog):
         self.fields: dict[str, Field] = {}
         self._build()
         self._load(member or Member())
+        for flag, detail in (("lost_contact", "lost_contact_date"), ("mobile", "mobile_destination")):
+            box = self.fields[flag].editor  # the date / destination only mean something when ticked
+            box.toggled.connect(self.fields[detail].editor.setEnabled)
+            self.fields[detail].editor.setEnabled(box.isChecked())
         fit_to_screen(self, 820, 640)
 
     # ------------------------------------------------------------ building

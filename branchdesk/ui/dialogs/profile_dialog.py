@@ -125,7 +125,7 @@ class ProfileDialog(QDialog):
         row.addStretch()
         self.committee_date = DateEdit()
         self.committee_date.set_value(date.today())
-        row.addWidget(QLabel("变动生效日期"))
+        row.addWidget(QLabel("支委调整自此日起生效"))
         row.addWidget(self.committee_date)
         layout.addWidget(self.committee)
         layout.addLayout(row)
