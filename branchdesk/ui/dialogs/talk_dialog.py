@@ -80,6 +80,7 @@ class TalkDialog(QDialog):
         self.target_filter.setPlaceholderText("筛选姓名或拼音首字母")
         self.target_filter.textChanged.connect(self._filter_targets)
         self.targets = QListWidget()
+        self.targets.setMinimumHeight(240)  # a dozen names at once, not a peephole
         for m in self.people:
             item = QListWidgetItem(m.name if m.active else f"{m.name}（{m.status}）")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
