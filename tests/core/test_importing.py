@@ -33,8 +33,8 @@ def write_xlsx(path, rows, merges=()):
     sheet.title = "党员名册"
     for row in rows:
         sheet.append(row)
-    for cells in merges:
-        sheet.merge_cells(cells)
+    for merged in merges:
+        sheet.merge_cells(merged)
     book.save(path)
     return path
 

@@ -209,7 +209,7 @@ def test_member_dialog_shows_the_attendance(qtbot, tab, branch_db, no_confirm):
 # ---------------------------------------------------------------- attendance panel
 
 def test_group_meeting_list_follows_group_and_keeps_adjustments(qtbot, branch_db, no_confirm):
-    people, (g1, g2) = branch_db.people, branch_db.groups
+    people, (g1, _) = branch_db.people, branch_db.groups
     dialog = MeetingDialog(branch_db, None, kind=meetings.GROUP)
     qtbot.addWidget(dialog)
     assert dialog.attendance.entries() == []

@@ -36,7 +36,7 @@ def test_add_talk_from_a_coverage_gap(app, fresh_db, qtbot, monkeypatch):
 
 
 def test_committee_pair_gap_and_grid(app, fresh_db, qtbot, monkeypatch):
-    ids = make_branch(fresh_db)
+    make_branch(fresh_db)
     tab = TalksTab(fresh_db)
     qtbot.addWidget(tab)
     assert tab.committee_gaps.item(0).text() == "书记甲 — 委员乙"
