@@ -322,7 +322,8 @@ def delete(db: Database, meeting_id: int) -> None:
 
 # ---------------------------------------------------------------- queries
 
-_SELECT = """
+# A meeting with its host, recorder and 党小组 names (also core/ledger/records.py).
+MEETING_SELECT = """
 SELECT mt.*, COALESCE(h.name, '') AS host_name, COALESCE(r.name, '') AS recorder_name,
        COALESCE(g.name, '') AS group_name
 FROM meetings mt
@@ -333,7 +334,7 @@ LEFT JOIN party_groups g ON g.id = mt.group_id
 
 
 def _rows(db: Database, where: str, params: list) -> list[dict]:
-    cursor = db.execute(f"{_SELECT} {where} ORDER BY mt.date DESC, mt.start_time DESC, mt.id DESC",
+    cursor = db.execute(f"{MEETING_SELECT} {where} ORDER BY mt.date DESC, mt.start_time DESC, mt.id DESC",
                         params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]

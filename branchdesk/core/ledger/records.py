@@ -14,15 +14,10 @@ from branchdesk.core.db import Database
 
 from branchdesk.core import talks
 from branchdesk.core.ledger.period import LedgerPeriod
-from branchdesk.core.meetings import AttendanceEntry, Counts, Meeting, Rectification
+from branchdesk.core.meetings import (MEETING_SELECT, AttendanceEntry, Counts, Meeting,
+                                     Rectification)
 
-_MEETINGS = """
-SELECT mt.*, COALESCE(h.name, '') AS host_name, COALESCE(r.name, '') AS recorder_name,
-       COALESCE(g.name, '') AS group_name
-FROM meetings mt
-LEFT JOIN members h ON h.id = mt.host_id
-LEFT JOIN members r ON r.id = mt.recorder_id
-LEFT JOIN party_groups g ON g.id = mt.group_id
+_MEETINGS = MEETING_SELECT + """
 WHERE mt.date BETWEEN ? AND ?
 ORDER BY mt.date, mt.start_time, mt.id
 """
