@@ -44,6 +44,11 @@ class SignInRow:
     post: str
     note: str = ""
 
+    @property
+    def blank(self) -> bool:
+        """A blank 列席 row, for whoever comes unannounced (the layout may print fewer)."""
+        return not self.number and not self.name
+
 
 @dataclass(frozen=True)
 class Tally:
