@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from branchdesk.core import meetings
+from branchdesk.core import meetings, settings
 from branchdesk.core.errors import ExportError
 from branchdesk.core.printing import SignInRow, SignInSheet, Tally, signin_sheet
 from branchdesk.ui.print.export import export_signin_pdf
@@ -116,8 +116,8 @@ def test_page_count_by_branch_size(qapp, fresh_db, tmp_path, size, observers, pa
     guest a 16-person sheet used to spill one blank row and the totals onto a second page."""
     make_branch(fresh_db, size)
     path = tmp_path / "签到表.pdf"
-    written = write_signin_pdf(signin_sheet(fresh_db, general_meeting(fresh_db, observers=observers)),
-                               path)
+    sheet = signin_sheet(fresh_db, general_meeting(fresh_db, observers=observers))
+    written = write_signin_pdf(sheet, path)
     assert written == len(PdfReader(path).pages) == pages
     texts = page_texts(path)
     assert sum((row_numbers(t) for t in texts), []) == list(range(1, size + 1))
@@ -149,6 +149,16 @@ def test_a_continuation_page_always_carries_signed_rows(qapp, tmp_path):
         assert "应到" in page_texts(path)[-1]
         assert pages >= previous, size
         previous = pages
+
+
+def test_host_and_recorder_are_printed(qapp, fresh_db, tmp_path):
+    roll = make_branch(fresh_db, 12)
+    settings.put(fresh_db, {"branch_name": "中共星河机械厂第一支部委员会"})
+    meeting = general_meeting(fresh_db, host_id=roll[0].id, recorder_id=roll[2].id)
+    write_signin_pdf(signin_sheet(fresh_db, meetings.get(fresh_db, meeting.id)), tmp_path / "a.pdf")
+    (text,) = page_texts(tmp_path / "a.pdf")
+    assert text.startswith("星河机械厂第一支部党员大会签到表")
+    assert f"主持人：{roll[0].name}记录人：{roll[2].name}" in text
 
 
 def test_committee_of_small_branch_fits_one_page(qapp, fresh_db, tmp_path):

@@ -38,7 +38,13 @@ class ProfileDialog(QDialog):
         box = QGroupBox("基本情况")
         form = QFormLayout(box)
         self.branch_name = Field(QLineEdit(values["branch_name"]))
-        self.branch_name.editor.setPlaceholderText("如：某某单位机关第一党支部")
+        self._full_name = values["branch_name"]  # the name the title name was derived from
+        self.branch_name.editor.setPlaceholderText("如：中共某某单位机关第一支部委员会")
+        self.short_name = QLineEdit(branch.title_name(self.db))
+        self.short_name.setPlaceholderText("如：某某单位机关第一支部")
+        self.short_name.setToolTip("签到表、会议记录和台账的标题用这个名称，"
+                                   "如“某某单位机关第一支部党员大会签到表”")
+        self.branch_name.editor.textChanged.connect(self._follow_short_name)
         self.parent_org = QLineEdit(values["parent_org"])
         self.parent_org.setPlaceholderText("如：中共某某单位委员会")
         self.secretary = QLineEdit(values["secretary_name"])
@@ -49,11 +55,19 @@ class ProfileDialog(QDialog):
         self.term_years.setSuffix(" 年")
         self.term_years.setValue(values["term_years"])
         form.addRow("支部名称 *", self.branch_name)
+        form.addRow("标题中的名称", self.short_name)
         form.addRow("上级党组织", self.parent_org)
         form.addRow("支部书记", self.secretary)
         form.addRow("本届选举日期", self.term_start)
         form.addRow("任期", self.term_years)
         return box
+
+    def _follow_short_name(self, full_name: str) -> None:
+        """Keep the title name derived from the full name until the user writes another."""
+        derived_before = branch.short_name(self._full_name)
+        self._full_name = full_name
+        if self.short_name.text().strip() in ("", derived_before):
+            self.short_name.setText(branch.short_name(full_name))
 
     def _groups_box(self) -> QGroupBox:
         box = QGroupBox("党小组（双击名称可改名；改名不影响组内党员）")
@@ -175,7 +189,8 @@ class ProfileDialog(QDialog):
     def _write(self, name: str, term: date | None) -> None:
         with self.db.atomic():
             settings.put(self.db, {
-                "branch_name": name, "parent_org": self.parent_org.text().strip(),
+                "branch_name": name, "branch_short_name": self.short_name.text().strip(),
+                "parent_org": self.parent_org.text().strip(),
                 "secretary_name": self.secretary.text().strip() or self._secretary_from_seats(),
                 "term_start": term.isoformat() if term else "",
                 "term_years": self.term_years.value(), "setup_done": True})

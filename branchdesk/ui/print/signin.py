@@ -24,6 +24,7 @@ from branchdesk.ui.print.pdf import write_pdf
 # to the actual paint width, so a printer with wider unprintable edges still fits the table.
 COLUMNS_MM = (12.0, 28.0, 30.0, 67.0, 38.0)
 HEADER_MM, TOTALS_MM = 10.0, 14.0
+BLANK_MM = 40.0  # the line left for a 主持人 or 记录人 not yet known
 # Rows are 10.5 mm high, and as low as 9 mm (still room to sign in pen) when that saves a page.
 ROW_HEIGHTS_MM = (10.5, 10.0, 9.5, 9.0)
 MIN_BLANK_ROWS = 1  # blank 列席 rows kept when dropping the others saves a page
@@ -76,7 +77,7 @@ def _layout(canvas: Canvas, sheet: SignInSheet, row_mm: float,
             rows: list[SignInRow]) -> list[Page]:
     header = _table_header(canvas, sheet.post_header)
     blocks = [text_block(canvas, sheet.title, canvas.font(TITLE_PT, True), CENTER, 6)]
-    blocks += _info_blocks(canvas, sheet.info) + [spacer(canvas.mm(2)), header]
+    blocks += _info_blocks(canvas, sheet) + [spacer(canvas.mm(2)), header]
     row_blocks = [_row_block(canvas, row, row_mm) for row in rows]
     _keep_tail_together(rows, row_blocks)
     blocks += row_blocks + [_totals_block(canvas, sheet.totals)]
@@ -126,24 +127,37 @@ def _columns(canvas: Canvas) -> list[tuple[float, float]]:
 
 # ---------------------------------------------------------------- above the table
 
-def _info_blocks(canvas: Canvas, info: list[tuple[str, str]]) -> list[Block]:
-    """时间 and 地点 side by side, every other item on its own wrapped line."""
-    texts = [f"{label}：{value}" for label, value in info]
-    blocks = [_pair_block(canvas, texts[0], texts[1])] if len(texts) >= 2 else []
+def _info_blocks(canvas: Canvas, sheet: SignInSheet) -> list[Block]:
+    """时间 and 地点 side by side, 主持人 and 记录人 side by side, then every other item (议题,
+    主讲人 …) on its own wrapped line."""
+    pairs = [sheet.info[:2], sheet.people[:2]]
+    blocks = [_pair_block(canvas, *pair) for pair in pairs if len(pair) == 2]
     font = canvas.font(BODY_PT)
-    return blocks + [text_block(canvas, t, font, LEFT, 2) for t in texts[2:]]
+    return blocks + [text_block(canvas, f"{label}：{value}", font, LEFT, 2)
+                     for label, value in sheet.info[2:]]
 
 
-def _pair_block(canvas: Canvas, left: str, right: str) -> Block:
+def _pair_block(canvas: Canvas, left: tuple[str, str], right: tuple[str, str]) -> Block:
+    """Two "label：value" items on one line; an empty value is a line to write on."""
     font, half = canvas.font(BODY_PT), canvas.width / 2
-    height = max(canvas.text_height(t, font, half - canvas.mm(2)) for t in (left, right))
+    width = half - canvas.mm(2)
+    height = max(canvas.text_height(f"{label}：{value}", font, width)
+                 for label, value in (left, right))
 
     def paint(painter: QPainter, top: float) -> None:
         painter.setFont(font)
-        painter.drawText(QRectF(0, top, half - canvas.mm(2), height), LEFT | WRAP, left)
-        painter.drawText(QRectF(half, top, half, height), LEFT | WRAP, right)
+        for x, (label, value) in ((0.0, left), (half, right)):
+            text = f"{label}：{value}"
+            painter.drawText(QRectF(x, top, width, height), LEFT | WRAP, text)
+            if not value:
+                _blank_line(painter, canvas, x + canvas.text_width(text, font), top + height)
 
     return Block(height + canvas.mm(2), paint)
+
+
+def _blank_line(painter: QPainter, canvas: Canvas, x: float, y: float) -> None:
+    painter.setPen(canvas.pen(0.25))
+    painter.drawLine(QLineF(x, y, x + canvas.mm(BLANK_MM), y))
 
 
 # ---------------------------------------------------------------- the table
