@@ -59,6 +59,9 @@ class ThemeDaysTab(MeetingsTab):
         for month in range(1, 13):
             label = QLabel(f"{month}月")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            # Twelve cards share the width: on a 1024-pixel screen a theme wraps onto a third
+            # line instead of widening the window past the screen.
+            label.setWordWrap(True)
             self.month_labels.append(label)
             row.addWidget(label)
         return row
