@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from branchdesk.core import meetings
 from branchdesk.core.meetings import THEME_DAY
@@ -59,11 +59,13 @@ class ThemeDaysTab(MeetingsTab):
         for month in range(1, 13):
             label = QLabel(f"{month}月")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            # Twelve cards share the width: on a 1024-pixel screen a theme wraps onto a third
-            # line instead of widening the window past the screen.
+            # Twelve cards of equal width share the row: on a 1024-pixel screen a theme wraps
+            # onto another line instead of widening the window past the screen's edge.
             label.setWordWrap(True)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(56)
             self.month_labels.append(label)
-            row.addWidget(label)
+            row.addWidget(label, 1)
         return row
 
     def _buttons(self) -> QHBoxLayout:

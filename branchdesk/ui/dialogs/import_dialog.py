@@ -198,9 +198,11 @@ class ImportDialog(QDialog):
         self.rows.setColumnWidth(note, max(self.rows.columnWidth(note), NOTE_MIN_WIDTH))
         new = sum(1 for r in plan.accepted if not r.existing)
         known = len(plan.accepted) - new
+        warned = sum(1 for r in plan.accepted if r.warnings)
         self.summary.setText(
             f"共 {len(plan.rows)} 行：可新增 {new} 人，名册中已有 {known} 人，"
-            f"<span style='color:#c0392b'>不能导入 {len(plan.rejected)} 行</span>"
+            + (f"<span style='color:#9a5b00'>有提示 {warned} 行（黄色，请核对）</span>，" if warned else "")
+            + f"<span style='color:#c0392b'>不能导入 {len(plan.rejected)} 行</span>"
             + (f"；另有 {len(plan.ignored)} 行（标题、备注等）已忽略" if plan.ignored else ""))
 
     def _fill_row(self, index: int, result) -> None:

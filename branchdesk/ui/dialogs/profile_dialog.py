@@ -27,11 +27,15 @@ class ProfileDialog(QDialog):
         if first_run:
             layout.addWidget(QLabel("请填写本支部的基本情况。这些内容会出现在签到表和台账上，以后可以随时修改。"))
         layout.addWidget(self._profile_box())
-        layout.addWidget(self._groups_box())
-        layout.addWidget(self._committee_box())
+        # 党小组 beside the 支委, not under them: on a 768-pixel screen the committee table
+        # then shows every seat instead of two and a half.
+        lists = QHBoxLayout()
+        lists.addWidget(self._groups_box(), 2)
+        lists.addWidget(self._committee_box(), 3)
+        layout.addLayout(lists, 1)
         buttons = dialog_buttons(self, "保存", "取消")
         layout.addWidget(buttons)
-        fit_to_screen(self, 640, 680)
+        fit_to_screen(self, 860, 600)
 
     def _profile_box(self) -> QGroupBox:
         values = settings.get_all(self.db)
@@ -70,10 +74,9 @@ class ProfileDialog(QDialog):
             self.short_name.setText(branch.short_name(full_name))
 
     def _groups_box(self) -> QGroupBox:
-        box = QGroupBox("党小组（双击名称可改名；改名不影响组内党员）")
+        box = QGroupBox("党小组（双击名称可改名，组内党员不变）")
         layout = QHBoxLayout(box)
         self.groups = QListWidget()
-        self.groups.setFixedHeight(110)
         for group in branch.groups(self.db):
             self._add_group_item(group.name, group.id)
         layout.addWidget(self.groups, 1)
@@ -83,6 +86,7 @@ class ProfileDialog(QDialog):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        buttons.addStretch()
         layout.addLayout(buttons)
         return box
 
@@ -139,10 +143,12 @@ class ProfileDialog(QDialog):
         row.addStretch()
         self.committee_date = DateEdit()
         self.committee_date.set_value(date.today())
-        row.addWidget(QLabel("支委调整自此日起生效"))
-        row.addWidget(self.committee_date)
+        since = QHBoxLayout()
+        since.addWidget(QLabel("支委调整自此日起生效"))
+        since.addWidget(self.committee_date, 1)
         layout.addWidget(self.committee)
         layout.addLayout(row)
+        layout.addLayout(since)
         return box
 
     def _add_seat(self, role: str, member_id: int | None) -> None:
