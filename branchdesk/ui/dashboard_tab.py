@@ -95,7 +95,7 @@ class DashboardTab(QWidget):
         layout.addWidget(self.counts, 0, 1, 1, 2)
         layout.addWidget(self.rate_chart, 1, 1)
         layout.addWidget(self.activity_chart, 1, 2)
-        for column, stretch in enumerate((4, 3, 3)):
+        for column, stretch in enumerate((5, 3, 3)):
             layout.setColumnStretch(column, stretch)
         layout.setRowStretch(1, 1)
         return box
