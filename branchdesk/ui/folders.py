@@ -24,8 +24,8 @@ def ask_open_folder(parent: QWidget | None, title: str, text: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Information, title, text,
                       QMessageBox.StandardButton.NoButton, parent)
     open_button = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.AcceptRole)
-    close = box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(close)  # Enter only dismisses; opening a file manager is a choice
+    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(open_button)
     box.exec()
     return box.clickedButton() is open_button
 

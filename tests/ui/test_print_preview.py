@@ -79,7 +79,7 @@ def test_saved_message_can_just_be_closed(app, qtbot, fresh_db, tmp_path, monkey
 
 
 def test_saved_message_buttons_are_in_chinese(app, qtbot, monkeypatch):
-    """The real message box: the path in the text, 打开所在文件夹 and 关闭 (the default)."""
+    """The real message box: the path in the text, 打开所在文件夹 (the default) and 关闭."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -91,12 +91,12 @@ def test_saved_message_buttons_are_in_chinese(app, qtbot, monkeypatch):
         seen["text"] = box.text()
         seen["buttons"] = sorted(b.text() for b in box.buttons())
         seen["default"] = box.defaultButton().text()
-        box.defaultButton().click()
+        next(b for b in box.buttons() if b.text() == "关闭").click()
 
     QTimer.singleShot(0, answer)
     assert folders.ask_open_folder(None, "已保存为PDF", "已保存：\n/tmp/a.pdf") is False
     assert seen == {"text": "已保存：\n/tmp/a.pdf", "buttons": ["关闭", "打开所在文件夹"],
-                    "default": "关闭"}
+                    "default": "打开所在文件夹"}
 
 
 def test_cancelled_save_writes_nothing(app, qtbot, fresh_db, tmp_path, monkeypatch):
