@@ -225,7 +225,7 @@ def cmd_import(args) -> int:
         print(f"检查通过：可导入 {len(plan.accepted)} 行（--dry-run，未写入）。")
         return 0
     result = importing.apply(db, plan, update_existing=args.update_existing)
-    print(f"导入完成：新增 {result.added} 人，更新 {result.updated} 人，跳过 {result.skipped} 人。")
+    print(f"导入完成：{result.summary()}")
     return 0
 
 

@@ -8,10 +8,38 @@ from datetime import date
 
 from branchdesk.core.db import Database
 
+from branchdesk.core import settings
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import InUseError, ValidationError
 
 COMMITTEE_ROLES = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "青年委员", "委员")
+_PARTY_PREFIXES = ("中国共产党", "中共")
+_COMMITTEE_SUFFIX = "委员会"
+
+
+def short_name(full_name: str) -> str:
+    """The branch's name for titles, from its full (official) name.
+
+    A branch with a committee is officially "中共星河机械厂第一支部委员会"; on a sheet titled
+    "…支部党员大会签到表" that reads badly, so the title takes "星河机械厂第一支部": a leading
+    中共 / 中国共产党 and a 委员会 right after 支部 (党支部, 总支部) are dropped. Other names come
+    back as they are (trimmed); a name that would come out empty is kept whole.
+    """
+    name = full_name.strip()
+    for prefix in _PARTY_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix):].lstrip()
+            break
+    if name.endswith(_COMMITTEE_SUFFIX) and name[:-len(_COMMITTEE_SUFFIX)].endswith("支部"):
+        name = name[:-len(_COMMITTEE_SUFFIX)]
+    return name or full_name.strip()
+
+
+def title_name(db: Database) -> str:
+    """The name printed in titles: the short name set in 支部信息, or else the one derived
+    from the full name ("" when the branch has no name yet)."""
+    return (settings.get(db, "branch_short_name").strip()
+            or short_name(settings.get(db, "branch_name")))
 
 
 @dataclass

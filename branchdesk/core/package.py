@@ -1,16 +1,17 @@
 """The USB package (U盘台账包): one year's ledger, printed forms and attachments in one folder.
 
-Layout of ``<支部名称>台账_<年度>/``::
+Layout of ``<支部名称>台账_<年度>/`` (the name as titles print it, ``branch.title_name``)::
 
     <支部名称><年度>年度工作台账.xlsx          the ledger (ID and phone numbers masked by default)
     签到表/2026-03-20_支部党员大会_签到表.pdf   one per meeting and 主题党日 of the year
     会议记录/2026-03-20_支部党员大会_会议记录.pdf (主题党日: …_主题党日_活动记录.pdf)
-    附件/03月/支部党员大会/<original name>       photos and scans as added (谈心谈话 too)
+    附件/03月/支部党员大会/<original name>       photos and scans as added (谈心谈话 too), if any
     README.txt                                  what is where, in Chinese
     清单.csv                                    every other file with its size and SHA-256
 
-Names are safe on FAT32/exFAT/NTFS (no \\ / : * ? " < > |, no reserved device names, at most
-80 characters) and unique even where the file system ignores case (a suffix _2, _3 …).
+Names are safe on FAT32/exFAT/NTFS (``filenames.safe_name``: no \\ / : * ? " < > |, no
+reserved device names, at most 80 characters) and unique even where the file system ignores
+case (a suffix _2, _3 …).
 
 Writing one file (``install``): the content is first produced on this computer (a staging
 folder in the system temp), then copied to ``.branchdesk-<random>.tmp`` in the target folder,
@@ -40,12 +41,11 @@ import errno
 import hashlib
 import io
 import os
-import re
 import tempfile
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -53,12 +53,14 @@ from typing import Any
 from branchdesk.core.db import Database
 
 from branchdesk import APP_TITLE
-from branchdesk.core import attachments, meetings, settings, talks
+from branchdesk.core import attachments, branch, meetings, talks
 from branchdesk.core.attachments import Attachment, size_text
 from branchdesk.core.dates import long_cn
 from branchdesk.core.errors import ExportError
-from branchdesk.core.ledger.yearly import export_ledger
-from branchdesk.core.printing import meeting_name, minutes_page, signin_sheet
+from branchdesk.core.filenames import MAX_NAME, safe_name
+from branchdesk.core.ledger.yearly import export_ledger, sheet_names
+from branchdesk.core.printing import (SIGNIN_FORM, form_file_name, meeting_name, minutes_page,
+                                     record_form, signin_sheet)
 
 Progress = Callable[[int, str], None]
 
@@ -70,13 +72,10 @@ UNFINISHED = "未完成-请重新导出.txt"
 SIGNIN_DIR, MINUTES_DIR, FILES_DIR = "签到表", "会议记录", "附件"
 TALK = "talk"  # attachments.owner_kind of a 谈心谈话 record (core/talks.py)
 TALK_LABEL = "谈心谈话"
-MAX_NAME = 80
 PDF_ESTIMATE = 60_000  # bytes; the demo's forms average 40 KB
 LEDGER_ESTIMATE = 200_000
 FILE_WEIGHT = 200_000  # progress: a small file costs about as much as 200 KB (fsync, rename)
 _CHUNK = 1024 * 1024
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.IGNORECASE)
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 CANCELLED_TEXT = (f"已取消。U盘上的台账包不完整：已写好的文件都已核对并保留，正在写的文件已清除。"
@@ -119,7 +118,6 @@ class PackagePlan:
     folder_name: str
     items: list[Item]
     missing: list[str]  # attachments whose stored file is gone: "日期 记录：原文件名"
-    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def estimated_bytes(self) -> int:
@@ -169,18 +167,6 @@ class _Run:
 
 # ---------------------------------------------------------------- names
 
-def safe_name(text: str, limit: int = MAX_NAME) -> str:
-    """A file or folder name every Windows and Linux file system takes, extension kept."""
-    cleaned = _UNSAFE.sub("_", text).strip(" .") or "未命名"
-    stem, dot, ext = cleaned.rpartition(".")
-    if not dot or not stem or len(ext) > 10:
-        stem, ext = cleaned, ""
-    if _RESERVED.match(stem.split(".")[0]):
-        stem = "_" + stem
-    suffix = f".{ext}" if ext else ""
-    return stem[:max(limit - len(suffix), 1)].rstrip(" .") + suffix
-
-
 class _Names:
     """Hands out unique names per folder, comparing as Windows does (ignoring case)."""
 
@@ -207,7 +193,8 @@ def ledger_name(branch_name: str, year: int) -> str:
 
 
 def _branch_name(db: Database) -> str:
-    return settings.get(db, "branch_name") or "党支部"
+    """The name the package's folder, ledger file and README start with (as the titles do)."""
+    return branch.title_name(db) or "党支部"
 
 
 # ---------------------------------------------------------------- planning
@@ -215,24 +202,22 @@ def _branch_name(db: Database) -> str:
 def plan_package(db: Database, year: int) -> PackagePlan:
     """Every file of the package for ``year``, with size estimates (nothing is written)."""
     names, missing = _Names(), []
-    branch = _branch_name(db)
+    title = _branch_name(db)
     found = [s.meeting for s in meetings.list_meetings(db, year=year)]
     found.sort(key=lambda m: (m.date, m.id))
-    items = [Item(names.claim("", ledger_name(branch, year)), f"{year}年度工作台账",
+    items = [Item(names.claim("", ledger_name(title, year)), f"{year}年度工作台账",
                   LEDGER_ESTIMATE, _make_ledger)]
     for meeting in found:
         items += _form_items(db, meeting, names)
     attached = _attachment_items(db, year, found, names, missing)
-    counts = {"meetings": len(found), "attachments": len(attached)}
-    return PackagePlan(folder_name(branch, year), items + attached, missing, counts)
+    return PackagePlan(folder_name(title, year), items + attached, missing)
 
 
 def _form_items(db: Database, meeting: meetings.Meeting, names: _Names) -> list[Item]:
-    label = meeting_name(db, meeting)
-    note = f"{meeting.date} {label}"
-    record = "活动记录" if meeting.kind == meetings.THEME_DAY else "会议记录"
-    signin = names.claim(SIGNIN_DIR, safe_name(f"{meeting.date}_{label}_签到表.pdf"))
-    minutes = names.claim(MINUTES_DIR, safe_name(f"{meeting.date}_{label}_{record}.pdf"))
+    note = f"{meeting.date} {meeting_name(db, meeting)}"
+    record = record_form(meeting)
+    signin = names.claim(SIGNIN_DIR, form_file_name(db, meeting, SIGNIN_FORM))
+    minutes = names.claim(MINUTES_DIR, form_file_name(db, meeting, record))
     return [Item(signin, f"{note} 签到表", PDF_ESTIMATE,
                  _pdf_maker(meeting.id, signin_sheet, lambda w: w.signin)),
             Item(minutes, f"{note} {record}", PDF_ESTIMATE,
@@ -405,23 +390,38 @@ def read_manifest(path: Path | str) -> list[WrittenFile]:
     return [WrittenFile(name, int(size), sha, note) for name, size, sha, note in rows]
 
 
-def readme_text(branch: str, year: int, today: date, plan: PackagePlan, mask: bool) -> str:
-    forms = plan.counts.get("meetings", 0)
-    lines = [f"{branch}{year}年度工作台账（U盘版）",
+def readme_text(title: str, year: int, today: date, plan: PackagePlan, mask: bool) -> str:
+    """README.txt: what the package holds (exactly the folders and files of ``plan``), what
+    personal data it carries, and how to check the files."""
+    lines = [f"{title}{year}年度工作台账（U盘版）",
              f"生成日期：{long_cn(today)}　由“{APP_TITLE}”生成", "", "一、文件夹内容",
-             f"  {plan.items[0].name}：年度工作台账（Excel，可用 WPS 或 Excel 打开），含封面、党员花名册、"
-             "三会一课、组织生活会、主题党日、谈心谈话、民主评议、出勤统计、工作完成情况。",
-             f"  {SIGNIN_DIR}\\：每次会议和主题党日的签到表（PDF），共 {forms} 份，文件名为“日期_名称_签到表”。",
-             f"  {MINUTES_DIR}\\：每次会议和主题党日的记录（PDF），共 {forms} 份。",
-             f"  {FILES_DIR}\\：会议、主题党日和谈心谈话的照片、扫描件等原始文件，按“月份\\类型”存放，"
-             f"共 {plan.counts.get('attachments', 0)} 个。",
-             f"  {MANIFEST}：全部文件的名称、大小和 SHA-256 校验值。", f"  {README}：本说明。", "",
-             "二、个人信息", _mask_line(mask), "  附件按原样复制，其中可能含有个人信息。", "",
-             "三、核对文件是否完好",
+             *_contents_lines(plan), "",
+             "二、个人信息", _mask_line(mask)]
+    if _in_folder(plan, FILES_DIR):
+        lines.append("  附件按原样复制，其中可能含有个人信息。")
+    lines += ["", "三、核对文件是否完好",
              "  Windows：在文件所在文件夹打开命令提示符，运行 certutil -hashfile 文件名 SHA256",
              "  统信UOS、麒麟等：在终端运行 sha256sum 文件名",
              f"  得到的值应与 {MANIFEST} 中的 SHA-256 相同。"]
     return "\n".join(lines + _missing_lines(plan.missing)) + "\n"
+
+
+def _contents_lines(plan: PackagePlan) -> list[str]:
+    """One line for the ledger, each folder the package has, 清单.csv and README.txt."""
+    lines = [f"  {plan.items[0].name}：年度工作台账（Excel，可用 WPS 或 Excel 打开），"
+             f"共 {len(sheet_names())} 个工作表：{'、'.join(sheet_names())}。"]
+    folders = [(SIGNIN_DIR, "每次会议和主题党日的签到表（PDF），共 {n} 份，文件名为“日期_名称_签到表”。"),
+               (MINUTES_DIR, "每次会议和主题党日的记录（PDF），共 {n} 份。"),
+               (FILES_DIR, "会议、主题党日和谈心谈话的照片、扫描件等原始文件，按“月份\\类型”存放，共 {n} 个。")]
+    for folder, text in folders:
+        if count := _in_folder(plan, folder):
+            lines.append(f"  {folder}\\：" + text.format(n=count))
+    return lines + [f"  {MANIFEST}：全部文件的名称、大小和 SHA-256 校验值。", f"  {README}：本说明。"]
+
+
+def _in_folder(plan: PackagePlan, folder: str) -> int:
+    """How many files of the package go into ``folder``."""
+    return sum(1 for item in plan.items if item.name.startswith(f"{folder}/"))
 
 
 def _mask_line(mask: bool) -> str:

@@ -31,6 +31,8 @@ class Setting:
 _SETTINGS = [
     # Branch profile (支部基本情况)
     Setting("branch_name", "", "支部名称", "profile"),
+    # The name in printed and ledger titles; "" derives it from branch_name (branch.short_name).
+    Setting("branch_short_name", "", "标题中的支部名称", "profile"),
     Setting("parent_org", "", "上级党组织", "profile"),
     Setting("secretary_name", "", "支部书记", "profile"),
     Setting("term_start", "", "本届支委会选举日期", "profile"),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from branchdesk import APP_TITLE, __version__
@@ -23,7 +24,16 @@ class MainWindow(QMainWindow):
         self._menus()
         self._status()
         self.update_title()
-        fit_to_screen(self, 1280, 780)
+        self._size_to_screen(1280, 780)
+
+    def _size_to_screen(self, width: int, height: int) -> None:
+        """The preferred size where the screen has room for it; maximized on a smaller screen
+        (a 1366×768 laptop), where every pixel of height counts for the 工作台."""
+        fit_to_screen(self, width, height)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None and (screen.availableGeometry().width() < width
+                                   or screen.availableGeometry().height() < height + 40):
+            self.setWindowState(Qt.WindowState.WindowMaximized)
 
     # ------------------------------------------------------------ tabs
     def _add_tabs(self) -> None:

@@ -21,7 +21,7 @@ from branchdesk.core import drives, package
 from branchdesk.core.attachments import size_text
 from branchdesk.core.drives import Drive
 from branchdesk.core.package import CANCELLED_TEXT, PackagePlan, PdfWriters, write_package
-from branchdesk.ui.dialogs.ledger_dialog import show_done
+from branchdesk.ui.folders import show_done
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 

@@ -14,7 +14,7 @@ from branchdesk.core import members, talks
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.pinyin import matches
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons
+from branchdesk.ui.widgets import DateEdit, Field, dialog_buttons, fit_to_screen, scrolled
 
 OUTSIDE = -1
 
@@ -32,17 +32,20 @@ class TalkDialog(QDialog):
         fit_to_screen(self, 760, 640)
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        body = QWidget()  # scrolls, above the buttons, when the screen is too low for it
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addLayout(self._left_form(), 3)
         top.addWidget(self._targets_box(), 2)
-        layout.addLayout(top)
-        layout.addLayout(self._text_form())
+        inner.addLayout(top)
+        inner.addLayout(self._text_form())
         self.late_label = QLabel()
         self.late_label.setStyleSheet("color: #9a5b00;")
-        layout.addWidget(self.late_label)
-        buttons = dialog_buttons(self, "保存", "取消")
-        layout.addWidget(buttons)
+        inner.addWidget(self.late_label)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scrolled(body))
+        layout.addWidget(dialog_buttons(self, "保存", "取消"))
 
     def _left_form(self) -> QFormLayout:
         form = QFormLayout()
