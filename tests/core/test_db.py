@@ -135,6 +135,20 @@ def test_schema_version_matches_the_migration_steps():
     assert db_module.SCHEMA_VERSION == latest_version()
 
 
+def test_each_step_sets_the_version_to_its_place_in_the_list(tmp_path):
+    """Steps appended by different changes cannot both claim the same version unnoticed."""
+    from sqlite_utils import Database
+
+    from branchdesk.core.migrations import migrations
+
+    names = [step.name for step in migrations._migrations]
+    for position, name in enumerate(names, start=1):
+        db = Database(sqlite3.connect(tmp_path / f"step{position}.sqlite3"))
+        migrations.apply(db, stop_before=names[position:])
+        assert db.execute("PRAGMA user_version").fetchone()[0] == position, name
+        db.close()
+
+
 def test_reading_an_up_to_date_file_does_not_import_sqlite_utils(db_path):
     """Start-up speed (bench/): the 工作台 reads without sqlite-utils; the first save loads it."""
     open_db(db_path).close()  # create and migrate
