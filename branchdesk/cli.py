@@ -4,7 +4,7 @@ Exit codes: 0 success; 1 rejected rows / validation; 2 unreadable file or databa
 (also: damaged database, or the database is in use by the window for a command that writes);
 3 compliance findings (``check``).
 
-While the window has the database open (core/instance.py), commands that write (demo,
+While the window has the database open (core/single_writer.py), commands that write (demo,
 import-members, restore) refuse with exit 2; commands that only read open the file read-only.
 """
 
@@ -151,9 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         _err(str(exc))
         return 1
     finally:
-        from branchdesk.core import instance
+        from branchdesk.core import single_writer
 
-        instance.release_all()
+        single_writer.release_all()
 
 
 def _import_core_first() -> None:
@@ -195,11 +195,11 @@ def _open_for_writing(args, *, create: bool = False):
 
 
 def _hold(path: Path) -> None:
-    from branchdesk.core import instance
+    from branchdesk.core import single_writer
 
     if not path.parent.is_dir():
         raise DatabaseError(f"找不到文件夹“{path.parent}”。请确认路径是否正确。")
-    instance.hold(path)
+    single_writer.hold(path)
 
 
 def cmd_demo(args) -> int:

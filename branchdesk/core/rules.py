@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, meetings, members, settings, talks
+from branchdesk.core import appraisals, branch, meetings, members, settings, talks
 from branchdesk.core.dates import add_months, add_years
 from branchdesk.core.meetings import (COMMITTEE, GENERAL, GROUP, LECTURE, LIFE, THEME_DAY)
 from branchdesk.core.members import RollEntry, roll_as_of
@@ -193,7 +193,7 @@ def _yearly_row(year, as_of, since, label, kind, done: bool) -> GridRow:
 
 
 def _appraisal_done(db: Database, year: int) -> bool:
-    return bool(meetings.appraisal(db, year))
+    return bool(appraisals.grades(db, year))
 
 
 def _talks_done(db: Database, year: int, as_of: date, roll: list[RollEntry] | None) -> bool:
@@ -410,7 +410,7 @@ def _term(conf: dict, as_of: date) -> list[Finding]:
 
 
 def _appraisal_ratio(db: Database, year: int, pct: int) -> list[Finding]:
-    warning = meetings.excellent_warning(meetings.appraisal(db, year), pct)
+    warning = appraisals.excellent_warning(appraisals.grades(db, year), pct)
     return [Finding(WARNING, "branch", "excellent_ratio", f"{year}年民主评议：{warning}",
                     target={"tab": "appraisal", "year": year})] if warning else []
 

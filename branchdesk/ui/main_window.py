@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         self.db.close()
         successor = getattr(self, "replacement", None)
         if successor is None or successor.db.path != self.db.path:
-            from branchdesk.core import instance
+            from branchdesk.core import single_writer
 
-            instance.release(self.db.path)
+            single_writer.release(self.db.path)
         super().closeEvent(event)

@@ -121,14 +121,6 @@ def test_failed_migration_leaves_old_schema(db_path, monkeypatch):
     assert "meetings" not in tables and "members" in tables
 
 
-def test_core_does_not_import_qt():
-    code = ("import sys, branchdesk.core.db, branchdesk.core.members, branchdesk.core.meetings, "
-            "branchdesk.core.importing, branchdesk.core.demo, branchdesk.cli; "
-            "import branchdesk.core.ledger.roster; "
-            "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt loaded'")
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
 def test_schema_version_matches_the_migration_steps():
     from branchdesk.core import db as db_module
 

@@ -1,5 +1,5 @@
 """Meetings core: expected attendees from the roll as of the date, counts, 补录, validation,
-queries, deletion, 民主评议. All names are fictional."""
+queries, deletion. All names are fictional."""
 
 from datetime import date
 
@@ -262,32 +262,6 @@ def test_member_history_shows_the_meeting(fresh_db, several):
     history = meetings.member_history(fresh_db, member.id)
     assert [h.date for h in history][:2] == ["2025-06-01", "2025-04-01"]
     assert history[0].title == "传承红色基因"
-
-
-# ---------------------------------------------------------------- 民主评议
-
-def test_excellent_warning_at_exactly_a_third_is_silent():
-    grades = {1: ("优秀", ""), 2: ("合格", ""), 3: ("合格", ""), 4: ("不参加评议", "")}
-    assert meetings.excellent_warning(grades, 33) is None
-
-
-def test_excellent_warning_above_a_third():
-    grades = {1: ("优秀", ""), 2: ("优秀", ""), 3: ("合格", ""), 4: ("合格", ""), 5: ("合格", "")}
-    warning = meetings.excellent_warning(grades, 33)
-    assert warning and "40%" in warning
-
-
-def test_appraisal_round_trip_and_candidates(fresh_db):
-    a = add_member(fresh_db, "甲一")
-    b = add_member(fresh_db, "乙二", category="预备党员", join="2025-03-01")
-    add_member(fresh_db, "丙三", join="2026-01-01", full=None, category="预备党员")
-    assert names(e.member for e in meetings.appraisal_candidates(fresh_db, 2025)) == ["乙二", "甲一"]
-    meetings.save_appraisal(fresh_db, 2025, {a.id: ("优秀", " 表现突出 "),
-                                             b.id: (meetings.NOT_GRADED, "")})
-    assert meetings.appraisal(fresh_db, 2025) == {a.id: ("优秀", "表现突出"),
-                                                  b.id: ("不参加评议", "")}
-    with pytest.raises(ValidationError):
-        meetings.save_appraisal(fresh_db, 2025, {a.id: ("很好", "")})
 
 
 def test_list_of_one_year_counts_only_its_meetings(fresh_db, several, tmp_path):

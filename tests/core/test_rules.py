@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from branchdesk.core import branch, meetings, members, rules, settings, talks
+from branchdesk.core import appraisals, branch, meetings, members, rules, settings, talks
 from branchdesk.core.members import Member
 
 TODAY = date(2026, 11, 29)
@@ -163,7 +163,7 @@ def test_quorum_below_half(branch_db):
 
 def test_excellent_ratio_warning(branch_db):
     ids = [person(branch_db, f"党员{i}") for i in range(4)]
-    meetings.save_appraisal(branch_db, 2026, {i: ("优秀", "") for i in ids[:2]} |
+    appraisals.save(branch_db, 2026, {i: ("优秀", "") for i in ids[:2]} |
                             {i: ("合格", "") for i in ids[2:]})
     assert "excellent_ratio" in [f.rule for f in rules.branch_findings(branch_db, 2026, TODAY)]
 

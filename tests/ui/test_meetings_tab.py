@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
-from branchdesk.core import attachments, branch, meetings, members
+from branchdesk.core import appraisals, attachments, branch, meetings, members
 from branchdesk.ui import attachment_panel as panel_module
 from branchdesk.ui import meetings_tab as tab_module
 from branchdesk.ui.dialogs import meeting_dialog as dialog_module
@@ -447,7 +447,7 @@ def test_appraisal_warns_when_too_many_excellent(qtbot, branch_db):
                                                       join_date="2026-01-10")).id
     dialog = AppraisalDialog(branch_db, year=2026)
     qtbot.addWidget(dialog)
-    assert dialog.grades()[probation] == (meetings.NOT_GRADED, "")
+    assert dialog.grades()[probation] == (appraisals.NOT_GRADED, "")
     dialog.grade_rest_qualified()
     dialog.set_grade(people["甲一"], "优秀")
     assert dialog.warning.isHidden()  # 1 of 4 graded
@@ -455,7 +455,7 @@ def test_appraisal_warns_when_too_many_excellent(qtbot, branch_db):
     assert not dialog.warning.isHidden() and "50%" in dialog.warning.text()
     dialog.set_grade(people["乙二"], "合格")
     dialog.save()
-    stored = meetings.appraisal(branch_db, 2026)
+    stored = appraisals.grades(branch_db, 2026)
     assert stored[people["甲一"]] == ("优秀", "") and stored[probation][0] == "不参加评议"
 
 
