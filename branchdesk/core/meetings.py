@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import attachments, branch, settings
+from branchdesk.core import attachments, branch, settings, tables
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import NotFoundError, ValidationError
 from branchdesk.core.members import RollEntry, roll_as_of
@@ -223,10 +223,6 @@ def is_late_entry(meeting_date: date, entered: date, threshold_days: int) -> boo
 
 # ---------------------------------------------------------------- saving
 
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
-
 _COLUMNS = ("kind", "date", "start_time", "end_time", "place", "host_id", "recorder_id",
             "group_id", "observers", "content", "resolution", "lecturer", "lecture_title",
             "held_as", "period", "activity_form", "organiser", "outcome")
@@ -280,18 +276,11 @@ def _values(meeting: Meeting) -> dict:
 
 
 def _insert(db: Database, meeting: Meeting) -> int:
-    data = _values(meeting)
-    data.update(late_entry=int(meeting.late_entry), created_at=_now(), updated_at=_now())
-    sql = f"INSERT INTO meetings ({', '.join(data)}) VALUES ({', '.join('?' * len(data))})"
-    return db.execute(sql, list(data.values())).lastrowid
+    return tables.insert(db, "meetings", {**_values(meeting), "late_entry": int(meeting.late_entry)})
 
 
 def _update(db: Database, meeting: Meeting) -> None:
-    data = _values(meeting)
-    data["updated_at"] = _now()
-    sets = ", ".join(f"{k} = ?" for k in data)
-    cursor = db.execute(f"UPDATE meetings SET {sets} WHERE id = ?", [*data.values(), meeting.id])
-    if cursor.rowcount == 0:
+    if not tables.update(db, "meetings", meeting.id, _values(meeting)):
         raise NotFoundError("这条会议记录已不存在，可能已被删除。")
 
 
