@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date
 
 from branchdesk.core.db import Database
@@ -452,3 +453,117 @@ def member_history(db: Database, member_id: int) -> list[AttendanceRecord]:
 def _title_of(topics_json: str, lecture_title: str) -> str:
     topics = json.loads(topics_json or "[]")
     return lecture_title or "；".join(topics)
+
+
+# ---------------------------------------------------------------- what the checks read
+# The 工作台 checks (core/rules.py) are pure functions over these plain records.
+
+class HeldMeeting(NamedTuple):
+    """A meeting as the yearly grid sees it (a tuple: a big branch has thousands)."""
+
+    id: int
+    kind: str
+    group_id: int | None
+    date: date
+    period: str  # a 主题党日's 计入月份 (YYYY-MM); '' for the other kinds
+    late_entry: bool
+
+
+def held_around(db: Database, year: int) -> list[HeldMeeting]:
+    """Every meeting that may count for ``year``: those dated in ``year`` or the next, and the
+    主题党日 whose 计入月份 is in ``year`` wherever they are dated (planned ones included)."""
+    # Date ranges rather than substr(), so the indexes on the date are used.
+    cursor = db.execute("SELECT id, kind, group_id, date, period, late_entry FROM meetings "
+                        "WHERE date >= ? AND date < ? UNION "
+                        "SELECT id, kind, group_id, date, period, late_entry FROM meetings "
+                        "WHERE kind = ? AND period >= ? AND period < ?",
+                        [f"{year:04d}", f"{year + 2:04d}", THEME_DAY, f"{year:04d}",
+                         f"{year + 1:04d}"])
+    return [HeldMeeting(mid, kind, gid, date.fromisoformat(on), period, bool(late))
+            for mid, kind, gid, on, period, late in cursor.fetchall()]
+
+
+# Each member's latest statuses, newest first, up to a number: SQLite numbers the rows per
+# member (a window function), so Python receives a few rows per member, not every row.
+_LATEST = """
+SELECT member_id, status FROM (
+    SELECT a.member_id, a.status, ROW_NUMBER() OVER (
+        PARTITION BY a.member_id ORDER BY mt.date DESC, mt.id DESC) AS n
+    FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id
+    WHERE mt.date <= ? AND {where})
+WHERE n <= ? ORDER BY member_id, n
+"""
+
+
+def latest_statuses(db: Database, member_ids: list[int], as_of: date, since: date,
+                    count: int) -> dict[int, list[str]]:
+    """The last ``count`` attendance statuses of each member, newest first, by ``as_of``;
+    complete for ``member_ids`` (others may appear with only their statuses after ``since``).
+
+    Read through the index on the meeting date: the meetings after ``since`` for everyone,
+    and older ones only for the members with fewer than ``count`` of those (one more query;
+    the ids are our own integers, written into the SQL so no limit on parameters applies).
+    """
+    out: dict[int, list[str]] = {}
+    for member_id, status in db.execute(_LATEST.format(where="mt.date > ?"),
+                                        [as_of.isoformat(), since.isoformat(), count]):
+        out.setdefault(member_id, []).append(status)
+    short = [mid for mid in member_ids if len(out.get(mid, ())) < count]
+    listed = ", ".join(str(int(mid)) for mid in short)
+    older = _LATEST.format(where=f"mt.date <= ? AND a.member_id IN ({listed})")
+    for member_id, status in db.execute(older, [as_of.isoformat(), since.isoformat(), count]):
+        out.setdefault(member_id, []).append(status)
+    return out
+
+
+class AttendanceTotals(NamedTuple):
+    expected: int  # meetings the member was expected at
+    present: int
+    leave: int
+
+
+def attendance_totals(db: Database, after: date, until: date) -> dict[int, AttendanceTotals]:
+    """member id -> how often expected, 出席 and 请假 at meetings dated after ``after`` up to
+    ``until``; members expected nowhere in that time are absent from the result."""
+    cursor = db.execute(
+        "SELECT a.member_id, count(*), sum(a.status = ?), sum(a.status = ?) FROM meetings mt "
+        "JOIN attendance a ON a.meeting_id = mt.id WHERE mt.date > ? AND mt.date <= ? "
+        "GROUP BY a.member_id", [PRESENT, LEAVE, after.isoformat(), until.isoformat()])
+    return {member_id: AttendanceTotals(expected, present, leave)
+            for member_id, expected, present, leave in cursor}
+
+
+class MonthTotals(NamedTuple):
+    month: int  # 1–12
+    expected: int  # attendance rows (应到 summed over the month's meetings)
+    present: int
+    meetings: int
+
+
+def attendance_by_month(db: Database, year: int) -> list[MonthTotals]:
+    """The months of ``year`` that had meetings, with their attendance summed."""
+    cursor = db.execute(
+        "SELECT CAST(substr(mt.date, 6, 2) AS INTEGER), count(a.member_id), "
+        "sum(a.status = ?), count(DISTINCT mt.id) FROM meetings mt "
+        "LEFT JOIN attendance a ON a.meeting_id = mt.id WHERE mt.date >= ? AND mt.date < ? "
+        "GROUP BY 1", [PRESENT, f"{year:04d}", f"{year + 1:04d}"])
+    return [MonthTotals(month, expected, present or 0, count)
+            for month, expected, present, count in cursor.fetchall()]
+
+
+class OpenRectification(NamedTuple):
+    problem: str
+    owner: str
+    due_date: str  # ISO date
+    meeting_id: int
+    meeting_date: str  # the 组织生活会 that set it
+
+
+def open_rectifications(db: Database, held_by: date) -> list[OpenRectification]:
+    """整改事项 not marked done that have a 完成时限, from meetings held by ``held_by``,
+    soonest due first."""
+    cursor = db.execute(
+        "SELECT r.problem, r.owner, r.due_date, mt.id, mt.date FROM rectifications r "
+        "JOIN meetings mt ON mt.id = r.meeting_id WHERE NOT r.done AND r.due_date IS NOT NULL "
+        "AND mt.date <= ? ORDER BY r.due_date, mt.date, r.id", [held_by.isoformat()])
+    return [OpenRectification(*row) for row in cursor.fetchall()]
