@@ -362,11 +362,19 @@ def cmd_check(args) -> int:
     if args.json:
         print(json.dumps({"year": report.year, "as_of": report.as_of.isoformat(),
                           "missing": report.has_missing,
-                          "findings": [f.as_dict() for f in report.findings]},
+                          "findings": [_finding_json(f) for f in report.findings]},
                          ensure_ascii=False, indent=2))
     else:
         _print_findings(report)
     return 3 if report.has_missing else 0
+
+
+def _finding_json(finding) -> dict:
+    """A finding as ``check --json`` prints it: its target names the record (``record``,
+    ``id``) and, as before, the window's ``tab`` that shows it."""
+    from branchdesk.ui.places import tab_for  # Qt-free
+
+    return {**finding.as_dict(), "target": {"tab": tab_for(finding.target), **finding.target}}
 
 
 def _print_findings(report) -> None:

@@ -31,6 +31,15 @@ WARNING = "warning"
 STATUS_TEXT = {DONE: "已完成", DUE: "待完成", MISSING: "缺项", FUTURE: "未到期",
                UNTRACKED: "开始检查之前，不计缺项", WARNING: "提醒"}
 
+# The kinds of record a finding or a grid row points at; the window decides where each is shown.
+MEMBER, MEETING, TALK, APPRAISAL, BRANCH = "member", "meeting", "talk", "appraisal", "branch"
+
+
+def points_at(record: str, record_id: int | None = None, **context) -> dict:
+    """A finding's ``target``: the record it is about (its kind and id; id None for the records
+    of a kind, or for the branch itself), with what narrows them down (kind, 党小组, year)."""
+    return {"record": record, "id": record_id, **context}
+
 
 @dataclass
 class Period:
@@ -69,6 +78,12 @@ class GridRow:
     group_id: int | None
     cells: list[Cell]
 
+    @property
+    def target(self) -> dict:
+        """The records this row counts: meetings of its kind (and 党小组), talks, or 民主评议."""
+        record = {"talks": TALK, "appraisal": APPRAISAL}.get(self.kind, MEETING)
+        return points_at(record, kind=self.kind, group_id=self.group_id)
+
 
 @dataclass
 class Finding:
@@ -78,7 +93,7 @@ class Finding:
     message: str
     period: str = ""
     due: str | None = None
-    target: dict = field(default_factory=dict)  # where to fix it: {'tab': ..., 'id': ...}
+    target: dict = field(default_factory=dict)  # what to fix: points_at(record, id, ...)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -232,12 +247,7 @@ def _activity_finding(row: GridRow, cell: Cell) -> Finding:
     else:
         message = f"{cell.period.label}尚未{verb}{name}，应于{cell.period.end:%Y-%m-%d}前完成"
     return Finding(cell.status, "activity", row.kind, message, cell.period.label,
-                   cell.period.end.isoformat(), {"tab": _tab_for(row.kind), "kind": row.kind,
-                                                 "group_id": row.group_id})
-
-
-def _tab_for(kind: str) -> str:
-    return {THEME_DAY: "theme_days", "talks": "talks", "appraisal": "appraisal"}.get(kind, "meetings")
+                   cell.period.end.isoformat(), row.target)
 
 
 # ---------------------------------------------------------------- member findings
@@ -281,7 +291,7 @@ def _probation(probationary: list[Member], all_ends: dict[int, date | None], as_
         ends = all_ends.get(m.id)
         if ends is None:
             continue
-        target = {"tab": "members", "id": m.id}
+        target = points_at(MEMBER, m.id)
         if ends < as_of:
             out.append(Finding(MISSING, "member", "probation_overdue",
                                f"{m.name}的预备期已于{ends:%Y-%m-%d}届满（已过 {(as_of - ends).days} 天），"
@@ -301,7 +311,7 @@ def _absent_streaks(roll, latest: dict[int, list[str]], streak: int) -> list[Fin
         if len(recent) == streak and all(s == meetings.ABSENT for s in recent):
             out.append(Finding(WARNING, "member", "absent_streak",
                                f"{entry.member.name}最近连续 {streak} 次应参加的会议均缺席（未请假）",
-                               target={"tab": "members", "id": entry.member.id}))
+                               target=points_at(MEMBER, entry.member.id)))
     return out
 
 
@@ -318,7 +328,7 @@ def _inactive(roll, counts: dict[int, AttendanceTotals], roll_since: list[RollEn
                                f"{entry.member.name}近 {months} 个月应参加 {expected} 次组织生活，"
                                f"一次也未出席（其中请假 {leave} 次）。无正当理由连续6个月不参加组织生活的，"
                                "按党章第九条视为自行脱党，请及时谈话了解情况",
-                               target={"tab": "members", "id": entry.member.id}))
+                               target=points_at(MEMBER, entry.member.id)))
     return out
 
 
@@ -350,11 +360,11 @@ def check_branch(year: int, as_of: date, conf: dict, roll: list[RollEntry], *,
     if full >= conf["committee_required_at"] and not has_committee:
         out.append(Finding(MISSING, "branch", "committee_required",
                            f"支部有正式党员 {full} 人，达到 {conf['committee_required_at']} 人应设立支部委员会，"
-                           "目前未登记支委", target={"tab": "profile"}))
+                           "目前未登记支委", target=points_at(BRANCH)))
     if len(roll) > conf["branch_size_warn"]:
         out.append(Finding(WARNING, "branch", "branch_size",
                            f"支部党员 {len(roll)} 人，超过一般不超过 {conf['branch_size_warn']} 人的规定，"
-                           "可考虑分设支部或成立党总支", target={"tab": "members"}))
+                           "可考虑分设支部或成立党总支", target=points_at(MEMBER)))
     out += _term(conf, as_of)
     out += _appraisal_ratio(grades, year, conf["excellent_ratio_pct"])
     out += _quorum(decisive)
@@ -377,7 +387,7 @@ def _rectifications(items: list[OpenRectification], year: int, as_of: date) -> l
             continue
         who = f"，责任人：{owner}" if owner else ""
         short = problem if len(problem) <= 30 else problem[:29] + "…"
-        target = {"tab": "meetings", "id": meeting_id}
+        target = points_at(MEETING, meeting_id)
         if date.fromisoformat(due) < as_of:
             out.append(Finding(MISSING, "branch", "rectification_overdue",
                                f"整改事项“{short}”已过完成时限（{due}{who}），尚未标记完成"
@@ -392,7 +402,7 @@ def _term(conf: dict, as_of: date) -> list[Finding]:
     if not conf["term_start"]:
         return []
     ends = add_years(date.fromisoformat(conf["term_start"]), conf["term_years"])
-    target = {"tab": "profile"}
+    target = points_at(BRANCH)
     if ends < as_of:
         return [Finding(MISSING, "branch", "term_overdue",
                         f"本届支委会任期已于{ends:%Y-%m-%d}届满，应按期换届", due=ends.isoformat(),
@@ -407,7 +417,7 @@ def _term(conf: dict, as_of: date) -> list[Finding]:
 def _appraisal_ratio(grades: appraisals.Grades, year: int, pct: int) -> list[Finding]:
     warning = appraisals.excellent_warning(grades, pct)
     return [Finding(WARNING, "branch", "excellent_ratio", f"{year}年民主评议：{warning}",
-                    target={"tab": "appraisal", "year": year})] if warning else []
+                    target=points_at(APPRAISAL, year=year))] if warning else []
 
 
 def _quorum(decisive: list[MeetingSummary]) -> list[Finding]:
@@ -418,7 +428,7 @@ def _quorum(decisive: list[MeetingSummary]) -> list[Finding]:
             out.append(Finding(WARNING, "branch", "quorum",
                                f"{s.meeting.date} {s.meeting.kind}应到 {c.expected} 人、实到 {c.present} 人，"
                                "未超过半数，会议决定可能无效", period=s.meeting.date,
-                               target={"tab": "meetings", "id": s.meeting.id}))
+                               target=points_at(MEETING, s.meeting.id)))
     return out
 
 

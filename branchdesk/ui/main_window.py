@@ -106,8 +106,10 @@ class MainWindow(QMainWindow):
             tab.refresh()
 
     def navigate(self, target: dict) -> None:
-        """Go where a 工作台 finding or cell can be fixed."""
-        tab = target.get("tab")
+        """Go where a 工作台 finding or cell can be fixed (``target``: rules.points_at)."""
+        from branchdesk.ui.places import tab_for
+
+        tab = tab_for(target)
         if tab == "profile":
             self.edit_profile()
         elif tab == "rules":

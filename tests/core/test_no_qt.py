@@ -1,5 +1,5 @@
-"""The core never imports Qt: every module under branchdesk/core, and the command line, load
-in a fresh process without PySide6 (the CLI and the tests run where no display exists)."""
+"""The core never imports Qt: every module under branchdesk/core, and the command line with
+the window's Qt-free places table it prints from, load in a fresh process without PySide6."""
 
 import pkgutil
 import subprocess
@@ -20,7 +20,7 @@ def test_the_walk_finds_every_kind_of_core_module():
 
 
 def test_no_core_module_loads_qt():
-    imports = "".join(f"import {name}\n" for name in [*core_modules(), "branchdesk.cli"])
+    imports = "".join(f"import {name}\n" for name in [*core_modules(), "branchdesk.cli", "branchdesk.ui.places"])
     code = (imports + "import sys\n"
             "qt = sorted(m for m in sys.modules if m.startswith('PySide6'))\n"
             "assert not qt, f'Qt loaded: {qt}'\n")

@@ -198,6 +198,40 @@ def test_cli_check_exit_codes(tmp_path, capsys):
     assert '"missing": false' in capsys.readouterr().out
 
 
+def test_cli_check_json_targets_name_the_record_and_the_tab(tmp_path, capsys):
+    import json
+
+    from branchdesk.cli import main
+    from branchdesk.core import demo
+
+    path = tmp_path / "d.sqlite3"
+    demo.create_demo(path, today=TODAY).close()
+    main(["check", "--db", str(path), "--year", "2026", "--as-of", "2026-11-29", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"year", "as_of", "missing", "findings"}
+    findings = out["findings"]
+    assert all(set(f) == {"severity", "area", "rule", "message", "period", "due", "target"}
+               for f in findings)
+    august = next(f["target"] for f in findings if f["message"] == "8月未召开支委会")
+    assert august == {"tab": "meetings", "record": "meeting", "id": None,
+                      "kind": meetings.COMMITTEE, "group_id": None}
+    probation = next(f["target"] for f in findings if f["rule"] == "probation_overdue")
+    assert probation["tab"] == "members" and probation["record"] == "member" and probation["id"]
+
+
+def test_findings_point_at_records_not_at_tabs(fresh_db):
+    from branchdesk.core import demo
+
+    db = demo.create_demo(fresh_db.path.with_name("demo.sqlite3"), today=TODAY)
+    findings = rules.report(db, 2026, TODAY).findings
+    assert findings and all("tab" not in f.target for f in findings)
+    assert {f.target["record"] for f in findings} <= {rules.MEMBER, rules.MEETING, rules.TALK,
+                                                     rules.APPRAISAL, rules.BRANCH}
+    theme = next(f.target for f in findings if f.rule == meetings.THEME_DAY)
+    assert theme == {"record": rules.MEETING, "id": None, "kind": meetings.THEME_DAY,
+                     "group_id": None}
+
+
 def test_absent_streak_older_than_the_inactivity_window_is_still_found(branch_db):
     # Only recent meetings are read first; a member short of entries there is read further back.
     c = person(branch_db, "丙")

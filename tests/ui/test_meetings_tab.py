@@ -483,12 +483,12 @@ def test_show_target_from_the_dashboard(qtbot, tab, branch_db):
                                                               date="2025-05-12", group_id=g1))
     general = meetings.save(branch_db, meetings.Meeting(kind=meetings.GENERAL, date="2024-03-20"))
     tab.refresh()
-    tab.show_target({"tab": "meetings", "kind": meetings.GROUP, "group_id": g1, "year": 2025,
+    tab.show_target({"record": "meeting", "kind": meetings.GROUP, "group_id": g1, "year": 2025,
                      "ids": [group_meeting.id]})
     assert (tab.kind.currentData(), tab.group.currentData(), tab.year.currentData()) == \
         (meetings.GROUP, g1, 2025)
     assert tab.selected().meeting.id == group_meeting.id
-    tab.show_target({"tab": "meetings", "id": general.id})
+    tab.show_target({"record": "meeting", "id": general.id})
     assert tab.year.currentData() == 2024 and tab.selected().meeting.id == general.id
 
 
