@@ -42,6 +42,12 @@ def title_name(db: Database) -> str:
             or short_name(settings.get(db, "branch_name")))
 
 
+def heading_name(db: Database) -> str:
+    """What exported files' titles and names start with (ledger, roster, U盘 package):
+    title_name, or 党支部 while the branch has no name yet."""
+    return title_name(db) or "党支部"
+
+
 @dataclass
 class Group:
     id: int

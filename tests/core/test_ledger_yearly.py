@@ -499,3 +499,11 @@ def test_cli_range_and_mask(tmp_path):
                  "2026-05-31", "--mask", "-o", str(out)]) == 0
     ws = load_workbook(out)["党员花名册"]
     assert "*" in ws.cell(4, 6).value
+
+
+def test_the_ledger_file_name_for_a_year_and_for_a_range():
+    from branchdesk.core.ledger.period import file_name
+
+    assert file_name("示例党支部", year=2026) == "示例党支部2026年度工作台账.xlsx"
+    assert file_name("示例党支部", start=date(2026, 3, 1), end=date(2026, 6, 30)) == \
+        "示例党支部工作台账_20260301-20260630.xlsx"
