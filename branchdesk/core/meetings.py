@@ -222,6 +222,27 @@ def is_late_entry(meeting_date: date, entered: date, threshold_days: int) -> boo
     return (entered - meeting_date).days > threshold_days
 
 
+def absent_chair_warning(meeting: Meeting, today: date | None = None) -> str | None:
+    """What to ask before saving a held meeting whose 主持人 or 记录人 is marked 请假/缺席
+    (almost always a slip); None when there is nothing to ask."""
+    away = {a.member_id: a for a in meeting.attendance if a.status != PRESENT}
+    roles = [(label, away[pid]) for label, pid in (("主持人", meeting.host_id),
+                                                   ("记录人", meeting.recorder_id)) if pid in away]
+    if not roles or meeting.is_planned(today):
+        return None
+    text = "、".join(f"{label}{a.name}被登记为“{a.status}”" for label, a in roles)
+    return f"{text}。\n主持或记录会议的人一般应出席；请检查主持人、记录人或出勤情况。"
+
+
+def default_host(db: Database, kind: str, on: date) -> int | None:
+    """Who chairs a new meeting unless someone else is chosen: the 书记 on that day. A 党小组会
+    is chaired by its 党小组长, whom the roll does not name: nobody."""
+    if kind == GROUP:
+        return None
+    seat = branch.secretary_seat(db, on)
+    return seat.member_id if seat else None
+
+
 # ---------------------------------------------------------------- saving
 
 _COLUMNS = ("kind", "date", "start_time", "end_time", "place", "host_id", "recorder_id",

@@ -284,3 +284,27 @@ def test_a_planned_meeting_keeps_no_attendance_until_it_is_held(fresh_db):
     planned.attendance = meetings.default_attendance(fresh_db, meetings.GENERAL, DAY)
     held = meetings.save(fresh_db, planned, today=DAY)  # recorded on the day
     assert [(a.name, a.status) for a in held.attendance] == [("张三", meetings.PRESENT)]
+
+
+# ---------------------------------------------------------------- who chairs
+
+def test_absent_chair_warning_names_the_host_and_recorder_marked_away():
+    people = [meetings.AttendanceEntry(1, "甲一", meetings.ABSENT),
+              meetings.AttendanceEntry(2, "乙二", meetings.LEAVE),
+              meetings.AttendanceEntry(3, "丙三")]
+    held = Meeting(date="2025-06-10", host_id=1, recorder_id=2, attendance=people)
+    warning = meetings.absent_chair_warning(held, today=DAY)
+    assert warning.startswith("主持人甲一被登记为“缺席”、记录人乙二被登记为“请假”。\n")
+    assert meetings.absent_chair_warning(Meeting(date="2025-06-10", host_id=3, recorder_id=3,
+                                                 attendance=people), today=DAY) is None
+    planned = Meeting(date="2025-06-20", host_id=1, attendance=people)
+    assert meetings.absent_chair_warning(planned, today=DAY) is None  # not held yet
+
+
+def test_a_new_meeting_is_chaired_by_the_secretary_of_its_day(fresh_db):
+    a, b = add_member(fresh_db, "甲一"), add_member(fresh_db, "乙二")
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, a.id, "书记")])
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, b.id, "书记")], on=DAY)
+    assert meetings.default_host(fresh_db, meetings.GENERAL, date(2025, 6, 1)) == a.id
+    assert meetings.default_host(fresh_db, meetings.COMMITTEE, DAY) == b.id
+    assert meetings.default_host(fresh_db, meetings.GROUP, DAY) is None  # the 党小组长 chairs

@@ -14,7 +14,7 @@ from branchdesk.ui import attachment_panel as panel_module
 from branchdesk.ui import meetings_tab as tab_module
 from branchdesk.ui.dialogs import meeting_dialog as dialog_module
 from branchdesk.ui.dialogs.appraisal_dialog import AppraisalDialog
-from branchdesk.ui.dialogs.meeting_dialog import MeetingDialog, normalise_time
+from branchdesk.ui.dialogs.meeting_dialog import MeetingDialog
 from branchdesk.ui.meetings_tab import MeetingsTab
 
 YESTERDAY = date.today() - timedelta(days=1)
@@ -285,12 +285,6 @@ def test_enter_in_a_field_does_not_save(qtbot, branch_db):
     type_text(dialog.fields["place"].editor, "会议室")
     qtbot.keyClick(dialog.fields["place"].editor, Qt.Key.Key_Return)
     assert dialog.saved is None and dialog.isVisible()
-
-
-@pytest.mark.parametrize("typed, shown", [("14：30", "14:30"), ("1430", "14:30"), ("9.05", "9:05"),
-                                          ("", ""), ("下午", "下午")])
-def test_normalise_time(typed, shown):
-    assert normalise_time(typed) == shown
 
 
 # ---------------------------------------------------------------- 补录, kinds
