@@ -285,13 +285,13 @@ def test_rectifications_past_their_deadline_are_missing_and_soon_ones_due(branch
         meetings.Rectification("已整改的问题", "", "", "2026-03-01", True),
         meetings.Rectification("明年的事项", "", "", "2027-06-30"),
     ]
-    meetings.save(branch_db, life, today=date(2026, 1, 20))
+    life = meetings.save(branch_db, life, today=date(2026, 1, 20))
     assert life.rectifications[0].due_date == "2026-06-30"  # a month alone: its last day
     found = {f.rule: f for f in rules.report(branch_db, 2026, TODAY).findings
              if f.rule.startswith("rectification")}
     overdue, due = found["rectification_overdue"], found["rectification_due"]
     assert overdue.severity == rules.MISSING and "学习不够深入" in overdue.message
-    assert "2026-06-30" in overdue.message and overdue.target["tab"] == "meetings"
+    assert "2026-06-30" in overdue.message and overdue.target == {"record": rules.MEETING, "id": life.id}
     assert due.severity == rules.DUE and "2026-12-10" in due.message
     next_year = rules.report(branch_db, 2027, date(2027, 2, 1)).findings
     assert any(f.rule == "rectification_overdue" and "学习不够深入" in f.message for f in next_year)
