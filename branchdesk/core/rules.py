@@ -158,17 +158,24 @@ def grid_rows(year: int, as_of: date, conf: dict, *, groups: list[Group], has_co
               held: list[HeldMeeting], appraised: bool, talks_covered: bool) -> list[GridRow]:
     """The grid from plain data: ``held`` as meetings.held_around gives it; the 支委会 row only
     with ``has_committee``; one 党小组会 row per group."""
-    counted = counted_days(held, year, as_of)
+    # Sorted out once by kind (and 党小组): a big branch has a thousand meetings a year and
+    # dozens of rows, each of which would otherwise scan them all.
+    counted: dict = {}
+    for item in counted_days(held, year, as_of):
+        counted.setdefault(item[1], []).append(item)
+        if item[1] == GROUP:
+            counted.setdefault((GROUP, item[2]), []).append(item)
     since = records_start(conf)
     rows = []
     for label, kind, key in _ACTIVITIES:
         spans = periods(year, conf[key])
         if kind == GROUP:
-            rows += [_row(group.name, kind, group.id, spans, counted, as_of, since)
-                     for group in groups]
+            rows += [_row(group.name, kind, group.id, spans, counted.get((GROUP, group.id), []),
+                          as_of, since) for group in groups]
         elif kind != COMMITTEE or has_committee:
-            rows.append(_row(label, kind, None, spans, counted, as_of, since))
-    rows.append(_row("组织生活会", LIFE, None, periods(year, 12), counted, as_of, since))
+            rows.append(_row(label, kind, None, spans, counted.get(kind, []), as_of, since))
+    rows.append(_row("组织生活会", LIFE, None, periods(year, 12), counted.get(LIFE, []), as_of,
+                     since))
     rows.append(_yearly_row(year, as_of, since, "民主评议", "appraisal", appraised))
     rows.append(_yearly_row(year, as_of, since, "谈心谈话全覆盖", "talks", talks_covered))
     return rows
@@ -201,7 +208,7 @@ def records_start(conf: dict) -> date | None:
 
 
 def _row(label, kind, group_id, spans, dates, as_of, since) -> GridRow:
-    # This row's meetings first, then each period's: a year of a big branch has a thousand.
+    """``dates``: counted_days entries of this row's kind (and 党小组)."""
     mine = [(mid, d, late) for mid, k, gid, d, late in dates
             if k == kind and (group_id is None or gid == group_id)]
     cells = []
