@@ -4,7 +4,7 @@ Exit codes: 0 success; 1 rejected rows / validation; 2 unreadable file or databa
 (also: damaged database, or the database is in use by the window for a command that writes);
 3 compliance findings (``check``).
 
-While the window has the database open (core/instance.py), commands that write (demo,
+While the window has the database open (core/single_writer.py), commands that write (demo,
 import-members, restore) refuse with exit 2; commands that only read open the file read-only.
 """
 
@@ -151,9 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         _err(str(exc))
         return 1
     finally:
-        from branchdesk.core import instance
+        from branchdesk.core import single_writer
 
-        instance.release_all()
+        single_writer.release_all()
 
 
 def _import_core_first() -> None:
@@ -195,11 +195,11 @@ def _open_for_writing(args, *, create: bool = False):
 
 
 def _hold(path: Path) -> None:
-    from branchdesk.core import instance
+    from branchdesk.core import single_writer
 
     if not path.parent.is_dir():
         raise DatabaseError(f"找不到文件夹“{path.parent}”。请确认路径是否正确。")
-    instance.hold(path)
+    single_writer.hold(path)
 
 
 def cmd_demo(args) -> int:
@@ -362,11 +362,19 @@ def cmd_check(args) -> int:
     if args.json:
         print(json.dumps({"year": report.year, "as_of": report.as_of.isoformat(),
                           "missing": report.has_missing,
-                          "findings": [f.as_dict() for f in report.findings]},
+                          "findings": [_finding_json(f) for f in report.findings]},
                          ensure_ascii=False, indent=2))
     else:
         _print_findings(report)
     return 3 if report.has_missing else 0
+
+
+def _finding_json(finding) -> dict:
+    """A finding as ``check --json`` prints it: its target names the record (``record``,
+    ``id``) and, as before, the window's ``tab`` that shows it."""
+    from branchdesk.ui.places import tab_for  # Qt-free
+
+    return {**finding.as_dict(), "target": {"tab": tab_for(finding.target), **finding.target}}
 
 
 def _print_findings(report) -> None:

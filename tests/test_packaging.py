@@ -238,3 +238,17 @@ def test_deb_info_template_is_json():
     assert info["appid"] == "local.branchdesk.app" and info["arch"] == ["amd64"]
     assert not any(info["permissions"].values())
 
+
+
+# ------------------------------------------------------------------------------ what ships
+
+def test_the_fictional_branch_generator_is_not_shipped():
+    """testdata/ (used by tests and bench only) is neither packaged nor imported by the app, so
+    pip install and the frozen bundle (collect_submodules("branchdesk")) leave it out."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = project["tool"]["setuptools"]["packages"]
+    assert packages and all(p == "branchdesk" or p.startswith("branchdesk.") for p in packages)
+    assert not list((ROOT / "branchdesk").rglob("fakedata.py"))
+    for source in (ROOT / "branchdesk").rglob("*.py"):
+        assert "testdata" not in source.read_text(encoding="utf-8"), source

@@ -57,7 +57,7 @@ class DamagedDatabaseError(DatabaseError):
 
 
 class DatabaseInUseError(DatabaseError):
-    """Another BranchDesk process holds the database (core/instance.py)."""
+    """Another BranchDesk process holds the database (core/single_writer.py)."""
 
     title = "数据文件正在使用"
 

@@ -58,6 +58,7 @@ from branchdesk.core.attachments import Attachment, size_text
 from branchdesk.core.dates import long_cn
 from branchdesk.core.errors import ExportError
 from branchdesk.core.filenames import MAX_NAME, safe_name
+from branchdesk.core.ledger import period as ledger_period
 from branchdesk.core.ledger.yearly import export_ledger, sheet_names
 from branchdesk.core.printing import (SIGNIN_FORM, form_file_name, meeting_name, minutes_page,
                                      record_form, signin_sheet)
@@ -189,12 +190,7 @@ def folder_name(branch_name: str, year: int) -> str:
 
 
 def ledger_name(branch_name: str, year: int) -> str:
-    return safe_name(f"{branch_name}{year}年度工作台账.xlsx")
-
-
-def _branch_name(db: Database) -> str:
-    """The name the package's folder, ledger file and README start with (as the titles do)."""
-    return branch.title_name(db) or "党支部"
+    return safe_name(ledger_period.file_name(branch_name, year=year))
 
 
 # ---------------------------------------------------------------- planning
@@ -202,7 +198,7 @@ def _branch_name(db: Database) -> str:
 def plan_package(db: Database, year: int) -> PackagePlan:
     """Every file of the package for ``year``, with size estimates (nothing is written)."""
     names, missing = _Names(), []
-    title = _branch_name(db)
+    title = branch.heading_name(db)
     found = [s.meeting for s in meetings.list_meetings(db, year=year)]
     found.sort(key=lambda m: (m.date, m.id))
     items = [Item(names.claim("", ledger_name(title, year)), f"{year}年度工作台账",
@@ -365,7 +361,7 @@ def _incomplete(exc: PackageError, files: list[WrittenFile]) -> PackageError:
 # ---------------------------------------------------------------- README and 清单
 
 def _readme_item(run: _Run, plan: PackagePlan) -> Item:
-    text = readme_text(_branch_name(run.db), run.year, run.today, plan, run.mask)
+    text = readme_text(branch.heading_name(run.db), run.year, run.today, plan, run.mask)
     return Item(README, "说明", 0, lambda _run, staging: _text_file(staging, README, text))
 
 

@@ -38,7 +38,7 @@ _SETTINGS = [
     Setting("term_start", "", "本届支委会选举日期", "profile"),
     Setting("term_years", 3, "任期（年）", "profile", 1, 5),
     Setting("setup_done", False, "已完成初始设置", "app"),
-    # Screen lock (core/lock.py): "" means no password; otherwise an scrypt hash, never the text.
+    # Screen lock (core/screen_lock.py): "" means no password; otherwise an scrypt hash, never the text.
     Setting("lock_password", "", "锁定密码（散列值）", "app"),
     Setting("lock_idle_minutes", 10, "无操作几分钟后自动锁定", "app", 1, 240),
     # Automatic backups (core/backup.py): the thinned history kept in the backups folder.

@@ -140,8 +140,7 @@ class DashboardTab(QWidget):
             item.setBackground(QBrush(QColor(COLORS[cell.status])))
             late = f"（其中 {cell.late} 次为补录）" if cell.late else ""
             item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}{late}")
-            item.setData(TARGET_ROLE, {"tab": rules._tab_for(row.kind), "kind": row.kind,
-                                       "group_id": row.group_id, "ids": cell.meeting_ids,
+            item.setData(TARGET_ROLE, {**row.target, "ids": cell.meeting_ids,
                                        "year": cell.period.start.year})
             self.grid.setItem(index, first, item)
             if last > first:

@@ -106,8 +106,10 @@ class MainWindow(QMainWindow):
             tab.refresh()
 
     def navigate(self, target: dict) -> None:
-        """Go where a 工作台 finding or cell can be fixed."""
-        tab = target.get("tab")
+        """Go where a 工作台 finding or cell can be fixed (``target``: rules.points_at)."""
+        from branchdesk.ui.places import tab_for
+
+        tab = tab_for(target)
         if tab == "profile":
             self.edit_profile()
         elif tab == "rules":
@@ -253,7 +255,7 @@ class MainWindow(QMainWindow):
         self.db.close()
         successor = getattr(self, "replacement", None)
         if successor is None or successor.db.path != self.db.path:
-            from branchdesk.core import instance
+            from branchdesk.core import single_writer
 
-            instance.release(self.db.path)
+            single_writer.release(self.db.path)
         super().closeEvent(event)

@@ -36,6 +36,12 @@ def test_title_name_is_derived_until_set(fresh_db):
     assert branch.title_name(fresh_db) == "星河机械厂第一支部"
 
 
+def test_exported_files_are_headed_by_the_title_name_or_a_plain_word(fresh_db):
+    assert branch.heading_name(fresh_db) == "党支部"  # no name yet
+    settings.put(fresh_db, {"branch_name": OFFICIAL})
+    assert branch.heading_name(fresh_db) == "星河机械厂第一支部"
+
+
 def test_official_name_does_not_say_committee_in_titles(fresh_db):
     """"中共××第一支部委员会" used to print "…支部委员会支部党员大会签到表"."""
     settings.put(fresh_db, {"branch_name": OFFICIAL})

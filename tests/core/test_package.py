@@ -4,8 +4,6 @@ real PDF painters and the command line. Fault injection is in test_package_fault
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -295,9 +293,3 @@ def test_cli_no_mask_and_error(branch_db, stick, tmp_path, capsys, monkeypatch):
     code = main(["--db", str(branch_db.path), "export-package", "-o", str(tmp_path / "无")])
     assert code != 0 and "U盘可能已被拔出" in capsys.readouterr().err
 
-
-
-def test_the_package_and_drives_modules_do_not_import_qt():
-    code = ("import sys, branchdesk.core.package, branchdesk.core.drives; "
-            "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt loaded'")
-    subprocess.run([sys.executable, "-c", code], check=True)

@@ -71,8 +71,7 @@ def sheet_names() -> list[str]:
 
 
 def _context(db: Database, period: LedgerPeriod, mask: bool, today: date) -> LedgerContext:
-    name = branch.title_name(db) or "党支部"
-    return LedgerContext(db, period, today, name, mask, meetings_in(db, period))
+    return LedgerContext(db, period, today, branch.heading_name(db), mask, meetings_in(db, period))
 
 
 def _report(progress: Progress | None, percent: int, text: str) -> None:

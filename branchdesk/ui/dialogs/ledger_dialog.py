@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
-from branchdesk.core.branch import title_name
+from branchdesk.core.branch import heading_name
+from branchdesk.core.ledger.period import file_name
 from branchdesk.core.ledger.yearly import export_ledger
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.folders import documents_dir, show_done
@@ -117,11 +118,7 @@ class LedgerDialog(QDialog):
         return {"start": from_qdate(self.start.date()), "end": from_qdate(self.end.date())}
 
     def suggested_name(self) -> str:
-        branch = title_name(self.db) or "党支部"  # as the ledger's own title says it
-        period = self.period()
-        if "year" in period:
-            return f"{branch}{period['year']}年度工作台账.xlsx"
-        return f"{branch}工作台账_{period['start']:%Y%m%d}-{period['end']:%Y%m%d}.xlsx"
+        return file_name(heading_name(self.db), **self.period())  # as the ledger's title
 
     def _period_changed(self) -> None:
         self.year.setEnabled(self.by_year.isChecked())

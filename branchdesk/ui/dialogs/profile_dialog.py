@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QListWidget, QListWidgetItem, QComboBox, QDialog,
                                QSpinBox, QTableWidget, QVBoxLayout, QHeaderView)
 
 from branchdesk.core import branch, members, settings
-from branchdesk.core.errors import BranchdeskError
+from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons
 
@@ -177,40 +177,29 @@ class ProfileDialog(QDialog):
         return seats
 
     def save(self) -> None:
-        name = self.branch_name.editor.text().strip()
-        if not name:
-            self.branch_name.show_message("请填写支部名称", error=True)
-            return
         term = self.term_start.editor.value()
         if self.term_start.editor.text().strip() and term is None:
             self.term_start.show_message("日期无法识别，请写成 2024-12-20", error=True)
             return
+        has_committee = self.committee is not None  # no table before anyone is on the roll
         try:
-            self._write(name, term)
+            branch.save_profile(self.db, self.profile(term), self.group_pairs(),
+                                self.seats() if has_committee else None,
+                                effective=self.committee_date.value() if has_committee else None,
+                                first_run=self.first_run)
+        except ValidationError as exc:
+            if "branch_name" in exc.fields:
+                self.branch_name.show_message(exc.fields["branch_name"], error=True)
+            else:
+                show_error(self, exc)
+            return
         except BranchdeskError as exc:
             show_error(self, exc)
             return
         self.accept()
 
-    def _write(self, name: str, term: date | None) -> None:
-        with self.db.atomic():
-            settings.put(self.db, {
-                "branch_name": name, "branch_short_name": self.short_name.text().strip(),
-                "parent_org": self.parent_org.text().strip(),
-                "secretary_name": self.secretary.text().strip() or self._secretary_from_seats(),
-                "term_start": term.isoformat() if term else "",
-                "term_years": self.term_years.value(), "setup_done": True})
-            if self.first_run and not settings.get(self.db, "records_start"):
-                # A new branch: months before it began using the app are not 缺项 on the 工作台
-                # (设置 → 检查规则 moves the date back for records entered afterwards).
-                today = date.today()
-                settings.put(self.db, {"records_start": date(today.year, today.month, 1).isoformat()})
-            branch.save_groups(self.db, self.group_pairs())
-            if self.committee is not None:
-                initial = not any(s.end_date is None for s in branch.committee(self.db))
-                branch.save_committee(self.db, self.seats(),
-                                      None if initial else self.committee_date.value())
-
-    def _secretary_from_seats(self) -> str:
-        names = {m.id: m.name for m in self.people}
-        return next((names[s.member_id] for s in self.seats() if s.role == "书记"), "")
+    def profile(self, term: date | None) -> branch.Profile:
+        """The 基本情况 as typed (the core trims and checks it)."""
+        return branch.Profile(self.branch_name.editor.text(), short_name=self.short_name.text(),
+                              parent_org=self.parent_org.text(), secretary_name=self.secretary.text(),
+                              term_start=term, term_years=self.term_years.value())
