@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from branchdesk.core import files
+
+    files.remember_umask()  # once, before any thread: reading it elsewhere means changing it
     logsetup.setup()
     if args.command is None:
         _import_core_first()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QSpinBox, QVBoxLayout, QWidget)
 
 from branchdesk.core import drives, package
-from branchdesk.core.attachments import size_text
+from branchdesk.core.files import size_text
 from branchdesk.core.drives import Drive
 from branchdesk.core.package import CANCELLED_TEXT, PackagePlan, PdfWriters, write_package
 from branchdesk.ui.folders import show_done
