@@ -32,7 +32,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from branchdesk.core.errors import ExportError
+from branchdesk.core.errors import EXIT_UNREADABLE, ExportError
 
 _CHUNK = 1024 * 1024
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
@@ -255,6 +255,7 @@ class FileReadError(ExportError):
     """A local file to be copied cannot be read."""
 
     title = "无法读取文件"
+    exit_code = EXIT_UNREADABLE
 
 
 def _open_source(source: Path):
