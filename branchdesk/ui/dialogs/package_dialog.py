@@ -194,7 +194,8 @@ class PackageDialog(QDialog):
             self.refresh_drives()
             return
         self.result = result
-        show_done(self, "导出完成", result.summary(), result.folder)
+        title = "导出未全部完成" if result.failed else "导出完成"  # the summary names what failed
+        show_done(self, title, result.summary(), result.folder)
         self.accept()
 
     def _job(self, drive: Drive) -> Callable:
