@@ -31,6 +31,7 @@ the unmasked text still fits; masking what is masked already changes nothing.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import fields, is_dataclass, replace
 from datetime import date
 from typing import Any, Callable
@@ -40,29 +41,51 @@ ID_NUMBER, BIRTH_DATE, PHONE, ADDRESS, TEXT, PLAIN = (
 HIDDEN = "*"
 HIDDEN_ADDRESS = "（已隐藏）"  # an address in which no district or city can be recognised
 
-_DIGIT = r"[0-9０-９]"  # ASCII and full-width: both are typed
-_SPACE = r"[ \u3000\u00a0]"  # inside ID numbers: 330106 19680710 9005
-_SEP = r"[ \u3000\u00a0\-－]"  # inside phone numbers: 138-1234-5678, 0571 8888 1234
-_NOT_AFTER = rf"(?<!{_DIGIT})"
-_NOT_BEFORE = rf"(?!{_DIGIT})"
+# The patterns run on an ASCII view of the text (every decimal digit as 0-9, full-width X
+# as X, same length), so full-width and other look-alike digits are caught too.
+_SPACE = r"\s"  # inside ID numbers: 330106 19680710 9005
+_SEP = r"[\s\-‐‑‒–—－]"  # inside phone numbers: 138-1234-5678, 0571 8888 1234
+_NOT_AFTER, _NOT_BEFORE = r"(?<![0-9])", r"(?![0-9])"
 
 # A cheap test every pattern below implies: seven digits with at most one separator between
 # two of them. Most cells of a ledger fail it and are returned at once.
-_MAYBE = re.compile(rf"{_DIGIT}(?:[\s\-－]?{_DIGIT}){{6}}")
-_ID18 = re.compile(rf"{_NOT_AFTER}{_DIGIT}(?:{_SPACE}?{_DIGIT}){{16}}{_SPACE}?[0-9０-９XxＸｘ]"
-                   rf"{_NOT_BEFORE}")
-_ID15 = re.compile(rf"{_NOT_AFTER}{_DIGIT}(?:{_SPACE}?{_DIGIT}){{14}}{_NOT_BEFORE}")
+_MAYBE = re.compile(rf"\d(?:{_SEP}?\d){{6}}")
+_ID18 = re.compile(rf"{_NOT_AFTER}[0-9](?:{_SPACE}?[0-9]){{16}}{_SPACE}?[0-9Xx]{_NOT_BEFORE}")
+_ID15 = re.compile(rf"{_NOT_AFTER}[0-9](?:{_SPACE}?[0-9]){{14}}{_NOT_BEFORE}")
 _MOBILE = re.compile(rf"{_NOT_AFTER}(?P<prefix>(?:[+＋]|00)?86{_SEP}?)?"
-                     rf"(?P<number>[1１][3-9３-９]{_DIGIT}(?:{_SEP}?{_DIGIT}){{8}}){_NOT_BEFORE}")
-_LANDLINE = re.compile(rf"{_NOT_AFTER}(?:[(（][0０]{_DIGIT}{{2,3}}[)）]{_SEP}?|[0０]{_DIGIT}{{2,3}}{_SEP}?)"
-                       rf"{_DIGIT}{{3,4}}{_SEP}?{_DIGIT}{{4}}{_NOT_BEFORE}")
-# Any other long number: a mistyped or cut-off ID number, a bank card.
-# Not the twelve characters an ID number keeps (330106196807******).
-_LONG = re.compile(rf"(?<![0-9０-９*]){_DIGIT}(?:{_SPACE}?{_DIGIT}){{11,}}(?![0-9０-９XxＸｘ*])")
+                     rf"(?P<number>1[3-9][0-9](?:{_SEP}?[0-9]){{8}}){_NOT_BEFORE}")
+_LANDLINE = re.compile(rf"{_NOT_AFTER}(?:[(（]0[0-9]{{2,3}}[)）]{_SEP}?|0[0-9]{{2,3}}{_SEP}?)"
+                       rf"[0-9]{{3,4}}{_SEP}?[0-9]{{4}}{_NOT_BEFORE}")
+# Any other unbroken number of 12 or more digits (a mistyped or cut-off ID number, a bank
+# card); not the twelve digits an ID number keeps (330106196807******). Unbroken only: years
+# listed with spaces (2016 2017 2018) are text.
+_LONG = re.compile(r"(?<![0-9*])[0-9]{12,}(?![0-9Xx*])")
 # A number cut off with an ellipsis (a shortened message): what was cut may have been masked.
-_CUT = re.compile(rf"{_NOT_AFTER}{_DIGIT}(?:{_SEP}?{_DIGIT}){{6,}}(?=…|\.\.\.)")
-_PHONE_RUN = re.compile(rf"(?:[+＋]|00)?{_DIGIT}(?:{_SEP}?{_DIGIT})*")
-_MASKABLE = re.compile(r"[0-9０-９XxＸｘ]")
+# Spaces only, so a date cut off (2026-03-15…) stays.
+_CUT = re.compile(rf"{_NOT_AFTER}[0-9](?:{_SPACE}?[0-9]){{6,}}(?=…|\.\.\.)")
+_PHONE_RUN = re.compile(rf"(?:[+＋]|00)?[0-9](?:{_SEP}?[0-9])*")
+_MASKABLE = frozenset("0123456789Xx")
+# Zero-width and direction characters: invisible, they could split a number for the patterns
+# while it still reads whole.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+
+
+class _AsciiDigits(dict):
+    """str.translate table: any decimal digit to its ASCII digit, Ｘ/ｘ to X; learnt per
+    character as met (a full table would mean scanning all of Unicode at start-up)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        self[code] = str(unicodedata.decimal(ch)) if ch.isdecimal() else ch
+        return self[code]
+
+
+_ASCII = _AsciiDigits({ord("Ｘ"): "X", ord("ｘ"): "x"})
+
+
+def _view(text: str) -> str:
+    """``text`` with every digit in ASCII, character for character."""
+    return text if text.isascii() else text.translate(_ASCII)
 
 
 # ---------------------------------------------------------------- one field
@@ -82,10 +105,10 @@ def id_number(number: str) -> str:
     """330106196807******: the region code and the birth year and month of an 18-character
     number (3301066807***** of an old 15-digit one); anything else keeps its first six
     characters, or two of a short one."""
-    text = number.strip()
-    length = len(_MASKABLE.findall(text))
+    text = _INVISIBLE.sub("", number.strip())
+    length = sum(1 for ch in _view(text) if ch in _MASKABLE)
     head = {18: 12, 15: 10}.get(length, 6 if length > 10 else 2)
-    return _hide(text, head, 0)
+    return _hide(text, _view(text), head, 0)
 
 
 def birth_date(v: Any) -> str:
@@ -102,31 +125,34 @@ def birth_date(v: Any) -> str:
 def phone(text: str) -> str:
     """Every number of seven or more digits in ``text`` masked as a phone number: 138****5678,
     +86 138****5678, 0571-****1234, ****1234 (no area code); shorter ones (an extension) stay."""
-    return _PHONE_RUN.sub(lambda m: _phone_run(m[0]), text)
+    text = _INVISIBLE.sub("", text)
+    return _masked(text, ((_PHONE_RUN, _phone_digits),))
 
 
-def _phone_run(run: str) -> str:
-    found = _MOBILE.fullmatch(run)
-    if found:
-        return _mobile(found)
-    digits = _MASKABLE.findall(run)
+def _phone_digits(found: re.Match) -> list[int]:
+    """Where the hidden digits of a phone number are: all but a mobile's first three, a
+    landline's area code, and the last four."""
+    mobile = _MOBILE.fullmatch(found[0])
+    if mobile:
+        return _mobile_digits(mobile, found.start())
+    digits = _digit_places(found[0])
     if len(digits) < 7:
-        return run
-    if digits[0] in "0０":
-        return _hide(run, _area_length(run), 4)
-    return _hide(run, 0, 4)
+        return []
+    head = _area_length(found[0]) if found[0].lstrip("(（+＋")[:1] == "0" else 0
+    return _between(digits, head, 4, found.start())
 
 
-def _mobile(found: re.Match) -> str:
-    return (found["prefix"] or "") + _hide(found["number"], 3, 4)
+def _mobile_digits(found: re.Match, offset: int = 0) -> list[int]:
+    digits = _digit_places(found["number"])
+    return _between(digits, 3, 4, offset + found.start("number"))
 
 
 def _area_length(run: str) -> int:
     """Digits of the area code: as written before a separator, else 3 for 010 and 02x, else 4."""
-    first = re.match(rf"[(（]?({_DIGIT}+)", run)
-    if first and 3 <= len(first[1]) <= 4 and len(first[1]) < len(_MASKABLE.findall(run)):
+    first = re.match(r"[(（]?([0-9]+)", run)
+    if first and 3 <= len(first[1]) <= 4 and len(first[1]) < len(_digit_places(run)):
         return len(first[1])
-    return 3 if run.lstrip("(（")[1:2] in ("1", "2", "１", "２") else 4
+    return 3 if run.lstrip("(（")[1:2] in ("1", "2") else 4
 
 
 # Where the part of an address below the district begins: a number, or a character that
@@ -162,36 +188,60 @@ def _upper_end(head: str) -> int:
 
 def free_text(text: str) -> str:
     """``text`` with the numbers in it that can identify a person masked, everything else
-    as it was.
+    as it was (invisible zero-width characters are dropped).
 
     ID numbers (18 characters, the last may be X; old 15-digit ones; spaces allowed between
-    digits, full-width digits too) as ``id_number``; mobile numbers (1[3-9] and 9 more digits,
+    digits; full-width digits too) as ``id_number``; mobile numbers (1[3-9] and 9 more digits,
     optionally after +86, spaced or dashed) and landlines with an area code (0571-88881234,
-    (010) 6552 9988) as ``phone``; any other number of 12 or more digits keeps its first six;
-    a number of seven or more digits cut off by "…" keeps its first three. Shorter numbers,
-    dates and times are never touched.
+    (010) 6552 9988) as ``phone``; any other unbroken number of 12 or more digits keeps its
+    first six; a number of seven or more digits cut off by "…" keeps its first three.
+    Shorter numbers, dates and times are never touched.
     """
-    if not text or not _MAYBE.search(text):
+    if not text:
         return text
-    text = _ID18.sub(lambda m: _hide(m[0], 12, 0), text)
-    text = _ID15.sub(lambda m: _hide(m[0], 10, 0), text)
-    text = _MOBILE.sub(_mobile, text)
-    text = _LANDLINE.sub(lambda m: _phone_run(m[0]), text)
-    text = _LONG.sub(lambda m: _hide(m[0], 6, 0), text)
-    return _CUT.sub(lambda m: _hide(m[0], 3, 0), text)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    if not _MAYBE.search(text):
+        return text
+    return _masked(text, _FREE_TEXT_RULES)
 
 
-def _hide(text: str, head: int, tail: int) -> str:
+def _masked(text: str, rules) -> str:
+    """``text`` with the digits each rule's pattern finds hidden where the rule says; the
+    patterns run one after the other on the ASCII view, each seeing what the last hid."""
+    chars, view = list(text), list(_view(text))
+    for pattern, places in rules:
+        for found in pattern.finditer("".join(view)):
+            for i in places(found):
+                chars[i] = view[i] = HIDDEN
+    return "".join(chars)
+
+
+def _keeping(head: int, tail: int):
+    """A rule's places: the digits of the whole match but its first ``head`` and last ``tail``."""
+    return lambda found: _between(_digit_places(found[0]), head, tail, found.start())
+
+
+def _digit_places(text: str) -> list[int]:
+    return [i for i, ch in enumerate(text) if ch in _MASKABLE]
+
+
+def _between(places: list[int], head: int, tail: int, offset: int) -> list[int]:
+    return [offset + i for i in places[head:len(places) - tail]]
+
+
+def _hide(text: str, view: str, head: int, tail: int) -> str:
     """``text`` with its digits (and X) after the first ``head`` and before the last ``tail``
     replaced by HIDDEN; separators and other characters stay."""
-    positions = [i for i, ch in enumerate(text) if _MASKABLE.match(ch)]
-    hidden = positions[head:len(positions) - tail]
     chars = list(text)
-    for i in hidden:
+    for i in _between(_digit_places(view), head, tail, 0):
         chars[i] = HIDDEN
     return "".join(chars)
 
 
+_FREE_TEXT_RULES = ((_ID18, _keeping(12, 0)), (_ID15, _keeping(10, 0)),
+                    (_MOBILE, _mobile_digits), (_LANDLINE, _phone_digits),
+                    (_LONG, _keeping(6, 0)), (_CUT, _keeping(3, 0)))
 _MASKERS: dict[str, Callable[[str], str]] = {
     ID_NUMBER: id_number, PHONE: phone, ADDRESS: address, TEXT: free_text}
 

@@ -23,8 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from branchdesk.core.ledger.styles import (_PADDING, _PAGE_UNITS_LANDSCAPE, FIRST_DATA_ROW,
                                            LONG_TEXT, TEXT, Column, Table, add_sheet,
-                                           column_width, display_width, row_height, shown,
-                                           write_cell)
+                                           column_width, display_width, masked_row, row_height,
+                                           shown, write_cell)
 
 EMPTY_TEXT = "本期无记录"
 MAX_LINES_PER_ROW = 24  # 24 wrapped lines ≈ 350 pt: within Excel's 409 pt and one printed page
@@ -45,11 +45,14 @@ class RecordTable:
     notes: Sequence[str] = ()
 
 
-def add_record_sheet(wb: Workbook, name: str, table: RecordTable, *,
+def add_record_sheet(wb: Workbook, name: str, table: RecordTable, *, mask: bool = False,
                      freeze_columns: int = 2) -> Worksheet:
-    """Add ``table`` as a sheet: "本期无记录" when there are no records; notes at the end."""
-    columns = sized_columns(table.columns, table.records, table.weights)
-    blocks = [split_record(record, columns) for record in table.records]
+    """Add ``table`` as a sheet: "本期无记录" when there are no records; notes at the end.
+    ``mask``: the records as core.masking masks their columns, before long text is split
+    (a number split over two rows would no longer be seen whole)."""
+    records = [masked_row(r, table.columns) for r in table.records] if mask else table.records
+    columns = sized_columns(table.columns, records, table.weights)
+    blocks = [split_record(record, columns) for record in records]
     blocks = blocks or [[[None] * len(columns)]]
     blocks += [[[None] * len(columns)] for _ in table.notes]
     rows = [row for block in blocks for row in block]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, members
+from branchdesk.core import branch, masking, members
 from branchdesk.core.dates import from_iso, long_cn
 from branchdesk.core.ledger.saving import save_workbook
 from branchdesk.core.ledger.styles import (DATE, ID, LONG_TEXT, NUMBER, PHONE, TEXT, Column,
@@ -21,7 +21,7 @@ COLUMNS = (
     Column("姓名", TEXT, max_width=4),
     Column("性别", TEXT, max_width=2),
     Column("民族", TEXT, max_width=3),
-    Column("出生日期", DATE),
+    Column("出生日期", DATE, private=masking.BIRTH_DATE),
     Column("公民身份号码", ID),
     Column("籍贯", TEXT, max_width=4),
     Column("学历", TEXT, max_width=4),
@@ -32,7 +32,7 @@ COLUMNS = (
     Column("工作岗位/职务", LONG_TEXT, max_width=7),
     Column("党内职务", TEXT, max_width=5),
     Column("联系电话", PHONE),
-    Column("家庭住址", LONG_TEXT, max_width=8),
+    Column("家庭住址", LONG_TEXT, max_width=8, private=masking.ADDRESS),
     Column("党籍状态", TEXT, max_width=4),
     Column("备注", LONG_TEXT, max_width=10),
 )
@@ -54,7 +54,7 @@ def export_members(db: Database, path: Path | str, *, as_of: date | None = None,
                    mask: bool = False, include_left_since: date | None = None) -> Path:
     """Write the 党员花名册 for ``as_of`` (default today) to ``path`` and return the path.
 
-    ``mask`` hides the middle of ID and phone numbers. With ``include_left_since``, members
+    ``mask`` shows personal data as core.masking masks it. With ``include_left_since``, members
     who left the roll from that date up to ``as_of`` are listed after the others, marked in
     备注. Raises ExportError when the file cannot be written (e.g. open in Excel).
     """

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from branchdesk.core import idcard
+from branchdesk.core import masking
 
 # Column kinds
 TEXT = "text"
@@ -36,6 +36,9 @@ NUMBER = "number"
 ID = "id"
 PHONE = "phone"
 KINDS = (TEXT, LONG_TEXT, DATE, NUMBER, ID, PHONE)
+# What a masked sheet shows of each kind (core.masking); a Column's ``private`` overrides it.
+MASKED_AS = {ID: masking.ID_NUMBER, PHONE: masking.PHONE, TEXT: masking.TEXT,
+             LONG_TEXT: masking.TEXT}
 
 FONT_NAME = "SimSun"  # 宋体: on every Windows; elsewhere LibreOffice/WPS substitute a CJK font
 TITLE_SIZE = 16
@@ -92,10 +95,16 @@ class Column:
     kind: str = TEXT
     width: float | None = None  # fixed width; None = computed from the content
     max_width: float | None = None  # cap for the computed width of text columns
+    private: str | None = None  # masking field when masked; None: the kind's (MASKED_AS)
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}")
+
+    @property
+    def masked_as(self) -> str:
+        """How a masked sheet shows this column (a core.masking field)."""
+        return self.private or MASKED_AS.get(self.kind, masking.PLAIN)
 
 
 @dataclass
@@ -118,21 +127,11 @@ def clean_text(value: object) -> str:
     return _ILLEGAL.sub("", text)[:MAX_CELL_CHARS]
 
 
-def mask_phone(phone: str) -> str:
-    """138****0000: keeps the first three and last four characters of a long number."""
-    if not phone:
-        return ""
-    head = 3 if len(phone) > 7 else 0
-    middle = re.sub(r"\d", "*", phone[head:-4])
-    return phone[:head] + middle + phone[-4:]
-
-
-def masked(value: object, kind: str) -> object:
-    """The value as printed with masking on (ID and phone columns only)."""
-    if not value or kind not in (ID, PHONE):
-        return value
-    text = clean_text(value)
-    return idcard.mask(text) if kind == ID else mask_phone(text)
+def masked_row(row: Sequence[object], columns: Sequence[Column]) -> list[object]:
+    """``row`` as a masked sheet shows it (core.masking): text is cleaned first, so that no
+    character removed later can join the pieces of a number the masking saw apart."""
+    return [masking.value(clean_text(v) if isinstance(v, str) else v, c.masked_as)
+            for v, c in zip(row, columns)]
 
 
 def _as_date(value: object) -> date | None:
@@ -302,8 +301,9 @@ def add_sheet(wb: Workbook, name: str, table: Table, *, landscape: bool = True,
               mask: bool = False, freeze_columns: int = 0) -> Worksheet:
     """Add a sheet showing ``table`` with the shared look and A4 print settings.
 
-    ``mask`` hides the middle of ID and phone numbers; ``freeze_columns`` keeps that many
-    columns on screen when scrolling sideways (rows above the data are always frozen).
+    ``mask`` shows every cell as core.masking masks its column (``Column.masked_as``);
+    ``freeze_columns`` keeps that many columns on screen when scrolling sideways (rows above
+    the data are always frozen).
     """
     ws = wb.create_sheet(safe_sheet_name(name, wb))
     columns = list(table.columns)
@@ -337,7 +337,7 @@ def fill_page_width(widths: Sequence[float], columns: Sequence[Column],
 
 def _prepared(row: Sequence[object], columns: Sequence[Column], mask: bool) -> list[object]:
     values = list(row)[: len(columns)] + [None] * (len(columns) - len(row))
-    return [masked(v, c.kind) if mask else v for v, c in zip(values, columns)]
+    return masked_row(values, columns) if mask else values
 
 
 def _write_heading(ws: Worksheet, table: Table, widths: Sequence[float]) -> None:
