@@ -40,6 +40,9 @@ ID_NUMBER, BIRTH_DATE, PHONE, ADDRESS, TEXT, PLAIN = (
     "id_number", "birth_date", "phone", "address", "text", "plain")
 HIDDEN = "*"
 HIDDEN_ADDRESS = "（已隐藏）"  # an address in which no district or city can be recognised
+# What a masked output hides, for the secretary (README.txt, messages).
+SUMMARY = ("身份证号只显示地区和出生年月，出生日期只到月，电话只显示前3位（座机为区号）和后4位，"
+           "住址只到区（县），备注、会议内容等文字和文件名中的身份证号、电话同样隐藏")
 
 # The patterns run on an ASCII view of the text (every decimal digit as 0-9, full-width X
 # as X, same length), so full-width and other look-alike digits are caught too.

@@ -2,7 +2,7 @@
 
 Layout of ``<支部名称>台账_<年度>/`` (the name as titles print it, ``branch.title_name``)::
 
-    <支部名称><年度>年度工作台账.xlsx          the ledger (ID and phone numbers masked by default)
+    <支部名称><年度>年度工作台账.xlsx          the ledger (personal data masked by default)
     签到表/2026-03-20_支部党员大会_签到表.pdf   one per meeting and 主题党日 of the year
     会议记录/2026-03-20_支部党员大会_会议记录.pdf (主题党日: …_主题党日_活动记录.pdf)
     附件/03月/支部党员大会/<original name>       photos and scans as added (谈心谈话 too), if any
@@ -47,7 +47,7 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,7 @@ from typing import Any
 from branchdesk.core.db import Database
 
 from branchdesk import APP_TITLE
-from branchdesk.core import attachments, branch, files, meetings, talks
+from branchdesk.core import attachments, branch, files, masking, meetings, talks
 from branchdesk.core.attachments import Attachment
 from branchdesk.core.dates import long_cn
 from branchdesk.core.errors import BranchdeskError, ExportError
@@ -141,8 +141,8 @@ class PackageResult:
         """What the secretary is told at the end."""
         lines = [f"已写入 {len(self.files)} 个文件，共 {size_text(self.total_bytes)}，"
                  "每个文件写入后都已读回核对（SHA-256）无误。", f"位置：{self.folder}"]
-        lines.append("台账中的身份证号和电话号码已隐藏中间几位。" if self.mask
-                     else "注意：台账中含完整的身份证号和电话号码，请妥善保管U盘。")
+        lines.append(f"个人信息已隐藏：{masking.SUMMARY}。" if self.mask
+                     else "注意：台账和会议记录中含完整的身份证号、出生日期、电话和住址，请妥善保管U盘。")
         if self.missing:
             lines.append(f"有 {len(self.missing)} 个附件的文件在本机已丢失，未能复制（见 README.txt）。")
         if self.failed:
@@ -199,8 +199,9 @@ def ledger_name(branch_name: str, year: int) -> str:
 
 # ---------------------------------------------------------------- planning
 
-def plan_package(db: Database, year: int) -> PackagePlan:
-    """Every file of the package for ``year``, with size estimates (nothing is written)."""
+def plan_package(db: Database, year: int, *, mask: bool = True) -> PackagePlan:
+    """Every file of the package for ``year``, with size estimates (nothing is written).
+    ``mask``: numbers in attachment names and notes masked (core.masking), as in the files."""
     names, missing = _Names(), []
     title = branch.heading_name(db)
     found = [s.meeting for s in meetings.list_meetings(db, year=year)]
@@ -209,7 +210,7 @@ def plan_package(db: Database, year: int) -> PackagePlan:
                   LEDGER_ESTIMATE, _make_ledger)]
     for meeting in found:
         items += _form_items(db, meeting, names)
-    attached = _attachment_items(db, year, found, names, missing)
+    attached = _attachment_items(db, year, found, names, missing, mask)
     return PackagePlan(folder_name(title, year), items + attached, missing)
 
 
@@ -225,13 +226,16 @@ def _form_items(db: Database, meeting: meetings.Meeting, names: _Names) -> list[
 
 
 def _attachment_items(db: Database, year: int, found: list[meetings.Meeting], names: _Names,
-                      missing: list[str]) -> list[Item]:
+                      missing: list[str], mask: bool) -> list[Item]:
     owners = [(attachments.MEETING, m.id, m.date, meeting_name(db, m)) for m in found]
     owners += [(TALK, t.id, t.date, TALK_LABEL) for t in talks.list_talks(db, year=year)]
     owners.sort(key=lambda owner: (owner[2], owner[3], owner[1]))
     items = []
     for kind, owner_id, day, label in owners:
         for attachment in attachments.list_for(db, kind, owner_id):
+            if mask:
+                attachment = replace(attachment, original_name=masking.free_text(
+                    attachment.original_name), note=masking.free_text(attachment.note))
             item = _attachment_item(db, attachment, day, label, names)
             if item is None:
                 missing.append(f"{day} {label}：{attachment.original_name}")
@@ -263,7 +267,8 @@ def _pdf_maker(meeting_id: int, layout: Callable[[Database, meetings.Meeting], A
     """Lays the form out from the database when its turn comes, then paints it locally."""
     def make(run: _Run, staging: Path) -> Path:
         target = staging / f"{uuid.uuid4().hex}.pdf"
-        writer_of(run.writers)(layout(run.db, meetings.get(run.db, meeting_id)), target)
+        page = layout(run.db, meetings.get(run.db, meeting_id))
+        writer_of(run.writers)(masking.layout(page) if run.mask else page, target)
         return target
 
     return make
@@ -295,13 +300,13 @@ def write_package(db: Database, target_dir: Path | str, year: int, *, mask: bool
                   today: date | None = None) -> PackageResult:
     """Write the package for ``year`` into ``target_dir/<支部名称>台账_<年度>/``.
 
-    ``mask`` hides the middle of ID and phone numbers in the ledger (on by default: the stick
-    leaves the office). ``progress(percent, "正在写入 …")`` is called before each file and
+    ``mask`` masks personal data (core.masking) in the ledger, the PDFs, the attachments'
+    names and notes, README.txt and 清单.csv (on by default: the stick leaves the office). ``progress(percent, "正在写入 …")`` is called before each file and
     every few MB of a large one; an exception it raises (取消) stops the run and propagates.
     Raises PackageError (in Chinese: what happened and what to do) when the target cannot be
     written; see the module docstring for what is then left on the stick.
     """
-    plan = plan_package(db, year)
+    plan = plan_package(db, year, mask=mask)
     run = _Run(db, year, mask, pdf_writers, progress, today or date.today())
     folder = Path(target_dir) / plan.folder_name
     with tempfile.TemporaryDirectory(prefix="branchdesk-package-") as staging:
@@ -451,8 +456,8 @@ def _in_folder(plan: PackagePlan, folder: str) -> int:
 
 def _mask_line(mask: bool) -> str:
     if mask:
-        return "  台账中的身份证号和电话号码已隐藏中间几位。"
-    return "  台账中含完整的身份证号和电话号码，请妥善保管，用后及时删除。"
+        return f"  台账、签到表和会议记录中的个人信息已隐藏：{masking.SUMMARY}。"
+    return "  台账和会议记录中含完整的身份证号、出生日期、电话和住址，请妥善保管，用后及时删除。"
 
 
 def _missing_lines(missing: list[str]) -> list[str]:
