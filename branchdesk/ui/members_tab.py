@@ -9,20 +9,18 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QVBoxLayout)
 
-from branchdesk.core import branch, idcard, members
+from branchdesk.core import branch, masking, members
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.widgets import LazyTab
 from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
 
 
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else phone
-
-
 def member_columns(show_private: callable) -> list[Column]:
-    def private(value, masker):
-        return lambda m: value(m) if show_private() else masker(value(m) or "")
+    """The roll's columns; with ``show_private()`` false, personal data shows as the masked
+    roster shows it (core.masking, ``field`` per column)."""
+    def private(value, field):
+        return lambda m: value(m) if show_private() else masking.value(value(m) or "", field)
 
     def flags(m):
         parts = ["流动：" + m.mobile_destination if m.mobile else "", "失联" if m.lost_contact else "",
@@ -33,24 +31,24 @@ def member_columns(show_private: callable) -> list[Column]:
         Column("姓名", lambda m: m.name, sort=lambda m: m.search_key.split("|")[-1]),
         Column("性别", lambda m: m.gender),
         Column("民族", lambda m: m.ethnicity),
-        Column("出生日期", lambda m: m.birth_date),
-        Column("公民身份号码", private(lambda m: m.id_number, idcard.mask)),
-        Column("籍贯", lambda m: m.native_place),
+        Column("出生日期", private(lambda m: m.birth_date, masking.BIRTH_DATE)),
+        Column("公民身份号码", private(lambda m: m.id_number, masking.ID_NUMBER)),
+        Column("籍贯", private(lambda m: m.native_place, masking.TEXT)),
         Column("学历", lambda m: m.education),
         Column("人员类别", lambda m: m.category,
                color=lambda m: "#b9770e" if m.category == "预备党员" else None),
         Column("党小组", lambda m: m.group_name),
         Column("入党日期", lambda m: m.join_date),
         Column("转正日期", lambda m: m.full_date),
-        Column("工作岗位/职务", lambda m: m.job),
+        Column("工作岗位/职务", private(lambda m: m.job, masking.TEXT)),
         Column("党内职务", lambda m: m.party_post),
-        Column("联系电话", private(lambda m: m.phone, mask_phone)),
-        Column("家庭住址", lambda m: m.address),
-        Column("入党介绍人", lambda m: m.introducers),
+        Column("联系电话", private(lambda m: m.phone, masking.PHONE)),
+        Column("家庭住址", private(lambda m: m.address, masking.ADDRESS)),
+        Column("入党介绍人", private(lambda m: m.introducers, masking.TEXT)),
         Column("党籍状态", lambda m: m.party_status,
                color=lambda m: "#c0392b" if m.party_status != "正常" else None),
         Column("状态", lambda m: m.status, color=lambda m: None if m.active else "#7f8c8d"),
-        Column("备注", flags),
+        Column("备注", private(flags, masking.TEXT)),
     ]
 
 
@@ -62,7 +60,8 @@ class MembersTab(LazyTab):
         when only the first tab has to be filled before the window appears)."""
         super().__init__(parent)
         self.db = db
-        self.show_private = QCheckBox("显示身份证号和电话")
+        self.show_private = QCheckBox("显示完整个人信息")
+        self.show_private.setToolTip(f"不勾选时，{masking.SUMMARY}。")
         self.model = RecordTableModel(member_columns(self.show_private.isChecked), self)
         self.proxy = FilterProxy(lambda m: m.search_key, self)
         self.proxy.setSourceModel(self.model)
@@ -160,6 +159,7 @@ class MembersTab(LazyTab):
         self._update_count()
 
     def _privacy_toggled(self) -> None:
+        self.proxy.resort()  # an order taken from full birth dates would tell the hidden days
         fit_columns(self.view)  # full numbers are wider than masked ones
         self.view.viewport().update()
 

@@ -1,4 +1,4 @@
-"""GB 11643-1999 ID numbers: check character, normalisation, legacy numbers, masking."""
+"""GB 11643-1999 ID numbers: check character, normalisation, legacy numbers."""
 
 from __future__ import annotations
 
@@ -56,16 +56,6 @@ def test_legacy_15_digit_number_is_read_as_19xx():
 def test_bad_numbers_raise_with_a_reason(number, reason):
     with pytest.raises(ValueError, match=reason):
         idcard.parse(number)
-
-
-@pytest.mark.parametrize("number, masked", [
-    ("11010519491231002X", "110105********002X"),
-    ("110105491231002", "110105*****1002"),
-    ("12345678", "12****78"),
-    ("", ""),
-])
-def test_mask_keeps_region_and_last_four(number, masked):
-    assert idcard.mask(number) == masked
 
 
 @given(region=st.integers(110000, 659999), sequence=st.integers(0, 999),

@@ -11,17 +11,20 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QPushButton, QRadioButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
-from branchdesk.core import idcard, importing
+from branchdesk.core import importing, masking
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.widgets import fit_to_screen
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 
 NOT_IMPORTED = "（不导入）"
-# The preview shows what would be written, field by field, so it can be checked first.
+# The preview shows what would be written, field by field, so it can be checked first; the
+# ID number and birth date as the masked roster shows them (core.masking: together with the
+# full birth date even a masked ID number would give itself away).
 VALUE_COLUMNS = [("性别", lambda m: m.gender),
-                 ("公民身份号码", lambda m: idcard.mask(m.id_number or "")),
-                 ("出生日期", lambda m: m.birth_date or ""), ("人员类别", lambda m: m.category),
+                 ("公民身份号码", lambda m: masking.id_number(m.id_number or "")),
+                 ("出生日期", lambda m: masking.birth_date(m.birth_date or "")),
+                 ("人员类别", lambda m: m.category),
                  ("党小组", lambda m: m.group_name), ("入党日期", lambda m: m.join_date or ""),
                  ("转正日期", lambda m: m.full_date or "")]
 ROW_HEADERS = ["Excel行号", "姓名", "处理方式", *(title for title, _ in VALUE_COLUMNS), "说明"]
