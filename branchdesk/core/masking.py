@@ -53,8 +53,9 @@ _NOT_AFTER, _NOT_BEFORE = r"(?<![0-9])", r"(?![0-9])"
 # A cheap test every pattern below implies: seven digits with at most one separator between
 # two of them. Most cells of a ledger fail it and are returned at once.
 _MAYBE = re.compile(rf"\d(?:{_SEP}?\d){{6}}")
-_ID18 = re.compile(rf"{_NOT_AFTER}[0-9](?:{_SPACE}?[0-9]){{16}}{_SPACE}?[0-9Xx]{_NOT_BEFORE}")
-_ID15 = re.compile(rf"{_NOT_AFTER}[0-9](?:{_SPACE}?[0-9]){{14}}{_NOT_BEFORE}")
+# ID numbers start with a region code, never with 0 (0086 13812345678 is a phone number).
+_ID18 = re.compile(rf"{_NOT_AFTER}[1-9](?:{_SPACE}?[0-9]){{16}}{_SPACE}?[0-9Xx]{_NOT_BEFORE}")
+_ID15 = re.compile(rf"{_NOT_AFTER}[1-9](?:{_SPACE}?[0-9]){{14}}{_NOT_BEFORE}")
 _MOBILE = re.compile(rf"{_NOT_AFTER}(?P<prefix>(?:[+＋]|00)?86{_SEP}?)?"
                      rf"(?P<number>1[3-9][0-9](?:{_SEP}?[0-9]){{8}}){_NOT_BEFORE}")
 _LANDLINE = re.compile(rf"{_NOT_AFTER}(?:[(（]0[0-9]{{2,3}}[)）]{_SEP}?|0[0-9]{{2,3}}{_SEP}?)"
@@ -62,7 +63,7 @@ _LANDLINE = re.compile(rf"{_NOT_AFTER}(?:[(（]0[0-9]{{2,3}}[)）]{_SEP}?|0[0-9]
 # Any other unbroken number of 12 or more digits (a mistyped or cut-off ID number, a bank
 # card); not the twelve digits an ID number keeps (330106196807******). Unbroken only: years
 # listed with spaces (2016 2017 2018) are text.
-_LONG = re.compile(r"(?<![0-9*])[0-9]{12,}(?![0-9Xx*])")
+_LONG = re.compile(r"(?<![0-9])(?![0-9]{12}\*)[0-9]{12,}(?![0-9])")
 # A number cut off with an ellipsis (a shortened message): what was cut may have been masked.
 # Spaces only, so a date cut off (2026-03-15…) stays.
 _CUT = re.compile(rf"{_NOT_AFTER}[0-9](?:{_SPACE}?[0-9]){{6,}}(?=…|\.\.\.)")
