@@ -211,13 +211,6 @@ def test_masking_hides_the_middle_of_ids_and_phones():
     assert ws["F4"].value == "13812345678"  # other columns untouched
 
 
-@pytest.mark.parametrize("phone, masked", [
-    ("13812345678", "138****5678"), ("010-12345678", "010-****5678"),
-    ("62345678", "623*5678"), ("1234567", "***4567"), ("", "")])
-def test_mask_phone(phone, masked):
-    assert styles.mask_phone(phone) == masked
-
-
 @pytest.mark.parametrize("text", ["=1+1", "=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)",
                                   "＝1+1", "＋1", "－1", "＠x", "#N/A", "=", "-"])
 def test_formula_like_text_stays_text(text):
