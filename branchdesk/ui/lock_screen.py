@@ -222,7 +222,7 @@ class LockController(QObject):
         if self.locked:
             if kind == QEvent.Type.Show and obj is not self.screen and _is_app_window(obj):
                 self._cover(obj)  # opened while locked: covered, and the lock screen back on top
-                QTimer.singleShot(0, self, self._bring_forward)
+                QTimer.singleShot(0, self, self.bring_forward)
         elif kind in _ACTIVITY and self.timer.isActive():
             self.timer.start()  # restart the idle countdown
         return False
@@ -256,7 +256,7 @@ class LockController(QObject):
             self.screen = LockScreen()
             self.screen.unlock_requested.connect(self.try_unlock)
         self._locked = True
-        self._bring_forward()
+        self.bring_forward()
         self.locked_changed.emit(True)
         log.info("locked")
 
@@ -264,7 +264,7 @@ class LockController(QObject):
         if not any(isValid(cover) and cover.parentWidget() is host for cover in self._covers):
             self._covers.append(LockCover(host))
 
-    def _bring_forward(self) -> None:
+    def bring_forward(self) -> None:
         """Show the lock screen over the main window, on top of the modal stack, with the
         keyboard. Showing again after a hide puts it back on top of a dialog opened later."""
         screen = self.screen
@@ -276,11 +276,20 @@ class LockController(QObject):
         # An idle lock while someone works in another program does not take the keyboard.
         screen.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, not active)
         self._place(screen)
+        self._stay_above_main_window(screen)
         screen.show()
         screen.raise_()
         if active:
             screen.activateWindow()
         screen.password.setFocus()
+
+    def _stay_above_main_window(self, screen: LockScreen) -> None:
+        """A transient parent for the window manager only (stacking, no taskbar entry of its
+        own); unlike a parent widget it never disables or hides the lock screen."""
+        main = self.window.windowHandle()
+        if main is not None:
+            screen.winId()  # makes the native window, so it has a handle
+            screen.windowHandle().setTransientParent(main)
 
     def _place(self, screen: LockScreen) -> None:
         """Centred over the main window, or over the display when the window is not shown."""

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QMessage
                                QPushButton)
 
 from branchdesk.core import meetings, members, screen_lock, settings
-from branchdesk.ui import lock_screen
+from branchdesk.ui import lock_screen, single_instance
 from branchdesk.ui.dialogs.password_dialog import PasswordDialog
 from branchdesk.ui.main_window import MainWindow
 
@@ -289,6 +289,18 @@ def test_a_window_opened_while_locked_is_covered(window, qtbot):
     enter(window, qtbot, PASSWORD)
     assert box.isVisible() and box.windowTitle() == "备份完成" and not covered(box)
     box.done(0)
+
+
+def test_the_lock_screen_stays_above_the_main_window(window, qtbot):
+    """Its window's transient parent is the main window's, so the window manager keeps it in
+    front (and gives it no taskbar entry); a second start of the app, which raises the main
+    window, leaves the password box in front."""
+    window.locker.lock()
+    screen = window.locker.screen
+    assert screen.windowHandle().transientParent() is window.windowHandle()
+    single_instance.raise_main_window()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=2000)
+    assert screen.isVisible() and window.locker.locked
 
 
 def test_lock_at_start_covers_the_window_shown_after_it(app, demo_db, qtbot):
