@@ -71,6 +71,9 @@ class Field(QWidget):
         self.message.clear()
         self.message.hide()
 
+    def has_message(self) -> bool:
+        return bool(self.message.text())
+
 
 class WheelGuard(QObject):
     """Application-wide: the mouse wheel changes a dropdown or spin box (dates included) only
