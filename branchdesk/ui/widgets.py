@@ -117,6 +117,21 @@ def install_wheel_guard(app: QApplication) -> None:
         app.installEventFilter(app._branchdesk_wheel_guard)
 
 
+def keep_place(label: QLabel) -> None:
+    """A message line that comes and goes without moving what is below it, so the next click
+    lands where the user aimed: its room is kept while hidden, and a one-line label (no word
+    wrap) is as tall empty as with text."""
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    if not label.wordWrap():
+        label.ensurePolished()  # the style sheet's font (bold) decides the height of a line
+        text = label.text()
+        label.setText("补录")  # Chinese glyphs are a pixel taller than an empty line
+        label.setFixedHeight(label.sizeHint().height())
+        label.setText(text)
+
+
 def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
     """Resize to the preferred size, shrunk to fit the screen (a 1366×768 laptop leaves about
     1366×728 under the taskbar, and the title bar takes some of that)."""
