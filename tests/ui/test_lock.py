@@ -91,9 +91,13 @@ def run_modal(open_dialog, scenario) -> None:
 
 
 def open_tab(window, qtbot, key: str):
-    window.navigate({"tab": key})
+    """Click the tab ``key`` (members, meetings, theme_days, talks): it fills as it shows."""
     tab = getattr(window, f"{key}_tab")
+    bar = window.tabs.tabBar()
+    index = window.tabs.indexOf(tab.parentWidget())  # the tab's place (TabSlot)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
     qtbot.waitExposed(tab)
+    assert window.current_tab() is tab
     return tab
 
 
