@@ -276,12 +276,19 @@ def cmd_meetings(args) -> int:
     kinds = _kind_filter(args.kind) or meetings.MEETING_KINDS
     rows = meetings.list_meetings(db, year=args.year, kinds=kinds)
     for s in rows:
-        m, c = s.meeting, s.counts
+        m = s.meeting
         flag = " [补录]" if m.late_entry else ""
         topic = m.lecture_title or "；".join(m.topics)
-        print(f"{m.id}\t{m.date}\t{m.title}\t应到{c.expected} 实到{c.present}\t{topic}{flag}")
+        print(f"{m.id}\t{m.date}\t{m.title}\t{_counts_text(s)}\t{topic}{flag}")
     print(f"共 {len(rows)} 条")
     return 0
+
+
+def _counts_text(summary) -> str:
+    c = summary.counts
+    if not summary.attendance_recorded:
+        return f"应到{c.expected} 出勤未登记"
+    return f"应到{c.expected} 实到{c.present}"
 
 
 def cmd_talks(args) -> int:
@@ -301,10 +308,10 @@ def cmd_theme_days(args) -> int:
 
     rows = meetings.list_meetings(_open(args), year=args.year, kinds=(meetings.THEME_DAY,))
     for s in sorted(rows, key=lambda s: s.meeting.date):
-        m, c = s.meeting, s.counts
+        m = s.meeting
         flag = " [补录]" if m.late_entry else ""
         print(f"{m.id}\t{m.period}\t{m.date}\t{'；'.join(m.topics)}\t{m.activity_form}\t"
-              f"应到{c.expected} 实到{c.present}{flag}")
+              f"{_counts_text(s)}{flag}")
     print(f"共 {len(rows)} 条")
     return 0
 

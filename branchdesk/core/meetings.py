@@ -388,9 +388,14 @@ def _rectifications(db: Database, meeting_id: int) -> list[Rectification]:
 
 @dataclass
 class MeetingSummary:
+    """``counts``: from the recorded attendance; for a meeting with none recorded yet (a plan)
+    ``attendance_recorded`` is False and only ``counts.expected`` means something: the people
+    its sign-in sheet lists."""
+
     meeting: Meeting
     counts: Counts
     attachment_count: int = 0
+    attendance_recorded: bool = True
 
 
 def list_meetings(db: Database, *, year: int | None = None, kinds: tuple[str, ...] | None = None,
@@ -413,8 +418,18 @@ def list_meetings(db: Database, *, year: int | None = None, kinds: tuple[str, ..
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = _rows(db, where, params)
     counts, files = _counts_by_meeting(db, where, params), _attachments_by_meeting(db, where, params)
-    return [MeetingSummary(m := _from_row(r), counts.get(m.id, Counts(0, 0, 0, 0)),
-                           files.get(m.id, 0)) for r in rows]
+    summaries = []
+    for row in rows:
+        m = _from_row(row)
+        recorded = counts.get(m.id)
+        summaries.append(MeetingSummary(m, recorded or _expected_counts(db, m),
+                                        files.get(m.id, 0), recorded is not None))
+    return summaries
+
+
+def _expected_counts(db: Database, m: Meeting) -> Counts:
+    """No attendance recorded (a plan): 应到 is who the sign-in sheet lists, as of its date."""
+    return Counts(len(expected_entries(db, m.kind, m.the_date, m.group_id, m.held_as)), 0, 0, 0)
 
 
 # The counts of the listed meetings only (``where`` is list_meetings' filter on ``mt``): counting
