@@ -35,8 +35,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from branchdesk import paths
-from branchdesk.core.db import (APPLICATION_ID, SCHEMA_VERSION, connect_read_only,
-                                roll_back_hot_journal)
+from branchdesk.core.db import (APPLICATION_ID, SCHEMA_VERSION, schema_differences,
+                                connect_read_only, not_ours_message, roll_back_hot_journal)
 from branchdesk.core.errors import BackupError, BranchdeskError
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,10 @@ def _report(conn: sqlite3.Connection, path: Path, full: bool, allow_newer: bool)
     if problems != ["ok"]:
         log.warning("%s of %s: %s", pragma, path.name, "; ".join(problems))
         return FileReport(False, f"文件“{path.name}”已损坏（完整性检查未通过）。", version)
+    foreign = schema_differences(conn, version)
+    if foreign:
+        log.warning("schema of %s differs: %s", path.name, "; ".join(foreign[:10]))
+        return FileReport(False, not_ours_message(path.name), version)
     return FileReport(True, "", version, _counts(conn))
 
 

@@ -18,8 +18,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from branchdesk.core.errors import (DamagedDatabaseError, DatabaseError, ReadOnlyDatabaseError,
-                                    TooNewError)
+from branchdesk.core.errors import (DamagedDatabaseError, DatabaseError, ForeignSchemaError,
+                                    ReadOnlyDatabaseError, TooNewError)
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,8 @@ def open_db(path: Path | str, *, create: bool = True,
     from branchdesk.core.migrations import migrations
 
     try:
-        migrations.apply(db.utils)
+        with db.atomic():  # the steps become savepoints: all of them, with their record, or none
+            migrations.apply(db.utils)
     except sqlite3.DatabaseError as exc:
         db.close()
         raise DatabaseError("升级数据文件结构失败，文件保持原样未被修改。请联系技术人员。",
@@ -149,6 +150,7 @@ def _inspect(path: Path) -> int:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+            foreign = schema_differences(conn, version) if problems == ["ok"] else []
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -165,7 +167,28 @@ def _inspect(path: Path) -> int:
         raise DamagedDatabaseError(
             f"数据文件“{path.name}”已损坏（完整性检查未通过）。为免损失扩大，本软件没有对它做任何"
             "修改。可以用最近一次完好的备份恢复。", detail="; ".join(problems))
+    if version == 0:
+        raise DatabaseError(f"文件“{path.name}”不是党支部工作台账的数据文件（空文件或没有任何数据表），"
+                            "未做任何修改。请选择正确的数据文件；要新建支部，请指定一个还不存在的文件名。")
+    if foreign:
+        log.warning("schema of %s differs: %s", path.name, "; ".join(foreign[:10]))
+        raise ForeignSchemaError(not_ours_message(path.name), detail="; ".join(foreign))
     return version
+
+
+def not_ours_message(name: str) -> str:
+    return (f"文件“{name}”不是本软件的完整数据文件：其中的数据表、索引或触发器与本软件建立的不一致"
+            "（可能被其他程序修改过）。为安全起见，本软件没有使用也没有修改它。"
+            "请用最近一次完好的备份恢复，或联系技术人员。")
+
+
+def schema_differences(conn: sqlite3.Connection, version: int) -> list[str]:
+    """Differences from the schema our migrations build (versions we cannot know: none)."""
+    if not 1 <= version <= SCHEMA_VERSION:
+        return []
+    from branchdesk.core import schema
+
+    return schema.differences(conn, version)
 
 
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB

@@ -56,6 +56,12 @@ class DamagedDatabaseError(DatabaseError):
     title = "数据文件已损坏"
 
 
+class ForeignSchemaError(DatabaseError):
+    """Our application_id, but tables, indexes or triggers the migrations did not make."""
+
+    title = "不是本软件的完整数据文件"
+
+
 class DatabaseInUseError(DatabaseError):
     """Another BranchDesk process holds the database (core/single_writer.py)."""
 
