@@ -19,7 +19,7 @@ import sqlite3
 from pathlib import Path
 
 from branchdesk.core.errors import (DamagedDatabaseError, DatabaseError, ForeignSchemaError,
-                                    ReadOnlyDatabaseError, TooNewError)
+                                    ReadOnlyDatabaseError, ReadOnlyPlaceError, TooNewError)
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,13 @@ def open_db(path: Path | str, *, create: bool = True,
     path = Path(path)
     if not path.exists() and not create:
         raise DatabaseError(f"找不到数据文件：{path}。请确认路径是否正确。")
+    if path.exists():
+        _refuse_linked(path)
     version = _inspect(path) if path.exists() else 0
+    if read_only is None and path.exists() and not _writable(path):
+        read_only = ReadOnlyPlaceError(
+            f"数据文件“{path.name}”或它所在的文件夹是只读的（或没有写入权限），只能查看，不能修改。"
+            "要修改，请把数据文件复制到可以写入的文件夹。")
     if read_only is not None:
         return _open_read_only(path, read_only)
     if version > SCHEMA_VERSION:
@@ -115,6 +121,18 @@ def open_db(path: Path | str, *, create: bool = True,
         raise DatabaseError("升级数据文件结构失败，文件保持原样未被修改。请联系技术人员。",
                             detail=str(exc)) from exc
     return db
+
+
+def _refuse_linked(path: Path) -> None:
+    """A second hard link would let a second writer in under another name, past the file lock."""
+    if path.stat().st_nlink > 1:
+        raise DatabaseError(f"数据文件“{path.name}”还有其他名字（硬链接），同时从两个名字打开会损坏数据，"
+                            "因此没有打开它，也没有修改它。请把它复制成一个普通文件后再打开。")
+
+
+def _writable(path: Path) -> bool:
+    """SQLite needs to write the file and create its journal beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
 def connect_read_only(path: Path | str) -> sqlite3.Connection:

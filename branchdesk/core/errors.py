@@ -46,6 +46,10 @@ class ReadOnlyDatabaseError(DatabaseError):
     title = "数据文件为只读"
 
 
+class ReadOnlyPlaceError(ReadOnlyDatabaseError):
+    """The database or its folder cannot be written here (permissions, read-only media)."""
+
+
 class TooNewError(DatabaseError):
     title = "数据文件版本较新"
 

@@ -38,3 +38,103 @@ def test_demo_force_replaces_an_earlier_demo_after_a_backup(tmp_path):
     assert main(["demo", "--force", "--db", str(path)]) == 0
     kept = list(paths.backups_dir(path).glob("demo-before-demo-*.sqlite3"))
     assert len(kept) == 1 and backup.inspect_file(kept[0]).ok
+
+
+def _roster_book():
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def _fill(ws, names):
+    ws.append(["姓名", "身份证号", "入党日期", "人员类别", "党小组", "联系电话", "学历"])
+    for name in names:
+        ws.append([name, "", "2001-07-01", "正式党员", "", "", ""])
+
+
+def test_a_workbook_with_a_chart_sheet_imports_its_roster(tmp_path, capsys):
+    from openpyxl.chart import BarChart, Reference
+
+    wb = _roster_book()
+    chart_sheet = wb.create_chartsheet("图表")
+    ws = wb.create_sheet("花名册")
+    _fill(ws, ["张三"])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=2))
+    chart_sheet.add_chart(chart)
+    wb.save(tmp_path / "r.xlsx")
+    assert main(["import-members", str(tmp_path / "r.xlsx"), "--db", str(tmp_path / "b.sqlite3"),
+                 "--dry-run"]) == 0
+    assert "张三" in capsys.readouterr().out
+
+
+def test_a_visible_roster_wins_over_a_fuller_hidden_sheet_and_the_user_can_pick(tmp_path, capsys):
+    wb = _roster_book()
+    hidden = wb.create_sheet("旧名册")
+    _fill(hidden, ["李四"])
+    hidden.sheet_state = "hidden"
+    visible = wb.create_sheet("花名册")
+    visible.append(["姓名", "身份证号"])
+    visible.append(["张三", ""])
+    wb.save(tmp_path / "r.xlsx")
+    db = str(tmp_path / "b.sqlite3")
+    assert main(["import-members", str(tmp_path / "r.xlsx"), "--db", db, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "张三" in out and "李四" not in out
+    assert main(["import-members", str(tmp_path / "r.xlsx"), "--db", db, "--dry-run",
+                 "--sheet", "旧名册"]) == 0
+    assert "李四" in capsys.readouterr().out
+
+
+def test_read_commands_work_in_a_read_only_folder(tmp_path, monkeypatch, capsys):
+    import os
+
+    path = _real_branch(tmp_path / "b.sqlite3")
+    real_open = os.open
+
+    def refuse_lock(name, flags, *args):  # root ignores chmod: simulate a read-only folder
+        if str(name).endswith(".lock"):
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(os, "open", refuse_lock)
+    assert main(["meetings", "--db", str(path)]) == 0
+    assert main(["verify", "--db", str(path)]) == 0
+    assert main(["import-members", str(tmp_path / "none.xlsx"), "--db", str(path)]) == 2
+    assert "只读" in capsys.readouterr().err
+
+
+def test_a_read_only_database_file_is_opened_read_only(tmp_path, monkeypatch, capsys):
+    import os
+
+    from branchdesk.core.errors import ReadOnlyDatabaseError
+
+    path = _real_branch(tmp_path / "b.sqlite3")
+    digest = _digest(path)
+    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != path)
+    db = open_db(path)
+    assert db.read_only
+    db.close()
+    wb = _roster_book()
+    _fill(wb.create_sheet("花名册"), ["张三"])
+    wb.save(tmp_path / "r.xlsx")
+    assert main(["import-members", str(tmp_path / "r.xlsx"), "--db", str(path)]) == 2
+    assert "只读" in capsys.readouterr().err
+    assert _digest(path) == digest
+    assert issubclass(type(open_db(path).read_only_reason), ReadOnlyDatabaseError)
+
+
+def test_a_database_with_a_second_hard_link_is_refused(tmp_path):
+    import os
+
+    import pytest
+
+    from branchdesk.core.errors import DatabaseError
+
+    path = _real_branch(tmp_path / "b.sqlite3")
+    os.link(path, tmp_path / "other-name.sqlite3")
+    with pytest.raises(DatabaseError, match="硬链接"):
+        open_db(path)
+    assert main(["meetings", "--db", str(tmp_path / "other-name.sqlite3")]) == 2

@@ -38,7 +38,13 @@ SAVE_AS = "请在 Excel/WPS 中打开它，另存为 .xlsx 后重试。"
 
 
 class Workbook:
-    """An opened workbook: its sheet names and an iterator over each sheet's row values."""
+    """An opened workbook: its sheet names and an iterator over each sheet's row values.
+
+    ``sheet_names()`` lists the sheets that hold cells, the visible ones first: a hidden sheet
+    (often an old copy or a lookup list) is taken only when no visible one looks like a roster.
+    """
+
+    hidden: set[str] = set()  # filled by sheet_names()
 
     def sheet_names(self) -> list[str]:
         raise NotImplementedError
@@ -186,7 +192,10 @@ class _XlsxBook(Workbook):
             raise
 
     def sheet_names(self) -> list[str]:
-        return list(self._book.sheetnames)
+        """Sheets holding cells (chart sheets have none), visible ones first."""
+        sheets = self._book.worksheets
+        self.hidden = {ws.title for ws in sheets if ws.sheet_state != "visible"}
+        return _visible_first([(ws.title, ws.title not in self.hidden) for ws in sheets])
 
     def iter_rows(self, sheet: str) -> Iterator[list[object]]:
         worksheet = self._book[sheet]
@@ -241,7 +250,10 @@ class _XlsBook(Workbook):
             raise
 
     def sheet_names(self) -> list[str]:
-        return list(self._book.sheet_names())
+        """Visible sheets first (xlrd: visibility 0 is visible)."""
+        sheets = [self._book.sheet_by_index(i) for i in range(self._book.nsheets)]
+        self.hidden = {ws.name for ws in sheets if ws.visibility != 0}
+        return _visible_first([(ws.name, ws.name not in self.hidden) for ws in sheets])
 
     def iter_rows(self, sheet: str) -> Iterator[list[object]]:
         try:
@@ -282,6 +294,11 @@ def _xls_date(value: float, datemode: int) -> object:
         return xlrd.xldate.xldate_as_datetime(value, datemode)
     except (xlrd.xldate.XLDateError, ValueError, OverflowError):
         return value
+
+
+def _visible_first(sheets: list[tuple[str, bool]]) -> list[str]:
+    return [name for name, visible in sheets if visible] + [
+        name for name, visible in sheets if not visible]
 
 
 # ---------------------------------------------------------------- reading whole sheets

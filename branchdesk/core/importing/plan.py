@@ -110,9 +110,12 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
 
 
 def _likeliest_sheet(book: Workbook, names: list[str]) -> str:
+    """The best-scoring visible sheet that has a header at all, else the best-scoring sheet."""
     def header_score(name: str) -> int:
         return score(detect_header(read_rows(book, name, limit=HEADER_SCAN_ROWS)))
-    return max(names, key=header_score)
+    scores = {name: header_score(name) for name in names}
+    visible = [name for name in names if name not in book.hidden and scores[name] > 0]
+    return max(visible or names, key=lambda name: scores[name])
 
 
 # ---------------------------------------------------------------- planning
