@@ -250,10 +250,12 @@ class _XlsBook(Workbook):
             raise
 
     def sheet_names(self) -> list[str]:
-        """Visible sheets first (xlrd: visibility 0 is visible)."""
-        sheets = [self._book.sheet_by_index(i) for i in range(self._book.nsheets)]
-        self.hidden = {ws.name for ws in sheets if ws.visibility != 0}
-        return _visible_first([(ws.name, ws.name not in self.hidden) for ws in sheets])
+        """Visible sheets first, read from the workbook's sheet list (loading a sheet could fail:
+        xlrd reads sheets lazily). Visibility 0 is visible."""
+        names = list(self._book.sheet_names())
+        visibility = getattr(self._book, "_sheet_visibility", None) or [0] * len(names)
+        self.hidden = {name for name, v in zip(names, visibility) if v != 0}
+        return _visible_first([(name, name not in self.hidden) for name in names])
 
     def iter_rows(self, sheet: str) -> Iterator[list[object]]:
         try:
