@@ -23,6 +23,11 @@ MAX_RATIO = 100
 # Small members (styles, shared strings) legitimately compress very well; only large ones
 # with extreme ratios are the signature of a zip bomb.
 RATIO_CHECKED_FROM = 1024 * 1024
+# Bounds on the parts openpyxl parses, measured on the 2-core CI machine so that any file is
+# accepted or refused within 10 s and 500 MB (docs/safety.md): a sheet's XML parses at about
+# 2 MB/s, shared strings at 1 MB/s (with 13 MB of memory per MB), styles at 1 MB/s. A real
+# roster of a few thousand rows needs a fraction of each.
+MAX_PART_BYTES = {"sheet": 12 * 2**20, "sharedStrings": 6 * 2**20, "styles": 2**20}
 MAX_SHEET_ROWS = 100_000
 MAX_DATA_ROWS = 20_000
 MAX_COLUMNS = 200
@@ -125,6 +130,27 @@ def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         raise ImportFileError(
             f"文件“{path.name}”解压后过大（约 {total // 2**20} MB）或压缩比异常，"
             f"疑似损坏或被恶意构造，已拒绝读取。{SAVE_AS}")
+    for info in infos:
+        part = _part_kind(info.filename)
+        if part and info.file_size > MAX_PART_BYTES[part]:
+            raise ImportFileError(
+                f"文件“{path.name}”中的{_PART_NAMES[part]}过大（约 {info.file_size / 2**20:.0f} MB），"
+                "远超党员名册的正常规模，未读取。请在 Excel/WPS 中只保留名册所在的区域"
+                "（删除多余的行、列和格式），另存为新的 .xlsx 后重试。")
+
+
+_PART_NAMES = {"sheet": "工作表", "sharedStrings": "文字内容表", "styles": "格式表"}
+
+
+def _part_kind(name: str) -> str | None:
+    """Which bounded part of a workbook a zip member is, if any."""
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        return "sheet"
+    if name == "xl/sharedStrings.xml":
+        return "sharedStrings"
+    if name == "xl/styles.xml":
+        return "styles"
+    return None
 
 
 def _check_is_spreadsheet(path: Path, names: set[str]) -> None:
