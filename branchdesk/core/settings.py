@@ -14,6 +14,7 @@ from typing import Any
 from branchdesk.core.db import Database
 
 from branchdesk.core.db import ensure_writable
+from branchdesk.core.text import clean_values
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def put(db: Database, values: dict[str, Any]) -> None:
         if key not in SETTINGS:
             raise KeyError(key)
     with db.atomic():
-        for key, value in values.items():
+        for key, value in clean_values(values).items():
             db.execute(
                 "INSERT INTO settings(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
