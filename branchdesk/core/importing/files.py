@@ -30,6 +30,7 @@ RATIO_CHECKED_FROM = 1024 * 1024
 MAX_PART_BYTES = {"sheet": 12 * 2**20, "sharedStrings": 6 * 2**20, "styles": 2**20}
 MAX_SHEET_ROWS = 100_000
 MAX_DATA_ROWS = 20_000
+HEADER_ROOM = 20  # title and header rows above the data (headers.HEADER_SCAN_ROWS)
 MAX_COLUMNS = 200
 # This many empty rows in a row is taken as the end of the data: sheets formatted far below the
 # roster should not make us walk a million rows.
@@ -243,6 +244,11 @@ class _XlsxBook(Workbook):
         self._handle.close()
 
 
+def too_many_data_rows(sheet: str, rows: int) -> ImportFileError:
+    return ImportFileError(f"工作表“{sheet}”表头下有 {rows} 行数据，超过一次最多导入 {MAX_DATA_ROWS} 行的"
+                           "上限，未读取。请把名册分成几个文件分别导入。")
+
+
 def _too_many_rows(sheet: str, rows: int) -> ImportFileError:
     return ImportFileError(f"工作表“{sheet}”有 {rows} 行，远超党员名册的规模，未读取。"
                            "请只保留名册所在的区域，另存为 .xlsx 后重试。")
@@ -335,30 +341,31 @@ def read_rows(book: Workbook, sheet: str, limit: int | None = None) -> list[list
     """The sheet's rows from Excel row 1 (index 0), trailing empty rows dropped.
 
     With ``limit``, only the first ``limit`` rows. Reading stops after EMPTY_RUN_LIMIT empty
-    rows in a row; more than MAX_DATA_ROWS non-empty rows raises ImportFileError.
+    rows in a row; more non-empty rows than MAX_DATA_ROWS plus room for titles and a header
+    raises ImportFileError (the exact data-row limit is checked once the header is known).
     """
     rows: list[list[object]] = []
     filled = empty_run = 0
     for values in book.iter_rows(sheet):
         if limit is not None and len(rows) >= limit:
             break
-        empty_run = 0 if any(_filled(v) for v in values) else empty_run + 1
+        empty_run = 0 if any(is_filled(v) for v in values) else empty_run + 1
         if empty_run >= EMPTY_RUN_LIMIT:
             break
         filled += empty_run == 0
-        if filled > MAX_DATA_ROWS:
+        if filled > MAX_DATA_ROWS + HEADER_ROOM:
             raise _too_many_rows(sheet, filled)
         rows.append(_trim_cells(values))
     return _trim(rows)
 
 
-def _filled(value: object) -> bool:
+def is_filled(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def _trim_cells(values: list[object]) -> list[object]:
     end = len(values)
-    while end and not _filled(values[end - 1]):
+    while end and not is_filled(values[end - 1]):
         end -= 1
     return values[:end]
 
