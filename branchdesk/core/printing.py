@@ -25,7 +25,7 @@ from branchdesk.core.db import Database
 from branchdesk.core import branch
 from branchdesk.core.branch import COMMITTEE_ROLES
 from branchdesk.core.dates import long_cn
-from branchdesk.core.filenames import safe_name
+from branchdesk.core.files import safe_name
 from branchdesk.core.meetings import (
     ABSENT, COMMITTEE, GROUP, LEAVE, LECTURE, LIFE, THEME_DAY, AttendanceEntry, Meeting,
     Rectification, default_attendance)

@@ -207,7 +207,7 @@ def test_locked_target_gives_chinese_error_and_keeps_old_file(qapp, fresh_db, tm
         raise PermissionError(13, "being used by another process")
 
     monkeypatch.setattr(os, "replace", locked)
-    with pytest.raises(ExportError, match="文件正在被其他程序打开或目标文件夹不可写"):
+    with pytest.raises(ExportError, match="正在被其他程序.*打开，无法替换。请关闭它后重试"):
         write_signin_pdf(sheet, path)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
@@ -216,7 +216,7 @@ def test_locked_target_gives_chinese_error_and_keeps_old_file(qapp, fresh_db, tm
 def test_missing_folder_gives_chinese_error(qapp, fresh_db, tmp_path):
     make_branch(fresh_db, 12)
     sheet = signin_sheet(fresh_db, general_meeting(fresh_db))
-    with pytest.raises(ExportError, match="请关闭后重试或换一个位置"):
+    with pytest.raises(ExportError, match="不存在.*请重新选择文件夹"):
         write_signin_pdf(sheet, tmp_path / "no such folder" / "out.pdf")
 
 
