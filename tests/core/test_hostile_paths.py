@@ -138,3 +138,18 @@ def test_a_database_with_a_second_hard_link_is_refused(tmp_path):
     with pytest.raises(DatabaseError, match="硬链接"):
         open_db(path)
     assert main(["meetings", "--db", str(tmp_path / "other-name.sqlite3")]) == 2
+
+
+def test_manifest_cells_never_start_a_formula(tmp_path):
+    from branchdesk.core.package import WrittenFile, manifest_text, read_manifest
+
+    written = [WrittenFile("=HYPERLINK(\"http://x\")台账.xlsx", 10, "ab" * 32, "-1+1"),
+               WrittenFile("签到表/a.pdf", 5, "cd" * 32, "签到表")]
+    text = manifest_text(written)
+    import csv
+    import io
+
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+    (tmp_path / "清单.csv").write_text(text, encoding="utf-8")
+    assert read_manifest(tmp_path / "清单.csv") == written
