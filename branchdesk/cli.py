@@ -386,7 +386,8 @@ def cmd_backup(args) -> int:
         target = backup.make_backup(db.path, args.output)
     else:
         target = backup.backup_now(db.path, policy)
-    print(f"已备份到：{target}（{backup.inspect_file(target).counts_text()}）")
+    report = backup.inspect_file(target, allow_newer=True)
+    print(f"已备份到：{target}（{report.counts_text() if report.counts else '由更新版本创建的数据文件'}）")
     return 0
 
 

@@ -254,13 +254,37 @@ def _free_name(folder: Path, stem: str, tag: str, when: datetime) -> Path:
 
 
 def remove_stale_partials(folder: Path) -> None:
+    """Remove the unfinished copies (and their journals) of backups that were cut off.
+
+    A copy is ``<final>.<pid>.partial``: it is removed at once when that process is gone, and
+    after an hour whatever its name says (a PID may have been reused).
+    """
     cutoff = time.time() - STALE_PARTIAL_SECONDS
     for partial in [*folder.glob(f"*{PARTIAL}"), *folder.glob(f"*{PARTIAL}-journal")]:
         try:
-            if partial.stat().st_mtime < cutoff:
+            if not _writer_alive(partial) or partial.stat().st_mtime < cutoff:
                 partial.unlink()
         except OSError:
             pass
+
+
+def _writer_alive(partial: Path) -> bool:
+    """Whether the process named in ``partial``'s name may still be writing it."""
+    pid_text = partial.name.removesuffix("-journal").removesuffix(PARTIAL).rsplit(".", 1)[-1]
+    if not pid_text.isdigit():
+        return True
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # pragma: no cover - no cheap liveness check: rely on the age
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 # ---------------------------------------------------------------- listing and thinning

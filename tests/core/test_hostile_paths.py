@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import date
 from pathlib import Path
 
@@ -153,3 +154,35 @@ def test_manifest_cells_never_start_a_formula(tmp_path):
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
     (tmp_path / "清单.csv").write_text(text, encoding="utf-8")
     assert read_manifest(tmp_path / "清单.csv") == written
+
+
+def test_litter_of_a_killed_backup_is_removed_by_the_next_one(tmp_path):
+    path = _real_branch(tmp_path / "b.sqlite3")
+    folder = paths.backups_dir(path)
+    folder.mkdir(parents=True)
+    dead = 2**22 + 12345  # beyond Linux's default pid_max: no such process
+    litter = [folder / f"b-20261201-101010.sqlite3.{dead}.partial",
+              folder / f"b-20261201-101010.sqlite3.{dead}.partial-journal"]
+    for file in litter:
+        file.write_bytes(b"x" * 1000)  # just written: younger than the hour-long grace
+    alive = folder / f"b-20261201-101011.sqlite3.{os.getpid()}.partial"
+    alive.write_bytes(b"x")
+    backup.make_backup(path)
+    assert not any(file.exists() for file in litter)
+    assert alive.exists()  # this process may still be writing it
+
+
+def test_backup_of_a_file_from_a_newer_version_reports_its_real_counts(tmp_path, capsys):
+    import sqlite3
+
+    path = _real_branch(tmp_path / "b.sqlite3")
+    db = open_db(path)
+    from branchdesk.core import members
+    from branchdesk.core.members import Member
+    members.add(db, Member(name="张三", category="正式党员"))
+    db.close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    assert main(["backup", "--db", str(path)]) == 0
+    assert "党员（含已离开） 1" in capsys.readouterr().out
