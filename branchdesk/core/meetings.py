@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from datetime import date
 
+from branchdesk.core.text import clean
 from branchdesk.core.db import Database
 
 from branchdesk.core import attachments, branch, settings, tables
@@ -310,13 +311,14 @@ def _write_children(db: Database, meeting: Meeting) -> None:
     db.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting.id])
     db.conn.executemany(
         "INSERT INTO attendance (meeting_id, member_id, status, reason) VALUES (?, ?, ?, ?)",
-        [(meeting.id, a.member_id, a.status, a.reason) for a in meeting.attendance])
+        [(meeting.id, a.member_id, a.status, clean(a.reason)) for a in meeting.attendance])
     db.execute("DELETE FROM rectifications WHERE meeting_id = ?", [meeting.id])
     db.conn.executemany(
         "INSERT INTO rectifications (meeting_id, sort_order, problem, measure, owner, due_date, "
         "done) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(meeting.id, i, r.problem.strip(), r.measure.strip(), r.owner.strip(), r.due_date,
-          int(r.done)) for i, r in enumerate(meeting.rectifications) if r.problem.strip()])
+        [(meeting.id, i, clean(r.problem).strip(), clean(r.measure).strip(), clean(r.owner).strip(),
+          r.due_date, int(r.done)) for i, r in enumerate(meeting.rectifications)
+         if clean(r.problem).strip()])
 
 
 def delete(db: Database, meeting_id: int) -> None:
