@@ -14,6 +14,7 @@ One module for the screen and every export, so the rule holds everywhere.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, datetime
 
@@ -107,3 +108,16 @@ def value(kind: str | None, original: object) -> object:
     if kind == BIRTH:
         return birth(original)
     return MASKERS[kind](str(original))
+
+
+def record(item):
+    """A copy of the dataclass ``item`` (a meeting, a talk …) whose texts are masked as free text,
+    in its own fields and in the dataclasses of its lists (attendance reasons, 整改 items)."""
+    changes = {}
+    for spec in dataclasses.fields(item):
+        current = getattr(item, spec.name)
+        if isinstance(current, str):
+            changes[spec.name] = free_text(current)
+        elif isinstance(current, (list, tuple)) and current and dataclasses.is_dataclass(current[0]):
+            changes[spec.name] = type(current)(record(child) for child in current)
+    return dataclasses.replace(item, **changes)

@@ -268,7 +268,9 @@ def _pdf_maker(meeting_id: int, layout: Callable[[Database, meetings.Meeting], A
     """Lays the form out from the database when its turn comes, then paints it locally."""
     def make(run: _Run, staging: Path) -> Path:
         target = staging / f"{uuid.uuid4().hex}.pdf"
-        writer_of(run.writers)(layout(run.db, meetings.get(run.db, meeting_id)), target)
+        meeting = meetings.get(run.db, meeting_id)
+        writer_of(run.writers)(layout(run.db, masking.record(meeting) if run.mask else meeting),
+                               target)
         return target
 
     return make

@@ -118,3 +118,14 @@ def test_free_text_masks_every_embedded_id_and_mobile(parts, tail):
 def test_ordinary_text_and_dates_are_untouched(text, day):
     sample = f"{text}{day:%Y-%m-%d}开会，第3次，共12人"
     assert masking.free_text(sample) == sample
+
+
+def test_meeting_texts_are_masked_for_the_package(fresh_db):
+    from branchdesk.core import meetings
+
+    number = idcard.make_valid("33010619680710900")
+    meeting = meetings.Meeting(kind="支部党员大会", date="2026-03-05",
+                               content=f"张三（身份证 {number}，电话 13812345678）发言")
+    shown = masking.record(meeting)
+    assert number not in shown.content and "13812345678" not in shown.content
+    assert shown.kind == "支部党员大会" and shown.date == "2026-03-05"
