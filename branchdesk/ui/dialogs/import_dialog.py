@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QPushButton, QRadioButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
-from branchdesk.core import idcard, importing
+from branchdesk.core import importing, masking
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.widgets import fit_to_screen
@@ -20,7 +20,7 @@ from branchdesk.ui.tasks import Cancelled, run_with_progress
 NOT_IMPORTED = "（不导入）"
 # The preview shows what would be written, field by field, so it can be checked first.
 VALUE_COLUMNS = [("性别", lambda m: m.gender),
-                 ("公民身份号码", lambda m: idcard.mask(m.id_number or "")),
+                 ("公民身份号码", lambda m: masking.id_number(m.id_number)),
                  ("出生日期", lambda m: m.birth_date or ""), ("人员类别", lambda m: m.category),
                  ("党小组", lambda m: m.group_name), ("入党日期", lambda m: m.join_date or ""),
                  ("转正日期", lambda m: m.full_date or "")]

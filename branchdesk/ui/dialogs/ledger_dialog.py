@@ -85,7 +85,7 @@ class LedgerDialog(QDialog):
     def _mask_box(self) -> QWidget:
         box = QGroupBox("个人信息")
         layout = QVBoxLayout(box)
-        self.mask = QCheckBox("隐藏身份证号和电话号码的中间几位")
+        self.mask = QCheckBox("隐藏身份证号、出生日期、电话和住址等个人信息")
         note = QLabel(MASK_NOTE)
         layout.addWidget(self.mask)
         layout.addWidget(note)

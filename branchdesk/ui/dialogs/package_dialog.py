@@ -91,7 +91,7 @@ class PackageDialog(QDialog):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.mask = QCheckBox("隐藏身份证号和电话号码的中间几位")
+        self.mask = QCheckBox("隐藏身份证号、出生日期、电话和住址等个人信息")
         self.mask.setChecked(True)
         note = QLabel(MASK_NOTE)
         note.setWordWrap(True)
