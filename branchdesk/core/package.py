@@ -47,7 +47,7 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,10 +55,11 @@ from typing import Any
 from branchdesk.core.db import Database
 
 from branchdesk import APP_TITLE
-from branchdesk.core import attachments, branch, files, masking, meetings, talks
+from branchdesk.core import attachments, branch, files, meetings, talks
 from branchdesk.core.attachments import Attachment
 from branchdesk.core.dates import long_cn
 from branchdesk.core.errors import BranchdeskError, ExportError
+from branchdesk.core import masking
 from branchdesk.core.files import MAX_NAME, safe_name, size_text
 from branchdesk.core.ledger import period as ledger_period
 from branchdesk.core.ledger.yearly import export_ledger, sheet_names
@@ -141,8 +142,8 @@ class PackageResult:
         """What the secretary is told at the end."""
         lines = [f"已写入 {len(self.files)} 个文件，共 {size_text(self.total_bytes)}，"
                  "每个文件写入后都已读回核对（SHA-256）无误。", f"位置：{self.folder}"]
-        lines.append(f"个人信息已隐藏：{masking.SUMMARY}。" if self.mask
-                     else "注意：台账和会议记录中含完整的身份证号、出生日期、电话和住址，请妥善保管U盘。")
+        lines.append("台账中的身份证号、出生日期、电话号码和住址已隐藏关键部分。" if self.mask
+                     else "注意：台账中含完整的身份证号和电话号码，请妥善保管U盘。")
         if self.missing:
             lines.append(f"有 {len(self.missing)} 个附件的文件在本机已丢失，未能复制（见 README.txt）。")
         if self.failed:
@@ -199,9 +200,11 @@ def ledger_name(branch_name: str, year: int) -> str:
 
 # ---------------------------------------------------------------- planning
 
-def plan_package(db: Database, year: int, *, mask: bool = True) -> PackagePlan:
+def plan_package(db: Database, year: int, *, mask: bool = False) -> PackagePlan:
     """Every file of the package for ``year``, with size estimates (nothing is written).
-    ``mask``: numbers in attachment names and notes masked (core.masking), as in the files."""
+
+    With ``mask``, ID and phone numbers in attachment names and notes are masked
+    (core/masking.py), as the ledger's are."""
     names, missing = _Names(), []
     title = branch.heading_name(db)
     found = [s.meeting for s in meetings.list_meetings(db, year=year)]
@@ -210,7 +213,8 @@ def plan_package(db: Database, year: int, *, mask: bool = True) -> PackagePlan:
                   LEDGER_ESTIMATE, _make_ledger)]
     for meeting in found:
         items += _form_items(db, meeting, names)
-    attached = _attachment_items(db, year, found, names, missing, mask)
+    shown = masking.free_text if mask else str
+    attached = _attachment_items(db, year, found, names, missing, shown)
     return PackagePlan(folder_name(title, year), items + attached, missing)
 
 
@@ -226,32 +230,29 @@ def _form_items(db: Database, meeting: meetings.Meeting, names: _Names) -> list[
 
 
 def _attachment_items(db: Database, year: int, found: list[meetings.Meeting], names: _Names,
-                      missing: list[str], mask: bool) -> list[Item]:
+                      missing: list[str], shown=str) -> list[Item]:
     owners = [(attachments.MEETING, m.id, m.date, meeting_name(db, m)) for m in found]
     owners += [(TALK, t.id, t.date, TALK_LABEL) for t in talks.list_talks(db, year=year)]
     owners.sort(key=lambda owner: (owner[2], owner[3], owner[1]))
     items = []
     for kind, owner_id, day, label in owners:
         for attachment in attachments.list_for(db, kind, owner_id):
-            if mask:
-                attachment = replace(attachment, original_name=masking.free_text(
-                    attachment.original_name), note=masking.free_text(attachment.note))
-            item = _attachment_item(db, attachment, day, label, names)
+            item = _attachment_item(db, attachment, day, label, names, shown)
             if item is None:
-                missing.append(f"{day} {label}：{attachment.original_name}")
+                missing.append(f"{day} {label}：{shown(attachment.original_name)}")
             else:
                 items.append(item)
     return items
 
 
 def _attachment_item(db: Database, attachment: Attachment, day: str, label: str,
-                     names: _Names) -> Item | None:
+                     names: _Names, shown=str) -> Item | None:
     source = attachments.path_of(db, attachment)
     if not source.is_file():
         return None
     folder = f"{FILES_DIR}/{day[5:7]}月/{safe_name(label)}"
-    name = names.claim(folder, safe_name(attachment.original_name))
-    note = f"{day} {label} 附件" + (f"：{attachment.note}" if attachment.note else "")
+    name = names.claim(folder, safe_name(shown(attachment.original_name)))
+    note = f"{day} {label} 附件" + (f"：{shown(attachment.note)}" if attachment.note else "")
     return Item(name, note, attachment.size, lambda run, staging: source)
 
 
@@ -267,8 +268,9 @@ def _pdf_maker(meeting_id: int, layout: Callable[[Database, meetings.Meeting], A
     """Lays the form out from the database when its turn comes, then paints it locally."""
     def make(run: _Run, staging: Path) -> Path:
         target = staging / f"{uuid.uuid4().hex}.pdf"
-        page = layout(run.db, meetings.get(run.db, meeting_id))
-        writer_of(run.writers)(masking.layout(page) if run.mask else page, target)
+        meeting = meetings.get(run.db, meeting_id)
+        writer_of(run.writers)(layout(run.db, masking.record(meeting) if run.mask else meeting),
+                               target)
         return target
 
     return make
@@ -301,8 +303,9 @@ def write_package(db: Database, target_dir: Path | str, year: int, *, mask: bool
     """Write the package for ``year`` into ``target_dir/<支部名称>台账_<年度>/``.
 
     ``mask`` masks personal data (core.masking) in the ledger, the PDFs, the attachments'
-    names and notes, README.txt and 清单.csv (on by default: the stick leaves the office). ``progress(percent, "正在写入 …")`` is called before each file and
-    every few MB of a large one; an exception it raises (取消) stops the run and propagates.
+    names and notes, README.txt and 清单.csv (on by default: the stick leaves the office).
+    ``progress(percent, "正在写入 …")`` is called before each file and every few MB of a
+    large one; an exception it raises (取消) stops the run and propagates.
     Raises PackageError (in Chinese: what happened and what to do) when the target cannot be
     written; see the module docstring for what is then left on the stick.
     """
@@ -409,15 +412,29 @@ def manifest_text(written: list[WrittenFile]) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["文件", "大小（字节）", "SHA-256", "说明"])
-    writer.writerows([f.name, f.size, f.sha256, f.note] for f in written)
+    writer.writerows([_csv_cell(f.name), f.size, f.sha256, _csv_cell(f.note)] for f in written)
     return out.getvalue()
+
+
+# A cell starting with one of these is a formula when the CSV is opened in Excel/WPS (the file
+# names carry the branch's name, which anyone with the app can set): an apostrophe keeps it text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_value(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 
 def read_manifest(path: Path | str) -> list[WrittenFile]:
     """The rows of a 清单.csv written by ``manifest_text`` (for checking a package)."""
     text = Path(path).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
-    return [WrittenFile(name, int(size), sha, note) for name, size, sha, note in rows]
+    return [WrittenFile(_csv_value(name), int(size), sha, _csv_value(note))
+            for name, size, sha, note in rows]
 
 
 def readme_text(title: str, year: int, today: date, plan: PackagePlan, mask: bool) -> str:
@@ -456,8 +473,9 @@ def _in_folder(plan: PackagePlan, folder: str) -> int:
 
 def _mask_line(mask: bool) -> str:
     if mask:
-        return f"  台账、签到表和会议记录中的个人信息已隐藏：{masking.SUMMARY}。"
-    return "  台账和会议记录中含完整的身份证号、出生日期、电话和住址，请妥善保管，用后及时删除。"
+        return ("  台账、签到表、会议记录和文件名中的身份证号、出生日期（只显示年月）、电话号码和住址"
+                "（只到区县）已隐藏关键部分。")
+    return "  台账中含完整的身份证号和电话号码，请妥善保管，用后及时删除。"
 
 
 def _missing_lines(missing: list[str]) -> list[str]:

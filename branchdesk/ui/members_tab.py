@@ -17,38 +17,37 @@ from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_colu
 
 
 def member_columns(show_private: callable) -> list[Column]:
-    """The roll's columns; with ``show_private()`` false, personal data shows as the masked
-    roster shows it (core.masking, ``field`` per column)."""
-    def private(value, field):
-        return lambda m: value(m) if show_private() else masking.value(value(m) or "", field)
+    def private(value, masker):
+        return lambda m: value(m) if show_private() else masker(value(m) or "")
 
     def flags(m):
         parts = ["流动：" + m.mobile_destination if m.mobile else "", "失联" if m.lost_contact else "",
                  "" if m.active else f"{m.left_date or ''} {m.status}"]
-        return "；".join(p for p in parts + [m.notes] if p)
+        text = "；".join(p for p in parts + [m.notes] if p)
+        return text if show_private() else masking.free_text(text)
 
     return [
         Column("姓名", lambda m: m.name, sort=lambda m: m.search_key.split("|")[-1]),
         Column("性别", lambda m: m.gender),
         Column("民族", lambda m: m.ethnicity),
-        Column("出生日期", private(lambda m: m.birth_date, masking.BIRTH_DATE)),
-        Column("公民身份号码", private(lambda m: m.id_number, masking.ID_NUMBER)),
-        Column("籍贯", private(lambda m: m.native_place, masking.TEXT)),
+        Column("出生日期", private(lambda m: m.birth_date, masking.birth)),
+        Column("公民身份号码", private(lambda m: m.id_number, masking.id_number)),
+        Column("籍贯", private(lambda m: m.native_place, masking.free_text)),
         Column("学历", lambda m: m.education),
         Column("人员类别", lambda m: m.category,
                color=lambda m: "#b9770e" if m.category == "预备党员" else None),
         Column("党小组", lambda m: m.group_name),
         Column("入党日期", lambda m: m.join_date),
         Column("转正日期", lambda m: m.full_date),
-        Column("工作岗位/职务", private(lambda m: m.job, masking.TEXT)),
+        Column("工作岗位/职务", private(lambda m: m.job, masking.free_text)),
         Column("党内职务", lambda m: m.party_post),
-        Column("联系电话", private(lambda m: m.phone, masking.PHONE)),
-        Column("家庭住址", private(lambda m: m.address, masking.ADDRESS)),
-        Column("入党介绍人", private(lambda m: m.introducers, masking.TEXT)),
+        Column("联系电话", private(lambda m: m.phone, masking.phone)),
+        Column("家庭住址", private(lambda m: m.address, masking.address)),
+        Column("入党介绍人", private(lambda m: m.introducers, masking.free_text)),
         Column("党籍状态", lambda m: m.party_status,
                color=lambda m: "#c0392b" if m.party_status != "正常" else None),
         Column("状态", lambda m: m.status, color=lambda m: None if m.active else "#7f8c8d"),
-        Column("备注", private(flags, masking.TEXT)),
+        Column("备注", flags),
     ]
 
 
@@ -61,7 +60,8 @@ class MembersTab(LazyTab):
         super().__init__(parent)
         self.db = db
         self.show_private = QCheckBox("显示完整个人信息")
-        self.show_private.setToolTip(f"不勾选时，{masking.SUMMARY}。")
+        self.show_private.setToolTip("不勾选时，身份证号只显示地区，出生日期只到月，电话只显示前后几位，"
+                                     "住址只到区县，备注等文字中的身份证号和电话同样隐藏")
         self.model = RecordTableModel(member_columns(self.show_private.isChecked), self)
         self.proxy = FilterProxy(lambda m: m.search_key, self)
         self.proxy.setSourceModel(self.model)

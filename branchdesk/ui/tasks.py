@@ -14,7 +14,6 @@ from typing import Any, Callable
 from PySide6.QtCore import QEventLoop, QObject, QThread, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from branchdesk.core import masking
 from branchdesk.core.branch import heading_name
 from branchdesk.ui.errors import show_error
 
@@ -116,8 +115,7 @@ def export_roster_interactive(parent: QWidget, db) -> None:
     if target.suffix.lower() != ".xlsx":
         target = target.with_suffix(".xlsx")
     mask = QMessageBox.question(
-        parent, "导出党员花名册", f"是否隐藏个人信息？\n隐藏时，{masking.SUMMARY}。\n"
-        "（花名册要交给他人或带出办公室时建议隐藏）",
+        parent, "导出党员花名册", "是否隐藏身份证号、出生日期、电话和住址等个人信息？\n（花名册要交给他人或带出办公室时建议隐藏）",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
     try:

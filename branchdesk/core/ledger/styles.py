@@ -36,9 +36,7 @@ NUMBER = "number"
 ID = "id"
 PHONE = "phone"
 KINDS = (TEXT, LONG_TEXT, DATE, NUMBER, ID, PHONE)
-# What a masked sheet shows of each kind (core.masking); a Column's ``private`` overrides it.
-MASKED_AS = {ID: masking.ID_NUMBER, PHONE: masking.PHONE, TEXT: masking.TEXT,
-             LONG_TEXT: masking.TEXT}
+_MASK_KINDS = {ID: masking.ID, PHONE: masking.PHONE, TEXT: masking.FREE, LONG_TEXT: masking.FREE}
 
 FONT_NAME = "SimSun"  # 宋体: on every Windows; elsewhere LibreOffice/WPS substitute a CJK font
 TITLE_SIZE = 16
@@ -95,16 +93,17 @@ class Column:
     kind: str = TEXT
     width: float | None = None  # fixed width; None = computed from the content
     max_width: float | None = None  # cap for the computed width of text columns
-    private: str | None = None  # masking field when masked; None: the kind's (MASKED_AS)
+    private: str | None = None  # a core/masking kind, when not the one ``kind`` implies
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}")
 
     @property
-    def masked_as(self) -> str:
-        """How a masked sheet shows this column (a core.masking field)."""
-        return self.private or MASKED_AS.get(self.kind, masking.PLAIN)
+    def mask_kind(self) -> str | None:
+        """How a masked sheet shows this column (core/masking.py): IDs and phones by their kind,
+        any text as free text (an ID number typed into 备注 is masked too), dates as they are."""
+        return self.private or _MASK_KINDS.get(self.kind)
 
 
 @dataclass
@@ -127,11 +126,19 @@ def clean_text(value: object) -> str:
     return _ILLEGAL.sub("", text)[:MAX_CELL_CHARS]
 
 
+def masked(value: object, column: Column) -> object:
+    """The value as printed with masking on (core/masking.py decides)."""
+    if not value:
+        return value
+    kind = column.mask_kind
+    if kind is None:
+        return value
+    return masking.value(kind, value if kind == masking.BIRTH else clean_text(value))
+
+
 def masked_row(row: Sequence[object], columns: Sequence[Column]) -> list[object]:
-    """``row`` as a masked sheet shows it (core.masking): text is cleaned first, so that no
-    character removed later can join the pieces of a number the masking saw apart."""
-    return [masking.value(clean_text(v) if isinstance(v, str) else v, c.masked_as)
-            for v, c in zip(row, columns)]
+    """``row`` as a masked sheet shows it, cell by cell (``masked``)."""
+    return [masked(v, c) for v, c in zip(row, columns)]
 
 
 def _as_date(value: object) -> date | None:
@@ -301,7 +308,7 @@ def add_sheet(wb: Workbook, name: str, table: Table, *, landscape: bool = True,
               mask: bool = False, freeze_columns: int = 0) -> Worksheet:
     """Add a sheet showing ``table`` with the shared look and A4 print settings.
 
-    ``mask`` shows every cell as core.masking masks its column (``Column.masked_as``);
+    ``mask`` shows every cell as core.masking masks its column (``Column.mask_kind``);
     ``freeze_columns`` keeps that many columns on screen when scrolling sideways (rows above
     the data are always frozen).
     """

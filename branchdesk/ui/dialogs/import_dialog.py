@@ -22,8 +22,8 @@ NOT_IMPORTED = "（不导入）"
 # ID number and birth date as the masked roster shows them (core.masking: together with the
 # full birth date even a masked ID number would give itself away).
 VALUE_COLUMNS = [("性别", lambda m: m.gender),
-                 ("公民身份号码", lambda m: masking.id_number(m.id_number or "")),
-                 ("出生日期", lambda m: masking.birth_date(m.birth_date or "")),
+                 ("公民身份号码", lambda m: masking.id_number(m.id_number)),
+                 ("出生日期", lambda m: masking.birth(m.birth_date)),
                  ("人员类别", lambda m: m.category),
                  ("党小组", lambda m: m.group_name), ("入党日期", lambda m: m.join_date or ""),
                  ("转正日期", lambda m: m.full_date or "")]

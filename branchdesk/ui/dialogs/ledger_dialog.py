@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
-from branchdesk.core import masking
 from branchdesk.core.branch import heading_name
 from branchdesk.core.ledger.period import file_name
 from branchdesk.core.ledger.yearly import export_ledger
@@ -19,8 +18,8 @@ from branchdesk.ui.folders import documents_dir, show_done
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 
 XLSX_FILTER = "Excel 文件 (*.xlsx)"
-MASK_NOTE = ("留在办公室存档的台账一般不隐藏；交给他人或带出办公室时请勾选。"
-             "（“导出到U盘”默认隐藏。）\n勾选后，{summary}。")
+MASK_NOTE = ("留在办公室存档的台账一般不隐藏；交给他人或带出办公室时请勾选。\n"
+             "（“导出到U盘”默认隐藏。）")
 
 
 def to_qdate(day: date) -> QDate:
@@ -86,8 +85,8 @@ class LedgerDialog(QDialog):
     def _mask_box(self) -> QWidget:
         box = QGroupBox("个人信息")
         layout = QVBoxLayout(box)
-        self.mask = QCheckBox("隐藏个人信息")
-        note = QLabel(MASK_NOTE.format(summary=masking.SUMMARY))
+        self.mask = QCheckBox("隐藏身份证号、出生日期、电话和住址等个人信息")
+        note = QLabel(MASK_NOTE)
         layout.addWidget(self.mask)
         layout.addWidget(note)
         return box

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QFormLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from branchdesk.core import drives, masking, package
+from branchdesk.core import drives, package
 from branchdesk.core.files import size_text
 from branchdesk.core.drives import Drive
 from branchdesk.core.package import CANCELLED_TEXT, PackagePlan, PdfWriters, write_package
@@ -25,8 +25,7 @@ from branchdesk.ui.folders import show_done
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 
-MASK_NOTE = ("U盘会带出办公室，建议隐藏：{summary}。"
-             "不隐藏时，台账和会议记录中含完整的身份证号、出生日期、电话和住址。")
+MASK_NOTE = "U盘会带出办公室，建议隐藏。不隐藏时，台账中含完整的身份证号和电话号码。"
 NO_DRIVE = "未发现U盘：请插入U盘后点“刷新”，或选择其他文件夹"
 WARNING_STYLE = "color: #b00020;"
 
@@ -92,9 +91,9 @@ class PackageDialog(QDialog):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.mask = QCheckBox("隐藏个人信息")
+        self.mask = QCheckBox("隐藏身份证号、出生日期、电话和住址等个人信息")
         self.mask.setChecked(True)
-        note = QLabel(MASK_NOTE.format(summary=masking.SUMMARY))
+        note = QLabel(MASK_NOTE)
         note.setWordWrap(True)
         layout.addWidget(self.mask)
         layout.addWidget(note)
