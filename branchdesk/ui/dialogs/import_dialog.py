@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPushButton, QRadioButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from branchdesk.core import importing, masking
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import fit_to_screen
+from branchdesk.ui.widgets import dialog_buttons, fit_to_screen
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 
 NOT_IMPORTED = "（不导入）"
@@ -55,13 +55,8 @@ class ImportDialog(QDialog):
         self.rows.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.rows, 1)
         layout.addLayout(self._options())
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText("导入")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.do_import)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, "导入", "取消", on_accept=self.do_import)
+        self.import_button = self.buttons.accept_button
         layout.addWidget(self.buttons)
 
     def _file_row(self) -> QHBoxLayout:
