@@ -67,12 +67,16 @@ def address(text: str | None) -> str:
     return kept + "****" if len(kept) < len(text) else kept
 
 
-# An 18-character ID (17 digits and a digit or X), optionally in groups 6-8-4, or an old
-# 15-digit one; a mobile (+86, spaces or dashes allowed); a landline with its area code.
-_ID_LIKE = re.compile(r"(?<![\dA-Za-z])(\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]|\d{15})(?![\dA-Za-z])")
+# An 18-character ID (17 digits and a digit or X): in groups 6-8-4 with spaces or dashes, or
+# with single spaces anywhere (1101 0519 …; not dashes, which dates use); or an old 15-digit one.
+# A mobile (+86, spaces or dashes allowed); a landline with its area code, in brackets or not,
+# its number in one piece or in two (0571-8888 6666).
+_ID_LIKE = re.compile(r"(?<![\dA-Za-z])(\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]|(?:\d ?){17}[\dXx]"
+                      r"|\d{15})(?![\dA-Za-z])")
 _MOBILE_LIKE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)")
-_LANDLINE_LIKE = re.compile(r"(?<!\d)0\d{2,3}[ -]?\d{7,8}(?!\d)")
+_LANDLINE_LIKE = re.compile(r"(?<!\d)(?:[(（]0\d{2,3}[)）]|0\d{2,3})[ -]?(?:\d{7,8}|\d{3,4} \d{4})(?!\d)")
 _LONG_DIGITS = re.compile(r"\d{11,}")  # numbers run together: no telling where one ends
+_SPACED_DIGITS = re.compile(r"(?<![\dA-Za-z])\d+(?: \d+)+")  # the same, in groups (1101 0519 …)
 _MANY_DIGITS = re.compile(r"\d{3}")
 
 
@@ -84,8 +88,18 @@ def free_text(text: str | None) -> str:
     text = _ID_LIKE.sub(lambda m: id_number(re.sub(r"[ -]", "", m.group(0))), text)
     text = _MOBILE_LIKE.sub(lambda m: _mobile_in_text(m.group(0)), text)
     text = _LANDLINE_LIKE.sub(lambda m: phone(m.group(0)), text)
+    text = _SPACED_DIGITS.sub(lambda m: _long_run(m.group(0)), text)
     return _LONG_DIGITS.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 7)
                             + m.group(0)[-4:], text)
+
+
+def _long_run(text: str) -> str:
+    """Digit groups with 11 or more digits in all: only the first 3 and last 4 digits kept."""
+    digits = [i for i, ch in enumerate(text) if ch.isdigit()]
+    if len(digits) < 11:
+        return text
+    hidden = set(digits[3:-4])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
 
 
 def _mobile_in_text(text: str) -> str:

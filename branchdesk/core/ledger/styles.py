@@ -136,6 +136,12 @@ def masked(value: object, column: Column) -> object:
     return masking.value(kind, value if kind == masking.BIRTH else clean_text(value))
 
 
+def masked_rows(rows: Sequence[Sequence[object]],
+                columns: Sequence[Column]) -> list[list[object]]:
+    """``rows`` as a masked sheet shows them: every cell through :func:`masked`."""
+    return [[masked(v, c) for v, c in zip(row, columns)] for row in rows]
+
+
 def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
