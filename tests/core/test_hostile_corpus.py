@@ -86,7 +86,8 @@ def test_a_large_but_legal_sheet_is_read_within_bounds(tmp_path):
     roster = hostile_xlsx.wide_sheet(tmp_path / "r.xlsx", 3 * MB)
     outcome, _ = _run(["import-members", str(roster), "--db", str(db), "--dry-run"])
     assert outcome["code"] in (0, 1)  # read; its rows are judged like any roster's
-    assert outcome["seconds"] < 10 and outcome["peak_mb"] < 500
+    # Memory only: its time depends on how busy the machine is (docs/safety.md has the figures).
+    assert outcome["peak_mb"] < 500
 
 
 DATABASE_ATTACKS = {

@@ -32,8 +32,8 @@ _FINDING_SPANS = ((1, 1), (2, 11), (12, 13))
 
 def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
                          period: LedgerPeriod, *, mask: bool = False) -> Worksheet:
-    """The grid of every year in the period, then the findings, as on ``period.as_of``;
-    ``mask``: numbers in the findings (a 整改 problem's text) masked (core.masking)."""
+    """The grid of every year in the period, then the findings, as on ``period.as_of``.
+    ``mask``: the grid's and the findings' text as core/masking.py shows it."""
     reports = [rules.report(db, year, as_of=as_of(period, year)) for year in period.years]
     rows, spans = grid_rows(reports, period)
     title = f"{branch_name}工作完成情况"
@@ -42,7 +42,8 @@ def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
                 + ("；— 开始检查之前" if any(r.has_untracked for r in reports) else "")
                 + ("；补 含补录的记录" if any(c.late for r in reports for row in r.grid
                                            for c in row.cells) else ""))
-    ws = add_sheet(wb, SHEET_NAME, Table(title, subtitle, COLUMNS, rows), freeze_columns=1)
+    ws = add_sheet(wb, SHEET_NAME, Table(title, subtitle, COLUMNS, rows), freeze_columns=1,
+                   mask=mask)
     for row, column, width in spans:
         merge(ws, row, column, row, column + width - 1)
     first = FIRST_DATA_ROW + len(rows) + 1
@@ -94,7 +95,8 @@ def cell_text(cell: rules.Cell, period: LedgerPeriod) -> str:
 
 def write_findings(ws: Worksheet, first: int, reports: list[rules.Report],
                    mask: bool = False) -> int:
-    """The findings table from row ``first``; returns its last row."""
+    """The findings table from row ``first``; returns its last row. ``mask``: ID and phone
+    numbers in the findings masked (core/masking.py)."""
     heading = ws.cell(first, 1)
     write_cell(heading, f"存在的问题和待完成事项（截至 {long_cn(reports[-1].as_of)}）")
     heading.font = copy(ws.cell(HEADER_ROW, 1).font)

@@ -136,9 +136,10 @@ def masked(value: object, column: Column) -> object:
     return masking.value(kind, value if kind == masking.BIRTH else clean_text(value))
 
 
-def masked_row(row: Sequence[object], columns: Sequence[Column]) -> list[object]:
-    """``row`` as a masked sheet shows it, cell by cell (``masked``)."""
-    return [masked(v, c) for v, c in zip(row, columns)]
+def masked_rows(rows: Sequence[Sequence[object]],
+                columns: Sequence[Column]) -> list[list[object]]:
+    """``rows`` as a masked sheet shows them: every cell through :func:`masked`."""
+    return [[masked(v, c) for v, c in zip(row, columns)] for row in rows]
 
 
 def _as_date(value: object) -> date | None:
@@ -308,9 +309,8 @@ def add_sheet(wb: Workbook, name: str, table: Table, *, landscape: bool = True,
               mask: bool = False, freeze_columns: int = 0) -> Worksheet:
     """Add a sheet showing ``table`` with the shared look and A4 print settings.
 
-    ``mask`` shows every cell as core.masking masks its column (``Column.mask_kind``);
-    ``freeze_columns`` keeps that many columns on screen when scrolling sideways (rows above
-    the data are always frozen).
+    ``mask`` hides the middle of ID and phone numbers; ``freeze_columns`` keeps that many
+    columns on screen when scrolling sideways (rows above the data are always frozen).
     """
     ws = wb.create_sheet(safe_sheet_name(name, wb))
     columns = list(table.columns)
@@ -344,7 +344,7 @@ def fill_page_width(widths: Sequence[float], columns: Sequence[Column],
 
 def _prepared(row: Sequence[object], columns: Sequence[Column], mask: bool) -> list[object]:
     values = list(row)[: len(columns)] + [None] * (len(columns) - len(row))
-    return masked_row(values, columns) if mask else values
+    return [masked(v, c) if mask else v for v, c in zip(values, columns)]
 
 
 def _write_heading(ws: Worksheet, table: Table, widths: Sequence[float]) -> None:

@@ -115,12 +115,15 @@ def _talks(wb: Workbook, ctx: LedgerContext) -> None:
 
 
 def _appraisal(wb: Workbook, ctx: LedgerContext) -> None:
-    register_sheets.add_appraisal_sheet(wb, ctx.db, ctx.branch_name, ctx.period, mask=ctx.mask)
+    register_sheets.add_appraisal_sheet(wb, ctx.db, ctx.branch_name, ctx.period,
+                                        mask=ctx.mask)
 
 
 def _attendance(wb: Workbook, ctx: LedgerContext) -> None:
-    attendance_sheet.add_attendance_sheet(wb, ctx.db, ctx.branch_name, ctx.period, mask=ctx.mask)
+    attendance_sheet.add_attendance_sheet(wb, ctx.db, ctx.branch_name, ctx.period,
+                                          mask=ctx.mask)
 
 
 def _completion(wb: Workbook, ctx: LedgerContext) -> None:
-    completion_sheet.add_completion_sheet(wb, ctx.db, ctx.branch_name, ctx.period, mask=ctx.mask)
+    completion_sheet.add_completion_sheet(wb, ctx.db, ctx.branch_name, ctx.period,
+                                          mask=ctx.mask)
