@@ -10,7 +10,7 @@ from datetime import date
 from branchdesk.core.db import Database
 
 from branchdesk.core import idcard, tables
-from branchdesk.core.dates import add_months, add_years, from_iso, parse_date, to_iso
+from branchdesk.core.dates import add_months, add_years, from_iso, month_only, parse_date, to_iso
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.text import clean
 from branchdesk.core.errors import InUseError, NotFoundError, ValidationError
@@ -105,9 +105,26 @@ def normalise(member: Member) -> Member:
             info = idcard.parse(m.id_number)
         except ValueError:
             return m
-        m.birth_date = m.birth_date or info.birth_date.isoformat()
+        m.birth_date = _birth_date_with_id(m.birth_date, info.birth_date)
         m.gender = m.gender or info.gender
     return m
+
+
+def completed_birth_date(typed: str | None, id_number: str | None) -> str | None:
+    """The birth date to show once the ID number is known: the ID's date when nothing is typed
+    or when only a year and month are typed (出生年月, as many rosters give it) and they agree
+    with the ID; otherwise what was typed. None when the ID number cannot be read."""
+    try:
+        info = idcard.parse(idcard.normalise(id_number or ""))
+    except ValueError:
+        return None
+    return _birth_date_with_id((typed or "").strip() or None, info.birth_date)
+
+
+def _birth_date_with_id(typed: str | None, from_id: date) -> str | None:
+    if not typed or month_only(typed) == (from_id.year, from_id.month):
+        return from_id.isoformat()
+    return typed
 
 
 def validate(member: Member, today: date | None = None) -> Issues:
@@ -166,10 +183,21 @@ def _check_id(member: Member, issues: Issues) -> None:
         return
     if info.legacy:
         issues.warnings["id_number"] = "这是旧的15位身份证号，建议换成18位号码"
-    if member.birth_date and member.birth_date != info.birth_date.isoformat():
+    if member.birth_date and not _agrees(member.birth_date, info.birth_date):
         issues.warnings["birth_date"] = f"出生日期与身份证号不一致（身份证号为 {info.birth_date.isoformat()}）"
     if member.gender and member.gender != info.gender:
         issues.warnings["gender"] = f"性别与身份证号不一致（身份证号为{info.gender}）"
+
+
+def _agrees(typed: str, from_id: date) -> bool:
+    """Whether a typed birth date (possibly only to the month) agrees with the ID's; an
+    unreadable one is reported by the date check, not here."""
+    if month_only(typed):
+        return month_only(typed) == (from_id.year, from_id.month)
+    try:
+        return parse_date(typed) in (None, from_id)
+    except ValueError:
+        return True
 
 
 def prepare(member: Member, today: date | None = None) -> tuple[Member, Issues]:

@@ -243,3 +243,21 @@ def test_lost_contact_date_and_destination_follow_their_boxes(app, fresh_db, qtb
     dialog.fields["lost_contact"].editor.setChecked(True)
     dialog.fields["mobile"].editor.setChecked(True)
     assert date_edit.isEnabled() and destination.isEnabled()
+
+
+def test_a_birth_month_is_completed_from_the_id_number_in_either_order(app, fresh_db, qtbot):
+    dialog = MemberDialog(fresh_db, None)
+    qtbot.addWidget(dialog)
+    birth, number = dialog.fields["birth_date"].editor, dialog.fields["id_number"].editor
+    birth.setText("1949.12")
+    birth.editingFinished.emit()
+    assert birth.text() == "1949-12"  # given to the month: shown so, not as the 1st
+    number.setText("11010519491231002X")
+    number.editingFinished.emit()
+    assert birth.text() == "1949-12-31"
+    birth.setText("1949年12月")
+    birth.editingFinished.emit()
+    assert birth.text() == "1949-12-31"
+    dialog.fields["name"].editor.setText("孙八")
+    dialog.save()
+    assert dialog.result() == 1 and dialog.saved.birth_date == "1949-12-31"

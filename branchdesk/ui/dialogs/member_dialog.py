@@ -75,11 +75,12 @@ class MemberDialog(QDialog):
         return box
 
     def _editor(self, name: str) -> QWidget:
-        if name in DATE_FIELDS:
-            editor = DateEdit()
-            if name == "birth_date":
-                editor.setPlaceholderText("可由身份证号自动填写")
+        if name == "birth_date":  # 出生年月 to the month is completed from the ID number
+            editor = DateEdit(placeholder="可由身份证号自动填写", keep_month=True)
+            editor.editingFinished.connect(self._fill_from_id)
             return editor
+        if name in DATE_FIELDS:
+            return DateEdit()
         if name in ("gender", "category", "education", "party_status"):
             return self._combo(name)
         if name == "group_id":
@@ -181,12 +182,15 @@ class MemberDialog(QDialog):
         return replace(base, **values)
 
     def _fill_from_id(self) -> None:
-        try:
-            info = idcard.parse(self.fields["id_number"].editor.text())
-        except ValueError:
+        """Birth date and sex from the ID number, where they are empty (or the birth date is
+        given only to the month and agrees with it)."""
+        number = self.fields["id_number"].editor.text()
+        birth = self.fields["birth_date"].editor
+        completed = members.completed_birth_date(birth.text(), number)
+        if completed is None:
             return
-        if not self.fields["birth_date"].editor.text().strip():
-            self.fields["birth_date"].editor.set_value(info.birth_date)
+        birth.set_value(completed)
+        info = idcard.parse(idcard.normalise(number))
         if not self.fields["gender"].editor.currentText():
             self.fields["gender"].editor.setCurrentText(info.gender)
 
