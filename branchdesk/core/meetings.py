@@ -44,6 +44,9 @@ class AttendanceEntry:
     reason: str = ""
     group_name: str = ""
     role: str = ""  # committee role or 党内职务, for the sign-in sheet
+    # At a 换届选举 党员大会: an absentee the committee excused (with a reason), left out of
+    # the 应到会人数 the four-fifths quorum is counted on (选举工作条例).
+    excused: bool = False
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Meeting:
     organiser: str = ""
     outcome: str = ""
     late_entry: bool = False
+    election: bool = False  # a 党员大会 that elects the committee (换届选举)
     id: int | None = None
     created_at: str = ""
     attendance: list[AttendanceEntry] = field(default_factory=list)
@@ -151,7 +155,7 @@ def default_attendance(db: Database, kind: str, on: date, group_id: int | None =
                        held_as: str = "", *, roll: list[RollEntry] | None = None
                        ) -> list[AttendanceEntry]:
     """Everyone expected, marked present: quick entry after a meeting ticks the exceptions."""
-    roles = branch.committee_roles(db)
+    roles = _roles(db)
     groups = branch.group_names(db)
     return [
         AttendanceEntry(e.member.id, e.member.name, PRESENT, "", groups.get(e.group_id, ""),
@@ -167,7 +171,8 @@ def refresh_attendance(db: Database, meeting: Meeting) -> list[AttendanceEntry]:
                                meeting.held_as)
     for entry in fresh:
         if entry.member_id in marks:
-            entry.status, entry.reason = marks[entry.member_id].status, marks[entry.member_id].reason
+            mark = marks[entry.member_id]
+            entry.status, entry.reason, entry.excused = mark.status, mark.reason, mark.excused
     return fresh
 
 
@@ -195,8 +200,23 @@ def validate(meeting: Meeting) -> dict[str, str]:
     if meeting.kind == THEME_DAY and meeting.period and \
             not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", meeting.period):
         errors["period"] = "计入月份请写成 2026-03 的形式"
+    if meeting.kind == LIFE and meeting.period and "date" not in errors:
+        _check_counted_year(meeting, errors)
     _check_attendance(meeting, errors)
     return errors
+
+
+def _check_counted_year(meeting: Meeting, errors: dict[str, str]) -> None:
+    held = date.fromisoformat(meeting.date).year
+    if meeting.period not in (str(held - 1), str(held)):
+        errors["period"] = f"计入年度应为 {held - 1} 或 {held}（会议日期所在年份或上一年）"
+
+
+def counted_year(held: date, window_month: int) -> int:
+    """The 年度 a 组织生活会 held on ``held`` is for unless the user says otherwise: the
+    previous year when held by the end of month ``window_month`` (the "N年度" meeting is
+    usually held in January–March of N+1), else the year it is held in."""
+    return held.year - 1 if held.month <= window_month else held.year
 
 
 def needs_group(meeting: Meeting) -> bool:
@@ -216,6 +236,9 @@ def _check_attendance(meeting: Meeting, errors: dict[str, str]) -> None:
     for a in meeting.attendance:
         if a.status not in STATUSES:
             errors["attendance"] = f"{a.name}的出勤情况应为出席、请假或缺席"
+        elif a.excused and not a.reason:
+            errors["attendance"] = (f"{a.name}经批准不计入应到会人数，请在原因中写明"
+                                    "（如：患病不能表达本人意志，经上级党组织同意）")
 
 
 def is_late_entry(meeting_date: date, entered: date, threshold_days: int) -> bool:
@@ -248,7 +271,7 @@ def default_host(db: Database, kind: str, on: date) -> int | None:
 
 _COLUMNS = ("kind", "date", "start_time", "end_time", "place", "host_id", "recorder_id",
             "group_id", "observers", "content", "resolution", "lecturer", "lecture_title",
-            "held_as", "period", "activity_form", "organiser", "outcome")
+            "held_as", "period", "activity_form", "organiser", "outcome", "election")
 
 
 def _clean(meeting: Meeting) -> Meeting:
@@ -258,10 +281,13 @@ def _clean(meeting: Meeting) -> Meeting:
     meeting.topics = [t.strip() for t in meeting.topics if t and t.strip()]
     if not needs_group(meeting):
         meeting.group_id = None
+    meeting.period = (meeting.period or "").strip() if meeting.kind in (THEME_DAY, LIFE) else ""
     if meeting.kind == THEME_DAY and not meeting.period and meeting.date:
         meeting.period = meeting.date[:7]
+    meeting.election = meeting.election and meeting.kind == GENERAL
     for a in meeting.attendance:
         a.reason = (a.reason or "").strip() if a.status != PRESENT else ""
+        a.excused = a.excused and meeting.election and a.status != PRESENT
     return meeting
 
 
@@ -277,6 +303,9 @@ def save(db: Database, meeting: Meeting, *, today: date | None = None) -> Meetin
     if errors:
         raise ValidationError(errors)
     today = today or date.today()
+    if meeting.kind == LIFE and not meeting.period:
+        window = settings.get(db, "life_window_month")
+        meeting.period = str(counted_year(meeting.the_date, window))
     if meeting.is_planned(today):
         # Not held yet: a plan (its 签到表 printed ahead). Who attended is recorded afterwards,
         # so nothing counts as 出席 before the meeting has taken place.
@@ -295,6 +324,7 @@ def save(db: Database, meeting: Meeting, *, today: date | None = None) -> Meetin
 def _values(meeting: Meeting) -> dict:
     data = {k: getattr(meeting, k) for k in _COLUMNS}
     data["topics"] = json.dumps(meeting.topics, ensure_ascii=False)
+    data["election"] = int(meeting.election)
     return data
 
 
@@ -310,8 +340,10 @@ def _update(db: Database, meeting: Meeting) -> None:
 def _write_children(db: Database, meeting: Meeting) -> None:
     db.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting.id])
     db.conn.executemany(
-        "INSERT INTO attendance (meeting_id, member_id, status, reason) VALUES (?, ?, ?, ?)",
-        [(meeting.id, a.member_id, a.status, clean(a.reason)) for a in meeting.attendance])
+        "INSERT INTO attendance (meeting_id, member_id, status, reason, excused) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(meeting.id, a.member_id, a.status, clean(a.reason), int(a.excused))
+         for a in meeting.attendance])
     db.execute("DELETE FROM rectifications WHERE meeting_id = ?", [meeting.id])
     db.conn.executemany(
         "INSERT INTO rectifications (meeting_id, sort_order, problem, measure, owner, due_date, "
@@ -358,6 +390,7 @@ def _from_row(row: dict) -> Meeting:
     row.pop("updated_at", None)
     row["topics"] = json.loads(row["topics"] or "[]")
     row["late_entry"] = bool(row["late_entry"])
+    row["election"] = bool(row["election"])
     return Meeting(**row)
 
 
@@ -372,14 +405,20 @@ def get(db: Database, meeting_id: int) -> Meeting:
 
 
 def _attendance(db: Database, meeting_id: int) -> list[AttendanceEntry]:
-    roles = branch.committee_roles(db)
+    roles = _roles(db)
     cursor = db.execute(
-        "SELECT a.member_id, m.name, a.status, a.reason, COALESCE(g.name, ''), m.party_post "
-        "FROM attendance a JOIN members m ON m.id = a.member_id "
+        "SELECT a.member_id, m.name, a.status, a.reason, COALESCE(g.name, ''), m.party_post, "
+        "a.excused FROM attendance a JOIN members m ON m.id = a.member_id "
         "LEFT JOIN party_groups g ON g.id = m.group_id "
         "WHERE a.meeting_id = ? ORDER BY COALESCE(g.sort_order, 9999), m.id", [meeting_id])
-    return [AttendanceEntry(mid, name, status, reason, group, roles.get(mid, post))
-            for mid, name, status, reason, group, post in cursor.fetchall()]
+    return [AttendanceEntry(mid, name, status, reason, group, roles.get(mid, post),
+                            bool(excused))
+            for mid, name, status, reason, group, post, excused in cursor.fetchall()]
+
+
+def _roles(db: Database) -> dict[int, str]:
+    """member id -> committee role, or 党小组长 for a 党小组's leader (sign-in sheets)."""
+    return {**branch.group_leaders(db), **branch.committee_roles(db)}
 
 
 def _rectifications(db: Database, meeting_id: int) -> list[Rectification]:

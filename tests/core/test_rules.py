@@ -172,7 +172,8 @@ def test_yearly_talk_coverage_cell(branch_db):
     ids = {s.member_name: s.member_id for s in branch.committee(branch_db)}
     c = person(branch_db, "丙")
     assert row(rules.report(branch_db, 2026, TODAY), "谈心谈话全覆盖").cells[0].status == rules.DUE
-    talks.save(branch_db, talks.Talk(date="2026-03-01", talker_id=ids["书记甲"], target_ids=[c, ids["委员乙"]]))
+    talks.save(branch_db, talks.Talk(date="2026-03-01", talker_id=ids["书记甲"], target_ids=[c, ids["委员乙"]],
+                                     form="集体谈话"))
     assert row(rules.report(branch_db, 2026, TODAY), "谈心谈话全覆盖").cells[0].status == rules.DONE
     assert row(rules.report(branch_db, 2025), "谈心谈话全覆盖").cells[0].status == rules.MISSING
 
