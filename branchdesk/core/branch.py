@@ -252,7 +252,8 @@ class Profile:
 
 def save_profile(db: Database, profile: Profile, groups: list[tuple[int | None, str]],
                  seats: list[CommitteeSeat] | None = None, *, effective: date | None = None,
-                 first_run: bool = False, today: date | None = None) -> None:
+                 first_run: bool = False, today: date | None = None,
+                 leaders: dict[int, int | None] | None = None) -> None:
     """Store the profile, the 党小组 (as save_groups takes them) and the committee together:
     all of it or, on any error, nothing.
 
@@ -262,6 +263,8 @@ def save_profile(db: Database, profile: Profile, groups: list[tuple[int | None, 
     app are not 缺项, and 设置 → 检查规则 moves the date back for records entered afterwards.
     ``seats`` None leaves the committee alone (nobody on the roll yet); otherwise the first
     committee is set up undated, and a change takes effect on ``effective`` (save_committee).
+    ``leaders``: the 党小组长 of the groups that existed before (set_group_leaders); a group
+    deleted here is skipped.
     """
     ensure_writable(db)
     name = profile.branch_name.strip()
@@ -273,6 +276,8 @@ def save_profile(db: Database, profile: Profile, groups: list[tuple[int | None, 
         if first_run and not settings.get(db, "records_start"):
             settings.put(db, {"records_start": date(today.year, today.month, 1).isoformat()})
         save_groups(db, groups)
+        kept = set(group_names(db)) if leaders else set()  # ``groups`` is the argument here
+        set_group_leaders(db, {g: m for g, m in (leaders or {}).items() if g in kept}, today)
         if seats is not None:
             initial = not any(s.end_date is None for s in committee(db))
             save_committee(db, seats, None if initial else effective)
