@@ -2,9 +2,10 @@
 
 Layout: the title centred, the 时间/地点 line and the 议题 line, then a bordered table
 序号 | 姓名 | 党小组/职务 | 签名 | 备注 whose header row is repeated on every page, the 列席 rows,
-the totals line after the last row, and "第 N 页 共 M 页" on every page. The rows, the 列席
-rows and the totals stay on one page whenever they fit there (rows a little lower, fewer blank
-列席 rows if need be); a break always leaves some people to sign on the last page.
+the totals line after the last row (for a 党员大会 a second one, 有表决权), and "第 N 页 共 M 页"
+on every page. The rows, the 列席 rows and the totals stay on one page whenever they fit there
+(rows a little lower, fewer blank 列席 rows if need be); a break always leaves some people to
+sign on the last page.
 """
 
 from __future__ import annotations
@@ -80,7 +81,11 @@ def _layout(canvas: Canvas, sheet: SignInSheet, row_mm: float,
     blocks += _info_blocks(canvas, sheet) + [spacer(canvas.mm(2)), header]
     row_blocks = [_row_block(canvas, row, row_mm) for row in rows]
     _keep_tail_together(rows, row_blocks)
-    blocks += row_blocks + [_totals_block(canvas, sheet.totals)]
+    totals = [_totals_block(canvas, sheet.totals)]
+    if sheet.voting:  # a 党员大会: the members with a vote, on a line of their own
+        totals[0].keep_with_next = True
+        totals.append(_totals_block(canvas, sheet.voting))
+    blocks += row_blocks + totals
     caption = f"{sheet.title}（续）"
     pages = paginate(blocks, canvas, lambda: [
         text_block(canvas, caption, canvas.font(SMALL_PT), CENTER, 2), header])
