@@ -103,6 +103,14 @@ def normalise_month(text: str) -> str:
     return value.strftime("%Y-%m") if value else ""
 
 
+def normalise_year(text: str) -> str:
+    """2026, 2026年 and 2026年度 become 2026; anything else is returned trimmed, for
+    validation to reject."""
+    text = (text or "").translate(_FULLWIDTH).strip()
+    match = re.fullmatch(r"(\d{4})\s*(年度?)?", text)
+    return match.group(1) if match else text
+
+
 def to_iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 

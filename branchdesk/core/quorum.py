@@ -58,3 +58,22 @@ def election_present(present: int, expected: int, pct: int = 80) -> bool:
     """An election is valid only when those with a vote who came are more than ``pct``% (four
     fifths) of those expected, excused absentees left out (选举工作条例)."""
     return present * 100 > expected * pct
+
+
+def shortfall(counts: VotingCounts, conf: dict, *, election: bool = False) -> str | None:
+    """What is wrong with a meeting's attendance for its decisions, or None when enough of
+    those with a vote came. ``conf``: the settings (quorum_more_than_half,
+    election_quorum_pct)."""
+    if election:
+        pct = conf["election_quorum_pct"]
+        if election_present(counts.present, counts.expected, pct):
+            return None
+        share = "五分之四" if pct == 80 else f"{pct}%"
+        return (f"有选举权的党员到会 {counts.present} 人，未超过应到会 {counts.expected} 人的"
+                f"{share}，不能进行选举")
+    strict = conf["quorum_more_than_half"]
+    if half_present(counts.present, counts.expected, more_than_half=strict):
+        return None
+    need = "超过半数" if strict else "半数"
+    return (f"有表决权的党员到会 {counts.present} 人，未达到应到 {counts.expected} 人的{need}，"
+            "会议作出的决定可能无效")
