@@ -73,7 +73,7 @@ class AttendanceWidget(QWidget):
         self.table.setColumnHidden(EXCUSED, True)
         self.table.horizontalHeaderItem(EXCUSED).setToolTip(
             "换届选举时，因病不能表达本人意志、长期外出等情况经批准不计入应到会人数的党员")
-        self.table.itemChanged.connect(lambda item: item.column() == EXCUSED and self._after_edit())
+        self.table.itemChanged.connect(self._item_changed)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(30)
@@ -147,6 +147,10 @@ class AttendanceWidget(QWidget):
         self.table.setItem(row, EXCUSED, excused)
         self.table.blockSignals(False)
         self._style_row(row)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == EXCUSED:  # the 不计入应到 box
+            self._after_edit()
 
     def _status_combo(self, status: str) -> QComboBox:
         combo = QComboBox()

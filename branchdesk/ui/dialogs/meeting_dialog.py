@@ -247,7 +247,7 @@ class MeetingDialog(QDialog):
             box = QCheckBox("本次大会进行换届选举")
             box.setToolTip("有选举权的党员到会须超过应到会人数的五分之四（检查规则中可调整）；"
                            "经批准不计入应到会人数的党员，在出勤名单“不计入应到”一栏勾选并写明原因。")
-            box.toggled.connect(lambda _: self._update_voting())
+            box.toggled.connect(self._update_voting)
             return box
         if name == "activity_form":
             combo = QComboBox()
@@ -473,7 +473,7 @@ class MeetingDialog(QDialog):
         rule = f"1—{window}月召开的计入上一年度" if window else "计入召开的年度"
         editor.setPlaceholderText(f"留空为 {default}（{rule}）")
 
-    def _update_voting(self) -> None:
+    def _update_voting(self, *_signal_args) -> None:
         """For a 党员大会 (or a 组织生活会 held as one), the 有表决权 figures under the totals."""
         kind, held_as = self._kind(), self.fields["held_as"].editor.currentData()
         decides = kind == GENERAL or (kind == LIFE and held_as == GENERAL)

@@ -106,12 +106,12 @@ class ProfileDialog(QDialog):
         row.addWidget(QLabel("所选党小组的组长"))
         row.addWidget(self.leader)
         row.addWidget(self.leader_note, 1)
-        self.groups.currentItemChanged.connect(lambda item, _: self._show_leader(item))
-        self.leader.activated.connect(lambda _: self._choose_leader())
+        self.groups.currentItemChanged.connect(self._show_leader)
+        self.leader.activated.connect(self._choose_leader)
         self._show_leader(None)
         return row
 
-    def _show_leader(self, item: QListWidgetItem | None) -> None:
+    def _show_leader(self, item: QListWidgetItem | None, *_previous) -> None:
         group_id = item.data(Qt.ItemDataRole.UserRole) if item else None
         people = [m for m in members.list_members(self.db, group_id=group_id)] if group_id else []
         self.leader.clear()
@@ -123,7 +123,7 @@ class ProfileDialog(QDialog):
         self.leader_note.setText("" if people else (
             "先选中一个党小组" if item is None else "该党小组还没有党员（新建的党小组保存后再设组长）"))
 
-    def _choose_leader(self) -> None:
+    def _choose_leader(self, *_index) -> None:
         item = self.groups.currentItem()
         if item is not None:
             item.setData(LEADER, self.leader.currentData())

@@ -24,7 +24,7 @@ from branchdesk.ui.print.pdf import write_pdf
 # Column widths in millimetres on A4 portrait (175 mm between the margins); they are scaled
 # to the actual paint width, so a printer with wider unprintable edges still fits the table.
 COLUMNS_MM = (12.0, 28.0, 30.0, 67.0, 38.0)
-HEADER_MM, TOTALS_MM = 10.0, 14.0
+HEADER_MM, TOTALS_MM, VOTING_MM = 10.0, 14.0, 6.0
 BLANK_MM = 40.0  # the line left for a 主持人 or 记录人 not yet known
 # Rows are 10.5 mm high, and as low as 9 mm (still room to sign in pen) when that saves a page.
 ROW_HEIGHTS_MM = (10.5, 10.0, 9.5, 9.0)
@@ -84,7 +84,7 @@ def _layout(canvas: Canvas, sheet: SignInSheet, row_mm: float,
     totals = [_totals_block(canvas, sheet.totals)]
     if sheet.voting:  # a 党员大会: the members with a vote, on a line of their own
         totals[0].keep_with_next = True
-        totals.append(_totals_block(canvas, sheet.voting))
+        totals.append(_totals_block(canvas, sheet.voting, VOTING_MM, 0.5))
     blocks += row_blocks + totals
     caption = f"{sheet.title}（续）"
     pages = paginate(blocks, canvas, lambda: [
@@ -209,14 +209,16 @@ def _grid(painter: QPainter, canvas: Canvas, top: float, height: float,
 
 # ---------------------------------------------------------------- below the table
 
-def _totals_block(canvas: Canvas, totals: list[Tally]) -> Block:
-    """应到 __ 人 实到 __ 人 请假 __ 人 缺席 __ 人, spread across the width under the table."""
-    height = canvas.mm(TOTALS_MM)
+def _totals_block(canvas: Canvas, totals: list[Tally], height_mm: float = TOTALS_MM,
+                  gap_mm: float = 5.0) -> Block:
+    """应到 __ 人 实到 __ 人 请假 __ 人 缺席 __ 人, spread across the width under the table
+    (``gap_mm`` below what is above it)."""
+    height = canvas.mm(height_mm)
 
     def paint(painter: QPainter, top: float) -> None:
         slot = canvas.width / len(totals)
         for index, tally in enumerate(totals):
-            _paint_tally(painter, canvas, index * slot, top + canvas.mm(5), tally)
+            _paint_tally(painter, canvas, index * slot, top + canvas.mm(gap_mm), tally)
 
     return Block(height, paint)
 
