@@ -542,7 +542,7 @@ class HeldMeeting(NamedTuple):
     kind: str
     group_id: int | None
     date: date
-    period: str  # a 主题党日's 计入月份 (YYYY-MM); '' for the other kinds
+    period: str  # a 主题党日's 计入月份 (YYYY-MM), a 组织生活会's 计入年度 (YYYY); else ''
     late_entry: bool
 
 
@@ -593,21 +593,72 @@ def latest_statuses(db: Database, member_ids: list[int], as_of: date, since: dat
     return out
 
 
-class AttendanceTotals(NamedTuple):
-    expected: int  # meetings the member was expected at
+class MemberMonth(NamedTuple):
+    """A member's attendance in one calendar month: how many meetings they were expected at,
+    and how many of them they attended or were on 请假 for."""
+
+    month: str  # YYYY-MM
+    expected: int
     present: int
     leave: int
 
 
-def attendance_totals(db: Database, after: date, until: date) -> dict[int, AttendanceTotals]:
-    """member id -> how often expected, 出席 and 请假 at meetings dated after ``after`` up to
-    ``until``; members expected nowhere in that time are absent from the result."""
+def attendance_by_member_month(db: Database, first: date, until: date
+                               ) -> dict[int, list[MemberMonth]]:
+    """member id -> their months with a meeting they were expected at, dated from ``first``
+    to ``until`` (both included), oldest first. Members expected nowhere are left out."""
     cursor = db.execute(
-        "SELECT a.member_id, count(*), sum(a.status = ?), sum(a.status = ?) FROM meetings mt "
-        "JOIN attendance a ON a.meeting_id = mt.id WHERE mt.date > ? AND mt.date <= ? "
-        "GROUP BY a.member_id", [PRESENT, LEAVE, after.isoformat(), until.isoformat()])
-    return {member_id: AttendanceTotals(expected, present, leave)
-            for member_id, expected, present, leave in cursor}
+        "SELECT a.member_id, substr(mt.date, 1, 7), count(*), sum(a.status = ?), "
+        "sum(a.status = ?) FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id "
+        "WHERE mt.date >= ? AND mt.date <= ? GROUP BY 1, 2 ORDER BY 1, 2",
+        [PRESENT, LEAVE, first.isoformat(), until.isoformat()])
+    out: dict[int, list[MemberMonth]] = {}
+    for member_id, month, expected, present, leave in cursor:
+        out.setdefault(member_id, []).append(MemberMonth(month, expected, present, leave))
+    return out
+
+
+class Marked(NamedTuple):
+    """One person's mark at a meeting, as the quorum check reads it."""
+
+    member_id: int
+    status: str
+    excused: bool
+
+
+class DecisiveMeeting(NamedTuple):
+    """A 党员大会 or 支委会 with its marks: the meetings whose decisions need a quorum."""
+
+    id: int
+    kind: str
+    date: date
+    election: bool
+    marks: list[Marked]
+
+
+def decisive_meetings(db: Database, year: int, held_by: date) -> list[DecisiveMeeting]:
+    """The year's 党员大会 and 支委会 held by ``held_by`` with attendance recorded, by date."""
+    cursor = db.execute(
+        "SELECT mt.id, mt.kind, mt.date, mt.election, a.member_id, a.status, a.excused "
+        "FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id "
+        "WHERE mt.kind IN (?, ?) AND mt.date >= ? AND mt.date < ? AND mt.date <= ? "
+        "ORDER BY mt.date, mt.id", [GENERAL, COMMITTEE, f"{year:04d}", f"{year + 1:04d}",
+                                    held_by.isoformat()])
+    out: dict[int, DecisiveMeeting] = {}
+    for mid, kind, on, election, member_id, status, excused in cursor:
+        if mid not in out:
+            out[mid] = DecisiveMeeting(mid, kind, date.fromisoformat(on), bool(election), [])
+        out[mid].marks.append(Marked(member_id, status, bool(excused)))
+    return list(out.values())
+
+
+def life_meetings_for(db: Database, year: int) -> list[HeldMeeting]:
+    """The 组织生活会 that may count for ``year``: dated in it or the year after."""
+    cursor = db.execute("SELECT id, kind, group_id, date, period, late_entry FROM meetings "
+                        "WHERE kind = ? AND date >= ? AND date < ?",
+                        [LIFE, f"{year:04d}", f"{year + 2:04d}"])
+    return [HeldMeeting(mid, kind, gid, date.fromisoformat(on), period, bool(late))
+            for mid, kind, gid, on, period, late in cursor.fetchall()]
 
 
 class MonthTotals(NamedTuple):

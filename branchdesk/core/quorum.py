@@ -13,7 +13,7 @@ from datetime import date
 from branchdesk.core.db import Database
 
 from branchdesk.core import members
-from branchdesk.core.meetings import PRESENT, AttendanceEntry, Meeting
+from branchdesk.core.meetings import GENERAL, PRESENT, AttendanceEntry, DecisiveMeeting, Meeting
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,23 @@ def shortfall(counts: VotingCounts, conf: dict, *, election: bool = False) -> st
     strict = conf["quorum_more_than_half"]
     if half_present(counts.present, counts.expected, more_than_half=strict):
         return None
-    need = "超过半数" if strict else "半数"
-    return (f"有表决权的党员到会 {counts.present} 人，未达到应到 {counts.expected} 人的{need}，"
+    short = "未超过" if strict else "不到"
+    return (f"有表决权的党员到会 {counts.present} 人，{short}应到 {counts.expected} 人的半数，"
             "会议作出的决定可能无效")
+
+
+def decisive_counts(meeting: DecisiveMeeting, book: members.RollBook) -> VotingCounts:
+    """The voting counts of a 党员大会 (who had a vote on its date) or a 支委会 (every
+    committee member expected, 条例 第十二条: 半数以上委员到会)."""
+    marks = [AttendanceEntry(m.member_id, status=m.status, excused=m.excused)
+             for m in meeting.marks]
+    if meeting.kind != GENERAL:
+        return voting_counts(marks, {m.member_id for m in meeting.marks})
+    people = {m.id: m for m in book.members}
+    voters = set()
+    for mark in meeting.marks:
+        entry = book.entry(people[mark.member_id], meeting.date) if mark.member_id in people \
+            else None
+        if entry is not None and entry.votes:
+            voters.add(mark.member_id)
+    return voting_counts(marks, voters)
