@@ -661,6 +661,16 @@ def exemptions(db: Database, member_id: int) -> list[Exemption]:
     return [Exemption(*row) for row in cursor.fetchall()]
 
 
+def exemptions_between(db: Database, first: date, last: date) -> dict[int, list[Exemption]]:
+    """member id -> their 不作硬性要求 periods that overlap ``first`` to ``last``."""
+    out: dict[int, list[Exemption]] = {}
+    for row in db.execute("SELECT kind, start_date, end_date, reason, member_id, id FROM exemptions "
+                          "WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?) "
+                          "ORDER BY start_date, id", [last.isoformat(), first.isoformat()]):
+        out.setdefault(row[4], []).append(Exemption(*row))
+    return out
+
+
 def _exemptions_by_member(db: Database) -> dict[int, list[Exemption]]:
     out: dict[int, list[Exemption]] = {}
     for row in db.execute("SELECT kind, start_date, end_date, reason, member_id, id "

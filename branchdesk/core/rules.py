@@ -274,6 +274,18 @@ def grid_rows(year: int, as_of: date, conf: dict, *, groups: list[Group], presen
     return rows
 
 
+def theme_day_row(db: Database, year: int, as_of: date | None = None) -> GridRow:
+    """The 主题党日 row of the year grid alone, exactly as the 工作台 shows it (the 主题党日
+    tab's twelve months), as of ``as_of`` (default as report() takes it)."""
+    conf = settings.get_all(db)
+    as_of = as_of or min(date.today(), window_end(year, conf) + timedelta(days=1))
+    staffed = presence(members.RollBook(db), [], year, as_of, conf)
+    counted = [d for d in counted_days(meetings.held_around(db, year), year, as_of, conf)
+               if d[1] == THEME_DAY]
+    return _row("主题党日", THEME_DAY, None, periods(year, conf["freq_theme_day_months"]),
+                counted, as_of, records_start(conf), staffed.members)
+
+
 def _windowed(cell: Cell, as_of: date, since: date | None, until: date, applies: bool) -> Cell:
     """A 组织生活会 cell that may still be done until ``until`` (next year's March)."""
     cell.until = until

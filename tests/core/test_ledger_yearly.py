@@ -297,6 +297,16 @@ def test_attendance_sheet_has_two_header_rows_and_the_leavers(records, tmp_path)
     assert total["支委会"] == (4, 3, 1, 0)
 
 
+def test_attendance_sheet_says_why_a_member_is_not_held_to_attend(records, tmp_path):
+    wang = records.people["王五"]
+    members.update(records, wang, today=TODAY, exemptions=[
+        members.Exemption("经支部同意长期外出", "2026-03-01", "2026-08-31", "援疆支教一学期")])
+    ws = export(records, tmp_path)["出勤统计"]
+    notes = [r[0].value for r in ws.iter_rows(min_row=5) if str(r[0].value or "").startswith("注")]
+    assert notes == ["注：王五不作硬性要求（经支部同意长期外出，2026-03-01 至 2026-08-31）："
+                     "援疆支教一学期"]
+
+
 def test_statistics_come_from_one_aggregate_query_whatever_the_number_of_meetings(
         records, tmp_path):
     def queries() -> int:
