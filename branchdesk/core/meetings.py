@@ -258,11 +258,11 @@ def absent_chair_warning(meeting: Meeting, today: date | None = None) -> str | N
     return f"{text}。\n主持或记录会议的人一般应出席；请检查主持人、记录人或出勤情况。"
 
 
-def default_host(db: Database, kind: str, on: date) -> int | None:
-    """Who chairs a new meeting unless someone else is chosen: the 书记 on that day. A 党小组会
-    is chaired by its 党小组长, whom the roll does not name: nobody."""
+def default_host(db: Database, kind: str, on: date, group_id: int | None = None) -> int | None:
+    """Who chairs a new meeting unless someone else is chosen: the 书记 on that day; a 党小组会
+    is chaired by that 党小组's 组长 (None while the group has none)."""
     if kind == GROUP:
-        return None
+        return next((g.leader_id for g in branch.groups(db) if g.id == group_id), None)
     seat = branch.secretary_seat(db, on)
     return seat.member_id if seat else None
 

@@ -356,7 +356,7 @@ class MeetingDialog(QDialog):
         roll = self._roll()
         host = m.host_id
         if host is None and m.id is None:  # a new record: whoever usually chairs it
-            host = meetings.default_host(self.db, m.kind, self._meeting_date())
+            host = meetings.default_host(self.db, m.kind, self._meeting_date(), m.group_id)
         self._fill_people(self.fields["host_id"].editor, roll, host, m.host_name)
         self._fill_people(self.fields["recorder_id"].editor, roll, m.recorder_id, m.recorder_name)
         names = [e.name for e in roll]
