@@ -197,6 +197,21 @@ def test_kind_specific_columns(records, tmp_path):
     assert life["整改事项"] == "1. 学习不够深入 → 制定学习计划（责任人：李四；时限：2026-12-31；未完成）"
 
 
+def test_life_meetings_are_listed_in_the_ledger_of_the_year_they_are_for(records, tmp_path):
+    """The 2026年度 组织生活会 held in January 2027 is in the 2026 ledger with its real date,
+    and the 2025年度 one held in January 2026 is not."""
+    add_meeting(records, LIFE, "2026-01-20", held_as=GENERAL)  # for 2025
+    add_meeting(records, LIFE, "2027-01-15", held_as=GENERAL, entered=date(2027, 1, 15))
+    wb = export(records, tmp_path, today=date(2027, 2, 1))
+    rows = [(r["年度"], r["日期"]) for r in table(wb["组织生活会"])]
+    assert rows == [("2026", datetime(2026, 11, 20)), ("2026", datetime(2027, 1, 15))]
+    life = [c for c in wb["工作完成情况"].iter_rows(min_row=4, values_only=True)
+            if c[0] == "组织生活会"]
+    assert life[0][1] == "✓ 2次"
+    earlier = export(records, tmp_path, name="2025.xlsx", year=2025, today=date(2027, 2, 1))
+    assert [r["日期"] for r in table(earlier["组织生活会"])] == [datetime(2026, 1, 20)]
+
+
 def test_a_kind_without_meetings_says_so(db, tmp_path):
     ws = export(db, tmp_path)["党课"]
     assert [c.value for c in ws[3]][:3] == ["序号", "日期", "时间"]

@@ -32,11 +32,15 @@ _FINDING_SPANS = ((1, 1), (2, 11), (12, 13))
 
 
 def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
-                         period: LedgerPeriod, *, mask: bool = False) -> Worksheet:
-    """The grid of every year in the period, then the findings, as on ``period.as_of``.
+                         period: LedgerPeriod, today: date | None = None, *,
+                         mask: bool = False) -> Worksheet:
+    """The grid of every year in the period, then the findings, as on ``period.as_of`` (for a
+    year the period covers whole, up to ``today`` while its 组织生活会 window is open).
     ``mask``: the grid's and the findings' text as core/masking.py shows it."""
     conf = settings.get_all(db)
-    reports = [rules.report(db, year, as_of=as_of(period, year, conf)) for year in period.years]
+    today = today or date.today()
+    reports = [rules.report(db, year, as_of=as_of(period, year, conf, today))
+               for year in period.years]
     rows, spans = grid_rows(reports, period)
     title = f"{branch_name}工作完成情况"
     subtitle = (f"{period.label}　截至 {long_cn(reports[-1].as_of)}　"
@@ -60,11 +64,14 @@ def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
     return ws
 
 
-def as_of(period: LedgerPeriod, year: int, conf: dict) -> date:
-    """The day a year is checked on: the period's as-of day, or if earlier the day after the
-    year's 组织生活会 window closed (rules.window_end; 1 April of the next year by default):
-    by then every activity of the year is done or missing."""
-    return min(period.as_of, rules.window_end(year, conf) + timedelta(days=1))
+def as_of(period: LedgerPeriod, year: int, conf: dict, today: date) -> date:
+    """The day a year is checked on: the period's as-of day; for a year the period covers
+    whole, ``today`` if later, while the year's 组织生活会 and 民主评议 may still be held (the
+    2026年度 meeting held in January 2027 counts), and at most the day after that window
+    closed (rules.window_end; 1 April of the next year by default)."""
+    if period.start > date(year, 1, 1) or period.end < date(year, 12, 31):
+        return period.as_of
+    return min(max(period.as_of, today), rules.window_end(year, conf) + timedelta(days=1))
 
 
 def grid_rows(reports: list[rules.Report], period: LedgerPeriod):
