@@ -1,7 +1,7 @@
 """What goes on a printed 签到表 (sign-in sheet) and a printed 会议记录 (minutes page).
 
 Pure layout data, no Qt: the painting is in ``branchdesk.ui.print``. The data follows the paper
-forms inspections expect (DOMAIN.md §7).
+forms inspections expect (docs/rules.md, Records).
 
 Decisions about the sign-in sheet's totals line (应到 / 实到 / 请假 / 缺席):
 

@@ -1,4 +1,4 @@
-"""Who may vote at a meeting, and whether enough of them came (docs/rules.md, 到会人数).
+"""Who may vote at a meeting, and whether enough of them came (docs/rules.md, Quorum and elections).
 
 有表决权 means a 正式党员 who is neither under 留党察看 nor with 党籍 stopped on the meeting
 date (members.RollEntry.votes). 预备党员 attend a 党员大会 and are on its sign-in sheet, but

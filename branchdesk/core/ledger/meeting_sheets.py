@@ -1,5 +1,5 @@
 """The 三会一课, 组织生活会 and 主题党日 sheets: one row per meeting, with the fields an
-inspection expects of each kind (docs/rules.md, 记录格式)."""
+inspection expects of each kind (docs/rules.md, Records)."""
 
 from __future__ import annotations
 
