@@ -74,7 +74,8 @@ class Cell:
             done = f"✓ {self.count}次" if self.count > 1 else "✓"
             return done + "·补" if self.late else done  # some or all entered as 补录
         if self.status == DUE:
-            return f"{self.due_by.month}月{self.due_by.day}日前"
+            when = f"{self.due_by.month}月{self.due_by.day}日前"
+            return when if self.due_by.year == self.period.end.year else f"{self.due_by.year}年{when}"
         if self.status == UNTRACKED:
             return "—"
         if self.status == NOT_APPLICABLE:

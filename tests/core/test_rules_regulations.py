@@ -175,7 +175,7 @@ def test_a_meeting_on_1_april_counts_for_its_own_year(small_branch):
 
 def test_the_year_cell_waits_until_31_march(small_branch):
     cell = life_cell(small_branch, 2026, date(2027, 2, 1))
-    assert (cell.status, cell.text) == (rules.DUE, "3月31日前")
+    assert (cell.status, cell.text) == (rules.DUE, "2027年3月31日前")
     report = rules.report(small_branch, 2027, date(2027, 2, 1))
     last = [f for f in report.findings if f.period == "2026年"]
     assert [f.message for f in last] == [

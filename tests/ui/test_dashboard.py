@@ -152,3 +152,23 @@ def test_rules_dialog_offers_the_strict_quorum_as_a_box(app, fresh_db, qtbot, mo
     assert not again.boxes["quorum_more_than_half"].isChecked()
     again.show()
     again.grab().save("/tmp/rules_dialog.png")
+
+
+def test_small_branch_without_a_committee_shows_no_committee_row(app, fresh_db, qtbot):
+    from datetime import date
+
+    from branchdesk.core import branch, members
+    from branchdesk.ui.dashboard_tab import DashboardTab
+
+    branch.save_groups(fresh_db, ["第一党小组", "第二党小组"])
+    first = branch.groups(fresh_db)[0].id
+    people = [members.add(fresh_db, members.Member(name=f"党员{i}", join_date="2005-07-01",
+                                                   group_id=first)).id for i in range(5)]
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, people[0], "书记")])
+    tab = DashboardTab(fresh_db, as_of=date(2026, 11, 29))
+    qtbot.addWidget(tab)
+    labels = [tab.grid.verticalHeaderItem(r).text() for r in range(tab.grid.rowCount())]
+    assert "支委会" not in labels
+    empty = tab.grid.item(labels.index("第二党小组"), 0)
+    assert empty.text() == "不适用" and "该党小组没有党员" in empty.toolTip()
+    assert not any("支委会" in f.message for f in tab.report.findings)
