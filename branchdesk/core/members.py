@@ -547,6 +547,7 @@ class RollBook:
         self.members = list_members(db, include_left=True)
         self._events = _events_by_member(db)
         self._exemptions = _exemptions_by_member(db)
+        self._by_id: dict[int, Member] | None = None
 
     def events(self, member_id: int) -> list[dict]:
         """The member's history, oldest first: date (a date), kind, reason, old, new."""
@@ -567,6 +568,33 @@ class RollBook:
     def exemptions(self, member_id: int) -> list["Exemption"]:
         return self._exemptions.get(member_id, [])
 
+    def votes(self, member_id: int, day: date) -> bool:
+        """Whether the member had a vote on ``day`` (RollEntry.votes), without building the
+        whole entry: the quorum of a 党员大会 asks it for every attendee."""
+        if self._by_id is None:
+            self._by_id = {m.id: m for m in self.members}
+        m = self._by_id.get(member_id)
+        if m is None or _category_on(m, day) != "正式党员":
+            return False
+        evs = self.events(member_id)
+        return _on_roll(m, evs, day) and not _suspended_on(m, evs, day) \
+            and not _observed_on(evs, day)
+
+    def groups_on(self, days: list[date], since: date) -> dict[date, frozenset]:
+        """For each of ``days``: the 党小组 ids of the members on the roll that day whose 党籍
+        is not stopped (None for those in no group). ``since``: no day is earlier; members
+        who left before it are skipped (the 工作台 asks this for every month of a year)."""
+        out: dict[date, set] = {day: set() for day in days}
+        for m in self.members:
+            if not m.active and m.left_date and m.left_date < since.isoformat():
+                continue  # left before: a return would have put them back on the roll
+            evs = self.events(m.id)
+            moves = _moves(evs)
+            for day in days:
+                if _on_roll_moving(m, moves, day) and not _suspended_on(m, evs, day):
+                    out[day].add(_group_on(m, evs, day))
+        return {day: frozenset(groups) for day, groups in out.items()}
+
 
 def _events_by_member(db: Database) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
@@ -580,9 +608,17 @@ def _events_by_member(db: Database) -> dict[int, list[dict]]:
 
 
 def _on_roll(m: Member, events: list[dict], on: date) -> bool:
+    return _on_roll_moving(m, _moves(events), on)
+
+
+def _moves(events: list[dict]) -> list[dict]:
+    return [e for e in events if e["kind"] in LEAVE_KINDS + ENTER_KINDS]
+
+
+def _on_roll_moving(m: Member, moves: list[dict], on: date) -> bool:
+    """_on_roll with the member's moves (转出, 转入 …) picked out once."""
     start = from_iso(m.branch_join_date) or from_iso(m.join_date)
     present = start is None or start <= on
-    moves = [e for e in events if e["kind"] in LEAVE_KINDS + ENTER_KINDS]
     for event in moves:
         if event["date"] > on:
             break

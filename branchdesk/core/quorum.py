@@ -86,11 +86,5 @@ def decisive_counts(meeting: DecisiveMeeting, book: members.RollBook) -> VotingC
              for m in meeting.marks]
     if meeting.kind != GENERAL:
         return voting_counts(marks, {m.member_id for m in meeting.marks})
-    people = {m.id: m for m in book.members}
-    voters = set()
-    for mark in meeting.marks:
-        entry = book.entry(people[mark.member_id], meeting.date) if mark.member_id in people \
-            else None
-        if entry is not None and entry.votes:
-            voters.add(mark.member_id)
-    return voting_counts(marks, voters)
+    return voting_counts(marks, {m.member_id for m in meeting.marks
+                                 if book.votes(m.member_id, meeting.date)})

@@ -14,6 +14,7 @@ call them. No SQL here.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 
 from branchdesk.core.db import Database
@@ -211,17 +212,17 @@ def presence(book: members.RollBook, seats: list[CommitteeSeat], year: int, as_o
              conf: dict) -> Presence:
     """Presence for each month of ``year`` from the roll (on the month's first and last day,
     or on ``as_of`` for days after it) and the committee seats with their dates."""
-    on_roll: dict[date, frozenset] = {}
-    groups, committee = [], []
+    months = []
     for month in range(1, 13):
         first = date(year, month, 1)
-        last = add_months(first, 1) - timedelta(days=1)
-        days = {min(first, as_of), min(last, as_of)}
-        for day in days - on_roll.keys():
-            on_roll[day] = frozenset(e.group_id for e in book.on(day) if not e.suspended)
-        groups.append(frozenset().union(*(on_roll[d] for d in days)))
-        committee.append(committee_sat(seats, first, min(last, max(as_of, first)),
-                                       conf["committee_min_size"]))
+        months.append((first, add_months(first, 1) - timedelta(days=1)))
+    samples = {m: sorted({min(first, as_of), min(last, as_of)}) for m, (first, last)
+               in enumerate(months)}
+    days = sorted({d for pair in samples.values() for d in pair})
+    on_roll = book.groups_on(days, days[0])
+    groups = [frozenset().union(*(on_roll[d] for d in samples[m])) for m in range(12)]
+    committee = [committee_sat(seats, first, min(last, max(as_of, first)),
+                               conf["committee_min_size"]) for first, last in months]
     return Presence(groups, committee)
 
 
@@ -398,11 +399,13 @@ def member_findings(db: Database, year: int, as_of: date, *,
     first = date(as_of.year, as_of.month, 1)
     first = max(add_months(first, -LOOKBACK_MONTHS), records_start(conf) or date.min)
     probationary = [e.member for e in roll if e.member.category == "预备党员"]
+    latest = meetings.latest_statuses(db, [e.member.id for e in roll], as_of, since,
+                                      conf["absent_streak"])
+    # Only a member whose latest mark is 缺席 can have a run of months against them.
+    absent = [e.member.id for e in roll if latest.get(e.member.id, [""])[0] == meetings.ABSENT]
     return check_members(
         roll, as_of, conf, probation_ends=members.probation_ends(db, probationary),
-        latest=meetings.latest_statuses(db, [e.member.id for e in roll], as_of, since,
-                                        conf["absent_streak"]),
-        months=meetings.attendance_by_member_month(db, first, as_of),
+        latest=latest, months=meetings.attendance_by_member_month(db, absent, first, as_of),
         exemptions={e.member.id: book.exemptions(e.member.id) for e in roll})
 
 
@@ -478,11 +481,13 @@ def counting_run(months: list[MemberMonth], exemptions: list[Exemption], as_of: 
 
     A month counts when they neither attended nor had 请假 at any such meeting. Months
     without one neither count nor break the run; the month under way (ending after
-    ``as_of``) is not judged yet; a month not wholly inside the time checked (starting
-    before ``since``, the 开始检查的日期) or touching a 不作硬性要求 period ends the search.
+    ``as_of``) is not judged yet, but attending in it (or 请假) ends the run; a month not
+    wholly inside the time checked (starting before ``since``, the 开始检查的日期) or touching
+    a 不作硬性要求 period ends the search.
     """
     done = [m for m in months if _month_end(m.month) <= as_of][-run:]
-    if len(done) < run:
+    running = [m for m in months if _month_end(m.month) > as_of]
+    if len(done) < run or any(m.present or m.leave for m in running):
         return None
     for m in done:
         first, last = _month_start(m.month), _month_end(m.month)
@@ -495,10 +500,12 @@ def counting_run(months: list[MemberMonth], exemptions: list[Exemption], as_of: 
     return f"{a.year}年{a.month}月至{to}"
 
 
+@lru_cache(maxsize=512)
 def _month_start(month: str) -> date:
     return date.fromisoformat(f"{month}-01")
 
 
+@lru_cache(maxsize=512)
 def _month_end(month: str) -> date:
     return add_months(_month_start(month), 1) - timedelta(days=1)
 
