@@ -271,8 +271,9 @@ def test_no_members_means_not_applicable_not_done(fresh_db):
 
 
 def test_a_group_without_members_need_not_meet(fresh_db):
-    g1, g2 = branch.ensure_group(fresh_db, "第一党小组"), branch.ensure_group(fresh_db, "第二党小组")
-    person(fresh_db, "甲", group_id=g1)
+    first = branch.ensure_group(fresh_db, "第一党小组")
+    branch.ensure_group(fresh_db, "第二党小组")  # nobody in it
+    person(fresh_db, "甲", group_id=first)
     report = rules.report(fresh_db, 2026, TODAY)
     assert row(report, "第二党小组").cells[0].status == rules.NOT_APPLICABLE
     assert row(report, "第一党小组").cells[0].status == rules.MISSING
