@@ -532,3 +532,11 @@ def test_the_ledger_file_name_for_a_year_and_for_a_range():
     assert file_name("示例党支部", year=2026) == "示例党支部2026年度工作台账.xlsx"
     assert file_name("示例党支部", start=date(2026, 3, 1), end=date(2026, 6, 30)) == \
         "示例党支部工作台账_20260301-20260630.xlsx"
+
+
+def test_a_masked_ledger_masks_numbers_in_an_exemption_reason(records, tmp_path):
+    members.update(records, records.people["王五"], today=TODAY, exemptions=[
+        members.Exemption("老弱病残", "2026-03-01", None, "住院，家属电话13912345678")])
+    ws = export(records, tmp_path, mask=True)["出勤统计"]
+    notes = [r[0].value for r in ws.iter_rows(min_row=5) if str(r[0].value or "").startswith("注")]
+    assert len(notes) == 1 and "13912345678" not in notes[0] and "住院" in notes[0]

@@ -11,7 +11,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, members
+from branchdesk.core import branch, masking, members
 from branchdesk.core.ledger.blocks import copy_style, merge
 from branchdesk.core.ledger.period import LedgerPeriod
 from branchdesk.core.ledger.records import attendance_totals
@@ -63,8 +63,9 @@ def add_attendance_sheet(wb: Workbook, db: Database, branch_name: str,
     ws = add_sheet(wb, SHEET_NAME, table, freeze_columns=2, mask=mask)
     _two_header_rows(ws)
     _format_rates(ws, len(rows))
+    lines = exemption_lines(db, period, [p.member for p in people])
     _exemption_notes(ws, FIRST_DATA_ROW + 1 + len(rows),
-                     exemption_lines(db, period, [p.member for p in people]))
+                     [masking.free_text(line) for line in lines] if mask else lines)
     return ws
 
 
