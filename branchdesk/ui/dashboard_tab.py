@@ -14,7 +14,10 @@ from branchdesk.core import meetings, rules
 from branchdesk.ui.charts import BarChart
 
 COLORS = {rules.DONE: "#d5f5e3", rules.DUE: "#fdebd0", rules.MISSING: "#fadbd8",
-          rules.FUTURE: "#ffffff", rules.UNTRACKED: "#f2f3f4"}
+          rules.FUTURE: "#ffffff", rules.UNTRACKED: "#f2f3f4", rules.NOT_APPLICABLE: "#f2f3f4"}
+# Why a cell is 不适用, in its tooltip.
+NOT_APPLICABLE_WHY = {meetings.COMMITTEE: "未设支部委员会（支委不足3人），不要求召开支委会",
+                      meetings.GROUP: "该党小组没有党员，不要求召开党小组会"}
 ICONS = {rules.MISSING: "✗ 缺项", rules.DUE: "… 待完成", rules.WARNING: "! 提醒"}
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 10
 GRID_ROWS_SHOWN = 11  # rows always in view; a branch with many 党小组 scrolls past them
@@ -140,7 +143,14 @@ class DashboardTab(QWidget):
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             item.setBackground(QBrush(QColor(COLORS[cell.status])))
             late = f"（其中 {cell.late} 次为补录）" if cell.late else ""
-            item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}{late}")
+            until = f"，可至{cell.due_by:%Y年%m月%d日}前补开（计入{cell.period.start.year}年度）" \
+                if cell.until and cell.status == rules.DUE else ""
+            why = NOT_APPLICABLE_WHY.get(row.kind, "本期没有党员") \
+                if cell.status == rules.NOT_APPLICABLE else ""
+            item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}"
+                            f"{late}{until}{'：' + why if why else ''}")
+            if cell.status == rules.NOT_APPLICABLE:
+                item.setForeground(QBrush(QColor("#888888")))
             item.setData(TARGET_ROLE, {**row.target, "ids": cell.meeting_ids,
                                        "year": cell.period.start.year})
             self.grid.setItem(index, first, item)
