@@ -57,6 +57,9 @@ _ID18 = re.compile(rf"{_NOT_AFTER}[1-9](?:{_SPACE}?[0-9]){{16}}{_SPACE}?[0-9Xx]{
 _ID15 = re.compile(rf"{_NOT_AFTER}[1-9](?:{_SPACE}?[0-9]){{14}}{_NOT_BEFORE}")
 _MOBILE = re.compile(rf"{_NOT_AFTER}(?P<prefix>(?:[+＋]|00)?86{_SEP}?)?"
                      rf"(?P<number>1[3-9][0-9](?:{_SEP}?[0-9]){{8}}){_NOT_BEFORE}")
+# A bank card in groups of four (6222 0212 3456 7890), before a landline is read out of it.
+_CARD = re.compile(rf"{_NOT_AFTER}[0-9]{{4}}(?:[ \u3000][0-9]{{4}}){{3,}}(?:[ \u3000][0-9]{{1,3}})?"
+                   rf"{_NOT_BEFORE}")
 _LANDLINE = re.compile(rf"{_NOT_AFTER}(?:[(（]0[0-9]{{2,3}}[)）]{_SEP}?|0[0-9]{{2,3}}{_SEP}?)"
                        rf"[0-9]{{3,4}}{_SEP}?[0-9]{{4}}{_NOT_BEFORE}")
 # Any other unbroken number of 11 or more digits: numbers run together, a mistyped or cut-off
@@ -65,7 +68,8 @@ _LONG = re.compile(rf"{_NOT_AFTER}[0-9]{{11,}}{_NOT_BEFORE}")
 # A number cut off with an ellipsis (a shortened message): what was cut may have been masked.
 # Spaces only, so a date cut off (2026-03-15…) stays.
 _CUT = re.compile(rf"{_NOT_AFTER}[0-9](?:{_SPACE}?[0-9]){{6,}}(?=…|\.\.\.)")
-_PHONE_RUN = re.compile(rf"(?:[+＋]|00)?[0-9](?:{_SEP}?[0-9])*")
+# Any other number in a phone cell; not the rest of one masked already (138****5678).
+_PHONE_RUN = re.compile(rf"(?<![0-9*])(?:[+＋]|00)?[0-9](?:{_SEP}?[0-9])*(?![0-9*])")
 _MASKABLE = frozenset("0123456789Xx")
 # Zero-width and direction characters: invisible, they could split a number for the patterns
 # while it still reads whole.
@@ -123,7 +127,7 @@ def phone(text: str | None) -> str:
     text = _INVISIBLE.sub("", text)
     if len(_digit_places(_view(text))) < 7:
         return _stars(text)
-    return _masked(text, ((_PHONE_RUN, _phone_digits),))
+    return _masked(text, _PHONE_RULES)
 
 
 def _phone_digits(found: re.Match) -> list[int]:
@@ -192,8 +196,9 @@ def free_text(text: str | None) -> str:
     ID numbers (18 characters, the last may be X; old 15-digit ones; spaces allowed between
     any digits) as ``id_number``; mobile numbers (1[3-9] and 9 more digits, optionally after
     +86, spaced or dashed) and landlines with an area code (0571-88881234, (010) 6552 9988) as
-    ``phone``; any other unbroken number of 11 or more digits keeps its first three; a number
-    of seven or more digits cut off by "…" keeps its first three. Full-width digits count;
+    ``phone``; a bank card in groups of four, and any other unbroken number of 11 or more
+    digits, keeps its first three; a number of seven or more digits cut off by "…" keeps its
+    first three. Full-width digits count;
     zero-width characters cannot hide a number (they are dropped from a text in which one is
     masked). Shorter numbers, dates and times are never touched.
     """
@@ -217,6 +222,14 @@ def _masked(text: str, rules) -> str:
     return "".join(chars)
 
 
+def _id_digits(found: re.Match) -> list[int]:
+    """An ID number's places: all but the region. Written in groups, no group is longer than
+    eight digits (6-8-4, 4-4-4-4-2 …): 13812345678 0571 is a phone number and a bit more."""
+    if any(len(group) > 8 for group in found[0].split()) and len(found[0].split()) > 1:
+        return []
+    return _between(_digit_places(found[0]), ID_KEPT, 0, found.start())
+
+
 def _keeping(head: int, tail: int):
     """A rule's places: the digits of the whole match but its first ``head`` and last ``tail``."""
     return lambda found: _between(_digit_places(found[0]), head, tail, found.start())
@@ -234,9 +247,11 @@ def _stars(text: str) -> str:
     return HIDDEN * len(text)
 
 
-_FREE_TEXT_RULES = ((_ID18, _keeping(ID_KEPT, 0)), (_ID15, _keeping(ID_KEPT, 0)),
-                    (_MOBILE, _mobile_digits), (_LANDLINE, _phone_digits),
-                    (_LONG, _keeping(3, 0)), (_CUT, _keeping(3, 0)))
+_PHONE_RULES = ((_MOBILE, _mobile_digits), (_LANDLINE, _phone_digits),
+                (_PHONE_RUN, _phone_digits))
+_FREE_TEXT_RULES = ((_ID18, _id_digits), (_ID15, _id_digits),
+                    (_MOBILE, _mobile_digits), (_CARD, _keeping(3, 0)),
+                    (_LANDLINE, _phone_digits), (_LONG, _keeping(3, 0)), (_CUT, _keeping(3, 0)))
 
 MASKERS = {ID: id_number, BIRTH: birth, PHONE: phone, ADDRESS: address, FREE: free_text}
 
