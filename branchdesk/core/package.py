@@ -509,7 +509,8 @@ def install(source: Path, dest: Path, tick: Callable[[], None] | None = None) ->
 # files.kind_of's causes, worded for a USB stick (a refused write is mostly a write-protect
 # switch there).
 _STICK_KIND = {"full": "full", "read_only": "read_only", "denied": "read_only",
-               "in_use": "in_use", "gone": "gone", "broken": "broken", "other": "other"}
+               "in_use": "in_use", "gone": "gone", "too_long": "too_long", "too_big": "too_big",
+               "is_folder": "is_folder", "broken": "broken", "other": "other"}
 _MESSAGES = {
     "full": "U盘空间不足，写入“{name}”时磁盘已满。请删除U盘上不需要的文件或换一个更大的U盘，然后重新导出。",
     "read_only": "U盘不能写入（写入“{name}”时被拒绝）：U盘可能是只读的或打开了写保护开关。"
@@ -518,6 +519,11 @@ _MESSAGES = {
               "无法替换。请关闭它后重新导出。",
     "gone": "写入“{name}”时找不到U盘（可能已被拔出或接触不良）。请重新插好U盘，然后重新导出。",
     "broken": "写入“{name}”后读回核对不一致，U盘可能有故障。请换一个U盘后重新导出。",
+    "too_long": "写入“{name}”失败：U盘上的文件夹路径太长。请导出到U盘的根目录或浅一些的文件夹，"
+                "然后重新导出。",
+    "too_big": "写入“{name}”失败：文件超过了U盘格式允许的单个文件大小（FAT32 最大 4 GB）。"
+               "请换一个 exFAT 或 NTFS 格式的U盘，然后重新导出。",
+    "is_folder": "写入“{name}”失败：U盘上已有一个同名的文件夹。请把它删除或改名，然后重新导出。",
     "other": "写入“{name}”失败（{reason}）。请检查U盘后重新导出。",
 }
 

@@ -275,8 +275,9 @@ def test_backup_to_a_full_stick_keeps_the_earlier_backup(demo_path, small_disk):
     first = backup.make_backup(demo_path, stick)
     good = first.read_bytes()
     fill(stick)
-    with pytest.raises(BackupError, match="备份没有完成"):
+    with pytest.raises(BackupError, match=f"备份没有完成：{FULL}") as raised:
         backup.make_backup(demo_path, stick)
+    assert raised.value.exit_code == EXIT_NOT_WRITTEN
     assert sorted(p.name for p in stick.iterdir() if p.suffix == ".sqlite3") == [first.name]
     assert first.read_bytes() == good and litter(stick) == []
 
@@ -294,7 +295,8 @@ def test_backup_with_an_injected_disk_full(demo_path, tmp_path, monkeypatch, cap
 
     monkeypatch.setattr(backup, "copy_database", copy_then_fill)
     code = main(["backup", "-o", str(stick), "--db", str(demo_path)])
-    assert code != 0 and "备份没有完成" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == EXIT_NOT_WRITTEN and "备份没有完成" in err and FULL in err
     assert [p.name for p in stick.iterdir()] == [first.name] and litter(stick) == []
     monkeypatch.setattr(backup, "copy_database", real)
     monkeypatch.setattr(files, "fsync_file", no_space)
