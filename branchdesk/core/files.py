@@ -165,6 +165,18 @@ def _unchanged(path: Path) -> str:
         return ""
 
 
+def temp_folder_error(exc: OSError, path: Path) -> FileWriteError:
+    """A library that builds its output through the system temp folder (openpyxl writes each
+    sheet there first) failed there: the fix is to free that disk, not to choose another
+    place for ``path``."""
+    kind = kind_of(exc)
+    why = {"full": "所在的磁盘空间不足", "read_only": "不可写", "denied": "不可写"}.get(
+        kind, f"无法使用（{exc.strerror or exc}）")
+    return FileWriteError(f"无法生成“{path.name}”：本机的临时文件夹“{tempfile.gettempdir()}”{why}。"
+                          f"请清理这块磁盘（如清空回收站、删除不需要的文件）后重试。{_unchanged(path)}",
+                          kind=kind, detail=str(exc))
+
+
 def broken(path: Path, why: str) -> FileWriteError:
     """A written file failed its check (``why``: what was wrong, in Chinese)."""
     return FileWriteError(f"保存“{path.name}”后核对未通过（{why}），文件没有保存。"

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,42 @@ def test_ledger_with_an_injected_enospc_exits_4(fresh_db, tmp_path, monkeypatch,
     monkeypatch.setattr(files, "_write_fully", no_space)
     assert main(args) == EXIT_NOT_WRITTEN
     assert FULL in capsys.readouterr().err
+    assert target.read_bytes() == good and litter(tmp_path) == []
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_full_temp_folder_is_explained_not_a_traceback(fresh_db, tmp_path, monkeypatch,
+                                                         capsys):
+    """openpyxl writes each sheet to the system temp folder (C: on Windows) before zipping,
+    wherever the workbook goes: a full temp disk used to end every export in a traceback."""
+    import openpyxl.worksheet._writer as sheet_writer
+
+    make_branch(fresh_db, 12)
+    fresh_db.close()
+    target = tmp_path / "台账.xlsx"
+    args = ["export-ledger", "--year", "2026", "-o", str(target), "--db", str(fresh_db.path)]
+    assert main(args) == 0
+    good = target.read_bytes()
+    capsys.readouterr()
+    monkeypatch.setattr(sheet_writer, "create_temporary_file", no_space)
+    assert main(args) == EXIT_NOT_WRITTEN
+    err = capsys.readouterr().err
+    assert f"临时文件夹“{tempfile.gettempdir()}”所在的磁盘空间不足" in err and "请清理这块磁盘" in err
+    assert "原有的文件没有改动" in err and target.read_bytes() == good
+
+
+# openpyxl's sheet writer, collected later, tries once more to flush into the full folder.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_full_temp_disk_keeps_the_old_roster(fresh_db, tmp_path, small_disk, monkeypatch):
+    make_branch(fresh_db, 30)
+    target = tmp_path / "花名册.xlsx"
+    export_members(fresh_db, target)
+    good = target.read_bytes()
+    temp = small_disk(64 * 1024)
+    fill(temp)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    with pytest.raises(ExportError, match="临时文件夹.*所在的磁盘空间不足"):
+        export_members(fresh_db, target)
     assert target.read_bytes() == good and litter(tmp_path) == []
 
 

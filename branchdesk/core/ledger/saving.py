@@ -15,9 +15,13 @@ def save_workbook(wb: Workbook, path: Path | str) -> Path:
     built in memory, written beside the target, checked as a complete .xlsx, then renamed.
 
     Raises FileWriteError (an ExportError, in Chinese: disk full, folder not writable, file
-    open in Excel/WPS …); the previous file is then left as it was and no temporary file
-    remains.
+    open in Excel/WPS, the system temp folder full …); the previous file is then left as it
+    was and no temporary file remains.
     """
+    path = Path(path)
     buffer = io.BytesIO()
-    wb.save(buffer)
+    try:
+        wb.save(buffer)  # openpyxl writes each sheet to a file in the system temp folder first
+    except OSError as exc:
+        raise files.temp_folder_error(exc, path) from exc
     return files.write_bytes(path, buffer.getvalue(), verify=files.xlsx_check)
