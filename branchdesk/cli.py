@@ -265,11 +265,11 @@ def _pdf_writers():
     """The Qt painters of the printed forms (a QGuiApplication is made if none runs)."""
     from branchdesk.core.package import PdfWriters
     from branchdesk.ui.print.export import ensure_gui_app
-    from branchdesk.ui.print.minutes import write_minutes_pdf
-    from branchdesk.ui.print.signin import write_signin_pdf
+    from branchdesk.ui.print.minutes import minutes_pdf
+    from branchdesk.ui.print.signin import signin_pdf
 
     ensure_gui_app()
-    return PdfWriters(signin=write_signin_pdf, minutes=write_minutes_pdf)
+    return PdfWriters(signin=signin_pdf, minutes=minutes_pdf)
 
 
 def cmd_meetings(args) -> int:

@@ -24,6 +24,7 @@ Also here: ``safe_name`` (names every Windows and Linux file system takes) and `
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import sqlite3
@@ -271,15 +272,16 @@ class Copied:
     sha256: str
 
 
-def copy_file(source: Path | str, path: Path | str, *,
+def copy_file(source: Path | str | bytes, path: Path | str, *,
               tick: Callable[[], None] | None = None) -> Copied:
-    """Copy ``source`` to ``path`` with the checked atomic write, the copy read back from the
-    device (Linux drops the cached pages first) and compared by SHA-256.
+    """Copy ``source`` (a file, or bytes made in memory) to ``path`` with the checked atomic
+    write, the copy read back from the device (Linux drops the cached pages first) and
+    compared by SHA-256.
 
     ``tick()`` is called every 8 MB; an exception it raises (取消) propagates. Raises
     FileWriteError for the target and FileReadError when ``source`` cannot be read."""
-    source, path = Path(source), Path(path)
-    reader = _open_source(source)
+    path = Path(path)
+    reader = io.BytesIO(source) if isinstance(source, bytes) else _open_source(Path(source))
     try:
         with staged(path) as temp:
             copied = _copy_synced(reader, temp, tick)

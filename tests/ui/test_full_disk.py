@@ -230,7 +230,7 @@ def every_listed_file_is_whole(folder: Path) -> None:
 def write(db, target: Path, tag: str, writers=None):
     target.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(package, "export_ledger", fake_ledger(tag))
+        mp.setattr(package, "ledger_bytes", fake_ledger(tag))
         return package.write_package(db, target, YEAR, pdf_writers=writers or fake_writers(tag),
                                      today=TODAY)
 
@@ -252,16 +252,16 @@ def test_package_on_a_stick_that_fills_up(tmp_path, small_disk):
 
 def test_package_lists_only_verified_files_when_one_cannot_be_made(tmp_path, monkeypatch,
                                                                    capsys):
-    """A minutes PDF that cannot be produced (its write fails) is not written, not in 清单.csv,
-    and the summary and the exit code say so."""
+    """A minutes PDF that does not come out whole is not written, not in 清单.csv, and the
+    summary and the exit code say so."""
     db = make_demo_branch(tmp_path)
     broken_title = {"n": 0}
 
-    def minutes(layout, path):
+    def minutes(layout) -> bytes:
         broken_title["n"] += 1
         if broken_title["n"] == 2:
-            raise files.FileWriteError(f"{FULL}，无法保存“{Path(path).name}”。", kind="full")
-        Path(path).write_bytes(f"%PDF-1.4 {layout.title}".encode())
+            raise ExportError("生成的PDF文件不完整（PDF 文件不完整，缺少结尾），没有保存。")
+        return f"%PDF-1.4 {layout.title}".encode()
 
     writers = package.PdfWriters(signin=fake_writers().signin, minutes=minutes)
     result = write(db, tmp_path / "stick0", "v1", writers)
@@ -283,6 +283,34 @@ def test_package_lists_only_verified_files_when_one_cannot_be_made(tmp_path, mon
                  "--db", str(tmp_path / "demo.sqlite3")])
     out, err = capsys.readouterr()
     assert code == EXIT_NOT_WRITTEN and "未能生成" in out and "台账包不完整" in err
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("real_disk", [False, True])
+def test_package_when_this_computer_is_full(tmp_path, small_disk, monkeypatch, real_disk):
+    """The stick has room but this computer's disk is full (C: on Windows): the forms, README
+    and 清单 are made in memory and all arrive; only the ledger, which openpyxl builds through
+    the system temp folder, is missing, named, and not listed."""
+    import openpyxl.worksheet._writer as sheet_writer
+
+    db = make_demo_branch(tmp_path)
+    if real_disk:
+        temp = small_disk(64 * 1024)
+        fill(temp)
+        monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    else:
+        monkeypatch.setattr(sheet_writer, "create_temporary_file", no_space)
+    (tmp_path / "stick").mkdir()
+    result = package.write_package(db, tmp_path / "stick", YEAR, pdf_writers=fake_writers(),
+                                   today=TODAY)
+    ledger = package.plan_package(db, YEAR).items[0].name
+    assert result.failed == [f"{ledger}：无法生成“{ledger}”：本机的临时文件夹“{tempfile.gettempdir()}”"
+                             "所在的磁盘空间不足。请清理这块磁盘（如清空回收站、删除不需要的文件）后重试。"]
+    listed = {row.name for row in read_manifest(result.folder / MANIFEST)}
+    assert ledger not in listed and len(listed) == len(result.files) - 1  # all but 清单 itself
+    every_listed_file_is_whole(result.folder)
+    db.close()
+    gc.collect()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tells files apart by /proc")
