@@ -165,7 +165,19 @@ def test_roster_on_a_full_disk_keeps_the_old_workbook(fresh_db, small_disk):
     assert target.read_bytes() == good and litter(disk) == []
 
 
-def test_ledger_with_an_injected_enospc_exits_4(fresh_db, tmp_path, monkeypatch, capsys):
+# openpyxl's abandoned sheet writer, when collected, tries once more to write to the full
+# folder; Python reports that as an ignored exception.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("full, words", [
+    ("target", FULL),
+    # openpyxl writes each sheet to the system temp folder (C: on Windows) before zipping,
+    # wherever the workbook goes: a full temp disk used to end every export in a traceback.
+    ("temp", "本机的临时文件夹“{temp}”所在的磁盘空间不足。请清理这块磁盘"),
+])
+def test_ledger_with_an_injected_enospc_exits_4(fresh_db, tmp_path, monkeypatch, capsys, full,
+                                                words):
+    import openpyxl.worksheet._writer as sheet_writer
+
     make_branch(fresh_db, 12)
     general_meeting(fresh_db)
     fresh_db.close()
@@ -174,36 +186,17 @@ def test_ledger_with_an_injected_enospc_exits_4(fresh_db, tmp_path, monkeypatch,
     assert main(args) == 0
     good = target.read_bytes()
     capsys.readouterr()
-    monkeypatch.setattr(files, "_write_fully", no_space)
-    assert main(args) == EXIT_NOT_WRITTEN
-    assert FULL in capsys.readouterr().err
-    assert target.read_bytes() == good and litter(tmp_path) == []
-
-
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-def test_a_full_temp_folder_is_explained_not_a_traceback(fresh_db, tmp_path, monkeypatch,
-                                                         capsys):
-    """openpyxl writes each sheet to the system temp folder (C: on Windows) before zipping,
-    wherever the workbook goes: a full temp disk used to end every export in a traceback."""
-    import openpyxl.worksheet._writer as sheet_writer
-
-    make_branch(fresh_db, 12)
-    fresh_db.close()
-    target = tmp_path / "台账.xlsx"
-    args = ["export-ledger", "--year", "2026", "-o", str(target), "--db", str(fresh_db.path)]
-    assert main(args) == 0
-    good = target.read_bytes()
-    capsys.readouterr()
-    monkeypatch.setattr(sheet_writer, "create_temporary_file", no_space)
+    if full == "target":
+        monkeypatch.setattr(files, "_write_fully", no_space)
+    else:
+        monkeypatch.setattr(sheet_writer, "create_temporary_file", no_space)
     assert main(args) == EXIT_NOT_WRITTEN
     err = capsys.readouterr().err
-    assert f"临时文件夹“{tempfile.gettempdir()}”所在的磁盘空间不足" in err and "请清理这块磁盘" in err
-    assert "原有的文件没有改动" in err and target.read_bytes() == good
+    assert words.format(temp=tempfile.gettempdir()) in err and "原有的文件没有改动" in err
+    assert target.read_bytes() == good and litter(tmp_path) == []
     gc.collect()  # openpyxl's abandoned sheet writer, while the warning is still filtered
 
 
-# openpyxl's abandoned sheet writer, when collected, tries once more to write to the full
-# folder; Python reports that as an ignored exception.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_full_temp_disk_keeps_the_old_roster(fresh_db, tmp_path, small_disk, monkeypatch):
     make_branch(fresh_db, 30)
