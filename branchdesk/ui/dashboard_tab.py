@@ -12,10 +12,17 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
 
 from branchdesk.core import meetings, rules
 from branchdesk.ui.charts import BarChart
+from branchdesk.ui.widgets import HelpLink
 
 COLORS = {rules.DONE: "#d5f5e3", rules.DUE: "#fdebd0", rules.MISSING: "#fadbd8",
           rules.FUTURE: "#ffffff", rules.UNTRACKED: "#f2f3f4"}
 ICONS = {rules.MISSING: "✗ 缺项", rules.DUE: "… 待完成", rules.WARNING: "! 提醒"}
+RULE_HINT = ("绿色 ✓：这一期有记录；橙色“某月某日前”：期限未到；红色“缺”：这一期已经结束，"
+             "却没有一条记录。多久开一次按“设置 → 检查规则”计算。")
+# Said in the tooltip of each cell of that status: why the cell looks as it does.
+WHY = {rules.MISSING: "这一期已经结束，没有记录，所以标为“缺”。已经开展的，补录进来即可。",
+       rules.DUE: "这一期还没结束，在这个日期前完成即可。",
+       rules.UNTRACKED: "开始用本软件记录之前的期限，不算缺。"}
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 10
 
 
@@ -55,6 +62,7 @@ class DashboardTab(QWidget):
         row.addWidget(QLabel("年度"))
         row.addWidget(self.year)
         row.addWidget(self.summary, 1)
+        row.addWidget(HelpLink("dashboard", "颜色和“缺”是什么意思？", RULE_HINT))
         row.addWidget(refresh)
         return row
 
@@ -125,7 +133,9 @@ class DashboardTab(QWidget):
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             item.setBackground(QBrush(QColor(COLORS[cell.status])))
             late = f"（其中 {cell.late} 次为补录）" if cell.late else ""
-            item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}{late}")
+            why = WHY.get(cell.status, "")
+            item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}{late}"
+                            + (f"\n{why}（按 F1 查看说明）" if why else ""))
             item.setData(TARGET_ROLE, {"tab": rules._tab_for(row.kind), "kind": row.kind,
                                        "group_id": row.group_id, "ids": cell.meeting_ids,
                                        "year": cell.period.start.year})
@@ -165,6 +175,14 @@ class DashboardTab(QWidget):
         item = self.grid.item(row, column)
         if item is not None:
             self.navigate.emit(item.data(TARGET_ROLE))
+
+    def open_current(self) -> None:
+        """Enter: go where the focused cell or finding points, as a double click does."""
+        if self.findings.hasFocus():
+            if self.findings.currentItem() is not None:
+                self._open_finding(self.findings.currentItem())
+        else:
+            self._open_cell(self.grid.currentRow(), self.grid.currentColumn())
 
     def _open_finding(self, item: QListWidgetItem) -> None:
         target = item.data(TARGET_ROLE)

@@ -1,10 +1,11 @@
-"""Small reusable widgets: a date field that accepts what people type, field error labels."""
+"""Small reusable widgets: a date field that accepts what people type, field error labels,
+“这是什么？” links to the 使用说明."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -12,6 +13,8 @@ from branchdesk.core.dates import parse_date
 
 ERROR_STYLE = "color: #c0392b;"
 WARNING_STYLE = "color: #b9770e;"
+# Beside every 补录 mark (the tooltip of its “这是什么？” link).
+LATE_HINT = "会后超过规定天数才录入的记录标为“补录”，照常计入完成情况。"
 
 
 class DateEdit(QLineEdit):
@@ -67,6 +70,28 @@ class Field(QWidget):
     def clear_message(self) -> None:
         self.message.clear()
         self.message.hide()
+
+
+class HelpLink(QLabel):
+    """A “这是什么？” link beside something that follows a rule (a 缺 cell, a 补录 mark).
+
+    Its tooltip says the rule in a sentence; a click opens the 使用说明 at ``section`` (an
+    <h2> anchor of resources/help/index.html). The guide is imported only then.
+    """
+
+    def __init__(self, section: str, text: str = "这是什么？", tooltip: str = "", parent=None):
+        super().__init__(f'<a href="#{section}">{text}</a>', parent)
+        self.section = section
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.setToolTip((tooltip + "\n" if tooltip else "") + "点击查看使用说明中的解释（F1）")
+        self.linkActivated.connect(lambda _: open_help(section, self))
+
+
+def open_help(section: str = "", widget: QWidget | None = None) -> None:
+    """Open the 使用说明 at ``section``, over ``widget``'s window."""
+    from branchdesk.ui.help import show_help
+
+    show_help(section, widget)
 
 
 def fit_to_screen(widget: QWidget, width: int, height: int) -> None:

@@ -22,7 +22,8 @@ from branchdesk.core.meetings import (GENERAL, GROUP, LECTURE, LIFE, LIFE_HELD_A
 from branchdesk.ui.attachment_panel import AttachmentPanel
 from branchdesk.ui.attendance_widget import AttendanceWidget
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import ERROR_STYLE, WARNING_STYLE, DateEdit, Field, fit_to_screen, dialog_buttons
+from branchdesk.ui.widgets import (ERROR_STYLE, LATE_HINT, WARNING_STYLE, DateEdit, Field, HelpLink,
+                                  fit_to_screen, dialog_buttons)
 
 INFO_TAB, CONTENT_TAB, RECTIFY_TAB, FILES_TAB = range(4)
 TAB_OF_FIELD = {"rectifications": RECTIFY_TAB}
@@ -157,7 +158,13 @@ class MeetingDialog(QDialog):
         self.late_label = QLabel()
         self.late_label.setStyleSheet(WARNING_STYLE + " font-weight: bold;")
         self.late_label.hide()
-        layout.addWidget(self.late_label)
+        self.late_help = HelpLink("late", tooltip=LATE_HINT)
+        self.late_help.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.late_label)
+        row.addWidget(self.late_help)
+        row.addStretch()
+        layout.addLayout(row)
         self.tabs = QTabWidget()
         self.attendance = AttendanceWidget()
         self.rectifications = RectificationTable()
@@ -454,6 +461,7 @@ class MeetingDialog(QDialog):
     def _update_late_label(self) -> None:
         self.late_label.setText(self._late_text())
         self.late_label.setVisible(bool(self.late_label.text()))
+        self.late_help.setVisible(bool(self.late_label.text()))
 
     def _late_text(self) -> str:
         m = self.original

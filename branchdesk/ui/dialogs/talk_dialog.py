@@ -14,7 +14,7 @@ from branchdesk.core import members, talks
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.pinyin import matches
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons
+from branchdesk.ui.widgets import DateEdit, Field, HelpLink, fit_to_screen, dialog_buttons
 
 OUTSIDE = -1
 
@@ -40,7 +40,13 @@ class TalkDialog(QDialog):
         layout.addLayout(self._text_form())
         self.late_label = QLabel()
         self.late_label.setStyleSheet("color: #9a5b00;")
-        layout.addWidget(self.late_label)
+        self.late_help = HelpLink("late", tooltip="录入时间晚于谈话日期的记录标为“补录”。")
+        self.late_help.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.late_label)
+        row.addWidget(self.late_help)
+        row.addStretch()
+        layout.addLayout(row)
         buttons = dialog_buttons(self, "保存", "取消")
         layout.addWidget(buttons)
 
@@ -133,6 +139,7 @@ class TalkDialog(QDialog):
         self.set_targets(t.target_ids)
         if t.late_entry:
             self.late_label.setText("本记录为补录（录入时间晚于谈话日期）。")
+            self.late_help.show()
 
     def set_targets(self, ids: list[int]) -> None:
         for row in range(self.targets.count()):
