@@ -10,9 +10,9 @@ the focus, so they still type and delete in a search box or a form.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QStackedWidget, QTabWidget, QWidget
 
 StandardKey = QKeySequence.StandardKey
 
@@ -62,10 +62,10 @@ class WindowCommands(QObject):
         self.refresh = self._action("刷新(&R)", self.refresh_tab, keys(StandardKey.Refresh, "F5"))
         self.print = self._action("打印签到表(&P)…", self.print_signin,
                                   keys(StandardKey.Print, "Ctrl+P"))
-        # Also inside a dialog: the guide then opens at the section about that dialog.
         self.help = self._action("使用说明(&H)", self.show_help,
-                                 keys(StandardKey.HelpContents, "F1"),
-                                 Qt.ShortcutContext.ApplicationShortcut)
+                                 keys(StandardKey.HelpContents, "F1"))
+        # Also inside a dialog, where the window's keys are blocked: see eventFilter.
+        QApplication.instance().installEventFilter(self)
 
     def _action(self, text: str, slot, shortcuts: list[QKeySequence],
                 context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
@@ -92,6 +92,16 @@ class WindowCommands(QObject):
             for name in RECORD_LISTS.get(cls.__name__, ()):
                 getattr(tab, name).addAction(self.open)
                 getattr(tab, name).addAction(self.delete)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        """F1 in a dialog (a modal dialog blocks the window's shortcuts, so the key press
+        itself comes here): the guide, at the section about that dialog."""
+        if (event.type() == QEvent.Type.KeyPress and QApplication.activeModalWidget() is not None
+                and self.help.isEnabled() and self.window.isVisible()
+                and any(_is_key(event, k) for k in self.help.shortcuts())):
+            self.show_help()
+            return True
+        return False
 
     # ------------------------------------------------------------ what the keys do
     def new_record(self) -> None:
@@ -139,10 +149,18 @@ class WindowCommands(QObject):
         self.window.statusBar().showMessage(NOT_HERE[command], 8000)
 
 
+def _is_key(event, sequence: QKeySequence) -> bool:
+    return sequence.count() == 1 and sequence[0] == event.keyCombination()
+
+
 def _reveal(widget: QWidget) -> None:
     """Bring the page holding ``widget`` to the front in every tab widget around it."""
     child, parent = widget, widget.parentWidget()
     while parent is not None:
         if isinstance(parent, QStackedWidget):
-            parent.setCurrentWidget(child)
+            tabs = parent.parentWidget()  # a QTabWidget's pages are in its own stack
+            if isinstance(tabs, QTabWidget):
+                tabs.setCurrentWidget(child)
+            else:
+                parent.setCurrentWidget(child)
         child, parent = parent, parent.parentWidget()
