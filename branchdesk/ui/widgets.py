@@ -7,7 +7,8 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout,
+                               QWidget)
 
 from branchdesk.core.dates import parse_date
 
@@ -85,6 +86,15 @@ class HelpLink(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.setToolTip((tooltip + "\n" if tooltip else "") + "点击查看使用说明中的解释（F1）")
         self.linkActivated.connect(lambda _: open_help(section, self))
+
+
+def beside(*widgets: QWidget) -> QHBoxLayout:
+    """A row of ``widgets`` from the left (a message and its “这是什么？” link)."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch()
+    return row
 
 
 def open_help(section: str = "", widget: QWidget | None = None) -> None:

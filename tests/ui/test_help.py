@@ -4,6 +4,7 @@ load it."""
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import subprocess
@@ -14,7 +15,6 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from branchdesk.ui import help as guide
-from branchdesk.ui.main_window import MainWindow
 from branchdesk.ui.widgets import HelpLink
 from tests.ui.dialogs import caught
 
@@ -25,12 +25,8 @@ PICTURES = re.findall(r'<img src="([^"]+)"', HTML)
 
 
 @pytest.fixture
-def window(app, demo_db, qtbot):
-    widget = MainWindow(demo_db)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def window(shown_window):
+    return shown_window
 
 
 def top_heading(shown: guide.HelpWindow) -> str:
@@ -128,7 +124,7 @@ def test_screenshot_script_makes_every_picture(tmp_path):
 
 def test_start_up_neither_imports_nor_reads_the_guide(tmp_path):
     code = (
-        "import sys, builtins\n"
+        "import sys\n"
         "from branchdesk.core import demo\n"
         "from branchdesk.ui.app import create_app\n"
         "from branchdesk.ui.main_window import MainWindow\n"
@@ -138,7 +134,7 @@ def test_start_up_neither_imports_nor_reads_the_guide(tmp_path):
         "print('branchdesk.ui.help' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, timeout=120,
-                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen",
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
                                  "BRANCHDESK_HOME": str(tmp_path)})
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
 

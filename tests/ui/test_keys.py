@@ -8,21 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from branchdesk.core import lock, meetings, members
-from branchdesk.ui.main_window import MainWindow
 from tests.ui.dialogs import caught
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def window(app, demo_db, qtbot):
-    widget = MainWindow(demo_db)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
-    return widget
+def window(shown_window):
+    return shown_window
 
 
 def show_tab(window, key: str, qtbot):

@@ -23,7 +23,7 @@ from branchdesk.ui.attachment_panel import AttachmentPanel
 from branchdesk.ui.attendance_widget import AttendanceWidget
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.widgets import (ERROR_STYLE, LATE_HINT, WARNING_STYLE, DateEdit, Field, HelpLink,
-                                  fit_to_screen, dialog_buttons)
+                                  beside, fit_to_screen, dialog_buttons)
 
 INFO_TAB, CONTENT_TAB, RECTIFY_TAB, FILES_TAB = range(4)
 TAB_OF_FIELD = {"rectifications": RECTIFY_TAB}
@@ -160,11 +160,7 @@ class MeetingDialog(QDialog):
         self.late_label.hide()
         self.late_help = HelpLink("late", tooltip=LATE_HINT)
         self.late_help.hide()
-        row = QHBoxLayout()
-        row.addWidget(self.late_label)
-        row.addWidget(self.late_help)
-        row.addStretch()
-        layout.addLayout(row)
+        layout.addLayout(beside(self.late_label, self.late_help))
         self.tabs = QTabWidget()
         self.attendance = AttendanceWidget()
         self.rectifications = RectificationTable()

@@ -14,7 +14,7 @@ from branchdesk.core import members, talks
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.pinyin import matches
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field, HelpLink, fit_to_screen, dialog_buttons
+from branchdesk.ui.widgets import DateEdit, Field, HelpLink, beside, fit_to_screen, dialog_buttons
 
 OUTSIDE = -1
 
@@ -42,11 +42,7 @@ class TalkDialog(QDialog):
         self.late_label.setStyleSheet("color: #9a5b00;")
         self.late_help = HelpLink("late", tooltip="录入时间晚于谈话日期的记录标为“补录”。")
         self.late_help.hide()
-        row = QHBoxLayout()
-        row.addWidget(self.late_label)
-        row.addWidget(self.late_help)
-        row.addStretch()
-        layout.addLayout(row)
+        layout.addLayout(beside(self.late_label, self.late_help))
         buttons = dialog_buttons(self, "保存", "取消")
         layout.addWidget(buttons)
 
