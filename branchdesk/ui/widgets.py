@@ -7,8 +7,8 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QScrollArea, QTabWidget, QVBoxLayout, QWidget)
 
 from branchdesk.core.dates import parse_date
 
@@ -126,6 +126,27 @@ def dialog_buttons(dialog: QDialog, accept_text: str = "保存", reject_text: st
     box.accepted.connect(on_accept or dialog.save)
     box.rejected.connect(dialog.reject)
     return box
+
+
+def tab_through(dialog: QWidget) -> None:
+    """Make Tab go from field to field in reading order, starting at the first field.
+
+    Called at the end of a dialog's set-up. A text box passes Tab on instead of typing a tab
+    (nobody types one into a meeting's content); page tabs and scroll areas are no stops of
+    their own (Ctrl+Tab turns the pages); the buttons at the bottom come left to right as
+    shown, whatever order the platform lays them out in.
+    """
+    for box in dialog.findChildren(QPlainTextEdit):
+        box.setTabChangesFocus(True)
+    for tabs in dialog.findChildren(QTabWidget):
+        tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    for area in dialog.findChildren(QScrollArea):
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    for box in dialog.findChildren(QDialogButtonBox):
+        shown = [box.layout().itemAt(i).widget() for i in range(box.layout().count())]
+        buttons = [b for b in shown if b is not None]
+        for first, second in zip(buttons, buttons[1:]):
+            QWidget.setTabOrder(first, second)
 
 
 class LazyTab(QWidget):

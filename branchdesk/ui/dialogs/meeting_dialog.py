@@ -23,7 +23,7 @@ from branchdesk.ui.attachment_panel import AttachmentPanel
 from branchdesk.ui.attendance_widget import AttendanceWidget
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.widgets import (ERROR_STYLE, LATE_HINT, WARNING_STYLE, DateEdit, Field, HelpLink,
-                                  beside, fit_to_screen, dialog_buttons)
+                                  beside, fit_to_screen, dialog_buttons, tab_through)
 
 INFO_TAB, CONTENT_TAB, RECTIFY_TAB, FILES_TAB = range(4)
 TAB_OF_FIELD = {"rectifications": RECTIFY_TAB}
@@ -150,6 +150,7 @@ class MeetingDialog(QDialog):
         self._load(meeting or Meeting(kind=kind, date=date.today().isoformat(), group_id=group_id))
         self._loading = False
         self._as_loaded = self.meeting()
+        tab_through(self)
         self._fit_screen(1080, 690)
 
     # ------------------------------------------------------------ building

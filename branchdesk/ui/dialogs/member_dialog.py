@@ -13,7 +13,7 @@ from branchdesk.core import branch, idcard, meetings, members
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.members import Member
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons
+from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons, tab_through
 
 TEXT_FIELDS = ("name", "ethnicity", "id_number", "native_place", "job", "party_post", "phone",
                "address", "mobile_destination", "introducers")
@@ -36,6 +36,7 @@ class MemberDialog(QDialog):
             box = self.fields[flag].editor  # the date / destination only mean something when ticked
             box.toggled.connect(self.fields[detail].editor.setEnabled)
             self.fields[detail].editor.setEnabled(box.isChecked())
+        tab_through(self)
         fit_to_screen(self, 820, 640)
 
     # ------------------------------------------------------------ building

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 from branchdesk.core import settings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import ERROR_STYLE, DateEdit
+from branchdesk.ui.widgets import ERROR_STYLE, DateEdit, tab_through
 
 
 class RulesDialog(QDialog):
@@ -47,6 +47,7 @@ class RulesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.load(settings.get_all(db))
+        tab_through(self)
 
     def load(self, values: dict) -> None:
         for key, spin in self.spins.items():

@@ -14,7 +14,8 @@ from branchdesk.core import members, talks
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.pinyin import matches
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field, HelpLink, beside, fit_to_screen, dialog_buttons
+from branchdesk.ui.widgets import (DateEdit, Field, HelpLink, beside, dialog_buttons, fit_to_screen,
+                                  tab_through)
 
 OUTSIDE = -1
 
@@ -29,6 +30,7 @@ class TalkDialog(QDialog):
         self.setWindowTitle("编辑谈心谈话记录" if talk and talk.id else "新增谈心谈话记录")
         self._build()
         self._load(talk or talks.Talk(date=date.today().isoformat()))
+        tab_through(self)
         fit_to_screen(self, 760, 640)
 
     def _build(self) -> None:
