@@ -65,9 +65,10 @@ def window(shown_window):
 
 
 def menu_actions(window):
-    """Every entry of every menu, submenus included (keeping the wrappers alive: see
-    test_backups.test_backup_menu_is_in_the_file_menu)."""
-    found, todo = [], [a.menu() for a in window.menuBar().actions()]
+    """The menus and every entry in them, submenus included. The menus' own actions are in the
+    list so their wrappers stay alive: on PySide6 6.9 menu() of a collected one is deleted."""
+    found = window.menuBar().actions()
+    todo = [a.menu() for a in found]
     while todo:
         menu = todo.pop(0)
         for action in menu.actions():
