@@ -23,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / "bench" / ".cache"
 # The generator's sources: a change to them makes a new cached branch.
-GENERATOR = [REPO / "branchdesk" / "core" / "fakedata.py", REPO / "branchdesk" / "core" / "demo.py"]
+GENERATOR = [REPO / "testdata" / "fakedata.py", REPO / "branchdesk" / "core" / "demo.py"]
 
 
 def code_dir() -> Path:
@@ -106,7 +106,7 @@ def _generator_hash() -> str:
 
 
 def ensure_db(size: str) -> Path:
-    """The generated branch of ``size`` (see branchdesk/core/fakedata.py), made once per day
+    """The generated branch of ``size`` (see testdata/fakedata.py), made once per day
     and generator version and kept in bench/.cache. Always made by this checkout's generator
     in a separate process, so BENCH_CODE (older code) is measured on exactly the same data."""
     CACHE.mkdir(exist_ok=True)

@@ -1,10 +1,10 @@
-"""``python -m bench.make_data SIZE PATH``: write a generated branch (core/fakedata.py) to PATH."""
+"""``python -m bench.make_data SIZE PATH``: write a generated branch (testdata/fakedata.py) to PATH."""
 
 import sys
 import time
 from pathlib import Path
 
-from branchdesk.core import fakedata
+from testdata import fakedata
 
 
 def main(size: str, path: str) -> int:

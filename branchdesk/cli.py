@@ -1,23 +1,29 @@
 """Command-line front end: no argument opens the window; subcommands do headless work.
 
-Exit codes: 0 success; 1 rejected rows / validation; 2 unreadable file or database problem
-(also: damaged database, or the database is in use by the window for a command that writes);
-3 compliance findings (``check``).
+Exit codes (core/errors.py; each error carries its own): 0 success; 1 rejected rows /
+validation; 2 unreadable file or database problem (also: damaged database, or the database is
+in use by the window for a command that writes); 3 compliance findings (``check``); 4 an
+output file could not be written (the old one is unchanged); 130 cancelled; 141 the output's
+reader went away (``| head``), quietly.
 
-While the window has the database open (core/instance.py), commands that write (demo,
+While the window has the database open (core/single_writer.py), commands that write (demo,
 import-members, restore) refuse with exit 2; commands that only read open the file read-only.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from branchdesk import APP_TITLE, __version__, logsetup, paths
-from branchdesk.core.errors import (BackupError, BranchdeskError, DamagedDatabaseError,
-                                    DatabaseError, ImportFileError)
+from branchdesk.core.errors import (EXIT_BROKEN_PIPE, EXIT_CANCELLED, EXIT_FINDINGS,
+                                    EXIT_NOT_WRITTEN, EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE,
+                                    BranchdeskError, DamagedDatabaseError, DatabaseError)
 
 
 # argparse's own words (Python 3.10–3.13), in Chinese: everything the user sees is Chinese.
@@ -55,7 +61,23 @@ def _argparse_in_chinese() -> None:
     argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)
 
 
+def arg(*flags: str, **options) -> tuple[tuple[str, ...], dict]:
+    """One argument of a command, as ``add_argument`` takes it."""
+    return flags, options
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: its name, help line, function (args -> exit code) and arguments."""
+
+    name: str
+    help: str
+    run: Callable[[argparse.Namespace], int]
+    args: tuple[tuple[tuple[str, ...], dict], ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The parser for ``COMMANDS`` (each also takes ``--db`` after its name)."""
     _argparse_in_chinese()
     parser = argparse.ArgumentParser(prog="branchdesk", description=f"{APP_TITLE}（BranchDesk）")
     parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录）")
@@ -65,67 +87,29 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据文件路径")
     sub = parser.add_subparsers(dest="command", title="命令", metavar="<命令>")
-    _add = sub.add_parser
-
-    def add_parser(name, **kwargs):
-        return _add(name, parents=[common], **kwargs)
-
-    sub.add_parser = add_parser
-    demo = sub.add_parser("demo", help="创建一个虚构的演示支部数据文件")
-    demo.add_argument("--force", action="store_true", help="覆盖已有文件")
-    imp = sub.add_parser("import-members", help="从 Excel 花名册导入党员")
-    imp.add_argument("file", type=Path, metavar="文件", help="花名册 .xlsx 或 .xls 文件")
-    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    imp.add_argument("--update-existing", action="store_true", help="身份证号相同的党员用文件内容更新")
-    exp = sub.add_parser("export-members", help="导出党员花名册 .xlsx")
-    exp.add_argument("-o", "--output", type=Path, required=True, metavar="文件",
-                     help="写到这个 .xlsx 文件")
-    exp.add_argument("--as-of", type=_DATE, help="截至日期 YYYY-MM-DD")
-    exp.add_argument("--mask", action="store_true", help="隐藏身份证号和电话的中间位")
-    ledger = sub.add_parser("export-ledger", help="导出年度工作台账 .xlsx（封面、花名册、三会一课等）")
-    ledger.add_argument("--year", type=_INT, help="年度（默认今年）")
-    ledger.add_argument("--from", dest="start", type=_DATE, help="开始日期 YYYY-MM-DD")
-    ledger.add_argument("--to", dest="end", type=_DATE, help="结束日期 YYYY-MM-DD")
-    ledger.add_argument("-o", "--output", type=Path, required=True, metavar="文件",
-                        help="写到这个 .xlsx 文件")
-    ledger.add_argument("--mask", action="store_true", help="隐藏身份证号和电话的中间位")
-    pkg = sub.add_parser("export-package",
-                         help="把一年的台账、签到表、会议记录和附件写到U盘（或任一文件夹）")
-    pkg.add_argument("--year", type=_INT, default=date.today().year, help="年度（默认今年）")
-    pkg.add_argument("-o", "--output", type=Path, required=True, help="U盘或文件夹")
-    pkg.add_argument("--no-mask", dest="mask", action="store_false",
-                     help="不隐藏身份证号和电话的中间位（默认隐藏：U盘会带出办公室）")
-    mt = sub.add_parser("meetings", help="列出会议记录")
-    mt.add_argument("--year", type=_INT, help="年度（默认全部）")
-    mt.add_argument("--kind", help="会议类型，如 支部党员大会、支委会、党小组会、党课、组织生活会")
-    talks_cmd = sub.add_parser("talks", help="列出谈心谈话记录")
-    talks_cmd.add_argument("--year", type=_INT, help="年度（默认全部）")
-    theme = sub.add_parser("theme-days", help="列出主题党日记录")
-    theme.add_argument("--year", type=_INT, help="年度（默认全部）")
-    sheet = sub.add_parser("signin-sheet", help="把某次会议的签到表写成 PDF")
-    sheet.add_argument("meeting_id", type=_INT, metavar="会议编号",
-                       help="会议的编号（branchdesk meetings 列出的第一列）")
-    sheet.add_argument("-o", "--output", type=Path, required=True, metavar="文件",
-                       help="写到这个 .pdf 文件")
-    minutes = sub.add_parser("minutes", help="把某次会议的会议记录写成 PDF")
-    minutes.add_argument("meeting_id", type=_INT, metavar="会议编号",
-                       help="会议的编号（branchdesk meetings 列出的第一列）")
-    minutes.add_argument("-o", "--output", type=Path, required=True, metavar="文件",
-                       help="写到这个 .pdf 文件")
-    check = sub.add_parser("check", help="检查某年度各项工作的完成情况")
-    check.add_argument("--year", type=_INT, default=date.today().year, help="年度（默认今年）")
-    check.add_argument("--as-of", type=_DATE, help="按哪一天检查 YYYY-MM-DD（默认今天）")
-    check.add_argument("--json", action="store_true", help="以 JSON 输出")
-    backup = sub.add_parser("backup", help="备份数据文件（默认写入数据目录下的 backups 文件夹）")
-    backup.add_argument("-o", "--output", type=Path, help="备份到这个文件夹（如U盘）")
-    restore = sub.add_parser("restore", help="用备份文件恢复数据（原文件先另存为备份）")
-    restore.add_argument("file", type=Path, metavar="备份文件", help="要恢复的备份文件")
-    sub.add_parser("verify", help="检查数据文件是否完好，并列出记录数")
+    for command in COMMANDS:
+        one = sub.add_parser(command.name, help=command.help, parents=[common])
+        for flags, options in command.args:
+            one.add_argument(*flags, **options)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (core/errors.py: EXIT_*)."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    from branchdesk.core import files
+
+    files.remember_umask()  # once, before any thread: reading it elsewhere means changing it
     logsetup.setup()
     if args.command is None:
         _import_core_first()
@@ -133,27 +117,26 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(args.db)
     try:
-        return COMMANDS[args.command](args)
-    except ImportFileError as exc:
-        _err(str(exc))
-        return 2
-    except DamagedDatabaseError as exc:
-        _err(str(exc))
-        _err(f"可用 branchdesk restore <备份文件> 恢复；备份在：{paths.backups_dir(_db_path(args))}")
-        return 2
-    except DatabaseError as exc:
-        _err(str(exc))
-        return 2
-    except BackupError as exc:
-        _err(str(exc))
-        return 2
+        return _BY_NAME[args.command].run(args)
     except BranchdeskError as exc:
         _err(str(exc))
-        return 1
+        if isinstance(exc, DamagedDatabaseError):
+            _err(f"可用 branchdesk restore <备份文件> 恢复；备份在：{paths.backups_dir(_db_path(args))}")
+        return exc.exit_code
     finally:
-        from branchdesk.core import instance
+        from branchdesk.core import single_writer
 
-        instance.release_all()
+        single_writer.release_all()
+
+
+def _silence_stdout() -> None:
+    """The reader went away (``| head``): send what is still buffered nowhere, so Python's
+    flush at exit does not print a BrokenPipeError traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _import_core_first() -> None:
@@ -195,11 +178,11 @@ def _open_for_writing(args, *, create: bool = False):
 
 
 def _hold(path: Path) -> None:
-    from branchdesk.core import instance
+    from branchdesk.core import single_writer
 
     if not path.parent.is_dir():
         raise DatabaseError(f"找不到文件夹“{path.parent}”。请确认路径是否正确。")
-    instance.hold(path)
+    single_writer.hold(path)
 
 
 def cmd_demo(args) -> int:
@@ -220,12 +203,12 @@ def cmd_import(args) -> int:
     _print_plan(plan, args.update_existing)
     if plan.rejected:
         print(f"有 {len(plan.rejected)} 行不能导入，本次未写入任何数据。请修改文件后重试。")
-        return 1
+        return EXIT_REJECTED
     if args.dry_run:
         print(f"检查通过：可导入 {len(plan.accepted)} 行（--dry-run，未写入）。")
         return 0
     result = importing.apply(db, plan, update_existing=args.update_existing)
-    print(f"导入完成：新增 {result.added} 人，更新 {result.updated} 人，跳过 {result.skipped} 人。")
+    print(f"导入完成：{result.summary()}")
     return 0
 
 
@@ -267,9 +250,12 @@ def cmd_export_package(args) -> int:
                                pdf_writers=_pdf_writers())
     except KeyboardInterrupt:
         _err(CANCELLED_TEXT)
-        return 130
+        return EXIT_CANCELLED
     print(result.summary())
-    return 0
+    if result.failed:
+        _err(f"有 {len(result.failed)} 个文件未能生成，台账包不完整。")
+        return EXIT_NOT_WRITTEN
+    return EXIT_OK
 
 
 def _pdf_writers():
@@ -362,11 +348,19 @@ def cmd_check(args) -> int:
     if args.json:
         print(json.dumps({"year": report.year, "as_of": report.as_of.isoformat(),
                           "missing": report.has_missing,
-                          "findings": [f.as_dict() for f in report.findings]},
+                          "findings": [_finding_json(f) for f in report.findings]},
                          ensure_ascii=False, indent=2))
     else:
         _print_findings(report)
-    return 3 if report.has_missing else 0
+    return EXIT_FINDINGS if report.has_missing else EXIT_OK
+
+
+def _finding_json(finding) -> dict:
+    """A finding as ``check --json`` prints it: its target names the record (``record``,
+    ``id``) and, as before, the window's ``tab`` that shows it."""
+    from branchdesk.ui.places import tab_for  # Qt-free
+
+    return {**finding.as_dict(), "target": {"tab": tab_for(finding.target), **finding.target}}
 
 
 def _print_findings(report) -> None:
@@ -423,7 +417,7 @@ def cmd_verify(args) -> int:
     print(f"数据文件：{path}")
     if not report.ok:
         print(f"检查结果：未通过。{report.problem}")
-        return 2
+        return EXIT_UNREADABLE
     print(f"检查结果：完好（结构版本 {report.version}；{report.counts_text()}）")
     _print_latest_backup(path)
     return 0
@@ -439,19 +433,45 @@ def _print_latest_backup(path: Path) -> None:
         print("备份：还没有备份。可运行 branchdesk backup 立即备份。")
 
 
-COMMANDS = {
-    "backup": cmd_backup,
-    "restore": cmd_restore,
-    "verify": cmd_verify,
-    "talks": cmd_talks,
-    "theme-days": cmd_theme_days,
-    "check": cmd_check,
-    "demo": cmd_demo,
-    "import-members": cmd_import,
-    "export-members": cmd_export,
-    "export-ledger": cmd_export_ledger,
-    "export-package": cmd_export_package,
-    "meetings": cmd_meetings,
-    "signin-sheet": cmd_signin,
-    "minutes": cmd_minutes,
-}
+_MEETING_ID = arg("meeting_id", type=_INT, metavar="会议编号",
+                  help="会议的编号（branchdesk meetings 列出的第一列）")
+_PDF_OUT = arg("-o", "--output", type=Path, required=True, metavar="文件", help="写到这个 .pdf 文件")
+_XLSX_OUT = arg("-o", "--output", type=Path, required=True, metavar="文件", help="写到这个 .xlsx 文件")
+_MASK = arg("--mask", action="store_true", help="隐藏身份证号和电话的中间位")
+_ANY_YEAR = arg("--year", type=_INT, help="年度（默认全部）")
+_THIS_YEAR = arg("--year", type=_INT, default=date.today().year, help="年度（默认今年）")
+
+COMMANDS = (
+    Command("demo", "创建一个虚构的演示支部数据文件", cmd_demo,
+            (arg("--force", action="store_true", help="覆盖已有文件"),)),
+    Command("import-members", "从 Excel 花名册导入党员", cmd_import, (
+        arg("file", type=Path, metavar="文件", help="花名册 .xlsx 或 .xls 文件"),
+        arg("--dry-run", action="store_true", help="只检查，不写入"),
+        arg("--update-existing", action="store_true", help="身份证号相同的党员用文件内容更新"))),
+    Command("export-members", "导出党员花名册 .xlsx", cmd_export, (
+        _XLSX_OUT, arg("--as-of", type=_DATE, help="截至日期 YYYY-MM-DD"), _MASK)),
+    Command("export-ledger", "导出年度工作台账 .xlsx（封面、花名册、三会一课等）", cmd_export_ledger, (
+        arg("--year", type=_INT, help="年度（默认今年）"),
+        arg("--from", dest="start", type=_DATE, help="开始日期 YYYY-MM-DD"),
+        arg("--to", dest="end", type=_DATE, help="结束日期 YYYY-MM-DD"), _XLSX_OUT, _MASK)),
+    Command("export-package", "把一年的台账、签到表、会议记录和附件写到U盘（或任一文件夹）",
+            cmd_export_package, (
+                _THIS_YEAR, arg("-o", "--output", type=Path, required=True, help="U盘或文件夹"),
+                arg("--no-mask", dest="mask", action="store_false",
+                    help="不隐藏身份证号和电话的中间位（默认隐藏：U盘会带出办公室）"))),
+    Command("meetings", "列出会议记录", cmd_meetings, (
+        _ANY_YEAR, arg("--kind", help="会议类型，如 支部党员大会、支委会、党小组会、党课、组织生活会"))),
+    Command("talks", "列出谈心谈话记录", cmd_talks, (_ANY_YEAR,)),
+    Command("theme-days", "列出主题党日记录", cmd_theme_days, (_ANY_YEAR,)),
+    Command("signin-sheet", "把某次会议的签到表写成 PDF", cmd_signin, (_MEETING_ID, _PDF_OUT)),
+    Command("minutes", "把某次会议的会议记录写成 PDF", cmd_minutes, (_MEETING_ID, _PDF_OUT)),
+    Command("check", "检查某年度各项工作的完成情况", cmd_check, (
+        _THIS_YEAR, arg("--as-of", type=_DATE, help="按哪一天检查 YYYY-MM-DD（默认今天）"),
+        arg("--json", action="store_true", help="以 JSON 输出"))),
+    Command("backup", "备份数据文件（默认写入数据目录下的 backups 文件夹）", cmd_backup,
+            (arg("-o", "--output", type=Path, help="备份到这个文件夹（如U盘）"),)),
+    Command("restore", "用备份文件恢复数据（原文件先另存为备份）", cmd_restore,
+            (arg("file", type=Path, metavar="备份文件", help="要恢复的备份文件"),)),
+    Command("verify", "检查数据文件是否完好，并列出记录数", cmd_verify),
+)
+_BY_NAME = {command.name: command for command in COMMANDS}

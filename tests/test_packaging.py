@@ -11,6 +11,7 @@ import json
 import shutil
 import struct
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -257,3 +258,56 @@ def test_guide_goes_into_the_bundle():
     assert {"resources/help/index.html", *pictures} <= kept and pictures
     assert ("resources/help/index.html", "resources/help") in bundled
     assert "resources/help/make_screenshots.py" not in kept
+
+
+# ------------------------------------------------------------------------------ what ships
+
+def test_the_fictional_branch_generator_is_not_shipped():
+    """testdata/ (used by tests and bench only) is neither packaged nor imported by the app, so
+    pip install and the frozen bundle (collect_submodules("branchdesk")) leave it out."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = project["tool"]["setuptools"]["packages"]
+    assert packages and all(p == "branchdesk" or p.startswith("branchdesk.") for p in packages)
+    assert not list((ROOT / "branchdesk").rglob("fakedata.py"))
+    for source in (ROOT / "branchdesk").rglob("*.py"):
+        assert "testdata" not in source.read_text(encoding="utf-8"), source
+
+
+# ------------------------------------------------------------------------- pip install .
+
+BUILD_WARNINGS = ("would be ignored", "is absent from the `packages` configuration",
+                  "deprecated", "BuildBackendWarning", "SetuptoolsDeprecationWarning")
+
+
+@pytest.mark.slow
+def test_pip_install_is_clean_and_carries_the_data(tmp_path):
+    """``pip install .`` in a fresh virtualenv: no setuptools warnings (a future setuptools
+    would drop what it warns about), and the installed package holds the font and the Qt
+    translation that paths.resources_dir() finds beside it."""
+    source = tmp_path / "src"
+    for name in ("pyproject.toml", "README.md"):
+        source.mkdir(exist_ok=True)
+        shutil.copy(ROOT / name, source / name)
+    for folder in ("branchdesk", "resources"):
+        shutil.copytree(ROOT / folder, source / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    done = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-v", str(source)],
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0 and "setuptools" in done.stderr and "find" in done.stderr.lower():
+        pytest.skip("no package index to fetch setuptools from")
+    assert done.returncode == 0, done.stderr[-2000:]
+    output = done.stdout + done.stderr
+    assert not [w for w in BUILD_WARNINGS if w in output], output[-3000:]
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
+                           "['purelib'])"], capture_output=True, text=True, check=True).stdout
+    resources = Path(site.strip()) / "branchdesk" / "resources"
+    for part in ("fonts/BranchDeskSerifSC-Regular.otf", "fonts/OFL.txt",
+                 "translations/branchdesk_qtbase_zh_CN.qm", "icons/branchdesk.png",
+                 "help/index.html", "help/dashboard.png"):
+        assert (resources / part).is_file(), part
+    assert (resources / "fonts/BranchDeskSerifSC-Regular.otf").stat().st_size == (
+        ROOT / "resources/fonts/BranchDeskSerifSC-Regular.otf").stat().st_size

@@ -2,8 +2,8 @@
 
 A file is copied to ``<attachments dir>/<sha256[:2]>/<sha256><ext>``: the same content is
 stored once however many records use it, and a file is deleted only when no row refers to
-its content any more. The copy goes to a temporary name, is flushed to disk and then renamed,
-so a power cut never leaves a half-written file under a real name.
+its content any more. The copy goes through the checked atomic write (core/files.py), so a
+full disk or a power cut never leaves a half-written file under a real name.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import stat
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,13 +20,14 @@ from branchdesk.core.db import Database
 
 from branchdesk import paths
 from branchdesk.core.db import ensure_writable
+from branchdesk.core import files
 from branchdesk.core.errors import BranchdeskError, NotFoundError
+from branchdesk.core.files import size_text
 
 log = logging.getLogger(__name__)
 
 MEETING = "meeting"
 MAX_BYTES = 200 * 1024 * 1024
-_CHUNK = 1024 * 1024
 _EXT = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
 
 
@@ -89,13 +88,6 @@ def path_of(db: Database, attachment: Attachment) -> Path:
     return path
 
 
-def size_text(size: int) -> str:
-    for unit, step in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if size >= step:
-            return f"{size / step:.1f} {unit}"
-    return f"{size} 字节"
-
-
 # ---------------------------------------------------------------- adding
 
 def check_file(src_path: Path | str) -> int:
@@ -131,59 +123,38 @@ def add(db: Database, owner_kind: str, owner_id: int, src_path: Path | str,
 
 
 def _store(db: Database, src: Path) -> tuple[str, int, str]:
-    """Copy while hashing to a temporary file, then move it to its content address."""
+    """Hash the file, then copy it to its content address with the checked atomic write
+    (unless the same content is stored already)."""
     root = paths.attachments_dir(db.path)
-    temp = root / f".incoming-{uuid.uuid4().hex}"
+    sha, size = _hash(src)
+    stored_name = f"{sha[:2]}/{sha}{_extension(src)}"
+    target = root / stored_name
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        sha, size = _copy_hashing(src, temp)
-        stored_name = f"{sha[:2]}/{sha}{_extension(src)}"
-        _move_into_place(temp, root / stored_name, size)
-        return sha, size, stored_name
+        target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise AttachmentError(f"复制文件“{src.name}”失败：{exc.strerror or exc}。"
-                              "请确认文件可以打开、数据文件夹可以写入、磁盘空间足够。") from exc
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def _copy_hashing(src: Path, dest: Path) -> tuple[str, int]:
-    import hashlib  # OpenSSL (4 MiB): not loaded until a file is attached
-
-    digest, size = hashlib.sha256(), 0
-    with open(src, "rb") as reader, open(dest, "wb") as writer:
-        while chunk := reader.read(_CHUNK):
-            digest.update(chunk)
-            writer.write(chunk)
-            size += len(chunk)
-        writer.flush()
-        os.fsync(writer.fileno())
-    if size > MAX_BYTES:  # it grew while we copied
-        raise AttachmentError(f"文件“{src.name}”超过 200 MB 的上限，不能作为附件。")
-    return digest.hexdigest(), size
-
-
-def _move_into_place(temp: Path, target: Path, size: int) -> None:
-    target.parent.mkdir(exist_ok=True)
+        raise files.write_error(exc, target) from exc
     if target.exists() and target.stat().st_size == size:
-        return  # the same content is already stored
-    os.replace(temp, target)
-    _fsync_dir(target.parent)
+        return sha, size, stored_name
+    if files.copy_file(src, target).sha256 != sha:  # it changed while we copied
+        _discard_if_unused(db, sha, stored_name)
+        raise AttachmentError(f"文件“{src.name}”在复制时被改动了，请关闭正在编辑它的程序后重新添加。")
+    return sha, size, stored_name
+
+
+def _hash(src: Path) -> tuple[str, int]:
+    try:
+        found = files.sha256_of(src)
+    except OSError as exc:
+        raise AttachmentError(f"无法读取文件“{src.name}”：{exc.strerror or exc}。"
+                              "请确认文件可以打开后重试。") from exc
+    if found.size > MAX_BYTES:  # it grew since it was checked
+        raise AttachmentError(f"文件“{src.name}”超过 200 MB 的上限，不能作为附件。")
+    return found.sha256, found.size
 
 
 def _extension(src: Path) -> str:
     ext = src.suffix.lower()
     return ext if _EXT.match(ext) else ""
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a directory for fsync; NTFS journals the rename
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------- removing
@@ -254,28 +225,27 @@ def purge_removed(db_path: Path | str, before: datetime) -> int:
 # ---------------------------------------------------------------- copies out
 
 def copy_out(db: Database, attachment: Attachment, dest: Path | str) -> Path:
-    """Copy the stored file to ``dest`` (e.g. 另存为, or a read-only copy to open)."""
+    """Copy the stored file to ``dest`` (e.g. 另存为, or a read-only copy to open) with the
+    checked atomic write."""
     source = path_of(db, attachment)
     if not source.is_file():
         raise NotFoundError(f"附件“{attachment.original_name}”的文件已丢失（{source}）。"
                             "可以删除这条附件后重新添加。")
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
-        dest.chmod(stat.S_IWRITE | stat.S_IREAD)
-    shutil.copyfile(source, dest)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.exists():  # an earlier read-only viewing copy: Windows cannot replace it
+            dest.chmod(stat.S_IWRITE | stat.S_IREAD)
+    except OSError as exc:
+        raise files.write_error(exc, dest) from exc
+    files.copy_file(source, dest)
     return dest
 
 
 def viewing_copy(db: Database, attachment: Attachment, folder: Path | str) -> Path:
     """A read-only copy under its original name, so viewers show a sensible title and an
     edit in the viewer can never change the stored (content-addressed) file."""
-    dest = Path(folder) / str(attachment.id) / _safe_name(attachment.original_name)
+    dest = Path(folder) / str(attachment.id) / files.safe_name(attachment.original_name)
     copy_out(db, attachment, dest)
     dest.chmod(stat.S_IREAD)
     return dest
-
-
-def _safe_name(name: str) -> str:
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(". ")
-    return cleaned or "附件"

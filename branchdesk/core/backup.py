@@ -37,7 +37,9 @@ from pathlib import Path
 from branchdesk import paths
 from branchdesk.core.db import (APPLICATION_ID, SCHEMA_VERSION, connect_read_only,
                                 roll_back_hot_journal)
+from branchdesk.core import files
 from branchdesk.core.errors import BackupError, BranchdeskError
+from branchdesk.core.files import FileWriteError
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +185,9 @@ def make_backup(db_path: Path | str, folder: Path | str | None = None, *, tag: s
         remove_stale_partials(folder)
         final = _free_name(folder, db_path.stem, tag, now or datetime.now())
         _write_verified(db_path, final)
+    except FileWriteError as exc:
+        raise BackupError(f"备份没有完成：{exc.message}原有的数据和备份都没有受影响。",
+                          detail=exc.detail) from exc
     except BranchdeskError:
         raise
     except (OSError, sqlite3.Error) as exc:
@@ -197,16 +202,15 @@ def _write_failed(folder: Path, exc: BaseException) -> BackupError:
 
 
 def _write_verified(source: Path, final: Path) -> None:
-    """Copy, check, flush, rename: ``final`` appears only complete and checked."""
+    """Copy, check, flush, rename with the checked atomic write (core/files.py): ``final``
+    appears only complete and checked."""
     partial = final.with_name(f"{final.name}.{os.getpid()}{PARTIAL}")
     try:
-        copy_database(source, partial)
-        _check_copy(source, partial)
-        fsync_file(partial)
-        os.replace(partial, final)
+        files.write_with(final, lambda temp: copy_database(source, temp),
+                         verify=lambda temp: _check_copy(source, temp), temp=partial,
+                         keep_mode=True)
     finally:
         _remove_with_journal(partial)
-    fsync_dir(final.parent)
 
 
 def _check_copy(source: Path, copy: Path) -> None:
@@ -234,22 +238,6 @@ def copy_database(source: Path, target: Path) -> None:
 def _remove_with_journal(path: Path) -> None:
     path.unlink(missing_ok=True)
     Path(f"{path}-journal").unlink(missing_ok=True)
-
-
-def fsync_file(path: Path) -> None:
-    with open(path, "rb+") as handle:  # writable: Windows refuses to flush a read-only handle
-        os.fsync(handle.fileno())
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename durable (POSIX); Windows has no directory handles to flush."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _free_name(folder: Path, stem: str, tag: str, when: datetime) -> Path:
@@ -403,10 +391,7 @@ def _last_marker(db_path: Path) -> str | None:
 
 def _save_marker(db_path: Path, marker: str, backup: Path) -> None:
     text = json.dumps({"sha256": marker, "file": backup.name})
-    path = _marker_path(db_path)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    files.write_bytes(_marker_path(db_path), text.encode("utf-8"))
 
 
 def changed_since_last_backup(db_path: Path | str) -> bool:
@@ -459,7 +444,7 @@ def restore(source: Path | str, db_path: Path | str, *,
     try:
         copy_database(source, partial)
         report = check_file(partial)
-        fsync_file(partial)
+        files.fsync_file(partial)
         saved, damaged = _set_current_aside(db_path, now or datetime.now())
         _swap_in(partial, db_path, saved if damaged else None)
     except BranchdeskError:
@@ -469,7 +454,7 @@ def restore(source: Path | str, db_path: Path | str, *,
                           "占用，然后重试。", detail=str(exc)) from exc
     finally:
         _remove_with_journal(partial)
-    fsync_dir(db_path.parent)
+    files.fsync_dir(db_path.parent)
     log.info("restored %s from %s", db_path.name, source.name)
     return RestoreResult(saved, damaged, report)
 

@@ -1,4 +1,4 @@
-"""The branch itself: its 党小组 and its committee (支部委员会)."""
+"""The branch itself: its profile (支部基本情况), its 党小组 and its committee (支部委员会)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,44 @@ from datetime import date
 
 from branchdesk.core.db import Database
 
+from branchdesk.core import members, settings
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import InUseError, ValidationError
 
 COMMITTEE_ROLES = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "青年委员", "委员")
+_PARTY_PREFIXES = ("中国共产党", "中共")
+_COMMITTEE_SUFFIX = "委员会"
+
+
+def short_name(full_name: str) -> str:
+    """The branch's name for titles, from its full (official) name.
+
+    A branch with a committee is officially "中共星河机械厂第一支部委员会"; on a sheet titled
+    "…支部党员大会签到表" that reads badly, so the title takes "星河机械厂第一支部": a leading
+    中共 / 中国共产党 and a 委员会 right after 支部 (党支部, 总支部) are dropped. Other names come
+    back as they are (trimmed); a name that would come out empty is kept whole.
+    """
+    name = full_name.strip()
+    for prefix in _PARTY_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix):].lstrip()
+            break
+    if name.endswith(_COMMITTEE_SUFFIX) and name[:-len(_COMMITTEE_SUFFIX)].endswith("支部"):
+        name = name[:-len(_COMMITTEE_SUFFIX)]
+    return name or full_name.strip()
+
+
+def title_name(db: Database) -> str:
+    """The name printed in titles: the short name set in 支部信息, or else the one derived
+    from the full name ("" when the branch has no name yet)."""
+    return (settings.get(db, "branch_short_name").strip()
+            or short_name(settings.get(db, "branch_name")))
+
+
+def heading_name(db: Database) -> str:
+    """What exported files' titles and names start with (ledger, roster, U盘 package):
+    title_name, or 党支部 while the branch has no name yet."""
+    return title_name(db) or "党支部"
 
 
 @dataclass
@@ -144,3 +178,61 @@ def _check_seats(seats: list[CommitteeSeat]) -> None:
 def committee_roles(db: Database) -> dict[int, str]:
     """member id -> current committee role."""
     return {s.member_id: s.role for s in committee(db) if s.end_date is None}
+
+
+def secretary_seat(db: Database, on: date) -> CommitteeSeat | None:
+    """The 书记's seat on ``on``, or None when nobody holds it that day."""
+    return next((s for s in committee(db, on) if s.role == "书记"), None)
+
+
+# ---------------------------------------------------------------- the profile
+
+@dataclass
+class Profile:
+    """支部基本情况 as 设置 → 支部信息 (and the first-run set-up) edits it."""
+
+    branch_name: str
+    short_name: str = ""  # the name in titles; empty: derived from branch_name (title_name)
+    parent_org: str = ""
+    secretary_name: str = ""  # empty: the member given the 书记 seat
+    term_start: date | None = None  # 本届支委会选举日期
+    term_years: int = 3
+
+
+def save_profile(db: Database, profile: Profile, groups: list[tuple[int | None, str]],
+                 seats: list[CommitteeSeat] | None = None, *, effective: date | None = None,
+                 first_run: bool = False, today: date | None = None) -> None:
+    """Store the profile, the 党小组 (as save_groups takes them) and the committee together:
+    all of it or, on any error, nothing.
+
+    支部名称 is required (ValidationError on ``branch_name``). A 支部书记 left empty is the
+    member given the 书记 seat in ``seats``. On the first run the 工作台 starts checking this
+    month (``records_start``, unless already set): months before the branch began using the
+    app are not 缺项, and 设置 → 检查规则 moves the date back for records entered afterwards.
+    ``seats`` None leaves the committee alone (nobody on the roll yet); otherwise the first
+    committee is set up undated, and a change takes effect on ``effective`` (save_committee).
+    """
+    ensure_writable(db)
+    name = profile.branch_name.strip()
+    if not name:
+        raise ValidationError({"branch_name": "请填写支部名称"})
+    today = today or date.today()
+    with db.atomic():
+        settings.put(db, _profile_values(db, profile, name, seats or []))
+        if first_run and not settings.get(db, "records_start"):
+            settings.put(db, {"records_start": date(today.year, today.month, 1).isoformat()})
+        save_groups(db, groups)
+        if seats is not None:
+            initial = not any(s.end_date is None for s in committee(db))
+            save_committee(db, seats, None if initial else effective)
+
+
+def _profile_values(db: Database, profile: Profile, name: str, seats: list[CommitteeSeat]
+                    ) -> dict:
+    secretary = profile.secretary_name.strip() or next(
+        (members.get(db, s.member_id).name for s in seats if s.role == "书记"), "")
+    return {"branch_name": name, "branch_short_name": profile.short_name.strip(),
+            "parent_org": profile.parent_org.strip(),
+            "secretary_name": secretary,
+            "term_start": profile.term_start.isoformat() if profile.term_start else "",
+            "term_years": profile.term_years, "setup_done": True}

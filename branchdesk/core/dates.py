@@ -71,6 +71,27 @@ def _from_text(text: str) -> date:
     raise ValueError(f"无法识别的日期“{text}”，请写成 2001-07-01 或 2001年7月1日")
 
 
+_TIME_DIGITS = re.compile(r"^(\d{1,2})(\d{2})$")
+
+
+def normalise_time(text: str) -> str:
+    """A time of day as typed: 14：30, 14.30 and 1430 become 14:30; anything else comes back
+    stripped, for validation to name."""
+    text = text.strip().replace("：", ":").replace(".", ":")
+    match = _TIME_DIGITS.match(text)
+    return f"{match.group(1)}:{match.group(2)}" if match else text
+
+
+def normalise_month(text: str) -> str:
+    """A month as typed: 2026.3, 2026年3月 and 202603 become 2026-03; empty stays empty;
+    unreadable text comes back stripped, for validation to name."""
+    try:
+        value = parse_date(text)
+    except ValueError:
+        return text.strip()
+    return value.strftime("%Y-%m") if value else ""
+
+
 def to_iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 

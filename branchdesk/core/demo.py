@@ -15,7 +15,7 @@ from pathlib import Path
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, idcard, meetings, members, settings, talks
+from branchdesk.core import appraisals, branch, idcard, meetings, members, settings, talks
 from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError
 
@@ -250,14 +250,14 @@ def _resolution(kind: str) -> str:
 
 
 def _appraisal(db, rng, year, today) -> None:
-    candidates = meetings.appraisal_candidates(db, year)
+    candidates = appraisals.candidates(db, year)
     grades = {}
     for entry in candidates:
         if entry.category == "预备党员":
-            grades[entry.member.id] = (meetings.NOT_GRADED, "预备党员")
+            grades[entry.member.id] = (appraisals.NOT_GRADED, "预备党员")
         else:
             grades[entry.member.id] = ("优秀" if rng.random() < 0.2 else "合格", "")
-    meetings.save_appraisal(db, year, grades)
+    appraisals.save(db, year, grades)
 
 
 TALK_TOPICS = [("日常", "了解思想和工作情况"), ("岗位变动", "谈新岗位的打算"), ("提醒", "按时参加组织生活"),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
-from branchdesk.core.attachments import size_text
+from branchdesk.core.files import size_text
 
 DRIVE_REMOVABLE = 2
 FILE_READ_ONLY_VOLUME = 0x00080000

@@ -1,12 +1,25 @@
-"""Errors a secretary can read. Every message says what happened and what to do."""
+"""Errors a secretary can read. Every message says what happened and what to do.
+
+Each error carries the command line's exit code for it (``exit_code``), so cli.py maps them
+in one place. The codes, also listed in the README (命令行):
+"""
 
 from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_REJECTED = 1  # rejected rows, invalid input, unknown record
+EXIT_UNREADABLE = 2  # a file or database that cannot be read or used (damaged, in use …)
+EXIT_FINDINGS = 3  # ``check`` found missing work
+EXIT_NOT_WRITTEN = 4  # an output file could not be written (disk full, read-only …)
+EXIT_CANCELLED = 130  # Ctrl+C (128 + SIGINT)
+EXIT_BROKEN_PIPE = 141  # the reader of the output went away, as in ``| head`` (128 + SIGPIPE)
 
 
 class BranchdeskError(Exception):
     """Base class: ``str(err)`` is a complete Chinese sentence for the user."""
 
     title = "操作未完成"
+    exit_code = EXIT_REJECTED
 
     def __init__(self, message: str, *, detail: str | None = None):
         super().__init__(message)
@@ -40,6 +53,7 @@ class InUseError(BranchdeskError):
 
 class DatabaseError(BranchdeskError):
     title = "数据文件问题"
+    exit_code = EXIT_UNREADABLE
 
 
 class ReadOnlyDatabaseError(DatabaseError):
@@ -57,7 +71,7 @@ class DamagedDatabaseError(DatabaseError):
 
 
 class DatabaseInUseError(DatabaseError):
-    """Another BranchDesk process holds the database (core/instance.py)."""
+    """Another BranchDesk process holds the database (core/single_writer.py)."""
 
     title = "数据文件正在使用"
 
@@ -66,13 +80,18 @@ class BackupError(BranchdeskError):
     """A backup or restore could not be completed; nothing was replaced."""
 
     title = "备份或恢复未完成"
+    exit_code = EXIT_UNREADABLE
 
 
 class ImportFileError(BranchdeskError):
     """The file to import cannot be read at all (wrong format, damaged, encrypted...)."""
 
     title = "无法读取文件"
+    exit_code = EXIT_UNREADABLE
 
 
 class ExportError(BranchdeskError):
+    """An output file was not written; an earlier file of that name is unchanged."""
+
     title = "导出失败"
+    exit_code = EXIT_NOT_WRITTEN

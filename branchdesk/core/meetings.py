@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from typing import NamedTuple
+from datetime import date
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import attachments, branch, settings
+from branchdesk.core import attachments, branch, settings, tables
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import NotFoundError, ValidationError
 from branchdesk.core.members import RollEntry, roll_as_of
@@ -221,11 +222,28 @@ def is_late_entry(meeting_date: date, entered: date, threshold_days: int) -> boo
     return (entered - meeting_date).days > threshold_days
 
 
+def absent_chair_warning(meeting: Meeting, today: date | None = None) -> str | None:
+    """What to ask before saving a held meeting whose 主持人 or 记录人 is marked 请假/缺席
+    (almost always a slip); None when there is nothing to ask."""
+    away = {a.member_id: a for a in meeting.attendance if a.status != PRESENT}
+    roles = [(label, away[pid]) for label, pid in (("主持人", meeting.host_id),
+                                                   ("记录人", meeting.recorder_id)) if pid in away]
+    if not roles or meeting.is_planned(today):
+        return None
+    text = "、".join(f"{label}{a.name}被登记为“{a.status}”" for label, a in roles)
+    return f"{text}。\n主持或记录会议的人一般应出席；请检查主持人、记录人或出勤情况。"
+
+
+def default_host(db: Database, kind: str, on: date) -> int | None:
+    """Who chairs a new meeting unless someone else is chosen: the 书记 on that day. A 党小组会
+    is chaired by its 党小组长, whom the roll does not name: nobody."""
+    if kind == GROUP:
+        return None
+    seat = branch.secretary_seat(db, on)
+    return seat.member_id if seat else None
+
+
 # ---------------------------------------------------------------- saving
-
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
 
 _COLUMNS = ("kind", "date", "start_time", "end_time", "place", "host_id", "recorder_id",
             "group_id", "observers", "content", "resolution", "lecturer", "lecture_title",
@@ -280,18 +298,11 @@ def _values(meeting: Meeting) -> dict:
 
 
 def _insert(db: Database, meeting: Meeting) -> int:
-    data = _values(meeting)
-    data.update(late_entry=int(meeting.late_entry), created_at=_now(), updated_at=_now())
-    sql = f"INSERT INTO meetings ({', '.join(data)}) VALUES ({', '.join('?' * len(data))})"
-    return db.execute(sql, list(data.values())).lastrowid
+    return tables.insert(db, "meetings", {**_values(meeting), "late_entry": int(meeting.late_entry)})
 
 
 def _update(db: Database, meeting: Meeting) -> None:
-    data = _values(meeting)
-    data["updated_at"] = _now()
-    sets = ", ".join(f"{k} = ?" for k in data)
-    cursor = db.execute(f"UPDATE meetings SET {sets} WHERE id = ?", [*data.values(), meeting.id])
-    if cursor.rowcount == 0:
+    if not tables.update(db, "meetings", meeting.id, _values(meeting)):
         raise NotFoundError("这条会议记录已不存在，可能已被删除。")
 
 
@@ -465,45 +476,115 @@ def _title_of(topics_json: str, lecture_title: str) -> str:
     return lecture_title or "；".join(topics)
 
 
-# ---------------------------------------------------------------- 民主评议
+# ---------------------------------------------------------------- what the checks read
+# The 工作台 checks (core/rules.py) are pure functions over these plain records.
 
-GRADES = ("优秀", "合格", "基本合格", "不合格")
-NOT_GRADED = "不参加评议"
+class HeldMeeting(NamedTuple):
+    """A meeting as the yearly grid sees it (a tuple: a big branch has thousands)."""
 
-
-def appraisal(db: Database, year: int) -> dict[int, tuple[str, str]]:
-    cursor = db.execute("SELECT member_id, grade, note FROM appraisals WHERE year = ?", [year])
-    return {mid: (grade, note) for mid, grade, note in cursor.fetchall()}
-
-
-def appraisal_candidates(db: Database, year: int) -> list[RollEntry]:
-    """Members on the roll at the end of the year (or today, for the current year)."""
-    end = min(date(year, 12, 31), date.today()) if year >= date.today().year else date(year, 12, 31)
-    return [e for e in roll_as_of(db, end) if not e.suspended]
+    id: int
+    kind: str
+    group_id: int | None
+    date: date
+    period: str  # a 主题党日's 计入月份 (YYYY-MM); '' for the other kinds
+    late_entry: bool
 
 
-def save_appraisal(db: Database, year: int, grades: dict[int, tuple[str, str]]) -> None:
-    """Replace the year's grades. 预备党员 are listed as 不参加评议 by default (DOMAIN.md §2)."""
-    ensure_writable(db)
-    for grade, _note in grades.values():
-        if grade not in GRADES + (NOT_GRADED,):
-            raise ValidationError({"grade": f"未知的评议等次：{grade}"})
-    with db.atomic():
-        db.execute("DELETE FROM appraisals WHERE year = ?", [year])
-        db.conn.executemany(
-            "INSERT INTO appraisals (year, member_id, grade, note) VALUES (?, ?, ?, ?)",
-            [(year, mid, g, n.strip()) for mid, (g, n) in grades.items() if g])
+def held_around(db: Database, year: int) -> list[HeldMeeting]:
+    """Every meeting that may count for ``year``: those dated in ``year`` or the next, and the
+    主题党日 whose 计入月份 is in ``year`` wherever they are dated (planned ones included)."""
+    # Date ranges rather than substr(), so the indexes on the date are used.
+    cursor = db.execute("SELECT id, kind, group_id, date, period, late_entry FROM meetings "
+                        "WHERE date >= ? AND date < ? UNION "
+                        "SELECT id, kind, group_id, date, period, late_entry FROM meetings "
+                        "WHERE kind = ? AND period >= ? AND period < ?",
+                        [f"{year:04d}", f"{year + 2:04d}", THEME_DAY, f"{year:04d}",
+                         f"{year + 1:04d}"])
+    return [HeldMeeting(mid, kind, gid, date.fromisoformat(on), period, bool(late))
+            for mid, kind, gid, on, period, late in cursor.fetchall()]
 
 
-def excellent_warning(grades: dict[int, tuple[str, str]], max_ratio_pct: int) -> str | None:
-    """A warning when 优秀 exceeds the allowed share of those graded (default ⅓).
+# Each member's latest statuses, newest first, up to a number: SQLite numbers the rows per
+# member (a window function), so Python receives a few rows per member, not every row.
+_LATEST = """
+SELECT member_id, status FROM (
+    SELECT a.member_id, a.status, ROW_NUMBER() OVER (
+        PARTITION BY a.member_id ORDER BY mt.date DESC, mt.id DESC) AS n
+    FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id
+    WHERE mt.date <= ? AND {where})
+WHERE n <= ? ORDER BY member_id, n
+"""
 
-    The share is compared in whole percent, as the message shows it: with the default 33%,
-    exactly one in three (33.3%) is within the limit.
+
+def latest_statuses(db: Database, member_ids: list[int], as_of: date, since: date,
+                    count: int) -> dict[int, list[str]]:
+    """The last ``count`` attendance statuses of each member, newest first, by ``as_of``;
+    complete for ``member_ids`` (others may appear with only their statuses after ``since``).
+
+    Read through the index on the meeting date: the meetings after ``since`` for everyone,
+    and older ones only for the members with fewer than ``count`` of those (one more query;
+    the ids are our own integers, written into the SQL so no limit on parameters applies).
     """
-    graded = [g for g, _ in grades.values() if g in GRADES]
-    excellent = graded.count("优秀")
-    if graded and excellent * 100 // len(graded) > max_ratio_pct:
-        return (f"评为“优秀”的有 {excellent} 人，占参评 {len(graded)} 人的 "
-                f"{excellent * 100 // len(graded)}%，超过一般不超过 {max_ratio_pct}% 的比例，请核对。")
-    return None
+    out: dict[int, list[str]] = {}
+    for member_id, status in db.execute(_LATEST.format(where="mt.date > ?"),
+                                        [as_of.isoformat(), since.isoformat(), count]):
+        out.setdefault(member_id, []).append(status)
+    short = [mid for mid in member_ids if len(out.get(mid, ())) < count]
+    listed = ", ".join(str(int(mid)) for mid in short)
+    older = _LATEST.format(where=f"mt.date <= ? AND a.member_id IN ({listed})")
+    for member_id, status in db.execute(older, [as_of.isoformat(), since.isoformat(), count]):
+        out.setdefault(member_id, []).append(status)
+    return out
+
+
+class AttendanceTotals(NamedTuple):
+    expected: int  # meetings the member was expected at
+    present: int
+    leave: int
+
+
+def attendance_totals(db: Database, after: date, until: date) -> dict[int, AttendanceTotals]:
+    """member id -> how often expected, 出席 and 请假 at meetings dated after ``after`` up to
+    ``until``; members expected nowhere in that time are absent from the result."""
+    cursor = db.execute(
+        "SELECT a.member_id, count(*), sum(a.status = ?), sum(a.status = ?) FROM meetings mt "
+        "JOIN attendance a ON a.meeting_id = mt.id WHERE mt.date > ? AND mt.date <= ? "
+        "GROUP BY a.member_id", [PRESENT, LEAVE, after.isoformat(), until.isoformat()])
+    return {member_id: AttendanceTotals(expected, present, leave)
+            for member_id, expected, present, leave in cursor}
+
+
+class MonthTotals(NamedTuple):
+    month: int  # 1–12
+    expected: int  # attendance rows (应到 summed over the month's meetings)
+    present: int
+    meetings: int
+
+
+def attendance_by_month(db: Database, year: int) -> list[MonthTotals]:
+    """The months of ``year`` that had meetings, with their attendance summed."""
+    cursor = db.execute(
+        "SELECT CAST(substr(mt.date, 6, 2) AS INTEGER), count(a.member_id), "
+        "sum(a.status = ?), count(DISTINCT mt.id) FROM meetings mt "
+        "LEFT JOIN attendance a ON a.meeting_id = mt.id WHERE mt.date >= ? AND mt.date < ? "
+        "GROUP BY 1", [PRESENT, f"{year:04d}", f"{year + 1:04d}"])
+    return [MonthTotals(month, expected, present or 0, count)
+            for month, expected, present, count in cursor.fetchall()]
+
+
+class OpenRectification(NamedTuple):
+    problem: str
+    owner: str
+    due_date: str  # ISO date
+    meeting_id: int
+    meeting_date: str  # the 组织生活会 that set it
+
+
+def open_rectifications(db: Database, held_by: date) -> list[OpenRectification]:
+    """整改事项 not marked done that have a 完成时限, from meetings held by ``held_by``,
+    soonest due first."""
+    cursor = db.execute(
+        "SELECT r.problem, r.owner, r.due_date, mt.id, mt.date FROM rectifications r "
+        "JOIN meetings mt ON mt.id = r.meeting_id WHERE NOT r.done AND r.due_date IS NOT NULL "
+        "AND mt.date <= ? ORDER BY r.due_date, mt.date, r.id", [held_by.isoformat()])
+    return [OpenRectification(*row) for row in cursor.fetchall()]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import idcard
+from branchdesk.core import idcard, tables
 from branchdesk.core.dates import add_months, add_years, from_iso, parse_date, to_iso
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import InUseError, NotFoundError, ValidationError
@@ -246,10 +246,6 @@ def count(db: Database) -> int:
 
 # ---------------------------------------------------------------- saving
 
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
-
 def _record(member: Member) -> dict:
     data = {k: getattr(member, k) for k in _COLUMNS}
     data["lost_contact"] = int(member.lost_contact)
@@ -275,13 +271,7 @@ def add(db: Database, member: Member, *, today: date | None = None) -> Member:
 
 def _insert(db: Database, m: Member) -> int:
     _check_unique_id(db, m)
-    data = _record(m)
-    data["created_at"] = data["updated_at"] = _now()
-    cursor = db.execute(
-        f"INSERT INTO members ({', '.join(data)}) VALUES ({', '.join('?' * len(data))})",
-        list(data.values()),
-    )
-    return cursor.lastrowid
+    return tables.insert(db, "members", _record(m))
 
 
 def _check_unique_id(db: Database, m: Member) -> None:
@@ -311,10 +301,7 @@ def update(db: Database, member: Member, *, effective: date | None = None,
 
 def _write_update(db: Database, m: Member) -> None:
     _check_unique_id(db, m)
-    data = _record(m)
-    data["updated_at"] = _now()
-    assignments = ", ".join(f"{k} = ?" for k in data)
-    db.execute(f"UPDATE members SET {assignments} WHERE id = ?", [*data.values(), m.id])
+    tables.update(db, "members", m.id, _record(m))
 
 
 def _history_for_changes(db: Database, old: Member, new: Member, effective: date) -> None:
@@ -328,11 +315,9 @@ def _history_for_changes(db: Database, old: Member, new: Member, effective: date
 
 def _add_history(db: Database, member_id: int, on: str, kind: str, reason: str,
                  old_value: object = None, new_value: object = None) -> None:
-    db.execute(
-        "INSERT INTO member_history (member_id, date, kind, reason, old_value, new_value, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [member_id, on, kind, reason, _text(old_value), _text(new_value), _now()],
-    )
+    tables.insert(db, "member_history", {
+        "member_id": member_id, "date": on, "kind": kind, "reason": reason,
+        "old_value": _text(old_value), "new_value": _text(new_value)}, stamps=(tables.CREATED,))
 
 
 def _text(value: object) -> str | None:
@@ -421,9 +406,7 @@ def _apply_status(db: Database, member: Member, kind: str, on: date) -> None:
     elif kind == "恢复党籍":
         updates = {"party_status": "正常"}
     if updates:
-        updates["updated_at"] = _now()
-        sets = ", ".join(f"{k} = ?" for k in updates)
-        db.execute(f"UPDATE members SET {sets} WHERE id = ?", [*updates.values(), member.id])
+        tables.update(db, "members", member.id, updates)
 
 
 def history(db: Database, member_id: int) -> list[dict]:

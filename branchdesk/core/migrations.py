@@ -9,6 +9,10 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+# The list of steps, in the order they run. Each later issue that changes the schema appends its
+# step at the end when it lands (never inserted, renumbered or edited). A step sets
+# PRAGMA user_version to its position in the list, and db.SCHEMA_VERSION is the number of steps:
+# tests/core/test_db.py checks both, so a step merged without its version fails the suite.
 migrations = Migrations("branchdesk")
 
 

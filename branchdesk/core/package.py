@@ -1,23 +1,29 @@
 """The USB package (U盘台账包): one year's ledger, printed forms and attachments in one folder.
 
-Layout of ``<支部名称>台账_<年度>/``::
+Layout of ``<支部名称>台账_<年度>/`` (the name as titles print it, ``branch.title_name``)::
 
     <支部名称><年度>年度工作台账.xlsx          the ledger (ID and phone numbers masked by default)
     签到表/2026-03-20_支部党员大会_签到表.pdf   one per meeting and 主题党日 of the year
     会议记录/2026-03-20_支部党员大会_会议记录.pdf (主题党日: …_主题党日_活动记录.pdf)
-    附件/03月/支部党员大会/<original name>       photos and scans as added (谈心谈话 too)
+    附件/03月/支部党员大会/<original name>       photos and scans as added (谈心谈话 too), if any
     README.txt                                  what is where, in Chinese
     清单.csv                                    every other file with its size and SHA-256
 
-Names are safe on FAT32/exFAT/NTFS (no \\ / : * ? " < > |, no reserved device names, at most
-80 characters) and unique even where the file system ignores case (a suffix _2, _3 …).
+Names are safe on FAT32/exFAT/NTFS (``files.safe_name``: no \\ / : * ? " < > |, no
+reserved device names, at most 80 characters) and unique even where the file system ignores
+case (a suffix _2, _3 …).
 
 Writing one file (``install``): the content is first produced on this computer (a staging
-folder in the system temp), then copied to ``.branchdesk-<random>.tmp`` in the target folder,
-fsynced, read back and compared by SHA-256 (on Linux the page cache is dropped first, so the
-bytes come from the stick), and only then renamed over the final name with ``os.replace``. A
-file under a final name is therefore always either the old complete one or the new verified
-one. Temporary files of an interrupted earlier run are removed at the start of the next.
+folder in the system temp; PDFs and the ledger are themselves checked there), then copied with
+the checked atomic write (``files.copy_file``) to ``.branchdesk-<random>.tmp`` in the target
+folder, fsynced, read back and compared by SHA-256 (on Linux the page cache is dropped first,
+so the bytes come from the stick), and only then renamed over the final name. A file under a
+final name is therefore always either the old complete one or the new verified one.
+Temporary files of an interrupted earlier run are removed at the start of the next.
+
+A file that cannot be produced on this computer (a PDF that fails its check, the system temp
+full, an attachment that cannot be read) is skipped: it is not written, not listed in
+清单.csv, the result's ``failed`` and summary name it, and the unfinished note stays.
 
 Failure or 取消 half-way: the file being written is discarded (its temporary file removed, the
 old file untouched); files already written stay, because each is complete and verified. The
@@ -36,11 +42,7 @@ command line.
 from __future__ import annotations
 
 import csv
-import errno
-import hashlib
 import io
-import os
-import re
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -53,31 +55,28 @@ from typing import Any
 from branchdesk.core.db import Database
 
 from branchdesk import APP_TITLE
-from branchdesk.core import attachments, meetings, settings, talks
-from branchdesk.core.attachments import Attachment, size_text
+from branchdesk.core import attachments, branch, files, meetings, talks
+from branchdesk.core.attachments import Attachment
 from branchdesk.core.dates import long_cn
-from branchdesk.core.errors import ExportError
-from branchdesk.core.ledger.yearly import export_ledger
-from branchdesk.core.printing import meeting_name, minutes_page, signin_sheet
+from branchdesk.core.errors import BranchdeskError, ExportError
+from branchdesk.core.files import MAX_NAME, safe_name, size_text
+from branchdesk.core.ledger import period as ledger_period
+from branchdesk.core.ledger.yearly import export_ledger, sheet_names
+from branchdesk.core.printing import (SIGNIN_FORM, form_file_name, meeting_name, minutes_page,
+                                     record_form, signin_sheet)
 
 Progress = Callable[[int, str], None]
 
-TEMP_PREFIX = ".branchdesk-"
-TEMP_SUFFIX = ".tmp"
+TEMP_PREFIX, TEMP_SUFFIX = files.TEMP_PREFIX, files.TEMP_SUFFIX
 MANIFEST = "清单.csv"
 README = "README.txt"
 UNFINISHED = "未完成-请重新导出.txt"
 SIGNIN_DIR, MINUTES_DIR, FILES_DIR = "签到表", "会议记录", "附件"
 TALK = "talk"  # attachments.owner_kind of a 谈心谈话 record (core/talks.py)
 TALK_LABEL = "谈心谈话"
-MAX_NAME = 80
 PDF_ESTIMATE = 60_000  # bytes; the demo's forms average 40 KB
 LEDGER_ESTIMATE = 200_000
 FILE_WEIGHT = 200_000  # progress: a small file costs about as much as 200 KB (fsync, rename)
-_CHUNK = 1024 * 1024
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.IGNORECASE)
-_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 CANCELLED_TEXT = (f"已取消。U盘上的台账包不完整：已写好的文件都已核对并保留，正在写的文件已清除。"
                   f"文件夹中的“{UNFINISHED}”提示这一点；重新导出即可补全。")
@@ -119,7 +118,6 @@ class PackagePlan:
     folder_name: str
     items: list[Item]
     missing: list[str]  # attachments whose stored file is gone: "日期 记录：原文件名"
-    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def estimated_bytes(self) -> int:
@@ -133,6 +131,7 @@ class PackageResult:
     missing: list[str]
     extra: list[str]  # files in the folder that this run did not write
     mask: bool
+    failed: list[str] = field(default_factory=list)  # "name：why" of files not produced
 
     @property
     def total_bytes(self) -> int:
@@ -146,6 +145,10 @@ class PackageResult:
                      else "注意：台账中含完整的身份证号和电话号码，请妥善保管U盘。")
         if self.missing:
             lines.append(f"有 {len(self.missing)} 个附件的文件在本机已丢失，未能复制（见 README.txt）。")
+        if self.failed:
+            lines.append(f"有 {len(self.failed)} 个文件未能生成，没有写到U盘上，也不在清单中"
+                         f"（文件夹中保留“{UNFINISHED}”）：")
+            lines += [f"  {line}" for line in self.failed]
         if self.extra:
             lines.append(f"文件夹中另有 {len(self.extra)} 个不是这次写入的文件（以前导出的或手动放入的），"
                          "未作改动，也不在清单中。")
@@ -169,18 +172,6 @@ class _Run:
 
 # ---------------------------------------------------------------- names
 
-def safe_name(text: str, limit: int = MAX_NAME) -> str:
-    """A file or folder name every Windows and Linux file system takes, extension kept."""
-    cleaned = _UNSAFE.sub("_", text).strip(" .") or "未命名"
-    stem, dot, ext = cleaned.rpartition(".")
-    if not dot or not stem or len(ext) > 10:
-        stem, ext = cleaned, ""
-    if _RESERVED.match(stem.split(".")[0]):
-        stem = "_" + stem
-    suffix = f".{ext}" if ext else ""
-    return stem[:max(limit - len(suffix), 1)].rstrip(" .") + suffix
-
-
 class _Names:
     """Hands out unique names per folder, comparing as Windows does (ignoring case)."""
 
@@ -203,11 +194,7 @@ def folder_name(branch_name: str, year: int) -> str:
 
 
 def ledger_name(branch_name: str, year: int) -> str:
-    return safe_name(f"{branch_name}{year}年度工作台账.xlsx")
-
-
-def _branch_name(db: Database) -> str:
-    return settings.get(db, "branch_name") or "党支部"
+    return safe_name(ledger_period.file_name(branch_name, year=year))
 
 
 # ---------------------------------------------------------------- planning
@@ -215,24 +202,22 @@ def _branch_name(db: Database) -> str:
 def plan_package(db: Database, year: int) -> PackagePlan:
     """Every file of the package for ``year``, with size estimates (nothing is written)."""
     names, missing = _Names(), []
-    branch = _branch_name(db)
+    title = branch.heading_name(db)
     found = [s.meeting for s in meetings.list_meetings(db, year=year)]
     found.sort(key=lambda m: (m.date, m.id))
-    items = [Item(names.claim("", ledger_name(branch, year)), f"{year}年度工作台账",
+    items = [Item(names.claim("", ledger_name(title, year)), f"{year}年度工作台账",
                   LEDGER_ESTIMATE, _make_ledger)]
     for meeting in found:
         items += _form_items(db, meeting, names)
     attached = _attachment_items(db, year, found, names, missing)
-    counts = {"meetings": len(found), "attachments": len(attached)}
-    return PackagePlan(folder_name(branch, year), items + attached, missing, counts)
+    return PackagePlan(folder_name(title, year), items + attached, missing)
 
 
 def _form_items(db: Database, meeting: meetings.Meeting, names: _Names) -> list[Item]:
-    label = meeting_name(db, meeting)
-    note = f"{meeting.date} {label}"
-    record = "活动记录" if meeting.kind == meetings.THEME_DAY else "会议记录"
-    signin = names.claim(SIGNIN_DIR, safe_name(f"{meeting.date}_{label}_签到表.pdf"))
-    minutes = names.claim(MINUTES_DIR, safe_name(f"{meeting.date}_{label}_{record}.pdf"))
+    note = f"{meeting.date} {meeting_name(db, meeting)}"
+    record = record_form(meeting)
+    signin = names.claim(SIGNIN_DIR, form_file_name(db, meeting, SIGNIN_FORM))
+    minutes = names.claim(MINUTES_DIR, form_file_name(db, meeting, record))
     return [Item(signin, f"{note} 签到表", PDF_ESTIMATE,
                  _pdf_maker(meeting.id, signin_sheet, lambda w: w.signin)),
             Item(minutes, f"{note} {record}", PDF_ESTIMATE,
@@ -284,11 +269,23 @@ def _pdf_maker(meeting_id: int, layout: Callable[[Database, meetings.Meeting], A
     return make
 
 
+def _produce(run: _Run, staging: Path, item: Item) -> Path:
+    """The item's content as a local file; a source that cannot be read is this item's
+    failure (files.FileReadError), not the stick's."""
+    source = item.make(run, staging)
+    try:
+        with open(source, "rb"):
+            pass
+    except OSError as exc:
+        raise files.FileReadError(f"无法读取本机上的文件“{source.name}”（{exc.strerror or exc}）。",
+                                  detail=str(exc)) from exc
+    return source
+
+
 def _text_file(staging: Path, name: str, text: str) -> Path:
     """UTF-8 with a BOM and CRLF lines: Notepad, WPS and Excel all show the Chinese right."""
-    path = staging / name
-    path.write_bytes("\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8"))
-    return path
+    return files.write_bytes(staging / name,
+                             "\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8"))
 
 
 # ---------------------------------------------------------------- writing the package
@@ -308,35 +305,48 @@ def write_package(db: Database, target_dir: Path | str, year: int, *, mask: bool
     run = _Run(db, year, mask, pdf_writers, progress, today or date.today())
     folder = Path(target_dir) / plan.folder_name
     with tempfile.TemporaryDirectory(prefix="branchdesk-package-") as staging:
-        files: list[WrittenFile] = []
+        written: list[WrittenFile] = []
+        failed: list[str] = []
         try:
             _start(folder, Path(staging))
-            _write_all(run, folder, Path(staging), plan, files)
-            _finish(folder)
+            _write_all(run, folder, Path(staging), plan, written, failed)
+            if not failed:
+                _finish(folder)
         except PackageError as exc:
-            raise _incomplete(exc, files) from exc.__cause__
-    return PackageResult(folder, files, plan.missing, _extra(folder, files), mask)
+            raise _incomplete(exc, written) from exc.__cause__
+    return PackageResult(folder, written, plan.missing, _extra(folder, written), mask, failed)
 
 
 def _write_all(run: _Run, folder: Path, staging: Path, plan: PackagePlan,
-               files: list[WrittenFile]) -> None:
-    """The files in plan order, then README.txt, then 清单.csv (which lists all the others;
-    ``files`` ends with it too)."""
+               written: list[WrittenFile], failed: list[str]) -> None:
+    """The files in plan order, then README.txt, then 清单.csv (which lists the others that
+    were written and verified; ``written`` ends with it too). A file that cannot be produced
+    locally goes to ``failed`` instead; a failure on the target raises PackageError."""
     weights = [item.estimate + FILE_WEIGHT for item in plan.items] + [FILE_WEIGHT] * 2
     done, total = 0, sum(weights)
     for item, weight in zip(plan.items, weights):
         run.percent = done * 100 // total
-        files.append(_write_item(run, folder, staging, item))
+        _write_or_note(run, folder, staging, item, written, failed)
         done += weight
     run.percent = done * 100 // total
-    files.append(_write_item(run, folder, staging, _readme_item(run, plan)))
+    written.append(_write_item(run, folder, staging, _readme_item(run, plan)))
     run.percent = (done + FILE_WEIGHT) * 100 // total
-    files.append(_write_item(run, folder, staging, _manifest_item(files)))
+    written.append(_write_item(run, folder, staging, _manifest_item(written)))
+
+
+def _write_or_note(run: _Run, folder: Path, staging: Path, item: Item,
+                   written: list[WrittenFile], failed: list[str]) -> None:
+    try:
+        written.append(_write_item(run, folder, staging, item))
+    except PackageError:
+        raise
+    except BranchdeskError as exc:  # produced locally: this file only, the run goes on
+        failed.append(f"{item.name}：{exc}")
 
 
 def _write_item(run: _Run, folder: Path, staging: Path, item: Item) -> WrittenFile:
     run.report(f"正在写入 {item.name}…")
-    source = item.make(run, staging)
+    source = _produce(run, staging, item)
     size, sha = install(source, folder / item.name, tick=lambda: run.report(f"正在写入 {item.name}…"))
     if source.is_relative_to(staging):
         source.unlink(missing_ok=True)  # keep the staging folder small
@@ -360,19 +370,19 @@ def _start(folder: Path, staging: Path) -> None:
 
 def _finish(folder: Path) -> None:
     _guard(lambda: (folder / UNFINISHED).unlink(missing_ok=True), folder / UNFINISHED)
-    _guard(lambda: _fsync_dir(folder), folder)
+    _guard(lambda: files.fsync_dir(folder), folder)
 
 
-def _extra(folder: Path, files: list[WrittenFile]) -> list[str]:
-    written = {f.name for f in files} | {MANIFEST}
+def _extra(folder: Path, written: list[WrittenFile]) -> list[str]:
+    names = {f.name for f in written} | {MANIFEST, UNFINISHED}
     found = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    return sorted(name for name in found if name not in written)
+    return sorted(name for name in found if name not in names)
 
 
-def _incomplete(exc: PackageError, files: list[WrittenFile]) -> PackageError:
-    if not files:
+def _incomplete(exc: PackageError, written: list[WrittenFile]) -> PackageError:
+    if not written:
         return exc
-    tail = (f"\n\n台账包尚未完成：已写好的 {len(files)} 个文件都已核对并保留，没写完的文件已清除，"
+    tail = (f"\n\n台账包尚未完成：已写好的 {len(written)} 个文件都已核对并保留，没写完的文件已清除，"
             f"U盘上原有的文件都是完整的。文件夹中的“{UNFINISHED}”提示这一点。")
     return PackageError(exc.message + tail, detail=exc.detail)
 
@@ -380,21 +390,21 @@ def _incomplete(exc: PackageError, files: list[WrittenFile]) -> PackageError:
 # ---------------------------------------------------------------- README and 清单
 
 def _readme_item(run: _Run, plan: PackagePlan) -> Item:
-    text = readme_text(_branch_name(run.db), run.year, run.today, plan, run.mask)
+    text = readme_text(branch.heading_name(run.db), run.year, run.today, plan, run.mask)
     return Item(README, "说明", 0, lambda _run, staging: _text_file(staging, README, text))
 
 
-def _manifest_item(files: list[WrittenFile]) -> Item:
-    text = manifest_text(files)
+def _manifest_item(written: list[WrittenFile]) -> Item:
+    text = manifest_text(written)
     return Item(MANIFEST, "清单", 0, lambda _run, staging: _text_file(staging, MANIFEST, text))
 
 
-def manifest_text(files: list[WrittenFile]) -> str:
+def manifest_text(written: list[WrittenFile]) -> str:
     """清单.csv: 文件, 大小（字节）, SHA-256, 说明 — one row per file, paths with "/"."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["文件", "大小（字节）", "SHA-256", "说明"])
-    writer.writerows([f.name, f.size, f.sha256, f.note] for f in files)
+    writer.writerows([f.name, f.size, f.sha256, f.note] for f in written)
     return out.getvalue()
 
 
@@ -405,23 +415,38 @@ def read_manifest(path: Path | str) -> list[WrittenFile]:
     return [WrittenFile(name, int(size), sha, note) for name, size, sha, note in rows]
 
 
-def readme_text(branch: str, year: int, today: date, plan: PackagePlan, mask: bool) -> str:
-    forms = plan.counts.get("meetings", 0)
-    lines = [f"{branch}{year}年度工作台账（U盘版）",
+def readme_text(title: str, year: int, today: date, plan: PackagePlan, mask: bool) -> str:
+    """README.txt: what the package holds (exactly the folders and files of ``plan``), what
+    personal data it carries, and how to check the files."""
+    lines = [f"{title}{year}年度工作台账（U盘版）",
              f"生成日期：{long_cn(today)}　由“{APP_TITLE}”生成", "", "一、文件夹内容",
-             f"  {plan.items[0].name}：年度工作台账（Excel，可用 WPS 或 Excel 打开），含封面、党员花名册、"
-             "三会一课、组织生活会、主题党日、谈心谈话、民主评议、出勤统计、工作完成情况。",
-             f"  {SIGNIN_DIR}\\：每次会议和主题党日的签到表（PDF），共 {forms} 份，文件名为“日期_名称_签到表”。",
-             f"  {MINUTES_DIR}\\：每次会议和主题党日的记录（PDF），共 {forms} 份。",
-             f"  {FILES_DIR}\\：会议、主题党日和谈心谈话的照片、扫描件等原始文件，按“月份\\类型”存放，"
-             f"共 {plan.counts.get('attachments', 0)} 个。",
-             f"  {MANIFEST}：全部文件的名称、大小和 SHA-256 校验值。", f"  {README}：本说明。", "",
-             "二、个人信息", _mask_line(mask), "  附件按原样复制，其中可能含有个人信息。", "",
-             "三、核对文件是否完好",
+             *_contents_lines(plan), "",
+             "二、个人信息", _mask_line(mask)]
+    if _in_folder(plan, FILES_DIR):
+        lines.append("  附件按原样复制，其中可能含有个人信息。")
+    lines += ["", "三、核对文件是否完好",
              "  Windows：在文件所在文件夹打开命令提示符，运行 certutil -hashfile 文件名 SHA256",
              "  统信UOS、麒麟等：在终端运行 sha256sum 文件名",
              f"  得到的值应与 {MANIFEST} 中的 SHA-256 相同。"]
     return "\n".join(lines + _missing_lines(plan.missing)) + "\n"
+
+
+def _contents_lines(plan: PackagePlan) -> list[str]:
+    """One line for the ledger, each folder the package has, 清单.csv and README.txt."""
+    lines = [f"  {plan.items[0].name}：年度工作台账（Excel，可用 WPS 或 Excel 打开），"
+             f"共 {len(sheet_names())} 个工作表：{'、'.join(sheet_names())}。"]
+    folders = [(SIGNIN_DIR, "每次会议和主题党日的签到表（PDF），共 {n} 份，文件名为“日期_名称_签到表”。"),
+               (MINUTES_DIR, "每次会议和主题党日的记录（PDF），共 {n} 份。"),
+               (FILES_DIR, "会议、主题党日和谈心谈话的照片、扫描件等原始文件，按“月份\\类型”存放，共 {n} 个。")]
+    for folder, text in folders:
+        if count := _in_folder(plan, folder):
+            lines.append(f"  {folder}\\：" + text.format(n=count))
+    return lines + [f"  {MANIFEST}：全部文件的名称、大小和 SHA-256 校验值。", f"  {README}：本说明。"]
+
+
+def _in_folder(plan: PackagePlan, folder: str) -> int:
+    """How many files of the package go into ``folder``."""
+    return sum(1 for item in plan.items if item.name.startswith(f"{folder}/"))
 
 
 def _mask_line(mask: bool) -> str:
@@ -440,114 +465,38 @@ def _missing_lines(missing: list[str]) -> list[str]:
 # ---------------------------------------------------------------- one verified file
 
 def install(source: Path, dest: Path, tick: Callable[[], None] | None = None) -> tuple[int, str]:
-    """Copy ``source`` to ``dest`` through a verified temporary file; returns (size, SHA-256).
+    """Copy ``source`` to ``dest`` with the checked atomic write (``files.copy_file``: read
+    back from the stick and compared by SHA-256); returns (size, SHA-256).
 
     ``dest`` is at every moment either its old complete content (or absent) or the new
-    content, read back and checked. Raises PackageError for the target's OSErrors; an
+    content, read back and checked. Raises PackageError for the target's errors; an
     exception from ``tick`` (取消) propagates. No temporary file is left either way.
     """
-    reader = _open_source(source)
-    temp = dest.parent / f"{TEMP_PREFIX}{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}"
+    _guard(lambda: dest.parent.mkdir(parents=True, exist_ok=True), dest)
     try:
-        _guard(lambda: dest.parent.mkdir(parents=True, exist_ok=True), dest)
-        size, sha = _guard(lambda: _write_synced(reader, temp, tick), dest)
-        _guard(lambda: _verify(temp, size, sha, dest), dest)
-        _guard(lambda: _publish(temp, dest), dest)
-    finally:
-        reader.close()
-        with suppress(OSError):
-            temp.unlink(missing_ok=True)
-    return size, sha
-
-
-def _open_source(source: Path):
-    try:
-        return open(source, "rb")
-    except OSError as exc:
-        raise PackageError(f"无法读取本机上的文件“{source.name}”（{exc.strerror or exc}），"
-                           "请确认它没有被删除或占用后重新导出。", detail=str(exc)) from exc
-
-
-def _write_synced(reader, temp: Path, tick: Callable[[], None] | None) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
-    try:
-        while chunk := reader.read(_CHUNK):
-            _write_fully(fd, chunk)
-            digest.update(chunk)
-            size += len(chunk)
-            if tick is not None and size % (8 * _CHUNK) == 0:
-                tick()
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return size, digest.hexdigest()
-
-
-def _write_fully(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _verify(temp: Path, size: int, sha: str, dest: Path) -> None:
-    """Read the temporary file back (from the device, where the OS lets us) and compare."""
-    digest, got = hashlib.sha256(), 0
-    fd = os.open(temp, os.O_RDONLY | _O_BINARY)
-    try:
-        _drop_cache(fd)
-        while chunk := os.read(fd, _CHUNK):
-            digest.update(chunk)
-            got += len(chunk)
-    finally:
-        os.close(fd)
-    if (got, digest.hexdigest()) != (size, sha):
-        raise PackageError(f"写入“{dest.name}”后读回核对不一致，U盘可能有故障。"
-                           "请换一个U盘后重新导出。")
-
-
-def _drop_cache(fd: int) -> None:
-    """Linux: forget the cached pages (clean after fsync), so reading goes to the stick.
-    Windows has no such call; there the read-back may come from the cache."""
-    if hasattr(os, "posix_fadvise"):
-        with suppress(OSError):
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-
-
-def _publish(temp: Path, dest: Path) -> None:
-    try:
-        os.replace(temp, dest)
-    except PermissionError as exc:  # Windows: Excel, WPS or a PDF reader holds the file open
-        raise PackageError(f"文件“{dest.name}”正在被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，"
-                           "无法替换。请关闭它后重新导出。", detail=str(exc)) from exc
-    _fsync_dir(dest.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a folder for fsync; the rename is journalled by NTFS
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        copied = files.copy_file(source, dest, tick=tick)
+    except files.FileReadError as exc:
+        raise PackageError(exc.message + "然后重新导出。", detail=exc.detail) from exc
+    except files.FileWriteError as exc:
+        raise PackageError(_MESSAGES[_STICK_KIND[exc.kind]].format(
+            name=dest.name, reason=exc.detail or exc.message), detail=exc.detail) from exc
+    return copied.size, copied.sha256
 
 
 # ---------------------------------------------------------------- what went wrong, in Chinese
 
-# Windows codes first: Python maps several of them to EACCES (ERROR_NOT_READY, a pulled
-# drive, is 21; ERROR_WRITE_PROTECT is 19), which alone would read as "read-only".
-_WINDOWS_CODES = {"full": {39, 112}, "gone": {2, 3, 15, 21, 55, 1117, 1167},
-                  "read_only": {5, 19}}
-_ERRNO_CODES = {"full": {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)},
-                "read_only": {errno.EROFS, errno.EACCES, errno.EPERM},
-                "gone": {errno.ENOENT, errno.EIO, errno.ENODEV, errno.ENXIO,
-                         getattr(errno, "ESTALE", errno.EIO)}}
+# files.kind_of's causes, worded for a USB stick (a refused write is mostly a write-protect
+# switch there).
+_STICK_KIND = {"full": "full", "read_only": "read_only", "denied": "read_only",
+               "in_use": "in_use", "gone": "gone", "broken": "broken", "other": "other"}
 _MESSAGES = {
     "full": "U盘空间不足，写入“{name}”时磁盘已满。请删除U盘上不需要的文件或换一个更大的U盘，然后重新导出。",
     "read_only": "U盘不能写入（写入“{name}”时被拒绝）：U盘可能是只读的或打开了写保护开关。"
                  "请关闭写保护或换一个U盘，然后重新导出。",
+    "in_use": "文件“{name}”正在被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，"
+              "无法替换。请关闭它后重新导出。",
     "gone": "写入“{name}”时找不到U盘（可能已被拔出或接触不良）。请重新插好U盘，然后重新导出。",
+    "broken": "写入“{name}”后读回核对不一致，U盘可能有故障。请换一个U盘后重新导出。",
     "other": "写入“{name}”失败（{reason}）。请检查U盘后重新导出。",
 }
 
@@ -562,13 +511,5 @@ def _guard(action: Callable[[], Any], dest: Path) -> Any:
 
 def explain(exc: OSError, dest: Path) -> str:
     """The Chinese message for an OSError met while writing ``dest`` to the stick."""
-    return _MESSAGES[_kind_of(exc)].format(name=dest.name, reason=exc.strerror or exc)
-
-
-def _kind_of(exc: OSError) -> str:
-    win = getattr(exc, "winerror", None)
-    for codes, code in ((_WINDOWS_CODES, win), (_ERRNO_CODES, exc.errno)):
-        for kind, known in codes.items():
-            if code in known:
-                return kind
-    return "other"
+    kind = _STICK_KIND[files.kind_of(exc)]
+    return _MESSAGES[kind].format(name=dest.name, reason=exc.strerror or exc)

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, settings
+from branchdesk.core import branch
 from branchdesk.core.branch import COMMITTEE_ROLES
 from branchdesk.core.dates import long_cn
+from branchdesk.core.files import safe_name
 from branchdesk.core.meetings import (
     ABSENT, COMMITTEE, GROUP, LEAVE, LECTURE, LIFE, THEME_DAY, AttendanceEntry, Meeting,
     Rectification, default_attendance)
@@ -44,6 +45,11 @@ class SignInRow:
     post: str
     note: str = ""
 
+    @property
+    def blank(self) -> bool:
+        """A blank 列席 row, for whoever comes unannounced (the layout may print fewer)."""
+        return not self.number and not self.name
+
 
 @dataclass(frozen=True)
 class Tally:
@@ -60,6 +66,9 @@ class SignInSheet:
     post_header: str  # "党小组" or "职务"
     rows: list[SignInRow]  # members first, then 列席 rows
     totals: list[Tally]
+    # (label, name) of 主持人 and 记录人; "" where not yet known, to be written in by hand
+    people: list[tuple[str, str]] = field(default_factory=list)
+    file_name: str = ""  # suggested when saving as PDF: 2026-03-05_支部党员大会_签到表.pdf
 
     @property
     def member_count(self) -> int:
@@ -87,6 +96,7 @@ class MinutesPage:
     header: list[list[FormField]]  # rows of the bordered form; one or more fields per row
     sections: list[Section]
     signatures: tuple[str, ...] = field(default=SIGNATURES)
+    file_name: str = ""  # suggested when saving as PDF: 2026-03-05_支部党员大会_会议记录.pdf
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -97,6 +107,20 @@ def meeting_name(db: Database, meeting: Meeting) -> str:
         name = branch.group_names(db).get(meeting.group_id, "")
         return Meeting(kind=GROUP, group_name=name).title
     return meeting.title
+
+
+SIGNIN_FORM = "签到表"
+
+
+def record_form(meeting: Meeting) -> str:
+    """What the minutes are called: 活动记录 for a 主题党日 (an activity), else 会议记录."""
+    return "活动记录" if meeting.kind == THEME_DAY else "会议记录"
+
+
+def form_file_name(db: Database, meeting: Meeting, form: str) -> str:
+    """2026-03-05_支部党员大会_签到表.pdf: the meeting's date and name, then ``form``
+    (SIGNIN_FORM or record_form()); safe on every file system, the same in the U盘 package."""
+    return safe_name(f"{meeting.date}_{meeting_name(db, meeting)}_{form}.pdf")
 
 
 def time_text(meeting: Meeting) -> str:
@@ -142,9 +166,11 @@ def signin_sheet(db: Database, meeting: Meeting,
         attendance = sorted(attendance, key=lambda a: _role_rank(roles.get(a.member_id, "")))
     rows = [_member_row(i, a, roles, by_post) for i, a in enumerate(attendance, 1)]
     rows += _observer_rows(meeting.observers, observer_rows)
-    return SignInSheet(_titled(db, meeting_name(db, meeting) + "签到表"),
+    return SignInSheet(_titled(db, meeting_name(db, meeting) + SIGNIN_FORM),
                        _signin_info(meeting), "职务" if by_post else "党小组", rows,
-                       _signin_totals(attendance))
+                       _signin_totals(attendance),
+                       [("主持人", meeting.host_name), ("记录人", meeting.recorder_name)],
+                       form_file_name(db, meeting, SIGNIN_FORM))
 
 
 def _role_rank(role: str) -> int:
@@ -152,7 +178,7 @@ def _role_rank(role: str) -> int:
 
 
 def _titled(db: Database, name: str) -> str:
-    return with_branch_name(settings.get(db, "branch_name"), name)
+    return with_branch_name(branch.title_name(db), name)
 
 
 def with_branch_name(branch_name: str, name: str) -> str:
@@ -209,7 +235,7 @@ def minutes_page(db: Database, meeting: Meeting) -> MinutesPage:
     """The minutes of ``meeting`` laid out like a page of the paper record book."""
     return MinutesPage(minutes_title(db, meeting), _late_note(meeting),
                        _minutes_header(db, meeting), _minutes_sections(meeting),
-                       _signatures(db, meeting))
+                       _signatures(db, meeting), form_file_name(db, meeting, record_form(meeting)))
 
 
 def _signatures(db: Database, meeting: Meeting) -> tuple[str, ...]:

@@ -2,6 +2,12 @@
 
 Every threshold comes from settings (DOMAIN.md §1–§3 defaults). A period still running is
 "due by <date>", never "missing".
+
+Two layers: ``grid_rows``, ``check_members``, ``check_branch`` and ``monthly_rates`` are pure
+functions over plain data (lists of records, the settings as a dict), testable without a
+database; ``year_grid``, ``member_findings``, ``branch_findings`` and ``report`` read that data
+through the record modules' own queries (meetings, members, branch, appraisals, talks) and
+call them. No SQL here.
 """
 
 from __future__ import annotations
@@ -11,16 +17,28 @@ from datetime import date, timedelta
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, meetings, members, settings, talks
+from branchdesk.core import appraisals, branch, meetings, members, settings, talks
+from branchdesk.core.branch import Group
 from branchdesk.core.dates import add_months, add_years
-from branchdesk.core.meetings import (COMMITTEE, GENERAL, GROUP, LECTURE, LIFE, THEME_DAY)
-from branchdesk.core.members import RollEntry, roll_as_of
+from branchdesk.core.meetings import (COMMITTEE, GENERAL, GROUP, LECTURE, LIFE, THEME_DAY,
+                                      AttendanceTotals, HeldMeeting, MeetingSummary, MonthTotals,
+                                      OpenRectification)
+from branchdesk.core.members import Member, RollEntry, roll_as_of
 
 DONE, DUE, MISSING, FUTURE = "done", "due", "missing", "future"
 UNTRACKED = "untracked"  # ended before the 开始检查的日期 (settings.records_start), no record
 WARNING = "warning"
 STATUS_TEXT = {DONE: "已完成", DUE: "待完成", MISSING: "缺项", FUTURE: "未到期",
                UNTRACKED: "开始检查之前，不计缺项", WARNING: "提醒"}
+
+# The kinds of record a finding or a grid row points at; the window decides where each is shown.
+MEMBER, MEETING, TALK, APPRAISAL, BRANCH = "member", "meeting", "talk", "appraisal", "branch"
+
+
+def points_at(record: str, record_id: int | None = None, **context) -> dict:
+    """A finding's ``target``: the record it is about (its kind and id; id None for the records
+    of a kind, or for the branch itself), with what narrows them down (kind, 党小组, year)."""
+    return {"record": record, "id": record_id, **context}
 
 
 @dataclass
@@ -60,6 +78,12 @@ class GridRow:
     group_id: int | None
     cells: list[Cell]
 
+    @property
+    def target(self) -> dict:
+        """The records this row counts: meetings of its kind (and 党小组), talks, or 民主评议."""
+        record = {"talks": TALK, "appraisal": APPRAISAL}.get(self.kind, MEETING)
+        return points_at(record, kind=self.kind, group_id=self.group_id)
+
 
 @dataclass
 class Finding:
@@ -69,7 +93,7 @@ class Finding:
     message: str
     period: str = ""
     due: str | None = None
-    target: dict = field(default_factory=dict)  # where to fix it: {'tab': ..., 'id': ...}
+    target: dict = field(default_factory=dict)  # what to fix: points_at(record, id, ...)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -119,26 +143,41 @@ _ACTIVITIES = [  # (label, kind, frequency setting)
 ]
 
 
-def year_grid(db: Database, year: int, as_of: date, *,
-              roll: list[RollEntry] | None = None) -> list[GridRow]:
+def year_grid(db: Database, year: int, as_of: date, *, roll: list[RollEntry] | None = None,
+              conf: dict | None = None) -> list[GridRow]:
     """Rows of activities × periods, with done / due / missing / future cells.
-    ``roll``: roll_as_of(db, as_of) when the caller has it already."""
-    conf = settings.get_all(db)
-    dates = _meeting_dates(db, year, as_of)
+    ``roll``: roll_as_of(db, as_of) and ``conf``: settings.get_all(db), when the caller has them."""
+    return grid_rows(year, as_of, conf or settings.get_all(db), groups=branch.groups(db),
+                     has_committee=_has_committee(db, as_of, year),
+                     held=meetings.held_around(db, year),
+                     appraised=bool(appraisals.grades(db, year)),
+                     talks_covered=_talks_done(db, year, as_of, roll))
+
+
+def grid_rows(year: int, as_of: date, conf: dict, *, groups: list[Group], has_committee: bool,
+              held: list[HeldMeeting], appraised: bool, talks_covered: bool) -> list[GridRow]:
+    """The grid from plain data: ``held`` as meetings.held_around gives it; the 支委会 row only
+    with ``has_committee``; one 党小组会 row per group."""
+    # Sorted out once by kind (and 党小组): a big branch has a thousand meetings a year and
+    # dozens of rows, each of which would otherwise scan them all.
+    counted: dict = {}
+    for item in counted_days(held, year, as_of):
+        counted.setdefault(item[1], []).append(item)
+        if item[1] == GROUP:
+            counted.setdefault((GROUP, item[2]), []).append(item)
     since = records_start(conf)
     rows = []
     for label, kind, key in _ACTIVITIES:
         spans = periods(year, conf[key])
         if kind == GROUP:
-            for group in branch.groups(db):
-                rows.append(_row(f"{group.name}", kind, group.id, spans, dates, as_of, since))
-        elif kind != COMMITTEE or _has_committee(db, as_of, year):
-            rows.append(_row(label, kind, None, spans, dates, as_of, since))
-    rows.append(_row("组织生活会", LIFE, None, periods(year, 12), dates, as_of, since))
-    rows.append(_yearly_row(year, as_of, since, "民主评议", "appraisal",
-                            _appraisal_done(db, year)))
-    rows.append(_yearly_row(year, as_of, since, "谈心谈话全覆盖", "talks",
-                            _talks_done(db, year, as_of, roll)))
+            rows += [_row(group.name, kind, group.id, spans, counted.get((GROUP, group.id), []),
+                          as_of, since) for group in groups]
+        elif kind != COMMITTEE or has_committee:
+            rows.append(_row(label, kind, None, spans, counted.get(kind, []), as_of, since))
+    rows.append(_row("组织生活会", LIFE, None, periods(year, 12), counted.get(LIFE, []), as_of,
+                     since))
+    rows.append(_yearly_row(year, as_of, since, "民主评议", "appraisal", appraised))
+    rows.append(_yearly_row(year, as_of, since, "谈心谈话全覆盖", "talks", talks_covered))
     return rows
 
 
@@ -147,21 +186,16 @@ def _has_committee(db: Database, as_of: date, year: int) -> bool:
     return bool(branch.committee(db, day)) or bool(branch.committee(db))
 
 
-def _meeting_dates(db: Database, year: int, as_of: date) -> list[tuple[int, str, int | None, date]]:
-    """Each meeting held by ``as_of`` with the day it counts on: a 主题党日 counts for its
-    计入月份. A meeting dated later is only planned (its 签到表 printed ahead) and counts
-    once its day has come."""
-    # Date ranges rather than substr(), so the indexes on the date are used.
-    cursor = db.execute("SELECT id, kind, group_id, date, period, late_entry FROM meetings "
-                        "WHERE date >= ? AND date < ? UNION "
-                        "SELECT id, kind, group_id, date, period, late_entry FROM meetings "
-                        "WHERE kind = ? AND period >= ? AND period < ?",
-                        [*_years_range(year, 2), THEME_DAY, *_years_range(year)])
+def counted_days(held: list[HeldMeeting], year: int, as_of: date
+                 ) -> list[tuple[int, str, int | None, date, bool]]:
+    """(id, kind, group id, day, 补录) of each meeting held by ``as_of`` that counts for
+    ``year``, on the day it counts: a 主题党日 counts for its 计入月份. A meeting dated later
+    is only planned (its 签到表 printed ahead) and counts once its day has come."""
     out = []
-    for mid, kind, gid, on, period, late in cursor.fetchall():
-        day = date.fromisoformat(f"{period}-01") if kind == THEME_DAY and period else date.fromisoformat(on)
-        if day.year == year and date.fromisoformat(on) <= as_of:
-            out.append((mid, kind, gid, day, bool(late)))
+    for m in held:
+        day = date.fromisoformat(f"{m.period}-01") if m.kind == THEME_DAY and m.period else m.date
+        if day.year == year and m.date <= as_of:
+            out.append((m.id, m.kind, m.group_id, day, m.late_entry))
     return out
 
 
@@ -174,7 +208,7 @@ def records_start(conf: dict) -> date | None:
 
 
 def _row(label, kind, group_id, spans, dates, as_of, since) -> GridRow:
-    # This row's meetings first, then each period's: a year of a big branch has a thousand.
+    """``dates``: counted_days entries of this row's kind (and 党小组)."""
     mine = [(mid, d, late) for mid, k, gid, d, late in dates
             if k == kind and (group_id is None or gid == group_id)]
     cells = []
@@ -190,10 +224,6 @@ def _yearly_row(year, as_of, since, label, kind, done: bool) -> GridRow:
     span = periods(year, 12)[0]
     status = cell_status(span, int(done), as_of, since)
     return GridRow(label, kind, None, [Cell(span, status, int(done))])
-
-
-def _appraisal_done(db: Database, year: int) -> bool:
-    return bool(meetings.appraisal(db, year))
 
 
 def _talks_done(db: Database, year: int, as_of: date, roll: list[RollEntry] | None) -> bool:
@@ -224,40 +254,51 @@ def _activity_finding(row: GridRow, cell: Cell) -> Finding:
     else:
         message = f"{cell.period.label}尚未{verb}{name}，应于{cell.period.end:%Y-%m-%d}前完成"
     return Finding(cell.status, "activity", row.kind, message, cell.period.label,
-                   cell.period.end.isoformat(), {"tab": _tab_for(row.kind), "kind": row.kind,
-                                                 "group_id": row.group_id})
-
-
-def _tab_for(kind: str) -> str:
-    return {THEME_DAY: "theme_days", "talks": "talks", "appraisal": "appraisal"}.get(kind, "meetings")
+                   cell.period.end.isoformat(), row.target)
 
 
 # ---------------------------------------------------------------- member findings
 
 def member_findings(db: Database, year: int, as_of: date, *,
-                    book: members.RollBook | None = None) -> list[Finding]:
-    """``book``: the members and their history, when the caller has read them already."""
-    conf = settings.get_all(db)
+                    book: members.RollBook | None = None, conf: dict | None = None
+                    ) -> list[Finding]:
+    """``book``: the members and their history, and ``conf``: settings.get_all(db), when the
+    caller has read them already."""
+    conf = conf or settings.get_all(db)
     book = book or members.RollBook(db)
     roll = book.on(as_of)
     since = add_months(as_of, -conf["inactive_months"])
-    streak = conf["absent_streak"]
-    out = _probation(db, roll, as_of, conf["probation_warn_days"])
-    out += _absent_streaks(roll, _latest_statuses(db, roll, as_of, since, streak), streak)
-    out += _inactive(roll, _window_counts(db, since, as_of), book.on(since),
-                     conf["inactive_months"])
+    probationary = [e.member for e in roll if e.member.category == "预备党员"]
+    return check_members(
+        roll, as_of, conf, roll_since=book.on(since),
+        probation_ends=members.probation_ends(db, probationary),
+        latest=meetings.latest_statuses(db, [e.member.id for e in roll], as_of, since,
+                                        conf["absent_streak"]),
+        totals=meetings.attendance_totals(db, since, as_of))
+
+
+def check_members(roll: list[RollEntry], as_of: date, conf: dict, *,
+                  roll_since: list[RollEntry], probation_ends: dict[int, date | None],
+                  latest: dict[int, list[str]], totals: dict[int, AttendanceTotals]
+                  ) -> list[Finding]:
+    """Findings about members, from plain data: ``roll`` on ``as_of`` and ``roll_since`` on the
+    start of the inactivity window; each member's latest statuses (newest first) and attendance
+    totals in the window, as meetings.latest_statuses / attendance_totals give them."""
+    probationary = [e.member for e in roll if e.member.category == "预备党员"]
+    out = _probation(probationary, probation_ends, as_of, conf["probation_warn_days"])
+    out += _absent_streaks(roll, latest, conf["absent_streak"])
+    out += _inactive(roll, totals, roll_since, conf["inactive_months"])
     return out
 
 
-def _probation(db: Database, roll, as_of: date, warn_days: int) -> list[Finding]:
+def _probation(probationary: list[Member], all_ends: dict[int, date | None], as_of: date,
+               warn_days: int) -> list[Finding]:
     out = []
-    probationary = [e.member for e in roll if e.member.category == "预备党员"]
-    all_ends = members.probation_ends(db, probationary)
     for m in probationary:
-        ends = all_ends[m.id]
+        ends = all_ends.get(m.id)
         if ends is None:
             continue
-        target = {"tab": "members", "id": m.id}
+        target = points_at(MEMBER, m.id)
         if ends < as_of:
             out.append(Finding(MISSING, "member", "probation_overdue",
                                f"{m.name}的预备期已于{ends:%Y-%m-%d}届满（已过 {(as_of - ends).days} 天），"
@@ -277,53 +318,11 @@ def _absent_streaks(roll, latest: dict[int, list[str]], streak: int) -> list[Fin
         if len(recent) == streak and all(s == meetings.ABSENT for s in recent):
             out.append(Finding(WARNING, "member", "absent_streak",
                                f"{entry.member.name}最近连续 {streak} 次应参加的会议均缺席（未请假）",
-                               target={"tab": "members", "id": entry.member.id}))
+                               target=points_at(MEMBER, entry.member.id)))
     return out
 
 
-# Each member's latest statuses, newest first, up to a number: SQLite numbers the rows per
-# member (a window function), so Python receives a few rows per member, not every row.
-_LATEST = """
-SELECT member_id, status FROM (
-    SELECT a.member_id, a.status, ROW_NUMBER() OVER (
-        PARTITION BY a.member_id ORDER BY mt.date DESC, mt.id DESC) AS n
-    FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id
-    WHERE mt.date <= ? AND {where})
-WHERE n <= ? ORDER BY member_id, n
-"""
-
-
-def _latest_statuses(db: Database, roll, as_of: date, since: date,
-                     count: int) -> dict[int, list[str]]:
-    """The last ``count`` statuses of each member, newest first, by ``as_of``.
-
-    Read through the index on the meeting date: the meetings after ``since`` for everyone,
-    and older ones only for the members with fewer than ``count`` of those (one more query;
-    the ids are our own integers, written into the SQL so no limit on parameters applies).
-    """
-    out: dict[int, list[str]] = {}
-    for member_id, status in db.execute(_LATEST.format(where="mt.date > ?"),
-                                        [as_of.isoformat(), since.isoformat(), count]):
-        out.setdefault(member_id, []).append(status)
-    short = [e.member.id for e in roll if len(out.get(e.member.id, ())) < count]
-    listed = ", ".join(str(int(mid)) for mid in short)
-    older = _LATEST.format(where=f"mt.date <= ? AND a.member_id IN ({listed})")
-    for member_id, status in db.execute(older, [as_of.isoformat(), since.isoformat(), count]):
-        out.setdefault(member_id, []).append(status)
-    return out
-
-
-def _window_counts(db: Database, since: date, as_of: date) -> dict[int, tuple[int, int, int]]:
-    """member id -> (meetings expected at, 出席, 请假) after ``since``, by ``as_of``."""
-    cursor = db.execute(
-        "SELECT a.member_id, count(*), sum(a.status = ?), sum(a.status = ?) FROM meetings mt "
-        "JOIN attendance a ON a.meeting_id = mt.id WHERE mt.date > ? AND mt.date <= ? "
-        "GROUP BY a.member_id",
-        [meetings.PRESENT, meetings.LEAVE, since.isoformat(), as_of.isoformat()])
-    return {member_id: (expected, present, leave) for member_id, expected, present, leave in cursor}
-
-
-def _inactive(roll, counts: dict[int, tuple[int, int, int]], roll_since: list[RollEntry],
+def _inactive(roll, counts: dict[int, AttendanceTotals], roll_since: list[RollEntry],
               months: int) -> list[Finding]:
     on_roll_since = {e.member.id for e in roll_since}
     out = []
@@ -336,53 +335,66 @@ def _inactive(roll, counts: dict[int, tuple[int, int, int]], roll_since: list[Ro
                                f"{entry.member.name}近 {months} 个月应参加 {expected} 次组织生活，"
                                f"一次也未出席（其中请假 {leave} 次）。无正当理由连续6个月不参加组织生活的，"
                                "按党章第九条视为自行脱党，请及时谈话了解情况",
-                               target={"tab": "members", "id": entry.member.id}))
+                               target=points_at(MEMBER, entry.member.id)))
     return out
 
 
 # ---------------------------------------------------------------- branch findings
 
 def branch_findings(db: Database, year: int, as_of: date, *,
-                    roll: list[RollEntry] | None = None) -> list[Finding]:
-    """``roll``: roll_as_of(db, as_of) when the caller has it already."""
-    conf = settings.get_all(db)
-    roll = [e for e in (roll_as_of(db, as_of) if roll is None else roll) if not e.suspended]
+                    roll: list[RollEntry] | None = None, conf: dict | None = None
+                    ) -> list[Finding]:
+    """``roll``: roll_as_of(db, as_of) and ``conf``: settings.get_all(db), when the caller has
+    them."""
+    return check_branch(
+        year, as_of, conf or settings.get_all(db),
+        roll_as_of(db, as_of) if roll is None else roll,
+        has_committee=bool(branch.committee(db, as_of)), grades=appraisals.grades(db, year),
+        decisive=meetings.list_meetings(db, year=year, kinds=(GENERAL, COMMITTEE)),
+        open_items=meetings.open_rectifications(db, as_of))
+
+
+def check_branch(year: int, as_of: date, conf: dict, roll: list[RollEntry], *,
+                 has_committee: bool, grades: appraisals.Grades,
+                 decisive: list[MeetingSummary], open_items: list[OpenRectification]
+                 ) -> list[Finding]:
+    """Findings about the branch, from plain data: ``has_committee`` on ``as_of``, the year's
+    民主评议 grades, its 党员大会 and 支委会 with their counts (``decisive``), and the open
+    整改事项 as meetings.open_rectifications gives them."""
+    roll = [e for e in roll if not e.suspended]
     full = sum(1 for e in roll if e.category == "正式党员")
     out = []
-    if full >= conf["committee_required_at"] and not branch.committee(db, as_of):
+    if full >= conf["committee_required_at"] and not has_committee:
         out.append(Finding(MISSING, "branch", "committee_required",
                            f"支部有正式党员 {full} 人，达到 {conf['committee_required_at']} 人应设立支部委员会，"
-                           "目前未登记支委", target={"tab": "profile"}))
+                           "目前未登记支委", target=points_at(BRANCH)))
     if len(roll) > conf["branch_size_warn"]:
         out.append(Finding(WARNING, "branch", "branch_size",
                            f"支部党员 {len(roll)} 人，超过一般不超过 {conf['branch_size_warn']} 人的规定，"
-                           "可考虑分设支部或成立党总支", target={"tab": "members"}))
+                           "可考虑分设支部或成立党总支", target=points_at(MEMBER)))
     out += _term(conf, as_of)
-    out += _appraisal_ratio(db, year, conf["excellent_ratio_pct"])
-    out += _quorum(db, year)
-    out += _rectifications(db, year, as_of)
+    out += _appraisal_ratio(grades, year, conf["excellent_ratio_pct"])
+    out += _quorum(decisive)
+    out += _rectifications(open_items, year, as_of)
     return out
 
 
 RECTIFY_WARN_DAYS = 14
 
 
-def _rectifications(db: Database, year: int, as_of: date) -> list[Finding]:
+def _rectifications(items: list[OpenRectification], year: int, as_of: date) -> list[Finding]:
     """整改事项 not marked done: past their 时限 (缺项), or due within two weeks. The current
     year's report also carries those left over from earlier years."""
     first = date(year, 1, 1) if year != as_of.year else date.min
     soon = as_of + timedelta(days=RECTIFY_WARN_DAYS)
-    cursor = db.execute(
-        "SELECT r.problem, r.owner, r.due_date, mt.id, mt.date FROM rectifications r "
-        "JOIN meetings mt ON mt.id = r.meeting_id WHERE NOT r.done AND r.due_date IS NOT NULL "
-        "AND r.due_date >= ? AND r.due_date <= ? AND r.due_date < ? AND mt.date <= ? "
-        "ORDER BY r.due_date, mt.date", [first.isoformat(), soon.isoformat(),
-                                         f"{year + 1:04d}", as_of.isoformat()])
+    low, high, next_year = first.isoformat(), soon.isoformat(), f"{year + 1:04d}"
     out = []
-    for problem, owner, due, meeting_id, held in cursor.fetchall():
+    for problem, owner, due, meeting_id, held in items:
+        if not (low <= due <= high and due < next_year):  # ISO text, compared as SQLite did
+            continue
         who = f"，责任人：{owner}" if owner else ""
         short = problem if len(problem) <= 30 else problem[:29] + "…"
-        target = {"tab": "meetings", "id": meeting_id}
+        target = points_at(MEETING, meeting_id)
         if date.fromisoformat(due) < as_of:
             out.append(Finding(MISSING, "branch", "rectification_overdue",
                                f"整改事项“{short}”已过完成时限（{due}{who}），尚未标记完成"
@@ -397,7 +409,7 @@ def _term(conf: dict, as_of: date) -> list[Finding]:
     if not conf["term_start"]:
         return []
     ends = add_years(date.fromisoformat(conf["term_start"]), conf["term_years"])
-    target = {"tab": "profile"}
+    target = points_at(BRANCH)
     if ends < as_of:
         return [Finding(MISSING, "branch", "term_overdue",
                         f"本届支委会任期已于{ends:%Y-%m-%d}届满，应按期换届", due=ends.isoformat(),
@@ -409,21 +421,21 @@ def _term(conf: dict, as_of: date) -> list[Finding]:
     return []
 
 
-def _appraisal_ratio(db: Database, year: int, pct: int) -> list[Finding]:
-    warning = meetings.excellent_warning(meetings.appraisal(db, year), pct)
+def _appraisal_ratio(grades: appraisals.Grades, year: int, pct: int) -> list[Finding]:
+    warning = appraisals.excellent_warning(grades, pct)
     return [Finding(WARNING, "branch", "excellent_ratio", f"{year}年民主评议：{warning}",
-                    target={"tab": "appraisal", "year": year})] if warning else []
+                    target=points_at(APPRAISAL, year=year))] if warning else []
 
 
-def _quorum(db: Database, year: int) -> list[Finding]:
+def _quorum(decisive: list[MeetingSummary]) -> list[Finding]:
     out = []
-    for s in meetings.list_meetings(db, year=year, kinds=(GENERAL, COMMITTEE)):
+    for s in decisive:
         c = s.counts
         if c.expected and c.present * 2 <= c.expected:
             out.append(Finding(WARNING, "branch", "quorum",
                                f"{s.meeting.date} {s.meeting.kind}应到 {c.expected} 人、实到 {c.present} 人，"
                                "未超过半数，会议决定可能无效", period=s.meeting.date,
-                               target={"tab": "meetings", "id": s.meeting.id}))
+                               target=points_at(MEETING, s.meeting.id)))
     return out
 
 
@@ -453,14 +465,16 @@ class Report:
 def report(db: Database, year: int, as_of: date | None = None) -> Report:
     """Everything the 工作台 shows for a year, as of a date (default today or the year's end)."""
     as_of = as_of or min(date.today(), date(year + 1, 1, 1))  # a past year is over
+    conf = settings.get_all(db)
     book = members.RollBook(db)  # read once for the checks that need the roll
     roll = book.on(as_of)
-    grid = year_grid(db, year, as_of, roll=roll)
-    findings = activity_findings(grid) + member_findings(db, year, as_of, book=book) + \
-        branch_findings(db, year, as_of, roll=roll)
-    rates, activities, year_rate = _monthly(db, year)
+    grid = year_grid(db, year, as_of, roll=roll, conf=conf)
+    findings = activity_findings(grid) + \
+        member_findings(db, year, as_of, book=book, conf=conf) + \
+        branch_findings(db, year, as_of, roll=roll, conf=conf)
+    rates, activities, year_rate = monthly_rates(meetings.attendance_by_month(db, year))
     return Report(year, as_of, grid, findings, member_counts(db, as_of, roll=roll),
-                  year_rate, rates, activities, records_start(settings.get_all(db)))
+                  year_rate, rates, activities, records_start(conf))
 
 
 def member_counts(db: Database, as_of: date, *,
@@ -472,23 +486,14 @@ def member_counts(db: Database, as_of: date, *,
             "停止党籍": sum(1 for e in roll if e.suspended)}
 
 
-def _years_range(year: int, years: int = 1) -> list[str]:
-    """Bounds for ISO date text in ``year`` (and the following ones): date >= ? AND date < ?."""
-    return [f"{year:04d}", f"{year + years:04d}"]
-
-
-def _monthly(db: Database, year: int) -> tuple[list[float | None], list[int], float | None]:
+def monthly_rates(months: list[MonthTotals]
+                  ) -> tuple[list[float | None], list[int], float | None]:
     """Each month's attendance rate and number of meetings, and the year's rate."""
     rates: list[float | None] = [None] * 12
     activities = [0] * 12
     year_expected = year_present = 0
-    cursor = db.execute(
-        "SELECT CAST(substr(mt.date, 6, 2) AS INTEGER), count(a.member_id), "
-        "sum(a.status = '出席'), count(DISTINCT mt.id) FROM meetings mt "
-        "LEFT JOIN attendance a ON a.meeting_id = mt.id WHERE mt.date >= ? AND mt.date < ? "
-        "GROUP BY 1", _years_range(year))
-    for month, expected, present, count in cursor.fetchall():
-        rates[month - 1] = (present or 0) / expected if expected else None
+    for month, expected, present, count in months:
+        rates[month - 1] = present / expected if expected else None
         activities[month - 1] = count
-        year_expected, year_present = year_expected + expected, year_present + (present or 0)
+        year_expected, year_present = year_expected + expected, year_present + present
     return rates, activities, year_present / year_expected if year_expected else None

@@ -31,12 +31,14 @@ class Setting:
 _SETTINGS = [
     # Branch profile (支部基本情况)
     Setting("branch_name", "", "支部名称", "profile"),
+    # The name in printed and ledger titles; "" derives it from branch_name (branch.short_name).
+    Setting("branch_short_name", "", "标题中的支部名称", "profile"),
     Setting("parent_org", "", "上级党组织", "profile"),
     Setting("secretary_name", "", "支部书记", "profile"),
     Setting("term_start", "", "本届支委会选举日期", "profile"),
     Setting("term_years", 3, "任期（年）", "profile", 1, 5),
     Setting("setup_done", False, "已完成初始设置", "app"),
-    # Screen lock (core/lock.py): "" means no password; otherwise an scrypt hash, never the text.
+    # Screen lock (core/screen_lock.py): "" means no password; otherwise an scrypt hash, never the text.
     Setting("lock_password", "", "锁定密码（散列值）", "app"),
     Setting("lock_idle_minutes", 10, "无操作几分钟后自动锁定", "app", 1, 240),
     # Automatic backups (core/backup.py): the thinned history kept in the backups folder.

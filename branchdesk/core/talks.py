@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from itertools import combinations
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, settings
+from branchdesk.core import branch, settings, tables
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import NotFoundError, ValidationError
 from branchdesk.core.meetings import is_late_entry
@@ -58,10 +58,6 @@ _COLUMNS = ("date", "place", "talker_id", "talker_name", "form", "occasion", "to
             "feedback", "follow_up")
 
 
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
-
 def save(db: Database, talk: Talk, *, today: date | None = None) -> Talk:
     """Insert or update a talk with its targets in one transaction (补录 decided on insert)."""
     ensure_writable(db)
@@ -91,17 +87,11 @@ def _values(talk: Talk) -> dict:
 
 
 def _insert(db: Database, talk: Talk, late: bool) -> int:
-    data = _values(talk)
-    data.update(late_entry=int(late), created_at=_now(), updated_at=_now())
-    sql = f"INSERT INTO talks ({', '.join(data)}) VALUES ({', '.join('?' * len(data))})"
-    return db.execute(sql, list(data.values())).lastrowid
+    return tables.insert(db, "talks", {**_values(talk), "late_entry": int(late)})
 
 
 def _update(db: Database, talk: Talk) -> None:
-    data = _values(talk)
-    data["updated_at"] = _now()
-    sets = ", ".join(f"{k} = ?" for k in data)
-    if db.execute(f"UPDATE talks SET {sets} WHERE id = ?", [*data.values(), talk.id]).rowcount == 0:
+    if not tables.update(db, "talks", talk.id, _values(talk)):
         raise NotFoundError("这条谈话记录已不存在，可能已被删除。")
 
 

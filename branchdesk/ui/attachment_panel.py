@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
 
 from branchdesk.core import attachments
 from branchdesk.core.attachments import Attachment
+from branchdesk.core.files import size_text
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
 
@@ -81,8 +82,8 @@ class AttachmentPanel(QWidget):
     @staticmethod
     def _cells(item: Attachment | Path) -> tuple[str, str, str]:
         if isinstance(item, Path):
-            return item.name, attachments.size_text(item.stat().st_size), "（保存后添加）"
-        return item.original_name, attachments.size_text(item.size), item.added_at.replace("T", " ")
+            return item.name, size_text(item.stat().st_size), "（保存后添加）"
+        return item.original_name, size_text(item.size), item.added_at.replace("T", " ")
 
     def _selected(self) -> Attachment | Path | None:
         rows = self.table.selectionModel().selectedRows()

@@ -19,7 +19,7 @@ class BarChart(QWidget):
         self.title = title
         self.percent = percent
         self.values: list[float | None] = [None] * 12
-        self.setMinimumSize(320, 170)
+        self.setMinimumSize(240, 150)  # two side by side under the 工作台 grid at 1024 pixels
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def set_values(self, values: list[float | None]) -> None:
@@ -45,6 +45,18 @@ class BarChart(QWidget):
         self._grid(painter, plot)
         self._bars(painter, plot, line)
 
+    def _fit_labels(self, painter: QPainter, slot: float) -> None:
+        """A smaller font for the month and value labels when the widest would overlap its
+        neighbours (a narrow window); never below three quarters of the normal size."""
+        widest = max(["12月"] + [self._label(v) for v in self.values if v is not None],
+                     key=painter.fontMetrics().horizontalAdvance)
+        font = painter.font()
+        normal = font.pointSizeF()
+        while (painter.fontMetrics().horizontalAdvance(widest) > slot - 2
+               and font.pointSizeF() > normal * 0.75):
+            font.setPointSizeF(font.pointSizeF() - 0.5)
+            painter.setFont(font)
+
     def _grid(self, painter: QPainter, plot: QRectF) -> None:
         painter.setPen(QPen(GRID, 1))
         for step in range(5):
@@ -54,6 +66,7 @@ class BarChart(QWidget):
     def _bars(self, painter: QPainter, plot: QRectF, line: int) -> None:
         slot = plot.width() / 12
         top = self._maximum()
+        self._fit_labels(painter, slot)
         for index, value in enumerate(self.values):
             x = plot.left() + slot * index
             painter.setPen(TEXT)

@@ -24,6 +24,7 @@ WHY = {rules.MISSING: "这一期已经结束，没有记录，所以标为“缺
        rules.DUE: "这一期还没结束，在这个日期前完成即可。",
        rules.UNTRACKED: "开始用本软件记录之前的期限，不算缺。"}
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 10
+GRID_ROWS_SHOWN = 11  # rows always in view; a branch with many 党小组 scrolls past them
 
 
 class DashboardTab(QWidget):
@@ -42,10 +43,15 @@ class DashboardTab(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addLayout(self._header())
+        # The grid keeps the height of its rows (up to GRID_ROWS_SHOWN of them) and the
+        # findings and charts below take what is left: on a 768-pixel screen every row of the
+        # year, 谈心谈话全覆盖 and 民主评议 included, is in view without scrolling.
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self._grid_widget())
         split.addWidget(self._lower())
-        split.setSizes([360, 320])
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
         layout.addWidget(split)
 
     def _header(self) -> QHBoxLayout:
@@ -70,6 +76,9 @@ class DashboardTab(QWidget):
         self.grid = QTableWidget()
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # One line per cell: rows measured while the window was still narrow came out two
+        # lines tall ("12月31日前" wrapped) and stayed so after it grew.
+        self.grid.setWordWrap(False)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.grid.cellDoubleClicked.connect(self._open_cell)
@@ -87,13 +96,16 @@ class DashboardTab(QWidget):
         self.counts.setTextFormat(Qt.TextFormat.RichText)
         self.rate_chart = BarChart("每月出席率", percent=True)
         self.activity_chart = BarChart("每月活动次数")
+        # The two charts side by side, not stacked: under the grid, a 768-pixel screen has
+        # height for one chart but width for two.
         layout.addWidget(QLabel("需要注意的事项（双击转到相应位置）"), 0, 0)
-        layout.addWidget(self.findings, 1, 0, 3, 1)
-        layout.addWidget(self.counts, 0, 1)
+        layout.addWidget(self.findings, 1, 0)
+        layout.addWidget(self.counts, 0, 1, 1, 2)
         layout.addWidget(self.rate_chart, 1, 1)
-        layout.addWidget(self.activity_chart, 2, 1)
-        layout.setColumnStretch(0, 3)
-        layout.setColumnStretch(1, 2)
+        layout.addWidget(self.activity_chart, 1, 2)
+        for column, stretch in enumerate((5, 3, 3)):
+            layout.setColumnStretch(column, stretch)
+        layout.setRowStretch(1, 1)
         return box
 
     # ------------------------------------------------------------ data
@@ -123,8 +135,10 @@ class DashboardTab(QWidget):
         # No empty grey band under the last row: the grid is as tall as its rows (the
         # findings below get the rest); a branch with many 党小组 scrolls as before.
         grid = self.grid
-        grid.setMaximumHeight(grid.horizontalHeader().sizeHint().height() + rows.length()
-                              + 2 * grid.frameWidth() + 2)
+        chrome = grid.horizontalHeader().sizeHint().height() + 2 * grid.frameWidth() + 2
+        grid.setMaximumHeight(chrome + rows.length())
+        shown = sum(rows.sectionSize(i) for i in range(min(rows.count(), GRID_ROWS_SHOWN)))
+        grid.setMinimumHeight(chrome + shown)
 
     def _fill_row(self, index: int, row: rules.GridRow) -> None:
         for cell in row.cells:
@@ -136,8 +150,7 @@ class DashboardTab(QWidget):
             why = WHY.get(cell.status, "")
             item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}{late}"
                             + (f"\n{why}（按 F1 查看说明）" if why else ""))
-            item.setData(TARGET_ROLE, {"tab": rules._tab_for(row.kind), "kind": row.kind,
-                                       "group_id": row.group_id, "ids": cell.meeting_ids,
+            item.setData(TARGET_ROLE, {**row.target, "ids": cell.meeting_ids,
                                        "year": cell.period.start.year})
             self.grid.setItem(index, first, item)
             if last > first:

@@ -5,7 +5,7 @@ opaque page, disables what lies beneath it (so Tab cannot reach a hidden field) 
 action, and replaces the window titles, which may name the branch or a member. Dialogs stay
 open underneath, so nothing typed is lost. The password box goes on the window that can take
 input: the open modal dialog if there is one, else the main window. Wrong passwords make the
-next try wait longer (core/lock.py delay_after).
+next try wait longer (core/screen_lock.py delay_after).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QLineEdit, QMe
                                QPushButton, QToolTip, QVBoxLayout, QWidget)
 
 from branchdesk import APP_TITLE
-from branchdesk.core import lock, settings
+from branchdesk.core import screen_lock, settings
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class LockController(QObject):
 
     def enabled(self) -> bool:
         try:
-            return lock.is_enabled(self.window.db)
+            return screen_lock.is_enabled(self.window.db)
         except Exception:  # noqa: BLE001 - a closed database (while restoring) has no lock
             return False
 
@@ -244,11 +244,11 @@ class LockController(QObject):
 
     # ------------------------------------------------------------ unlocking
     def try_unlock(self, password: str) -> bool:
-        if lock.check(self.window.db, password):
+        if screen_lock.check(self.window.db, password):
             self.unlock()
             return True
         self.failures += 1
-        delay = lock.delay_after(self.failures)
+        delay = screen_lock.delay_after(self.failures)
         wait = f"请等 {delay:.0f} 秒后再试。" if delay >= 1 else ""
         self.cover.wait(delay, f"密码不正确。{wait}")
         log.info("wrong lock password (%d in a row)", self.failures)

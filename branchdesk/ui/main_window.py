@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from branchdesk import APP_TITLE, __version__
@@ -25,7 +26,16 @@ class MainWindow(QMainWindow):
         self._menus()
         self._status()
         self.update_title()
-        fit_to_screen(self, 1280, 780)
+        self._size_to_screen(1280, 780)
+
+    def _size_to_screen(self, width: int, height: int) -> None:
+        """The preferred size where the screen has room for it; maximized on a smaller screen
+        (a 1366×768 laptop), where every pixel of height counts for the 工作台."""
+        fit_to_screen(self, width, height)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None and (screen.availableGeometry().width() < width
+                                   or screen.availableGeometry().height() < height + 40):
+            self.setWindowState(Qt.WindowState.WindowMaximized)
 
     # ------------------------------------------------------------ tabs
     def _add_tabs(self) -> None:
@@ -100,8 +110,10 @@ class MainWindow(QMainWindow):
             tab.refresh()
 
     def navigate(self, target: dict) -> None:
-        """Go where a 工作台 finding or cell can be fixed."""
-        tab = target.get("tab")
+        """Go where a 工作台 finding or cell can be fixed (``target``: rules.points_at)."""
+        from branchdesk.ui.places import tab_for
+
+        tab = tab_for(target)
         if tab == "profile":
             self.edit_profile()
         elif tab == "rules":
@@ -252,7 +264,7 @@ class MainWindow(QMainWindow):
         self.db.close()
         successor = getattr(self, "replacement", None)
         if successor is None or successor.db.path != self.db.path:
-            from branchdesk.core import instance
+            from branchdesk.core import single_writer
 
-            instance.release(self.db.path)
+            single_writer.release(self.db.path)
         super().closeEvent(event)

@@ -3,7 +3,7 @@
 The first instance listens on a QLocalServer whose name is derived from the user and the
 database path; a second launch connects, sends ``activate`` and quits. A name left behind by a
 crash (a socket file on Linux) is removed before listening: nothing answers on it. The database
-lock (core/instance.py) is the real guard against two writers; this is the courtesy on top.
+lock (core/single_writer.py) is the real guard against two writers; this is the courtesy on top.
 """
 
 from __future__ import annotations

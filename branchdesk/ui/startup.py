@@ -1,6 +1,6 @@
 """Opening the database at start: problems explained, first run welcomed, demo offered.
 
-Every file the window opens is first locked for this process (core/instance.py), so the
+Every file the window opens is first locked for this process (core/single_writer.py), so the
 command line and a second window never write it at the same time. A damaged file is not
 written; the newest good backup is offered instead (ui/dialogs/backup_dialog.py).
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QVBoxLayout
 
 from branchdesk import APP_TITLE, paths
-from branchdesk.core import instance, members, settings
+from branchdesk.core import members, settings, single_writer
 from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError, DamagedDatabaseError
 from branchdesk.ui.errors import show_error
@@ -29,7 +29,7 @@ def open_demo():
     from branchdesk.core import demo
 
     path = demo_path()
-    instance.hold(path)
+    single_writer.hold(path)
     if path.exists():
         return open_db(path)
     return demo.create_demo(path)
@@ -37,11 +37,11 @@ def open_demo():
 
 def open_locked(path: Path):
     """Lock ``path`` for this process, then open it; raises BranchdeskError (lock released)."""
-    instance.hold(path)
+    single_writer.hold(path)
     try:
         return open_db(path)
     except BaseException:
-        instance.release(path)
+        single_writer.release(path)
         raise
 
 
@@ -69,7 +69,7 @@ def _open_or_recover(path: Path):
     except DamagedDatabaseError as exc:
         from branchdesk.ui.dialogs.backup_dialog import offer_recovery  # rarely needed: not at start
 
-        instance.hold(path)  # nobody else may write while the backup is put in place
+        single_writer.hold(path)  # nobody else may write while the backup is put in place
         if not offer_recovery(path, exc):
             return None
     return open_locked(path)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QEventLoop, QObject, QThread, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from branchdesk.core import settings
+from branchdesk.core.branch import heading_name
 from branchdesk.ui.errors import show_error
 
 
@@ -107,7 +107,7 @@ def ask_save_path(parent: QWidget, title: str, suggested: str, pattern: str) -> 
 def export_roster_interactive(parent: QWidget, db) -> None:
     from branchdesk.core.ledger.roster import export_members
 
-    name = settings.get(db, "branch_name") or "党支部"
+    name = heading_name(db)  # as the roster's own title says it
     target = ask_save_path(parent, "导出党员花名册", f"{name}党员花名册_{date.today():%Y%m%d}.xlsx",
                            "Excel 文件 (*.xlsx)")
     if target is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from branchdesk.core import meetings
 from branchdesk.core.meetings import THEME_DAY
@@ -12,6 +12,7 @@ from branchdesk.ui.models import Column
 
 DONE_STYLE = "background:#d5f5e3; border:1px solid #9bd3ae; padding:4px;"
 EMPTY_STYLE = "background:#fadbd8; border:1px solid #e6a5a0; padding:4px;"
+DUE_STYLE = "background:#fdebd0; border:1px solid #e5c07b; padding:4px;"  # as 待完成 on 工作台
 FUTURE_STYLE = "background:#ffffff; border:1px solid #dddddd; padding:4px; color:#999999;"
 
 
@@ -59,8 +60,13 @@ class ThemeDaysTab(MeetingsTab):
         for month in range(1, 13):
             label = QLabel(f"{month}月")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            # Twelve cards of equal width share the row: on a 1024-pixel screen a theme wraps
+            # onto another line instead of widening the window past the screen's edge.
+            label.setWordWrap(True)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(56)
             self.month_labels.append(label)
-            row.addWidget(label)
+            row.addWidget(label, 1)
         return row
 
     def _buttons(self) -> QHBoxLayout:
@@ -83,12 +89,16 @@ class ThemeDaysTab(MeetingsTab):
 
         year = self.year.currentData() or date.today().year
         counted = meetings.theme_days_by_month(self.db, year)  # not every year's list and counts
+        this_month = date.today().replace(day=1)
         for month, label in enumerate(self.month_labels, start=1):
             themes = counted.get(month)
-            future = date(year, month, 1) > date.today()
-            label.setText(f"{month}月\n{'✓ ' + _short(themes[0]) if themes else ('' if future else '未开展')}")
+            when = date(year, month, 1)
+            # The month under way is still to do (待开展), not missed: the 工作台 says 月底前.
+            state, style = (("", FUTURE_STYLE) if when > this_month else
+                            ("待开展", DUE_STYLE) if when == this_month else ("未开展", EMPTY_STYLE))
+            label.setText(f"{month}月\n{'✓ ' + _short(themes[0]) if themes else state}")
             label.setToolTip("；".join(themes) if themes else "")
-            label.setStyleSheet(DONE_STYLE if themes else FUTURE_STYLE if future else EMPTY_STYLE)
+            label.setStyleSheet(DONE_STYLE if themes else style)
 
 
 def _short(theme: str, length: int = 6) -> str:

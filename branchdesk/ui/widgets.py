@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QScrollArea, QTabWidget, QVBoxLayout, QWidget)
 
 from branchdesk.core.dates import parse_date
@@ -113,6 +113,17 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
         return
     area = screen.availableGeometry()
     widget.resize(min(width, area.width() - 40), min(height, area.height() - 60))
+
+
+def scrolled(content: QWidget) -> QScrollArea:
+    """``content`` in a frameless scroll area: a long form scrolls on a small screen (768
+    pixels high, or 150 % scaling) instead of pushing its dialog past the screen's edge."""
+    area = QScrollArea()
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    return area
 
 
 def dialog_buttons(dialog: QDialog, accept_text: str = "保存", reject_text: str = "取消",

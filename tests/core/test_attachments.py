@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from branchdesk import paths
-from branchdesk.core import attachments, meetings
+from branchdesk.core import attachments, files, meetings
 from branchdesk.core.attachments import MEETING, AttachmentError
 from branchdesk.core.errors import NotFoundError
 
@@ -116,8 +116,8 @@ def test_copy_out_of_a_lost_file_says_so(fresh_db, meeting_ids, tmp_path):
 
 
 def test_size_text():
-    assert attachments.size_text(512) == "512 字节"
-    assert attachments.size_text(3 * 1024 * 1024) == "3.0 MB"
+    assert files.size_text(512) == "512 字节"
+    assert files.size_text(3 * 1024 * 1024) == "3.0 MB"
 
 
 def test_restoring_a_backup_finds_the_attachments_removed_since(fresh_db, meeting_ids, tmp_path):

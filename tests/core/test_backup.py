@@ -301,15 +301,6 @@ def test_inspect_reports_counts_and_version(demo_path):
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
-def test_safety_modules_do_not_import_qt():
-    import subprocess
-    import sys
-
-    code = ("import sys, branchdesk.core.backup, branchdesk.core.instance, branchdesk.core.lock; "
-            "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt loaded'")
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
 
 def test_a_busy_file_is_not_called_damaged(demo_path, monkeypatch):
     """Another program holding an exclusive lock must not bring the 'restore a backup' offer."""

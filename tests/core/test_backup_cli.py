@@ -8,7 +8,7 @@ import pytest
 
 from branchdesk import paths
 from branchdesk.cli import main
-from branchdesk.core import backup, demo, instance, members
+from branchdesk.core import backup, demo, members, single_writer
 from branchdesk.core.db import open_db
 
 from tests.core.test_backup import corrupt_page
@@ -85,7 +85,7 @@ def test_restore_refuses_a_bad_file(demo_path, tmp_path, capsys):
 
 def test_writing_commands_refuse_while_the_window_holds_the_file(demo_path, tmp_path, capsys):
     saved = backup.make_backup(demo_path)
-    window_lock = instance.DatabaseLock(demo_path)  # stands for the running window
+    window_lock = single_writer.DatabaseLock(demo_path)  # stands for the running window
     window_lock.acquire()
     try:
         before = demo_path.read_bytes()
@@ -105,7 +105,7 @@ def test_writing_commands_refuse_while_the_window_holds_the_file(demo_path, tmp_
 
 def test_cli_releases_its_lock_when_done(demo_path):
     assert main(["meetings", "--db", str(demo_path)]) == 0
-    lock = instance.DatabaseLock(demo_path)
+    lock = single_writer.DatabaseLock(demo_path)
     lock.acquire()
     lock.release()
 

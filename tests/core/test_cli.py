@@ -107,3 +107,32 @@ def test_help_and_usage_errors_are_in_chinese(capsys):
     with pytest.raises(SystemExit):
         main(["minutes"])
     assert "缺少必需的参数：会议编号, -o/--output" in capsys.readouterr().err
+
+
+def test_every_exit_code_is_documented_in_the_readme():
+    from pathlib import Path
+
+    from branchdesk.core import errors
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    codes = {name: value for name, value in vars(errors).items() if name.startswith("EXIT_")}
+    assert len(codes) == 7
+    for value in codes.values():
+        assert f"\n| {value} | " in readme, value
+
+
+def test_each_error_kind_has_its_exit_code():
+    from branchdesk.core import errors, files
+
+    assert errors.ValidationError({"x": "y"}).exit_code == 1
+    assert errors.DamagedDatabaseError("x").exit_code == 2
+    assert errors.ImportFileError("x").exit_code == 2
+    assert files.FileWriteError("x").exit_code == 4
+    assert files.FileReadError("x").exit_code == 2
+
+
+def test_an_unknown_meeting_is_exit_1(tmp_path, capsys, qapp):
+    db_path = tmp_path / "d.sqlite3"
+    assert main(["demo", "--db", str(db_path)]) == 0
+    assert main(["minutes", "999999", "-o", str(tmp_path / "m.pdf"), "--db", str(db_path)]) == 1
+    assert "错误：" in capsys.readouterr().err and not (tmp_path / "m.pdf").exists()

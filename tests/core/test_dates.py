@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from branchdesk.core.dates import add_months, add_years, from_iso, long_cn, parse_date, to_iso
+from branchdesk.core.dates import (add_months, add_years, from_iso, long_cn, normalise_month,
+                                   normalise_time, parse_date, to_iso)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -83,3 +84,15 @@ def test_add_years(start, years, expected):
 ])
 def test_add_months(start, months, expected):
     assert add_months(start, months) == expected
+
+
+@pytest.mark.parametrize("typed, shown", [("14：30", "14:30"), ("1430", "14:30"), ("9.05", "9:05"),
+                                          (" 16:00 ", "16:00"), ("", ""), ("下午", "下午")])
+def test_normalise_time(typed, shown):
+    assert normalise_time(typed) == shown
+
+
+@pytest.mark.parametrize("typed, shown", [("2026.3", "2026-03"), ("2026年3月", "2026-03"),
+                                          ("202603", "2026-03"), ("", ""), (" 三月 ", "三月")])
+def test_normalise_month(typed, shown):
+    assert normalise_month(typed) == shown

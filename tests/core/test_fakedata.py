@@ -1,10 +1,11 @@
-"""The generator of fictional branches (core/fakedata.py, used by bench/): valid and repeatable."""
+"""The generator of fictional branches (testdata/fakedata.py, used by bench/): valid and repeatable."""
 
 from datetime import date
 
 import pytest
 
-from branchdesk.core import attachments, fakedata, idcard, meetings, members, rules, talks
+from branchdesk.core import attachments, idcard, meetings, members, rules, talks
+from testdata import fakedata
 
 TODAY = date(2026, 11, 29)
 

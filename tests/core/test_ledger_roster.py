@@ -8,9 +8,9 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from branchdesk.core import branch, idcard, members, settings
+from branchdesk.core import branch, files, idcard, members, settings
 from branchdesk.core.errors import ExportError
-from branchdesk.core.ledger import roster, saving
+from branchdesk.core.ledger import roster
 from branchdesk.core.ledger.roster import export_members
 from branchdesk.core.members import Member
 
@@ -269,10 +269,10 @@ def test_file_open_in_excel_gives_a_clear_error_and_keeps_the_old_file(db, peopl
     def locked(src, dst):
         raise PermissionError(13, "The process cannot access the file", str(dst))
 
-    monkeypatch.setattr(saving.os, "replace", locked)
+    monkeypatch.setattr(os, "replace", locked)
     with pytest.raises(ExportError) as raised:
         export_members(db, target, as_of=date(2026, 12, 31))
-    assert "正在被 Excel/WPS 打开，请关闭后重试" in str(raised.value)
+    assert "正在被其他程序（如 Excel、WPS 或 PDF 阅读器）打开" in str(raised.value)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".xlsx"))] == [
         "花名册.xlsx"]
@@ -292,11 +292,11 @@ def test_missing_folder_is_an_export_error(db, tmp_path):
 
 
 def test_a_failed_write_leaves_no_temporary_file(db, people, tmp_path, monkeypatch):
-    def disk_full(self, filename):
+    def disk_full(fd, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", disk_full)
-    with pytest.raises(ExportError):
+    monkeypatch.setattr(files, "_write_fully", disk_full)
+    with pytest.raises(ExportError, match="磁盘空间不足"):
         export_members(db, tmp_path / "花名册.xlsx", as_of=AS_OF)
     assert not any(p.suffix in (".tmp", ".xlsx") for p in tmp_path.iterdir())
 

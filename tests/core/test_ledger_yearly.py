@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from branchdesk.cli import main
-from branchdesk.core import branch, demo, idcard, meetings, members, rules, settings, talks
+from branchdesk.core import appraisals, branch, demo, idcard, meetings, members, rules, settings, talks
 from branchdesk.core.errors import ValidationError
 from branchdesk.core.ledger import blocks, yearly
 from branchdesk.core.ledger.styles import FORMULA_STARTS, clean_text
@@ -91,7 +91,7 @@ def records(db):
                 organiser="支部委员会", outcome="党员意识增强。")
     _talk(db, "2025-06-01", "去年的谈话")
     _talk(db, "2026-04-01", "了解思想状况", entered=date(2026, 4, 10))
-    meetings.save_appraisal(db, 2026, {db.people["张三"].id: ("优秀", ""),
+    appraisals.save(db, 2026, {db.people["张三"].id: ("优秀", ""),
                                        db.people["李四"].id: ("合格", ""),
                                        db.people["王五"].id: ("合格", "表现良好")})
     return db
@@ -255,7 +255,7 @@ def test_appraisal_grades_and_summary(records, tmp_path):
     assert grades == {"张三": ("正式党员", "第一党小组", "优秀", None),
                       "李四": ("正式党员", "第一党小组", "合格", None),
                       "王五": ("正式党员", "第二党小组", "合格", "表现良好"),
-                      "赵六": ("预备党员", "第二党小组", meetings.NOT_GRADED, "预备党员")}
+                      "赵六": ("预备党员", "第二党小组", appraisals.NOT_GRADED, "预备党员")}
     summary = ws.cell(ws.max_row, 1).value
     assert summary == "2026年度评议结果：优秀 1 人、合格 2 人、基本合格 0 人、不合格 0 人；不参加评议 1 人"
 
@@ -499,3 +499,11 @@ def test_cli_range_and_mask(tmp_path):
                  "2026-05-31", "--mask", "-o", str(out)]) == 0
     ws = load_workbook(out)["党员花名册"]
     assert "*" in ws.cell(4, 6).value
+
+
+def test_the_ledger_file_name_for_a_year_and_for_a_range():
+    from branchdesk.core.ledger.period import file_name
+
+    assert file_name("示例党支部", year=2026) == "示例党支部2026年度工作台账.xlsx"
+    assert file_name("示例党支部", start=date(2026, 3, 1), end=date(2026, 6, 30)) == \
+        "示例党支部工作台账_20260301-20260630.xlsx"

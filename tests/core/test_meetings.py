@@ -1,5 +1,5 @@
 """Meetings core: expected attendees from the roll as of the date, counts, 补录, validation,
-queries, deletion, 民主评议. All names are fictional."""
+queries, deletion. All names are fictional."""
 
 from datetime import date
 
@@ -264,32 +264,6 @@ def test_member_history_shows_the_meeting(fresh_db, several):
     assert history[0].title == "传承红色基因"
 
 
-# ---------------------------------------------------------------- 民主评议
-
-def test_excellent_warning_at_exactly_a_third_is_silent():
-    grades = {1: ("优秀", ""), 2: ("合格", ""), 3: ("合格", ""), 4: ("不参加评议", "")}
-    assert meetings.excellent_warning(grades, 33) is None
-
-
-def test_excellent_warning_above_a_third():
-    grades = {1: ("优秀", ""), 2: ("优秀", ""), 3: ("合格", ""), 4: ("合格", ""), 5: ("合格", "")}
-    warning = meetings.excellent_warning(grades, 33)
-    assert warning and "40%" in warning
-
-
-def test_appraisal_round_trip_and_candidates(fresh_db):
-    a = add_member(fresh_db, "甲一")
-    b = add_member(fresh_db, "乙二", category="预备党员", join="2025-03-01")
-    add_member(fresh_db, "丙三", join="2026-01-01", full=None, category="预备党员")
-    assert names(e.member for e in meetings.appraisal_candidates(fresh_db, 2025)) == ["乙二", "甲一"]
-    meetings.save_appraisal(fresh_db, 2025, {a.id: ("优秀", " 表现突出 "),
-                                             b.id: (meetings.NOT_GRADED, "")})
-    assert meetings.appraisal(fresh_db, 2025) == {a.id: ("优秀", "表现突出"),
-                                                  b.id: ("不参加评议", "")}
-    with pytest.raises(ValidationError):
-        meetings.save_appraisal(fresh_db, 2025, {a.id: ("很好", "")})
-
-
 def test_list_of_one_year_counts_only_its_meetings(fresh_db, several, tmp_path):
     # The counts are read for the listed meetings only (not every meeting's attendance).
     photo = tmp_path / "签到表.jpg"
@@ -310,3 +284,27 @@ def test_a_planned_meeting_keeps_no_attendance_until_it_is_held(fresh_db):
     planned.attendance = meetings.default_attendance(fresh_db, meetings.GENERAL, DAY)
     held = meetings.save(fresh_db, planned, today=DAY)  # recorded on the day
     assert [(a.name, a.status) for a in held.attendance] == [("张三", meetings.PRESENT)]
+
+
+# ---------------------------------------------------------------- who chairs
+
+def test_absent_chair_warning_names_the_host_and_recorder_marked_away():
+    people = [meetings.AttendanceEntry(1, "甲一", meetings.ABSENT),
+              meetings.AttendanceEntry(2, "乙二", meetings.LEAVE),
+              meetings.AttendanceEntry(3, "丙三")]
+    held = Meeting(date="2025-06-10", host_id=1, recorder_id=2, attendance=people)
+    warning = meetings.absent_chair_warning(held, today=DAY)
+    assert warning.startswith("主持人甲一被登记为“缺席”、记录人乙二被登记为“请假”。\n")
+    assert meetings.absent_chair_warning(Meeting(date="2025-06-10", host_id=3, recorder_id=3,
+                                                 attendance=people), today=DAY) is None
+    planned = Meeting(date="2025-06-20", host_id=1, attendance=people)
+    assert meetings.absent_chair_warning(planned, today=DAY) is None  # not held yet
+
+
+def test_a_new_meeting_is_chaired_by_the_secretary_of_its_day(fresh_db):
+    a, b = add_member(fresh_db, "甲一"), add_member(fresh_db, "乙二")
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, a.id, "书记")])
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, b.id, "书记")], on=DAY)
+    assert meetings.default_host(fresh_db, meetings.GENERAL, date(2025, 6, 1)) == a.id
+    assert meetings.default_host(fresh_db, meetings.COMMITTEE, DAY) == b.id
+    assert meetings.default_host(fresh_db, meetings.GROUP, DAY) is None  # the 党小组长 chairs

@@ -4,8 +4,6 @@ real PDF painters and the command line. Fault injection is in test_package_fault
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -113,6 +111,33 @@ def test_readme_explains_the_contents_in_chinese(written):
     for words in (LEDGER, "签到表", "会议记录", "附件", "清单.csv", "SHA-256", "certutil",
                   "sha256sum", "已隐藏中间几位", "2026年11月29日", "丢失.jpg"):
         assert words in readme
+
+
+def readme_entries(folder: Path) -> set[str]:
+    """The files and folders README.txt says the package holds ("签到表\\", "清单.csv" …)."""
+    lines = (folder / README).read_text(encoding="utf-8-sig").split("一、文件夹内容")[1]
+    lines = lines.split("二、")[0].splitlines()
+    return {line.strip().split("：")[0].rstrip("\\") for line in lines if line.strip()}
+
+
+def test_readme_lists_exactly_what_the_package_holds(written):
+    folder = written[0].folder
+    assert readme_entries(folder) == {p.name for p in folder.iterdir()}
+
+
+def test_readme_of_a_year_without_attachments_names_no_attachment_folder(fresh_db, stick,
+                                                                        monkeypatch):
+    """The README used to name a 附件 folder that a year without attachments does not have."""
+    from tests.core.test_printing import general_meeting, make_branch as make_small_branch
+
+    monkeypatch.setattr(package, "export_ledger", fake_ledger())
+    make_small_branch(fresh_db, 8)
+    general_meeting(fresh_db)
+    result = write(fresh_db, stick)
+    assert readme_entries(result.folder) == {p.name for p in result.folder.iterdir()}
+    readme = (result.folder / README).read_text(encoding="utf-8-sig")
+    assert "附件" not in readme and not (result.folder / "附件").exists()
+    assert "共 1 份" in readme
 
 
 def test_summary(written):
@@ -268,9 +293,3 @@ def test_cli_no_mask_and_error(branch_db, stick, tmp_path, capsys, monkeypatch):
     code = main(["--db", str(branch_db.path), "export-package", "-o", str(tmp_path / "无")])
     assert code != 0 and "U盘可能已被拔出" in capsys.readouterr().err
 
-
-
-def test_the_package_and_drives_modules_do_not_import_qt():
-    code = ("import sys, branchdesk.core.package, branchdesk.core.drives; "
-            "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt loaded'")
-    subprocess.run([sys.executable, "-c", code], check=True)

@@ -76,6 +76,27 @@ def test_signin_info_lines(fresh_db, roll):
                           ("议题", "1. 学习传达全会精神；2. 讨论发展党员")]
 
 
+def test_signin_names_host_and_recorder(fresh_db, roll):
+    sheet = signin_sheet(fresh_db, general_meeting(fresh_db, host_id=roll[0].id,
+                                                   recorder_id=roll[2].id))
+    assert sheet.people == [("主持人", roll[0].name), ("记录人", roll[2].name)]
+    planned = signin_sheet(fresh_db, Meeting(kind=meetings.GENERAL, date="2026-03-15"))
+    assert planned.people == [("主持人", ""), ("记录人", "")]  # written in by hand
+
+
+def test_pdf_file_names_carry_date_and_kind(fresh_db, roll):
+    meeting = general_meeting(fresh_db, date="2026-03-05")
+    assert signin_sheet(fresh_db, meeting).file_name == "2026-03-05_支部党员大会_签到表.pdf"
+    assert minutes_page(fresh_db, meeting).file_name == "2026-03-05_支部党员大会_会议记录.pdf"
+    theme = Meeting(kind=meetings.THEME_DAY, date="2026-04-08")
+    assert minutes_page(fresh_db, theme).file_name == "2026-04-08_主题党日_活动记录.pdf"
+    groups = branch.groups(fresh_db)  # a "/" in a group name must not make a folder
+    branch.save_groups(fresh_db, [(g.id, "一组/二组" if i == 0 else g.name)
+                                  for i, g in enumerate(groups)])
+    group = Meeting(kind=meetings.GROUP, date="2026-04-09", group_id=groups[0].id)
+    assert signin_sheet(fresh_db, group).file_name == "2026-04-09_一组_二组党小组会_签到表.pdf"
+
+
 def test_signin_rows_list_every_member_with_group(fresh_db, roll):
     sheet = signin_sheet(fresh_db, general_meeting(fresh_db))
     members_rows = [r for r in sheet.rows if r.number]

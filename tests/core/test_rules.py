@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from branchdesk.core import branch, meetings, members, rules, settings, talks
+from branchdesk.core import appraisals, branch, meetings, members, rules, settings, talks
 from branchdesk.core.members import Member
 
 TODAY = date(2026, 11, 29)
@@ -163,7 +163,7 @@ def test_quorum_below_half(branch_db):
 
 def test_excellent_ratio_warning(branch_db):
     ids = [person(branch_db, f"党员{i}") for i in range(4)]
-    meetings.save_appraisal(branch_db, 2026, {i: ("优秀", "") for i in ids[:2]} |
+    appraisals.save(branch_db, 2026, {i: ("优秀", "") for i in ids[:2]} |
                             {i: ("合格", "") for i in ids[2:]})
     assert "excellent_ratio" in [f.rule for f in rules.branch_findings(branch_db, 2026, TODAY)]
 
@@ -196,6 +196,40 @@ def test_cli_check_exit_codes(tmp_path, capsys):
     assert "8月未召开支委会" in capsys.readouterr().out
     assert main(["check", "--db", str(path), "--year", "2026", "--as-of", "2026-01-02", "--json"]) == 0
     assert '"missing": false' in capsys.readouterr().out
+
+
+def test_cli_check_json_targets_name_the_record_and_the_tab(tmp_path, capsys):
+    import json
+
+    from branchdesk.cli import main
+    from branchdesk.core import demo
+
+    path = tmp_path / "d.sqlite3"
+    demo.create_demo(path, today=TODAY).close()
+    main(["check", "--db", str(path), "--year", "2026", "--as-of", "2026-11-29", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"year", "as_of", "missing", "findings"}
+    findings = out["findings"]
+    assert all(set(f) == {"severity", "area", "rule", "message", "period", "due", "target"}
+               for f in findings)
+    august = next(f["target"] for f in findings if f["message"] == "8月未召开支委会")
+    assert august == {"tab": "meetings", "record": "meeting", "id": None,
+                      "kind": meetings.COMMITTEE, "group_id": None}
+    probation = next(f["target"] for f in findings if f["rule"] == "probation_overdue")
+    assert probation["tab"] == "members" and probation["record"] == "member" and probation["id"]
+
+
+def test_findings_point_at_records_not_at_tabs(fresh_db):
+    from branchdesk.core import demo
+
+    db = demo.create_demo(fresh_db.path.with_name("demo.sqlite3"), today=TODAY)
+    findings = rules.report(db, 2026, TODAY).findings
+    assert findings and all("tab" not in f.target for f in findings)
+    assert {f.target["record"] for f in findings} <= {rules.MEMBER, rules.MEETING, rules.TALK,
+                                                     rules.APPRAISAL, rules.BRANCH}
+    theme = next(f.target for f in findings if f.rule == meetings.THEME_DAY)
+    assert theme == {"record": rules.MEETING, "id": None, "kind": meetings.THEME_DAY,
+                     "group_id": None}
 
 
 def test_absent_streak_older_than_the_inactivity_window_is_still_found(branch_db):
@@ -251,13 +285,13 @@ def test_rectifications_past_their_deadline_are_missing_and_soon_ones_due(branch
         meetings.Rectification("已整改的问题", "", "", "2026-03-01", True),
         meetings.Rectification("明年的事项", "", "", "2027-06-30"),
     ]
-    meetings.save(branch_db, life, today=date(2026, 1, 20))
+    life = meetings.save(branch_db, life, today=date(2026, 1, 20))
     assert life.rectifications[0].due_date == "2026-06-30"  # a month alone: its last day
     found = {f.rule: f for f in rules.report(branch_db, 2026, TODAY).findings
              if f.rule.startswith("rectification")}
     overdue, due = found["rectification_overdue"], found["rectification_due"]
     assert overdue.severity == rules.MISSING and "学习不够深入" in overdue.message
-    assert "2026-06-30" in overdue.message and overdue.target["tab"] == "meetings"
+    assert "2026-06-30" in overdue.message and overdue.target == {"record": rules.MEETING, "id": life.id}
     assert due.severity == rules.DUE and "2026-12-10" in due.message
     next_year = rules.report(branch_db, 2027, date(2027, 2, 1)).findings
     assert any(f.rule == "rectification_overdue" and "学习不够深入" in f.message for f in next_year)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from branchdesk import paths
-from branchdesk.core import backup, demo, instance, members
+from branchdesk.core import backup, demo, members, single_writer
 from branchdesk.ui import backups as backups_ui
 from branchdesk.ui import startup
 from branchdesk.ui.dialogs import backup_dialog
@@ -103,7 +103,7 @@ def test_restore_dialog_lists_backups_with_counts(window, qtbot):
 
 def test_restore_rebuilds_the_window_with_the_backup(window, qtbot, quiet):
     path = window.db.path
-    instance.hold(path)
+    single_writer.hold(path)
     try:
         saved = backup.make_backup(path, now=datetime(2026, 11, 28, 9, 30, 0))
         expected = backup.record_counts(saved)
@@ -112,12 +112,12 @@ def test_restore_rebuilds_the_window_with_the_backup(window, qtbot, quiet):
         qtbot.addWidget(new_window)
         assert new_window is not window and not window.isVisible() and new_window.isVisible()
         assert members.count(new_window.db) == expected["members"]
-        assert instance.holds(path)  # the lock stays with the process for the same file
+        assert single_writer.holds(path)  # the lock stays with the process for the same file
         assert "恢复前的数据已另存为" in quiet[-1]
         kinds = [b.tag for b in backup.list_backups(path)]
         assert "before-restore" in kinds
     finally:
-        instance.release(path)
+        single_writer.release(path)
 
 
 def test_restore_refuses_a_bad_file_and_keeps_the_window(window, tmp_path, monkeypatch):
@@ -149,7 +149,7 @@ def test_damaged_file_at_start_is_replaced_by_the_newest_good_backup(app, monkey
         assert "损坏的文件原样保留为" in quiet[-1]
     finally:
         db.close()
-        instance.release(path)
+        single_writer.release(path)
 
 
 def test_damaged_file_without_backup_is_left_alone(app, monkeypatch):
@@ -162,7 +162,7 @@ def test_damaged_file_without_backup_is_left_alone(app, monkeypatch):
     assert startup.open_start_database(None) is None
     assert "没有找到可用的备份" in shown[0] and "已损坏" in shown[0]
     assert path.read_bytes() == before
-    instance.release(path)
+    single_writer.release(path)
 
 
 def test_declining_recovery_quits_without_touching_the_file(app, monkeypatch):
@@ -174,7 +174,7 @@ def test_declining_recovery_quits_without_touching_the_file(app, monkeypatch):
     monkeypatch.setattr(backup_dialog, "_ask_recover", lambda *a: False)
     assert startup.open_start_database(None) is None
     assert path.read_bytes() == before
-    instance.release(path)
+    single_writer.release(path)
 
 
 def test_backup_settings_dialog_saves_and_reschedules(window, qtbot):

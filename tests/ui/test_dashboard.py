@@ -1,6 +1,6 @@
 from datetime import date
 
-from branchdesk.core import rules
+from branchdesk.core import meetings, rules
 from branchdesk.ui.dashboard_tab import DashboardTab
 
 
@@ -28,7 +28,31 @@ def test_clicking_a_finding_asks_to_navigate(app, demo_db, qtbot):
                 if "预备期已于" in tab.findings.item(i).text())
     with qtbot.waitSignal(tab.navigate) as signal:
         tab.findings.itemDoubleClicked.emit(item)
-    assert signal.args[0]["tab"] == "members" and signal.args[0]["id"]
+    assert signal.args[0]["record"] == rules.MEMBER and signal.args[0]["id"]
+
+
+def test_the_window_decides_which_tab_shows_a_record():
+    from branchdesk.ui.places import tab_for
+
+    assert tab_for(rules.points_at(rules.MEMBER, 3)) == "members"
+    assert tab_for(rules.points_at(rules.MEETING, 9)) == "meetings"
+    assert tab_for(rules.points_at(rules.MEETING, kind=meetings.THEME_DAY)) == "theme_days"
+    assert tab_for(rules.points_at(rules.TALK, kind="talks")) == "talks"
+    assert tab_for(rules.points_at(rules.APPRAISAL, year=2026)) == "appraisal"
+    assert tab_for(rules.points_at(rules.BRANCH)) == "profile"
+
+
+def test_a_grid_cell_opens_its_meetings(app, demo_db, qtbot):
+    tab = DashboardTab(demo_db, as_of=date(2026, 11, 29))
+    qtbot.addWidget(tab)
+    tab.year.setCurrentIndex(tab.year.findData(2026))
+    labels = [tab.grid.verticalHeaderItem(r).text() for r in range(tab.grid.rowCount())]
+    with qtbot.waitSignal(tab.navigate) as signal:
+        tab.grid.cellDoubleClicked.emit(labels.index("支委会"), 6)
+    target = signal.args[0]
+    assert (target["record"], target["kind"], target["year"]) == (rules.MEETING,
+                                                                   meetings.COMMITTEE, 2026)
+    assert target["ids"]
 
 
 def test_main_window_opens_on_dashboard(app, demo_db, qtbot):
@@ -39,7 +63,7 @@ def test_main_window_opens_on_dashboard(app, demo_db, qtbot):
     assert window.tabs.tabText(0) == "工作台"
     assert window.tabs.currentIndex() == 0
     target = next(f.target for f in rules.report(demo_db, 2026, date(2026, 11, 29)).findings
-                  if f.target.get("tab") == "members")
+                  if f.target["record"] == rules.MEMBER and f.target["id"])
     window.navigate(target)
     assert window.current_tab() is window.members_tab
     assert window.members_tab.selected().id == target["id"]

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from branchdesk.core import lock, meetings, members
+from branchdesk.core import meetings, members, screen_lock
 from tests.ui.dialogs import caught
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -135,7 +135,7 @@ def test_f1_in_a_dialog_opens_the_guide_over_it(window, qtbot):
 
 
 def test_ctrl_l_still_locks_and_ctrl_q_still_quits(window, qtbot):
-    lock.set_password(window.db, "密码123")
+    screen_lock.set_password(window.db, "密码123")
     window.locker.apply_settings()
     qtbot.keyClick(window.tabs, Qt.Key.Key_L, CTRL)
     assert window.locker.locked

@@ -171,11 +171,11 @@ def test_the_check_finds_english():
 def test_first_run_import_and_lock_screen_are_chinese(app, fresh_db, demo_db, qtbot, tmp_path):
     """The windows no menu opens: the welcome, the first-run 设置, the roster import preview
     (with a row Excel spoilt) and the lock screen."""
-    from branchdesk.core import idcard, lock
+    from branchdesk.core import idcard, screen_lock
     from branchdesk.ui.dialogs.import_dialog import ImportDialog
     from branchdesk.ui.dialogs.profile_dialog import ProfileDialog
     from branchdesk.ui.startup import WelcomeDialog
-    from tests.ui.test_import_dialog import roster
+    from tests.ui.test_import_dialog import cell_texts, roster
 
     path = roster(tmp_path / "花名册.xlsx", [
         ["甲", "男", idcard.make_valid("11010519800101001"), "2001.07", "正式"],
@@ -184,12 +184,13 @@ def test_first_run_import_and_lock_screen_are_chinese(app, fresh_db, demo_db, qt
     book.active.title = "党员名单"  # a sheet name is the file's data: a Chinese one, as in WPS
     book.save(path)
     dialogs = [WelcomeDialog(), ProfileDialog(fresh_db, first_run=True), ImportDialog(fresh_db, path)]
-    lock.set_password(demo_db, "密码123")
+    screen_lock.set_password(demo_db, "密码123")
     window = MainWindow(demo_db)
     window.show()
     window.locker.lock()
     for widget in [*dialogs, window]:
         qtbot.addWidget(widget)
         assert not untranslated(widget), "\n".join(untranslated(widget))
-    assert "Excel" in dialogs[2].rows.item(1, 3).text()  # the reason is read too
+    reason = cell_texts(dialogs[2], 1)["说明"]  # the app's own words in the preview's cells
+    assert "Excel" in reason and not english_words(reason)
     window.locker.unlock()

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QDesktopServices
 
+from branchdesk.ui import folders
 from branchdesk.ui.dialogs import ledger_dialog
 from branchdesk.ui.dialogs.ledger_dialog import LedgerDialog
 from branchdesk.ui.main_window import MainWindow
@@ -23,7 +24,7 @@ TODAY = date(2026, 11, 29)
 def events(monkeypatch):
     """The end message answers 打开文件夹; opened folders and errors are recorded."""
     seen = {"done": [], "opened": [], "errors": [], "confirm": []}
-    monkeypatch.setattr(ledger_dialog, "ask_open_folder",
+    monkeypatch.setattr(folders, "ask_open_folder",
                         lambda parent, title, text: seen["done"].append(text) or True)
     monkeypatch.setattr(QDesktopServices, "openUrl",
                         lambda url: seen["opened"].append(url.toLocalFile()) or True)

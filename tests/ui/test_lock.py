@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox, QVBoxLayout
 
-from branchdesk.core import lock, settings
+from branchdesk.core import screen_lock, settings
 from branchdesk.ui import lock_screen
 from branchdesk.ui.dialogs.password_dialog import PasswordDialog
 from branchdesk.ui.main_window import MainWindow
@@ -16,7 +16,7 @@ PASSWORD = "正确密码2026"
 
 @pytest.fixture
 def window(app, demo_db, qtbot):
-    lock.set_password(demo_db, PASSWORD)
+    screen_lock.set_password(demo_db, PASSWORD)
     widget = MainWindow(demo_db)
     qtbot.addWidget(widget)
     widget.show()
@@ -72,7 +72,7 @@ def test_wrong_password_rejected_right_one_unlocks(window, qtbot):
 
 
 def test_wrong_passwords_slow_down(window, qtbot, monkeypatch):
-    monkeypatch.setattr(lock, "delay_after", lambda failures: 0.0 if failures < 2 else 0.3)
+    monkeypatch.setattr(screen_lock, "delay_after", lambda failures: 0.0 if failures < 2 else 0.3)
     idle_lock(window, qtbot)
     enter(window, qtbot, "错一")
     assert window.locker.cover.button.isEnabled()
@@ -166,11 +166,11 @@ def test_password_dialog_sets_changes_and_removes(app, demo_db, qtbot, monkeypat
     dialog.new.setText("一二三四")
     dialog.again.setText("一二三五")
     dialog.save()
-    assert errors[-1] == "两次输入的密码不一致" and not lock.is_enabled(demo_db)
+    assert errors[-1] == "两次输入的密码不一致" and not screen_lock.is_enabled(demo_db)
     dialog.again.setText("一二三四")
     dialog.minutes.setValue(5)
     dialog.save()
-    assert lock.check(demo_db, "一二三四") and settings.get(demo_db, "lock_idle_minutes") == 5
+    assert screen_lock.check(demo_db, "一二三四") and settings.get(demo_db, "lock_idle_minutes") == 5
 
     change = PasswordDialog(demo_db)
     qtbot.addWidget(change)
@@ -178,13 +178,13 @@ def test_password_dialog_sets_changes_and_removes(app, demo_db, qtbot, monkeypat
     change.new.setText("新密码新密码")
     change.again.setText("新密码新密码")
     change.save()
-    assert errors[-1] == "原密码不正确" and lock.check(demo_db, "一二三四")
+    assert errors[-1] == "原密码不正确" and screen_lock.check(demo_db, "一二三四")
     change.old.setText("一二三四")
     change.save()
-    assert lock.check(demo_db, "新密码新密码")
+    assert screen_lock.check(demo_db, "新密码新密码")
 
     remove = PasswordDialog(demo_db)
     qtbot.addWidget(remove)
     remove.old.setText("新密码新密码")
     remove.remove()
-    assert not lock.is_enabled(demo_db)
+    assert not screen_lock.is_enabled(demo_db)

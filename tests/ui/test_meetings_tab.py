@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
-from branchdesk.core import attachments, branch, meetings, members
+from branchdesk.core import appraisals, attachments, branch, meetings, members
 from branchdesk.ui import attachment_panel as panel_module
 from branchdesk.ui import meetings_tab as tab_module
 from branchdesk.ui.dialogs import meeting_dialog as dialog_module
 from branchdesk.ui.dialogs.appraisal_dialog import AppraisalDialog
-from branchdesk.ui.dialogs.meeting_dialog import MeetingDialog, normalise_time
+from branchdesk.ui.dialogs.meeting_dialog import MeetingDialog
 from branchdesk.ui.meetings_tab import MeetingsTab
 
 YESTERDAY = date.today() - timedelta(days=1)
@@ -287,12 +287,6 @@ def test_enter_in_a_field_does_not_save(qtbot, branch_db):
     assert dialog.saved is None and dialog.isVisible()
 
 
-@pytest.mark.parametrize("typed, shown", [("14：30", "14:30"), ("1430", "14:30"), ("9.05", "9:05"),
-                                          ("", ""), ("下午", "下午")])
-def test_normalise_time(typed, shown):
-    assert normalise_time(typed) == shown
-
-
 # ---------------------------------------------------------------- 补录, kinds
 
 def test_late_entry_is_shown_in_the_list_and_the_dialog(qtbot, tab, branch_db):
@@ -447,7 +441,7 @@ def test_appraisal_warns_when_too_many_excellent(qtbot, branch_db):
                                                       join_date="2026-01-10")).id
     dialog = AppraisalDialog(branch_db, year=2026)
     qtbot.addWidget(dialog)
-    assert dialog.grades()[probation] == (meetings.NOT_GRADED, "")
+    assert dialog.grades()[probation] == (appraisals.NOT_GRADED, "")
     dialog.grade_rest_qualified()
     dialog.set_grade(people["甲一"], "优秀")
     assert dialog.warning.isHidden()  # 1 of 4 graded
@@ -455,7 +449,7 @@ def test_appraisal_warns_when_too_many_excellent(qtbot, branch_db):
     assert not dialog.warning.isHidden() and "50%" in dialog.warning.text()
     dialog.set_grade(people["乙二"], "合格")
     dialog.save()
-    stored = meetings.appraisal(branch_db, 2026)
+    stored = appraisals.grades(branch_db, 2026)
     assert stored[people["甲一"]] == ("优秀", "") and stored[probation][0] == "不参加评议"
 
 
@@ -483,12 +477,12 @@ def test_show_target_from_the_dashboard(qtbot, tab, branch_db):
                                                               date="2025-05-12", group_id=g1))
     general = meetings.save(branch_db, meetings.Meeting(kind=meetings.GENERAL, date="2024-03-20"))
     tab.refresh()
-    tab.show_target({"tab": "meetings", "kind": meetings.GROUP, "group_id": g1, "year": 2025,
+    tab.show_target({"record": "meeting", "kind": meetings.GROUP, "group_id": g1, "year": 2025,
                      "ids": [group_meeting.id]})
     assert (tab.kind.currentData(), tab.group.currentData(), tab.year.currentData()) == \
         (meetings.GROUP, g1, 2025)
     assert tab.selected().meeting.id == group_meeting.id
-    tab.show_target({"tab": "meetings", "id": general.id})
+    tab.show_target({"record": "meeting", "id": general.id})
     assert tab.year.currentData() == 2024 and tab.selected().meeting.id == general.id
 
 

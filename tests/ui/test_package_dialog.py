@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 from branchdesk.core.drives import Drive
 from branchdesk.core.package import (CANCELLED_TEXT, MANIFEST, UNFINISHED, PdfWriters,
                                      read_manifest)
-from branchdesk.ui.dialogs import ledger_dialog, package_dialog
+from branchdesk.ui import folders
+from branchdesk.ui.dialogs import package_dialog
 from branchdesk.ui.dialogs.package_dialog import NO_DRIVE, PackageDialog
 from tests.core.package_helpers import sha256, temporaries, tree
 
@@ -28,7 +29,7 @@ GB = 1 << 30
 @pytest.fixture
 def events(monkeypatch):
     seen = {"done": [], "opened": [], "errors": [], "info": [], "confirm": []}
-    monkeypatch.setattr(ledger_dialog, "ask_open_folder",
+    monkeypatch.setattr(folders, "ask_open_folder",
                         lambda parent, title, text: seen["done"].append(text) or True)
     monkeypatch.setattr(QDesktopServices, "openUrl",
                         lambda url: seen["opened"].append(url.toLocalFile()) or True)

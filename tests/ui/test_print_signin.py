@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from branchdesk.core import meetings
+from branchdesk.core import meetings, settings
 from branchdesk.core.errors import ExportError
-from branchdesk.core.printing import signin_sheet
+from branchdesk.core.printing import SignInRow, SignInSheet, Tally, signin_sheet
 from branchdesk.ui.print.export import export_signin_pdf
 from branchdesk.ui.print.signin import write_signin_pdf
-from tests.core.test_printing import general_meeting, make_branch
+from tests.core.test_printing import fictional_names, general_meeting, make_branch
 
 KANGXI = re.compile(r"[\u2E80-\u2EFF\u2F00-\u2FDF]")
 
@@ -67,8 +67,8 @@ def big_pdf(big_sheet, tmp_path):
 
 def test_sixty_members_take_three_pages(big_pdf):
     path, pages = big_pdf
-    # 20 rows fit under the title on page 1 and 23 on later pages (10.5 mm rows):
-    # 60 members + 3 blank 列席 rows + the totals line need three pages.
+    # At most 24 rows fit under the title on page 1 and 27 on later pages (9 mm rows):
+    # 60 members + a blank 列席 row + the totals line need three pages whatever the height.
     assert pages == len(PdfReader(path).pages) == 3
 
 
@@ -107,6 +107,58 @@ def test_totals_and_leave_note_where_expected(big_pdf):
     assert "请假：出差" in first
     assert re.search(r"应到60人实到人请假1人缺席人", last)
     assert "列席" in last and "应到" not in first
+
+
+@pytest.mark.parametrize("size, observers, pages", [
+    (10, "", 1), (16, "", 1), (16, "宋明", 1), (17, "", 1), (20, "", 1), (30, "", 2), (60, "", 3)])
+def test_page_count_by_branch_size(qapp, fresh_db, tmp_path, size, observers, pages):
+    """Rows, 列席 rows and totals share page one whenever they fit on it; with a named 列席
+    guest a 16-person sheet used to spill one blank row and the totals onto a second page."""
+    make_branch(fresh_db, size)
+    path = tmp_path / "签到表.pdf"
+    sheet = signin_sheet(fresh_db, general_meeting(fresh_db, observers=observers))
+    written = write_signin_pdf(sheet, path)
+    assert written == len(PdfReader(path).pages) == pages
+    texts = page_texts(path)
+    assert sum((row_numbers(t) for t in texts), []) == list(range(1, size + 1))
+    assert re.search(rf"应到{size}人", texts[-1])
+    if observers:
+        assert f"{observers}列席" in texts[0]
+
+
+def sheet_of(size: int) -> SignInSheet:
+    """A 支部党员大会 sheet of ``size`` members and three blank 列席 rows, without a database."""
+    rows = [SignInRow(str(i), name, "第一党小组") for i, name in enumerate(fictional_names(size), 1)]
+    rows += [SignInRow("", "", "列席")] * 3
+    return SignInSheet("星河机械厂第一党支部党员大会签到表",
+                       [("时间", "2026年3月15日"), ("地点", "厂部三楼会议室"), ("议题", "学习")],
+                       "党小组", rows, [Tally("应到", size), Tally("实到", None)])
+
+
+def test_a_continuation_page_always_carries_signed_rows(qapp, tmp_path):
+    """Whatever the size, no page holds only blank 列席 rows and the totals: a page break
+    leaves at least three members to sign on the last page, and a larger branch never
+    needs fewer pages than a smaller one."""
+    previous = 1
+    for size in range(12, 72):
+        path = tmp_path / f"{size}.pdf"
+        pages = write_signin_pdf(sheet_of(size), path)
+        numbers = [row_numbers(text) for text in page_texts(path)]
+        assert sum(numbers, []) == list(range(1, size + 1)), size
+        assert all(len(n) >= 3 for n in numbers), (size, [len(n) for n in numbers])
+        assert "应到" in page_texts(path)[-1]
+        assert pages >= previous, size
+        previous = pages
+
+
+def test_host_and_recorder_are_printed(qapp, fresh_db, tmp_path):
+    roll = make_branch(fresh_db, 12)
+    settings.put(fresh_db, {"branch_name": "中共星河机械厂第一支部委员会"})
+    meeting = general_meeting(fresh_db, host_id=roll[0].id, recorder_id=roll[2].id)
+    write_signin_pdf(signin_sheet(fresh_db, meetings.get(fresh_db, meeting.id)), tmp_path / "a.pdf")
+    (text,) = page_texts(tmp_path / "a.pdf")
+    assert text.startswith("星河机械厂第一支部党员大会签到表")
+    assert f"主持人：{roll[0].name}记录人：{roll[2].name}" in text
 
 
 def test_committee_of_small_branch_fits_one_page(qapp, fresh_db, tmp_path):
@@ -155,7 +207,7 @@ def test_locked_target_gives_chinese_error_and_keeps_old_file(qapp, fresh_db, tm
         raise PermissionError(13, "being used by another process")
 
     monkeypatch.setattr(os, "replace", locked)
-    with pytest.raises(ExportError, match="文件正在被其他程序打开或目标文件夹不可写"):
+    with pytest.raises(ExportError, match="正在被其他程序.*打开，无法替换。请关闭它后重试"):
         write_signin_pdf(sheet, path)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
@@ -164,7 +216,7 @@ def test_locked_target_gives_chinese_error_and_keeps_old_file(qapp, fresh_db, tm
 def test_missing_folder_gives_chinese_error(qapp, fresh_db, tmp_path):
     make_branch(fresh_db, 12)
     sheet = signin_sheet(fresh_db, general_meeting(fresh_db))
-    with pytest.raises(ExportError, match="请关闭后重试或换一个位置"):
+    with pytest.raises(ExportError, match="不存在.*请重新选择文件夹"):
         write_signin_pdf(sheet, tmp_path / "no such folder" / "out.pdf")
 
 

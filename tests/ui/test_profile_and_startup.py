@@ -93,3 +93,27 @@ def test_deleting_a_group_with_members_is_refused(app, fresh_db, qtbot, monkeypa
     dialog.save()
     assert shown and "还有党员" in shown[0]
     assert [g.name for g in branch.groups(fresh_db)] == ["第一党小组"]
+
+
+def test_title_name_follows_the_full_name_until_edited(app, fresh_db, qtbot):
+    """The short name for titles is derived as the full name is typed, can be changed, and
+    what is saved is what the sign-in sheet prints."""
+    from branchdesk.core.meetings import GENERAL, Meeting
+    from branchdesk.core.printing import signin_sheet
+
+    dialog = ProfileDialog(fresh_db, first_run=True)
+    qtbot.addWidget(dialog)
+    dialog.branch_name.editor.setText("中共星河机械厂第一支部委员会")
+    assert dialog.short_name.text() == "星河机械厂第一支部"
+    dialog.save()
+    assert settings.get(fresh_db, "branch_short_name") == "星河机械厂第一支部"
+    meeting = Meeting(kind=GENERAL, date="2026-03-05")
+    assert signin_sheet(fresh_db, meeting).title == "星河机械厂第一支部党员大会签到表"
+
+    dialog = ProfileDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    dialog.short_name.setText("星河一支部")
+    dialog.branch_name.editor.setText("中共星河机械厂第二支部委员会")
+    assert dialog.short_name.text() == "星河一支部"  # written by hand: kept
+    dialog.save()
+    assert signin_sheet(fresh_db, meeting).title == "星河一支部党员大会签到表"

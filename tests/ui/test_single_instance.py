@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from branchdesk.core import instance
+from branchdesk.core import single_writer
 from branchdesk.ui import single_instance, startup
 from branchdesk.ui.main_window import MainWindow
 
@@ -83,7 +83,7 @@ def test_name_left_by_a_crashed_instance_does_not_block(app, tmp_path):
 def test_start_refuses_a_database_another_process_holds(app, db_path, monkeypatch):
     shown = []
     monkeypatch.setattr(startup, "show_error", lambda parent, exc, *a: shown.append(str(exc)))
-    other = instance.DatabaseLock(db_path)  # stands for another process
+    other = single_writer.DatabaseLock(db_path)  # stands for another process
     other.acquire()
     try:
         assert startup.open_start_database(db_path) is None
@@ -100,13 +100,13 @@ def test_window_holds_the_lock_until_it_closes(app, db_path, qtbot):
     settings.put(db, {"setup_done": True})
     window = MainWindow(db)
     qtbot.addWidget(window)
-    with pytest.raises(instance.DatabaseInUseError):
+    with pytest.raises(single_writer.DatabaseInUseError):
         _other_process_lock(db_path)
     window.close()
     _other_process_lock(db_path).release()
 
 
 def _other_process_lock(path):
-    lock = instance.DatabaseLock(path)
+    lock = single_writer.DatabaseLock(path)
     lock.acquire()
     return lock

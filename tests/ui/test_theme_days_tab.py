@@ -43,3 +43,16 @@ def test_demo_year_view_shows_missing_october(app, demo_db, qtbot):
     assert "未开展" in tab.month_labels[9].text() or date.today().year != 2026
     assert "✓" in tab.month_labels[0].text()
     assert tab.model.rowCount() == 10
+
+
+def test_the_month_under_way_is_still_to_do_not_missed(app, fresh_db, qtbot):
+    """The 工作台 says 月底前 for this month; the month cards used to say 未开展 in red."""
+    tab = ThemeDaysTab(fresh_db)
+    qtbot.addWidget(tab)
+    today = date.today()
+    tab.set_filters(year=today.year)
+    assert tab.month_labels[today.month - 1].text() == f"{today.month}月\n待开展"
+    if today.month > 1:
+        assert tab.month_labels[today.month - 2].text().endswith("未开展")
+    if today.month < 12:
+        assert tab.month_labels[today.month].text() == f"{today.month + 1}月\n"

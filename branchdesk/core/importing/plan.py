@@ -69,12 +69,26 @@ class ImportPlan:
 
 @dataclass
 class ImportResult:
-    """What apply() wrote. ``skipped`` counts members already on the roll left as they were."""
+    """What apply() wrote. ``skipped`` counts members already on the roll left as they were;
+    ``warned`` the rows written (added or updated) that came with warnings to check."""
 
     added: int = 0
     updated: int = 0
     skipped: int = 0
     rejected: list[RowResult] = field(default_factory=list)
+    warned: int = 0
+
+    def summary(self) -> str:
+        """已导入 12 人（新增 10 人，更新 2 人），其中 3 行有提示，… — for the window and the CLI."""
+        text = f"已导入 {self.added + self.updated} 人（新增 {self.added} 人，更新 {self.updated} 人）"
+        if self.warned:
+            text += f"，其中 {self.warned} 行有提示，请在党员名册中核对这些人的信息"
+        text += "。"
+        if self.skipped:
+            text += f"跳过名册中已有的 {self.skipped} 人（保持不变）。"
+        if self.rejected:
+            text += f"另有 {len(self.rejected)} 行不能导入，未写入。"
+        return text
 
 
 # ---------------------------------------------------------------- reading
@@ -259,6 +273,7 @@ def apply(db: Database, plan: ImportPlan, *, update_existing: bool,
         for row in plan.accepted:
             outcome = _write_row(db, row, update_existing, today)
             setattr(result, outcome, getattr(result, outcome) + 1)
+            result.warned += bool(row.warnings) and outcome != "skipped"
     return result
 
 

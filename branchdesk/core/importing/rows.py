@@ -106,9 +106,12 @@ def _guess_category(values: dict[str, object], today: date) -> tuple[str, str]:
 
 
 def _merged(existing: Member, values: dict[str, object]) -> tuple[Member, list[str]]:
-    """The roll's member with the file's non-blank values laid over it."""
+    """The roll's member with the file's non-blank values laid over it, and what to check.
+
+    Being on the roll is not itself a note: ``RowResult.existing`` says so, and whether the
+    row updates or skips is the importer's choice."""
     member = replace(existing, **values)
-    notes = [f"名册中已有此人（{existing.name}），可选择用表中内容更新或跳过"]
+    notes = []
     if member.name != existing.name:
         notes.append(f"表中姓名“{member.name}”与名册中的“{existing.name}”不同，请核对身份证号")
     if "category" not in values and values.get("full_date") and existing.category == "预备党员":

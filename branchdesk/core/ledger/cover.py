@@ -50,8 +50,8 @@ def cover_facts(db: Database, period: LedgerPeriod, today: date) -> list[tuple[s
 
 
 def secretary(db: Database, on: date) -> str:
-    seats = [s.member_name for s in branch.committee(db, on) if s.role == "书记"]
-    return seats[0] if seats else settings.get(db, "secretary_name")
+    seat = branch.secretary_seat(db, on)
+    return seat.member_name if seat else settings.get(db, "secretary_name")
 
 
 def committee_text(db: Database, on: date) -> str:

@@ -38,6 +38,15 @@ class LedgerPeriod:
         return self.start <= day <= self.end
 
 
+def file_name(branch_name: str, *, year: int | None = None, start: date | None = None,
+              end: date | None = None) -> str:
+    """The ledger's suggested file name: 某党支部2026年度工作台账.xlsx for a year, or
+    某党支部工作台账_20260301-20260630.xlsx for ``start``–``end``."""
+    if year is not None:
+        return f"{branch_name}{year}年度工作台账.xlsx"
+    return f"{branch_name}工作台账_{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+
+
 def resolve(year: int | None = None, start: date | None = None, end: date | None = None,
             today: date | None = None) -> LedgerPeriod:
     """The period for a year, or for ``start``–``end`` (a missing bound takes the year's edge).

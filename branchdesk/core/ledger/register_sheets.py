@@ -10,7 +10,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, meetings, members
+from branchdesk.core import appraisals, branch, members
 from branchdesk.core.ledger.blocks import RecordTable, add_record_sheet
 from branchdesk.core.ledger.period import LedgerPeriod
 from branchdesk.core.ledger.styles import DATE, LONG_TEXT, NUMBER, TEXT, Column
@@ -90,7 +90,7 @@ def add_appraisal_sheet(wb: Workbook, db: Database, branch_name: str,
 
 def appraisal_rows(db: Database, year: int, as_of: date) -> list[list[object]]:
     """[序号, 姓名, 人员类别, 党小组, 评议等次, 备注] for one year (序号 filled in later)."""
-    grades = meetings.appraisal(db, year)
+    grades = appraisals.grades(db, year)
     if not grades:
         return []
     roll = {e.member.id: e for e in members.roll_as_of(db, as_of) if not e.suspended}
@@ -115,7 +115,7 @@ def _appraisal_row(m: Member, entry: RollEntry | None, grade: tuple[str, str] | 
     group = group_names.get(entry.group_id if entry else m.group_id, "")
     if grade is None:
         probationer = category == "预备党员"
-        grade = (meetings.NOT_GRADED if probationer else NOT_RATED,
+        grade = (appraisals.NOT_GRADED if probationer else NOT_RATED,
                  "预备党员" if probationer else "")
     return [None, m.name, category, group, grade[0], grade[1]]
 
@@ -123,6 +123,6 @@ def _appraisal_row(m: Member, entry: RollEntry | None, grade: tuple[str, str] | 
 def appraisal_summary(year: int, grades: Sequence[str]) -> str:
     """2026年度评议结果：优秀 3 人、合格 27 人、基本合格 0 人、不合格 0 人；不参加评议 3 人."""
     counts = Counter(grades)
-    text = "、".join(f"{g} {counts[g]} 人" for g in meetings.GRADES)
-    extra = [f"{g} {counts[g]} 人" for g in (meetings.NOT_GRADED, NOT_RATED) if counts[g]]
+    text = "、".join(f"{g} {counts[g]} 人" for g in appraisals.GRADES)
+    extra = [f"{g} {counts[g]} 人" for g in (appraisals.NOT_GRADED, NOT_RATED) if counts[g]]
     return f"{year}年度评议结果：{text}" + ("；" + "；".join(extra) if extra else "")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, members, settings
+from branchdesk.core import branch, members
 from branchdesk.core.dates import from_iso, long_cn
 from branchdesk.core.ledger.saving import save_workbook
 from branchdesk.core.ledger.styles import (DATE, ID, LONG_TEXT, NUMBER, PHONE, TEXT, Column,
@@ -75,7 +75,7 @@ def roster_table(db: Database, as_of: date, include_left_since: date | None = No
     rows += [_row(e, names, as_of, departure) for e, departure in left]
     for number, row in enumerate(rows, start=1):
         row[0] = number
-    title = f"{settings.get(db, 'branch_name')}党员花名册"
+    title = f"{branch.title_name(db)}党员花名册"
     return Table(title, _subtitle(current, as_of, len(left), include_left_since), COLUMNS, rows)
 
 

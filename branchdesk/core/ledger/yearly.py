@@ -17,7 +17,7 @@ from pathlib import Path
 from openpyxl.workbook import Workbook
 from branchdesk.core.db import Database
 
-from branchdesk.core import settings
+from branchdesk.core import branch
 from branchdesk.core.ledger import (attendance_sheet, completion_sheet, cover, meeting_sheets,
                                     register_sheets, roster)
 from branchdesk.core.ledger.period import LedgerPeriod, resolve
@@ -71,8 +71,7 @@ def sheet_names() -> list[str]:
 
 
 def _context(db: Database, period: LedgerPeriod, mask: bool, today: date) -> LedgerContext:
-    name = settings.get(db, "branch_name") or "党支部"
-    return LedgerContext(db, period, today, name, mask, meetings_in(db, period))
+    return LedgerContext(db, period, today, branch.heading_name(db), mask, meetings_in(db, period))
 
 
 def _report(progress: Progress | None, percent: int, text: str) -> None:

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from branchdesk.core import branch, meetings, settings
+from branchdesk.core import appraisals, branch, settings
 from branchdesk.core.errors import BranchdeskError
-from branchdesk.core.meetings import GRADES, NOT_GRADED
+from branchdesk.core.appraisals import GRADES, NOT_GRADED
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.widgets import WARNING_STYLE, fit_to_screen, dialog_buttons
 
@@ -86,8 +86,8 @@ class AppraisalDialog(QDialog):
 
     # ------------------------------------------------------------ loading
     def load(self, year: int) -> None:
-        stored = meetings.appraisal(self.db, year)
-        candidates = meetings.appraisal_candidates(self.db, year)
+        stored = appraisals.grades(self.db, year)
+        candidates = appraisals.candidates(self.db, year)
         groups = branch.group_names(self.db)
         self.shown_year, self.member_ids = year, [e.member.id for e in candidates]
         self.table.setRowCount(0)
@@ -158,7 +158,7 @@ class AppraisalDialog(QDialog):
         ungraded = grades.count("")
         self.summary.setText(f"共 {len(grades)} 人：" + ("，".join(parts) or "尚未评定")
                              + (f"，未评定 {ungraded} 人" if ungraded else ""))
-        warning = meetings.excellent_warning(self.grades(),
+        warning = appraisals.excellent_warning(self.grades(),
                                              settings.get(self.db, "excellent_ratio_pct"))
         self.warning.setText(warning or "")
         self.warning.setVisible(bool(warning))
@@ -172,7 +172,7 @@ class AppraisalDialog(QDialog):
     # ------------------------------------------------------------ saving
     def save(self) -> None:
         try:
-            meetings.save_appraisal(self.db, self.year.value(), self.grades())
+            appraisals.save(self.db, self.year.value(), self.grades())
         except BranchdeskError as exc:
             show_error(self, exc)
             return

@@ -13,16 +13,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
 from branchdesk import paths
 from branchdesk.core import backup, settings
 from branchdesk.core.errors import BranchdeskError
+from branchdesk.core.files import size_text
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.models import Column, RecordTableModel
 
 BACKUP_FILTER = "党支部工作台账数据文件 (*.sqlite3);;所有文件 (*)"
-
-
-def size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    return f"{max(size // 1024, 1)} KB"
 
 
 def when_text(info: backup.BackupInfo) -> str:

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPushButton, QRadioButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
-from branchdesk.core import importing
+from branchdesk.core import idcard, importing
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.widgets import fit_to_screen
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 
 NOT_IMPORTED = "（不导入）"
+# The preview shows what would be written, field by field, so it can be checked first.
+VALUE_COLUMNS = [("性别", lambda m: m.gender),
+                 ("公民身份号码", lambda m: idcard.mask(m.id_number or "")),
+                 ("出生日期", lambda m: m.birth_date or ""), ("人员类别", lambda m: m.category),
+                 ("党小组", lambda m: m.group_name), ("入党日期", lambda m: m.join_date or ""),
+                 ("转正日期", lambda m: m.full_date or "")]
+ROW_HEADERS = ["Excel行号", "姓名", "处理方式", *(title for title, _ in VALUE_COLUMNS), "说明"]
+NOTE_MIN_WIDTH = 260  # the 说明 column: narrower, and the table scrolls sideways instead
 
 
 class ImportDialog(QDialog):
@@ -39,9 +48,10 @@ class ImportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.rows = QTableWidget(0, 4)
-        self.rows.setHorizontalHeaderLabels(["Excel行号", "姓名", "处理方式", "说明"])
+        self.rows = QTableWidget(0, len(ROW_HEADERS))
+        self.rows.setHorizontalHeaderLabels(ROW_HEADERS)
         self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rows.verticalHeader().hide()  # the Excel row number is the first column
         self.rows.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.rows, 1)
         layout.addLayout(self._options())
@@ -71,8 +81,11 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(box)
         self.mapping = QTableWidget(2, 0)
         self.mapping.setVerticalHeaderLabels(["文件中的列", "导入为"])
-        self.mapping.setFixedHeight(92)
         self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Rows as tall as their dropdowns, the table as tall as its rows (see _fit_mapping).
+        self.mapping.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.mapping.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.mapping.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.mapping)
         return box
 
@@ -161,25 +174,47 @@ class ImportDialog(QDialog):
                 combo.addItem(label, field)
             combo.setCurrentIndex(max(combo.findData(plan.mapping.get(index)), 0))
             self.mapping.setCellWidget(1, index, combo)
+        self._fit_mapping()
 
+    def _fit_mapping(self) -> None:
+        """Make the mapping table exactly as tall as its header, its two rows (the second as
+        tall as a dropdown) and its scroll bar, whatever the font size and screen scaling."""
+        table = self.mapping
+        table.resizeRowsToContents()
+        combo = table.cellWidget(1, 0)
+        if combo is not None:
+            table.setRowHeight(1, max(table.rowHeight(1), combo.sizeHint().height()))
+        height = (table.horizontalHeader().sizeHint().height() + table.rowHeight(0)
+                  + table.rowHeight(1) + table.horizontalScrollBar().sizeHint().height()
+                  + 2 * table.frameWidth())
+        table.setFixedHeight(height)
     def _fill_rows(self, plan: importing.ImportPlan) -> None:
         results = sorted(plan.rows, key=lambda r: r.row)
         self.rows.setRowCount(len(results))
         for index, result in enumerate(results):
             self._fill_row(index, result)
+        self.rows.resizeColumnsToContents()
+        note = self.rows.columnCount() - 1
+        self.rows.setColumnWidth(note, max(self.rows.columnWidth(note), NOTE_MIN_WIDTH))
         new = sum(1 for r in plan.accepted if not r.existing)
         known = len(plan.accepted) - new
+        warned = sum(1 for r in plan.accepted if r.warnings)
         self.summary.setText(
             f"共 {len(plan.rows)} 行：可新增 {new} 人，名册中已有 {known} 人，"
-            f"<span style='color:#c0392b'>不能导入 {len(plan.rejected)} 行</span>"
+            + (f"<span style='color:#9a5b00'>有提示 {warned} 行（黄色，请核对）</span>，" if warned else "")
+            + f"<span style='color:#c0392b'>不能导入 {len(plan.rejected)} 行</span>"
             + (f"；另有 {len(plan.ignored)} 行（标题、备注等）已忽略" if plan.ignored else ""))
 
     def _fill_row(self, index: int, result) -> None:
-        name = result.member.name if result.member else result.name
+        """One row: where it is, what happens to it, the values it would write, and why."""
+        member = result.member if result.accepted else None
+        name = member.name if member else result.name
         action = "不能导入" if not result.accepted else ("已在名册" if result.existing else "新增")
-        note = result.reason or "；".join(result.warnings)
+        note = result.reason or "；".join(result.warnings) or (
+            "名册中已有此人（身份证号相同），按下方的选择更新或跳过" if result.existing else "")
+        values = [value(member) if member else "" for _, value in VALUE_COLUMNS]
         color = "#fadbd8" if not result.accepted else ("#fdebd0" if result.warnings else None)
-        for column, text in enumerate([str(result.row), name, action, note]):
+        for column, text in enumerate([str(result.row), name, action, *values, note]):
             item = QTableWidgetItem(text)
             item.setToolTip(text)
             if color:
@@ -203,8 +238,5 @@ class ImportDialog(QDialog):
         except BranchdeskError as exc:
             show_error(self, exc)
             return
-        r = self.result_summary
-        QMessageBox.information(self, "导入完成",
-                                f"新增 {r.added} 人，更新 {r.updated} 人，跳过 {r.skipped} 人。"
-                                + (f"\n未导入 {len(r.rejected)} 行。" if r.rejected else ""))
+        QMessageBox.information(self, "导入完成", self.result_summary.summary())
         self.accept()

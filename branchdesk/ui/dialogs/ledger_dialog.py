@@ -1,56 +1,25 @@
-"""导出年度台账: a year or a date range, masking, the file; written with progress and 取消.
-
-Also the end-of-export message with 打开文件夹, shared with the USB package dialog.
-"""
+"""导出年度台账: a year or a date range, masking, the file; written with progress and 取消."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
                                QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
-                               QWidget)
+                               QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
-from branchdesk.core import settings
+from branchdesk.core.branch import heading_name
+from branchdesk.core.ledger.period import file_name
 from branchdesk.core.ledger.yearly import export_ledger
 from branchdesk.ui.errors import confirm, show_error
+from branchdesk.ui.folders import documents_dir, show_done
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 
 XLSX_FILTER = "Excel 文件 (*.xlsx)"
 MASK_NOTE = ("留在办公室存档的台账一般不隐藏；交给他人或带出办公室时请勾选。\n"
              "（“导出到U盘”默认隐藏。）")
-
-
-# ---------------------------------------------------------------- shared by the export dialogs
-
-def show_done(parent: QWidget | None, title: str, text: str, folder: Path) -> None:
-    """Say the export is done; open ``folder`` when asked to."""
-    if ask_open_folder(parent, title, text):
-        open_folder(parent, folder)
-
-
-def ask_open_folder(parent: QWidget | None, title: str, text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Information, title, text,
-                      QMessageBox.StandardButton.NoButton, parent)
-    open_button = box.addButton("打开文件夹", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(open_button)
-    box.exec()
-    return box.clickedButton() is open_button
-
-
-def open_folder(parent: QWidget | None, folder: Path) -> None:
-    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-        show_error(parent, f"无法打开文件夹“{folder}”，请在文件管理器中找到它。")
-
-
-def documents_dir() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
 def to_qdate(day: date) -> QDate:
@@ -149,11 +118,7 @@ class LedgerDialog(QDialog):
         return {"start": from_qdate(self.start.date()), "end": from_qdate(self.end.date())}
 
     def suggested_name(self) -> str:
-        branch = settings.get(self.db, "branch_name") or "党支部"
-        period = self.period()
-        if "year" in period:
-            return f"{branch}{period['year']}年度工作台账.xlsx"
-        return f"{branch}工作台账_{period['start']:%Y%m%d}-{period['end']:%Y%m%d}.xlsx"
+        return file_name(heading_name(self.db), **self.period())  # as the ledger's title
 
     def _period_changed(self) -> None:
         self.year.setEnabled(self.by_year.isChecked())

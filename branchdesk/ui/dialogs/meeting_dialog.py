@@ -3,7 +3,6 @@ attachments. Nothing is written until 保存 succeeds; on an error every typed v
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
 
@@ -14,9 +13,9 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from branchdesk.core import attachments, branch, meetings, settings
-from branchdesk.core.dates import parse_date, parse_deadline
+from branchdesk.core.dates import normalise_month, normalise_time, parse_date, parse_deadline
 from branchdesk.core.errors import BranchdeskError, ValidationError
-from branchdesk.core.meetings import (GENERAL, GROUP, LECTURE, LIFE, LIFE_HELD_AS, THEME_DAY,
+from branchdesk.core.meetings import (GENERAL, LECTURE, LIFE, LIFE_HELD_AS, THEME_DAY,
                                       MEETING_KINDS, SHORT_NAMES, AttendanceEntry, Meeting,
                                       Rectification)
 from branchdesk.ui.attachment_panel import AttachmentPanel
@@ -33,23 +32,6 @@ LABELS = {"kind": "会议类型", "held_as": "召开形式", "group_id": "党小
           "period": "计入月份", "activity_form": "活动形式", "organiser": "组织者"}
 ACTIVITY_FORMS = ("集中学习", "志愿服务", "参观学习", "研讨交流", "实践活动", "其他")
 THEME_ONLY = ("period", "activity_form", "organiser")
-_TIME_DIGITS = re.compile(r"^(\d{1,2})(\d{2})$")
-
-
-def normalise_period(text: str) -> str:
-    """2026.3, 2026年3月 and 202603 become 2026-03; empty stays empty (the core uses the date)."""
-    try:
-        value = parse_date(text)
-    except ValueError:
-        return text.strip()
-    return value.strftime("%Y-%m") if value else ""
-
-
-def normalise_time(text: str) -> str:
-    """14：30, 14.30 and 1430 become 14:30; anything else is left for validation."""
-    text = text.strip().replace("：", ":").replace(".", ":")
-    match = _TIME_DIGITS.match(text)
-    return f"{match.group(1)}:{match.group(2)}" if match else text
 
 
 class RectificationTable(QWidget):
@@ -364,8 +346,9 @@ class MeetingDialog(QDialog):
 
     def _load_people(self, m: Meeting) -> None:
         roll = self._roll()
-        chaired_by_secretary = m.id is None and m.kind != GROUP  # 党小组会: the 党小组长
-        host = m.host_id or (self._secretary_on() if chaired_by_secretary else None)
+        host = m.host_id
+        if host is None and m.id is None:  # a new record: whoever usually chairs it
+            host = meetings.default_host(self.db, m.kind, self._meeting_date())
         self._fill_people(self.fields["host_id"].editor, roll, host, m.host_name)
         self._fill_people(self.fields["recorder_id"].editor, roll, m.recorder_id, m.recorder_name)
         names = [e.name for e in roll]
@@ -387,10 +370,6 @@ class MeetingDialog(QDialog):
     def _roll(self) -> list[AttendanceEntry]:
         """Everyone on the roll on the meeting date, with their 党小组 and 职务."""
         return meetings.default_attendance(self.db, GENERAL, self._meeting_date())
-
-    def _secretary_on(self) -> int | None:
-        seats = branch.committee(self.db, self._meeting_date())
-        return next((s.member_id for s in seats if s.role == "书记"), None)
 
     @staticmethod
     def _fill_people(combo: QComboBox, roll: list[AttendanceEntry], keep: int | None,
@@ -497,7 +476,7 @@ class MeetingDialog(QDialog):
     def _theme_values(self, kind: str) -> dict:
         if kind != THEME_DAY:
             return {"period": "", "activity_form": "", "organiser": "", "outcome": ""}
-        return {"period": normalise_period(self.fields["period"].editor.text()),
+        return {"period": normalise_month(self.fields["period"].editor.text()),
                 "activity_form": self.fields["activity_form"].editor.currentText().strip(),
                 "organiser": self.fields["organiser"].editor.text().strip(),
                 "outcome": self.outcome.toPlainText()}
@@ -557,16 +536,8 @@ class MeetingDialog(QDialog):
                        "检查时一般要求写明请假、缺席原因。仍然保存吗？", yes="仍然保存")
 
     def _accept_absent_chair(self) -> bool:
-        """A 主持人 or 记录人 marked 请假/缺席 is almost always a slip: ask before saving."""
-        m = self.meeting()
-        away = {a.member_id: a for a in m.attendance if a.status != meetings.PRESENT}
-        roles = [(label, away[pid]) for label, pid in (("主持人", m.host_id), ("记录人", m.recorder_id))
-                 if pid in away]
-        if not roles or m.is_planned():
-            return True
-        text = "、".join(f"{label}{a.name}被登记为“{a.status}”" for label, a in roles)
-        return confirm(self, "请确认", f"{text}。\n主持或记录会议的人一般应出席；请检查主持人、记录人"
-                       "或出勤情况。仍然保存吗？", yes="仍然保存")
+        warning = meetings.absent_chair_warning(self.meeting())
+        return warning is None or confirm(self, "请确认", warning + "仍然保存吗？", yes="仍然保存")
 
     def _apply_attachments(self) -> bool:
         try:

@@ -13,7 +13,7 @@ from branchdesk.core import branch, idcard, meetings, members
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.members import Member
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons, tab_through
+from branchdesk.ui.widgets import DateEdit, Field, dialog_buttons, fit_to_screen, scrolled, tab_through
 
 TEXT_FIELDS = ("name", "ethnicity", "id_number", "native_place", "job", "party_post", "phone",
                "address", "mobile_destination", "introducers")
@@ -43,7 +43,7 @@ class MemberDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._form_page(), "基本信息")
+        self.tabs.addTab(scrolled(self._form_page()), "基本信息")
         if self.original is not None:
             self.tabs.addTab(self._attendance_page(), "出勤记录")
             self.tabs.addTab(self._history_page(), "变动记录")

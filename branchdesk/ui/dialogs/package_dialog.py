@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QSpinBox, QVBoxLayout, QWidget)
 
 from branchdesk.core import drives, package
-from branchdesk.core.attachments import size_text
+from branchdesk.core.files import size_text
 from branchdesk.core.drives import Drive
 from branchdesk.core.package import CANCELLED_TEXT, PackagePlan, PdfWriters, write_package
-from branchdesk.ui.dialogs.ledger_dialog import show_done
+from branchdesk.ui.folders import show_done
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 
@@ -194,7 +194,8 @@ class PackageDialog(QDialog):
             self.refresh_drives()
             return
         self.result = result
-        show_done(self, "导出完成", result.summary(), result.folder)
+        title = "导出未全部完成" if result.failed else "导出完成"  # the summary names what failed
+        show_done(self, title, result.summary(), result.folder)
         self.accept()
 
     def _job(self, drive: Drive) -> Callable:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QSpinBox, QVBoxLayout)
 
-from branchdesk.core import lock, settings
+from branchdesk.core import screen_lock, settings
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.ui.errors import confirm, show_error
 
@@ -20,7 +20,7 @@ class PasswordDialog(QDialog):
     def __init__(self, db, parent=None):
         super().__init__(parent)
         self.db = db
-        self.had_password = lock.is_enabled(db)
+        self.had_password = screen_lock.is_enabled(db)
         self.setWindowTitle("锁定密码")
         layout = QVBoxLayout(self)
         note = QLabel("设置密码后，打开本软件、离开电脑一段时间或按 Ctrl+L 时会锁定，"
@@ -63,8 +63,8 @@ class PasswordDialog(QDialog):
         try:
             if self.new.text() or self.again.text() or not self.had_password:
                 self._check_same()
-                lock.set_password(self.db, self.new.text(), old=self.old.text())
-            elif not lock.check(self.db, self.old.text()):
+                screen_lock.set_password(self.db, self.new.text(), old=self.old.text())
+            elif not screen_lock.check(self.db, self.old.text()):
                 raise ValidationError({"old": "原密码不正确"})
             settings.put(self.db, {"lock_idle_minutes": self.minutes.value()})
         except BranchdeskError as exc:
@@ -81,7 +81,7 @@ class PasswordDialog(QDialog):
                        yes="取消密码"):
             return
         try:
-            lock.remove_password(self.db, self.old.text())
+            screen_lock.remove_password(self.db, self.old.text())
         except BranchdeskError as exc:
             show_error(self, exc)
             return

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QListWidget, QListWidgetItem, QComboBox, QDialog,
                                QSpinBox, QTableWidget, QVBoxLayout, QHeaderView)
 
 from branchdesk.core import branch, members, settings
-from branchdesk.core.errors import BranchdeskError
+from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons
 
@@ -27,18 +27,28 @@ class ProfileDialog(QDialog):
         if first_run:
             layout.addWidget(QLabel("请填写本支部的基本情况。这些内容会出现在签到表和台账上，以后可以随时修改。"))
         layout.addWidget(self._profile_box())
-        layout.addWidget(self._groups_box())
-        layout.addWidget(self._committee_box())
+        # 党小组 beside the 支委, not under them: on a 768-pixel screen the committee table
+        # then shows every seat instead of two and a half.
+        lists = QHBoxLayout()
+        lists.addWidget(self._groups_box(), 2)
+        lists.addWidget(self._committee_box(), 3)
+        layout.addLayout(lists, 1)
         buttons = dialog_buttons(self, "保存", "取消")
         layout.addWidget(buttons)
-        fit_to_screen(self, 640, 680)
+        fit_to_screen(self, 860, 600)
 
     def _profile_box(self) -> QGroupBox:
         values = settings.get_all(self.db)
         box = QGroupBox("基本情况")
         form = QFormLayout(box)
         self.branch_name = Field(QLineEdit(values["branch_name"]))
-        self.branch_name.editor.setPlaceholderText("如：某某单位机关第一党支部")
+        self._full_name = values["branch_name"]  # the name the title name was derived from
+        self.branch_name.editor.setPlaceholderText("如：中共某某单位机关第一支部委员会")
+        self.short_name = QLineEdit(branch.title_name(self.db))
+        self.short_name.setPlaceholderText("如：某某单位机关第一支部")
+        self.short_name.setToolTip("签到表、会议记录和台账的标题用这个名称，"
+                                   "如“某某单位机关第一支部党员大会签到表”")
+        self.branch_name.editor.textChanged.connect(self._follow_short_name)
         self.parent_org = QLineEdit(values["parent_org"])
         self.parent_org.setPlaceholderText("如：中共某某单位委员会")
         self.secretary = QLineEdit(values["secretary_name"])
@@ -49,17 +59,24 @@ class ProfileDialog(QDialog):
         self.term_years.setSuffix(" 年")
         self.term_years.setValue(values["term_years"])
         form.addRow("支部名称 *", self.branch_name)
+        form.addRow("标题中的名称", self.short_name)
         form.addRow("上级党组织", self.parent_org)
         form.addRow("支部书记", self.secretary)
         form.addRow("本届选举日期", self.term_start)
         form.addRow("任期", self.term_years)
         return box
 
+    def _follow_short_name(self, full_name: str) -> None:
+        """Keep the title name derived from the full name until the user writes another."""
+        derived_before = branch.short_name(self._full_name)
+        self._full_name = full_name
+        if self.short_name.text().strip() in ("", derived_before):
+            self.short_name.setText(branch.short_name(full_name))
+
     def _groups_box(self) -> QGroupBox:
-        box = QGroupBox("党小组（双击名称可改名；改名不影响组内党员）")
+        box = QGroupBox("党小组（双击名称可改名，组内党员不变）")
         layout = QHBoxLayout(box)
         self.groups = QListWidget()
-        self.groups.setFixedHeight(110)
         for group in branch.groups(self.db):
             self._add_group_item(group.name, group.id)
         layout.addWidget(self.groups, 1)
@@ -69,6 +86,7 @@ class ProfileDialog(QDialog):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        buttons.addStretch()
         layout.addLayout(buttons)
         return box
 
@@ -125,10 +143,12 @@ class ProfileDialog(QDialog):
         row.addStretch()
         self.committee_date = DateEdit()
         self.committee_date.set_value(date.today())
-        row.addWidget(QLabel("支委调整自此日起生效"))
-        row.addWidget(self.committee_date)
+        since = QHBoxLayout()
+        since.addWidget(QLabel("支委调整自此日起生效"))
+        since.addWidget(self.committee_date, 1)
         layout.addWidget(self.committee)
         layout.addLayout(row)
+        layout.addLayout(since)
         return box
 
     def _add_seat(self, role: str, member_id: int | None) -> None:
@@ -157,39 +177,29 @@ class ProfileDialog(QDialog):
         return seats
 
     def save(self) -> None:
-        name = self.branch_name.editor.text().strip()
-        if not name:
-            self.branch_name.show_message("请填写支部名称", error=True)
-            return
         term = self.term_start.editor.value()
         if self.term_start.editor.text().strip() and term is None:
             self.term_start.show_message("日期无法识别，请写成 2024-12-20", error=True)
             return
+        has_committee = self.committee is not None  # no table before anyone is on the roll
         try:
-            self._write(name, term)
+            branch.save_profile(self.db, self.profile(term), self.group_pairs(),
+                                self.seats() if has_committee else None,
+                                effective=self.committee_date.value() if has_committee else None,
+                                first_run=self.first_run)
+        except ValidationError as exc:
+            if "branch_name" in exc.fields:
+                self.branch_name.show_message(exc.fields["branch_name"], error=True)
+            else:
+                show_error(self, exc)
+            return
         except BranchdeskError as exc:
             show_error(self, exc)
             return
         self.accept()
 
-    def _write(self, name: str, term: date | None) -> None:
-        with self.db.atomic():
-            settings.put(self.db, {
-                "branch_name": name, "parent_org": self.parent_org.text().strip(),
-                "secretary_name": self.secretary.text().strip() or self._secretary_from_seats(),
-                "term_start": term.isoformat() if term else "",
-                "term_years": self.term_years.value(), "setup_done": True})
-            if self.first_run and not settings.get(self.db, "records_start"):
-                # A new branch: months before it began using the app are not 缺项 on the 工作台
-                # (设置 → 检查规则 moves the date back for records entered afterwards).
-                today = date.today()
-                settings.put(self.db, {"records_start": date(today.year, today.month, 1).isoformat()})
-            branch.save_groups(self.db, self.group_pairs())
-            if self.committee is not None:
-                initial = not any(s.end_date is None for s in branch.committee(self.db))
-                branch.save_committee(self.db, self.seats(),
-                                      None if initial else self.committee_date.value())
-
-    def _secretary_from_seats(self) -> str:
-        names = {m.id: m.name for m in self.people}
-        return next((names[s.member_id] for s in self.seats() if s.role == "书记"), "")
+    def profile(self, term: date | None) -> branch.Profile:
+        """The 基本情况 as typed (the core trims and checks it)."""
+        return branch.Profile(self.branch_name.editor.text(), short_name=self.short_name.text(),
+                              parent_org=self.parent_org.text(), secretary_name=self.secretary.text(),
+                              term_start=term, term_years=self.term_years.value())

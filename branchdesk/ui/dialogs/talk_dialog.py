@@ -15,7 +15,7 @@ from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.pinyin import matches
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.widgets import (DateEdit, Field, HelpLink, beside, dialog_buttons, fit_to_screen,
-                                  tab_through)
+                                  scrolled, tab_through)
 
 OUTSIDE = -1
 
@@ -34,19 +34,22 @@ class TalkDialog(QDialog):
         fit_to_screen(self, 760, 640)
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        body = QWidget()  # scrolls, above the buttons, when the screen is too low for it
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addLayout(self._left_form(), 3)
         top.addWidget(self._targets_box(), 2)
-        layout.addLayout(top)
-        layout.addLayout(self._text_form())
+        inner.addLayout(top)
+        inner.addLayout(self._text_form())
         self.late_label = QLabel()
         self.late_label.setStyleSheet("color: #9a5b00;")
         self.late_help = HelpLink("late", tooltip="录入时间晚于谈话日期的记录标为“补录”。")
         self.late_help.hide()
-        layout.addLayout(beside(self.late_label, self.late_help))
-        buttons = dialog_buttons(self, "保存", "取消")
-        layout.addWidget(buttons)
+        inner.addLayout(beside(self.late_label, self.late_help))
+        layout = QVBoxLayout(self)
+        layout.addWidget(scrolled(body))
+        layout.addWidget(dialog_buttons(self, "保存", "取消"))
 
     def _left_form(self) -> QFormLayout:
         form = QFormLayout()

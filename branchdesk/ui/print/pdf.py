@@ -1,20 +1,18 @@
-"""Writing a printed form to a PDF file, atomically."""
+"""Writing a printed form to a PDF file through the checked atomic write."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QPagedPaintDevice, QPdfWriter
 
 from branchdesk import APP_TITLE
-from branchdesk.core.errors import ExportError
+from branchdesk.core import files
 from branchdesk.ui.print.layout import a4_portrait
 
 PDF_DPI = 600
-CANNOT_WRITE = "文件正在被其他程序打开或目标文件夹不可写，请关闭后重试或换一个位置"
 
 PaintDevice = Callable[[QPagedPaintDevice], int]
 
@@ -22,40 +20,32 @@ PaintDevice = Callable[[QPagedPaintDevice], int]
 def write_pdf(path: Path | str, paint: PaintDevice, title: str = "") -> int:
     """Paint an A4 portrait PDF at ``path`` with ``paint(device) -> page count``.
 
-    The PDF is written to a temporary file in the same folder and then renamed over ``path``,
-    so a failure never leaves a half-written file or destroys the previous one. Raises
-    ExportError (in Chinese) when the folder is not writable or the file is held open.
+    The PDF is painted into memory (QPainter.end() does not report disk errors), its bytes
+    are checked (%PDF- header, %%EOF trailer, the page count), then written with the checked
+    atomic write (core/files.py): a failure never leaves a half-written file or destroys the
+    previous one. Raises FileWriteError (an ExportError, in Chinese) when it cannot be saved.
     """
     path = Path(path)
-    temp: Path | None = None
-    try:
-        temp = _temp_beside(path)
-        pages = _paint_pdf(temp, paint, title)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp made it private; a saved PDF is not
-        os.replace(temp, path)
-    except OSError as exc:
-        raise ExportError(f"无法保存“{path.name}”：{CANNOT_WRITE}。", detail=str(exc)) from exc
-    finally:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
+    data, pages = render_pdf(paint, title)
+    if problem := files.pdf_problem(data, pages):
+        raise files.broken(path, problem)
+    files.write_bytes(path, data, verify=files.pdf_check(pages))
     return pages
 
 
-def _temp_beside(path: Path) -> Path:
-    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    return Path(name)
+def render_pdf(paint: PaintDevice, title: str = "") -> tuple[bytes, int]:
+    """The PDF's bytes and page count. The writer is local so it is destroyed (and the
+    document finished) before the buffer is read."""
+    array = QByteArray()
+    buffer = QBuffer(array)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pages = _paint_pdf(buffer, paint, title)
+    buffer.close()
+    return bytes(array.data()), pages
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _paint_pdf(temp: Path, paint: PaintDevice, title: str) -> int:
-    """The writer is local so it is destroyed (and its file closed) before the rename."""
-    writer = QPdfWriter(str(temp))
+def _paint_pdf(buffer: QBuffer, paint: PaintDevice, title: str) -> int:
+    writer = QPdfWriter(buffer)
     writer.setPageLayout(a4_portrait())
     writer.setResolution(PDF_DPI)
     writer.setTitle(title)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QToolBar, QWidget
 
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.core.printing import MinutesPage, SignInSheet
+from branchdesk.ui.folders import documents_dir, show_done
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.print.layout import a4_portrait
 from branchdesk.ui.print.minutes import paint_minutes
@@ -24,29 +25,31 @@ SAVE_PDF = "另存为PDF…"
 
 def preview_signin(parent: QWidget | None, sheet: SignInSheet, folder: Path | None = None) -> None:
     """Preview the sign-in sheet; the user prints it or saves it as a PDF."""
-    preview_and_print(parent, lambda device: paint_signin(device, sheet), sheet.title, folder)
+    preview_and_print(parent, lambda device: paint_signin(device, sheet), sheet.title, folder,
+                      sheet.file_name)
 
 
 def preview_minutes(parent: QWidget | None, page: MinutesPage, folder: Path | None = None) -> None:
     """Preview the minutes page; the user prints it or saves it as a PDF."""
-    preview_and_print(parent, lambda device: paint_minutes(device, page), page.title, folder)
+    preview_and_print(parent, lambda device: paint_minutes(device, page), page.title, folder,
+                      page.file_name)
 
 
 def preview_and_print(parent: QWidget | None, paint: PaintDevice, title: str,
-                      folder: Path | None = None) -> None:
+                      folder: Path | None = None, file_name: str = "") -> None:
     """Open the (modal) print preview of ``paint`` on A4 portrait.
 
     Its toolbar prints through the system print dialog (Chinese when the app has loaded the
-    zh_CN translator) and has an extra 另存为PDF… action that saves ``title``.pdf, by default
-    in ``folder`` (the user's home folder when None).
+    zh_CN translator) and has an extra 另存为PDF… action that suggests ``file_name`` (default
+    ``title``.pdf) in ``folder`` (default: the documents folder) and confirms where it saved.
     """
-    dialog = make_preview_dialog(parent, paint, title, folder)
+    dialog = make_preview_dialog(parent, paint, title, folder, file_name)
     dialog.exec()
     dialog.deleteLater()
 
 
 def make_preview_dialog(parent: QWidget | None, paint: PaintDevice, title: str,
-                        folder: Path | None = None) -> QPrintPreviewDialog:
+                        folder: Path | None = None, file_name: str = "") -> QPrintPreviewDialog:
     """The preview dialog, not yet shown (tests drive it without exec())."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(a4_portrait())
@@ -55,7 +58,8 @@ def make_preview_dialog(parent: QWidget | None, paint: PaintDevice, title: str,
     dialog.printer_ref = printer  # the dialog does not own the printer; keep it alive
     dialog.setWindowTitle(f"打印预览 — {title}")
     dialog.paintRequested.connect(lambda device: _paint_or_report(dialog, paint, device))
-    _add_save_action(dialog, paint, title, folder or Path.home())
+    suggested = (folder or documents_dir()) / (file_name or f"{title}.pdf")
+    _add_save_action(dialog, paint, title, suggested)
     fit_to_screen(dialog, 900, 1000)
     return dialog
 
@@ -68,10 +72,10 @@ def _paint_or_report(dialog: QWidget, paint: PaintDevice, device: QPagedPaintDev
 
 
 def _add_save_action(dialog: QPrintPreviewDialog, paint: PaintDevice, title: str,
-                     folder: Path) -> QAction:
+                     suggested: Path) -> QAction:
     action = QAction(SAVE_PDF, dialog)
     action.setToolTip("把这份文件保存为PDF，可发送或以后打印")
-    action.triggered.connect(lambda: save_pdf_as(dialog, paint, title, folder))
+    action.triggered.connect(lambda: save_pdf_as(dialog, paint, title, suggested))
     toolbar = dialog.findChild(QToolBar)
     if toolbar is not None:
         toolbar.addSeparator()
@@ -82,16 +86,17 @@ def _add_save_action(dialog: QPrintPreviewDialog, paint: PaintDevice, title: str
 
 
 def save_pdf_as(parent: QWidget | None, paint: PaintDevice, title: str,
-                folder: Path) -> Path | None:
-    """Ask where to save, then write the PDF; the path written, or None if cancelled or failed."""
-    name, _ = QFileDialog.getSaveFileName(parent, "另存为PDF", str(folder / f"{title}.pdf"),
-                                          "PDF 文件 (*.pdf)")
+                suggested: Path) -> Path | None:
+    """Ask where to save (starting at ``suggested``), write the PDF and say where it went;
+    the path written, or None if cancelled or failed."""
+    name, _ = QFileDialog.getSaveFileName(parent, "另存为PDF", str(suggested), "PDF 文件 (*.pdf)")
     if not name:
         return None
     path = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
     try:
-        write_pdf(path, paint, title)
+        pages = write_pdf(path, paint, title)
     except BranchdeskError as err:
         show_error(parent, err)
         return None
+    show_done(parent, "已保存为PDF", f"已保存（共 {pages} 页）：\n{path}", path.parent)
     return path

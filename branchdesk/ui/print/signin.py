@@ -2,7 +2,9 @@
 
 Layout: the title centred, the 时间/地点 line and the 议题 line, then a bordered table
 序号 | 姓名 | 党小组/职务 | 签名 | 备注 whose header row is repeated on every page, the 列席 rows,
-the totals line after the last row, and "第 N 页 共 M 页" on every page.
+the totals line after the last row, and "第 N 页 共 M 页" on every page. The rows, the 列席
+rows and the totals stay on one page whenever they fit there (rows a little lower, fewer blank
+列席 rows if need be); a break always leaves some people to sign on the last page.
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ from branchdesk.ui.print.pdf import write_pdf
 # Column widths in millimetres on A4 portrait (175 mm between the margins); they are scaled
 # to the actual paint width, so a printer with wider unprintable edges still fits the table.
 COLUMNS_MM = (12.0, 28.0, 30.0, 67.0, 38.0)
-HEADER_MM, ROW_MM, TOTALS_MM = 10.0, 10.5, 14.0
+HEADER_MM, TOTALS_MM = 10.0, 14.0
+BLANK_MM = 40.0  # the line left for a 主持人 or 记录人 not yet known
+# Rows are 10.5 mm high, and as low as 9 mm (still room to sign in pen) when that saves a page.
+ROW_HEIGHTS_MM = (10.5, 10.0, 9.5, 9.0)
+MIN_BLANK_ROWS = 1  # blank 列席 rows kept when dropping the others saves a page
+CARRY_ROWS = 3  # rows to sign that go with the totals when the table must break
 
 
 def paint_signin(device: QPagedPaintDevice, sheet: SignInSheet) -> int:
@@ -35,18 +42,58 @@ def write_signin_pdf(sheet: SignInSheet, path: Path | str) -> int:
 
 
 def signin_pages(canvas: Canvas, sheet: SignInSheet) -> list[Page]:
-    """Pass one: where every block of the sheet goes."""
+    """Pass one: where every block of the sheet goes.
+
+    Every layout option (row height, blank 列席 rows kept) is paginated by measured height;
+    of those needing the fewest pages, the first in ``_options`` order wins: full-height rows
+    and all blank rows when they fit, lower rows next, fewer blank rows last. So the rows, the
+    列席 rows and the totals share a page whenever they can.
+    """
+    layouts = [_layout(canvas, sheet, row_mm, rows) for row_mm, rows in _options(sheet)]
+    fewest = min(len(pages) for pages in layouts)
+    return next(pages for pages in layouts if len(pages) == fewest)
+
+
+def _options(sheet: SignInSheet) -> list[tuple[float, list[SignInRow]]]:
+    """(row height in mm, rows to print) in order of preference."""
+    options = [(row_mm, sheet.rows) for row_mm in ROW_HEIGHTS_MM]
+    blanks = sum(1 for row in sheet.rows if row.blank)
+    for keep in range(blanks - 1, min(MIN_BLANK_ROWS, blanks) - 1, -1):
+        options.append((ROW_HEIGHTS_MM[-1], _without_blanks(sheet.rows, blanks - keep)))
+    return options
+
+
+def _without_blanks(rows: list[SignInRow], drop: int) -> list[SignInRow]:
+    """``rows`` less ``drop`` of its blank rows (from the end)."""
+    kept = list(rows)
+    for index in range(len(kept) - 1, -1, -1):
+        if drop and kept[index].blank:
+            del kept[index]
+            drop -= 1
+    return kept
+
+
+def _layout(canvas: Canvas, sheet: SignInSheet, row_mm: float,
+            rows: list[SignInRow]) -> list[Page]:
     header = _table_header(canvas, sheet.post_header)
     blocks = [text_block(canvas, sheet.title, canvas.font(TITLE_PT, True), CENTER, 6)]
-    blocks += _info_blocks(canvas, sheet.info) + [spacer(canvas.mm(2)), header]
-    rows = [_row_block(canvas, row) for row in sheet.rows]
-    if rows:
-        rows[-1].keep_with_next = True  # the totals never stand alone on a page
-    blocks += rows + [_totals_block(canvas, sheet.totals)]
+    blocks += _info_blocks(canvas, sheet) + [spacer(canvas.mm(2)), header]
+    row_blocks = [_row_block(canvas, row, row_mm) for row in rows]
+    _keep_tail_together(rows, row_blocks)
+    blocks += row_blocks + [_totals_block(canvas, sheet.totals)]
     caption = f"{sheet.title}（续）"
     pages = paginate(blocks, canvas, lambda: [
         text_block(canvas, caption, canvas.font(SMALL_PT), CENTER, 2), header])
-    return _close_frames(canvas, pages, rows)
+    return _close_frames(canvas, pages, row_blocks)
+
+
+def _keep_tail_together(rows: list[SignInRow], blocks: list[Block]) -> None:
+    """The last ``CARRY_ROWS`` rows to sign, the rows after them and the totals are never
+    split: a page break leaves people to sign on the last page, never only blanks."""
+    signed = [index for index, row in enumerate(rows) if not row.blank]
+    start = signed[-CARRY_ROWS] if len(signed) >= CARRY_ROWS else 0
+    for block in blocks[start:]:
+        block.keep_with_next = True
 
 
 def _close_frames(canvas: Canvas, pages: list[Page], rows: list[Block]) -> list[Page]:
@@ -80,24 +127,37 @@ def _columns(canvas: Canvas) -> list[tuple[float, float]]:
 
 # ---------------------------------------------------------------- above the table
 
-def _info_blocks(canvas: Canvas, info: list[tuple[str, str]]) -> list[Block]:
-    """时间 and 地点 side by side, every other item on its own wrapped line."""
-    texts = [f"{label}：{value}" for label, value in info]
-    blocks = [_pair_block(canvas, texts[0], texts[1])] if len(texts) >= 2 else []
+def _info_blocks(canvas: Canvas, sheet: SignInSheet) -> list[Block]:
+    """时间 and 地点 side by side, 主持人 and 记录人 side by side, then every other item (议题,
+    主讲人 …) on its own wrapped line."""
+    pairs = [sheet.info[:2], sheet.people[:2]]
+    blocks = [_pair_block(canvas, *pair) for pair in pairs if len(pair) == 2]
     font = canvas.font(BODY_PT)
-    return blocks + [text_block(canvas, t, font, LEFT, 2) for t in texts[2:]]
+    return blocks + [text_block(canvas, f"{label}：{value}", font, LEFT, 2)
+                     for label, value in sheet.info[2:]]
 
 
-def _pair_block(canvas: Canvas, left: str, right: str) -> Block:
+def _pair_block(canvas: Canvas, left: tuple[str, str], right: tuple[str, str]) -> Block:
+    """Two "label：value" items on one line; an empty value is a line to write on."""
     font, half = canvas.font(BODY_PT), canvas.width / 2
-    height = max(canvas.text_height(t, font, half - canvas.mm(2)) for t in (left, right))
+    width = half - canvas.mm(2)
+    height = max(canvas.text_height(f"{label}：{value}", font, width)
+                 for label, value in (left, right))
 
     def paint(painter: QPainter, top: float) -> None:
         painter.setFont(font)
-        painter.drawText(QRectF(0, top, half - canvas.mm(2), height), LEFT | WRAP, left)
-        painter.drawText(QRectF(half, top, half, height), LEFT | WRAP, right)
+        for x, (label, value) in ((0.0, left), (half, right)):
+            text = f"{label}：{value}"
+            painter.drawText(QRectF(x, top, width, height), LEFT | WRAP, text)
+            if not value:
+                _blank_line(painter, canvas, x + canvas.text_width(text, font), top + height)
 
     return Block(height + canvas.mm(2), paint)
+
+
+def _blank_line(painter: QPainter, canvas: Canvas, x: float, y: float) -> None:
+    painter.setPen(canvas.pen(0.25))
+    painter.drawLine(QLineF(x, y, x + canvas.mm(BLANK_MM), y))
 
 
 # ---------------------------------------------------------------- the table
@@ -115,8 +175,8 @@ def _table_header(canvas: Canvas, post_header: str) -> Block:
     return Block(height, paint, keep_with_next=True)
 
 
-def _row_block(canvas: Canvas, row: SignInRow) -> Block:
-    height = canvas.mm(ROW_MM)
+def _row_block(canvas: Canvas, row: SignInRow, row_mm: float) -> Block:
+    height = canvas.mm(row_mm)
     pad = canvas.mm(1.5)
     cells = (row.number, row.name, row.post, "", row.note)
 

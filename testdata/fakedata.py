@@ -3,8 +3,8 @@
     db = create(path, "large")      # 100 members, 10 years of every kind of record
 
 Sizes (see SIZES): ``small`` (12 members, 2 years: quick, for tests), ``demo`` (the 35-member
-demo branch of core/demo.py), ``large`` (100 members, 10 years), ``stress`` (500 members,
-20 years). "Members" is the roll at the end; over the years some leave (转出, 去世) and others
+demo branch of branchdesk/core/demo.py), ``large`` (100 members, 10 years), ``stress`` (500
+members, 20 years). "Members" is the roll at the end; over the years some leave (转出, 去世) and others
 arrive (转入) or are newly admitted (预备党员, 转正 a year later), so more rows exist.
 
 The same ``seed`` and ``today`` always give the same branch. Every record goes through the
@@ -32,8 +32,8 @@ from pathlib import Path
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import (attachments, branch, demo, idcard, meetings, members, settings,
-                             talks)
+from branchdesk.core import (appraisals, attachments, branch, demo, idcard, meetings, members,
+                             settings, talks)
 from branchdesk.core.dates import add_years
 from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError
@@ -432,14 +432,14 @@ class _Builder:
     def _appraisals(self) -> None:
         for year in range(self.start.year, self.today.year):
             grades = {}
-            for entry in meetings.appraisal_candidates(self.db, year):
+            for entry in appraisals.candidates(self.db, year):
                 if entry.category == "预备党员":
-                    grades[entry.member.id] = (meetings.NOT_GRADED, "预备党员")
+                    grades[entry.member.id] = (appraisals.NOT_GRADED, "预备党员")
                 else:
                     roll = self.rng.random()
                     grade = "优秀" if roll < 0.2 else "基本合格" if roll > 0.99 else "合格"
                     grades[entry.member.id] = (grade, "")
-            meetings.save_appraisal(self.db, year, grades)
+            appraisals.save(self.db, year, grades)
 
     def _talks(self) -> None:
         for year in range(self.start.year, self.today.year + 1):

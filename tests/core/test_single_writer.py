@@ -8,27 +8,27 @@ import sys
 
 import pytest
 
-from branchdesk.core import instance
+from branchdesk.core import single_writer
 from branchdesk.core.errors import DatabaseInUseError
 
 HOLD_AND_WAIT = (
     "import sys, time\n"
-    "from branchdesk.core.instance import DatabaseLock\n"
+    "from branchdesk.core.single_writer import DatabaseLock\n"
     "lock = DatabaseLock(sys.argv[1]); lock.acquire()\n"
     "print('held', flush=True)\n"
     "time.sleep(60)\n")
 
 HOLD_AND_DIE = (
     "import os, sys\n"
-    "from branchdesk.core.instance import DatabaseLock\n"
+    "from branchdesk.core.single_writer import DatabaseLock\n"
     "DatabaseLock(sys.argv[1]).acquire()\n"
     "os._exit(0) if sys.platform == 'win32' else os.kill(os.getpid(), 9)\n")
 
 
 def test_second_lock_on_the_same_file_is_refused(db_path):
-    first = instance.DatabaseLock(db_path)
+    first = single_writer.DatabaseLock(db_path)
     first.acquire()
-    second = instance.DatabaseLock(db_path)
+    second = single_writer.DatabaseLock(db_path)
     with pytest.raises(DatabaseInUseError, match=f"进程号 {os.getpid()}"):
         second.acquire()
     first.release()
@@ -43,30 +43,30 @@ def test_lock_held_by_another_live_process_is_refused(db_path):
     try:
         assert child.stdout.readline().strip() == "held"
         with pytest.raises(DatabaseInUseError, match=f"进程号 {child.pid}"):
-            instance.DatabaseLock(db_path).acquire()
+            single_writer.DatabaseLock(db_path).acquire()
     finally:
         child.kill()
         child.wait()
-    lock = instance.DatabaseLock(db_path)
+    lock = single_writer.DatabaseLock(db_path)
     lock.acquire()  # the holder is gone: free again
     lock.release()
 
 
 def test_lock_file_left_by_a_dead_process_does_not_block(db_path):
     subprocess.run([sys.executable, "-c", HOLD_AND_DIE, str(db_path)])
-    assert instance.lock_path(db_path).exists()
-    lock = instance.DatabaseLock(db_path)
+    assert single_writer.lock_path(db_path).exists()
+    lock = single_writer.DatabaseLock(db_path)
     lock.acquire()
-    assert instance.holder_pid(db_path) == os.getpid()
+    assert single_writer.holder_pid(db_path) == os.getpid()
     lock.release()
 
 
 def test_process_registry_is_idempotent(db_path):
-    instance.hold(db_path)
-    instance.hold(db_path)
-    assert instance.holds(db_path)
+    single_writer.hold(db_path)
+    single_writer.hold(db_path)
+    assert single_writer.holds(db_path)
     with pytest.raises(DatabaseInUseError):
-        instance.DatabaseLock(db_path).acquire()
-    instance.release(db_path)
-    assert not instance.holds(db_path)
-    instance.DatabaseLock(db_path).acquire()
+        single_writer.DatabaseLock(db_path).acquire()
+    single_writer.release(db_path)
+    assert not single_writer.holds(db_path)
+    single_writer.DatabaseLock(db_path).acquire()
