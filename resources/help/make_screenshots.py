@@ -109,15 +109,11 @@ def _password(db):
 
 
 def _dashboard(db):
-    from PySide6.QtWidgets import QSplitter
-
     from branchdesk.ui.main_window import MainWindow
 
     window = MainWindow(db)
     window.file_label.setText("数据文件：演示支部（虚构数据）")  # not the temporary folder's path
-    window.resize(840, 880)
-    split = window.dashboard_tab.findChild(QSplitter)
-    split.setSizes([460, 300])  # the whole grid; the list below scrolls
+    window.resize(800, 700)
     window.show()
     window.dashboard_tab.refresh()  # rows sized for this width
     return window
