@@ -157,7 +157,8 @@ def _db_path(args) -> Path:
 def _open(args, *, create: bool = False):
     """For reading: read-only while the window holds the database, else a normal open."""
     from branchdesk.core.db import open_db
-    from branchdesk.core.errors import DatabaseInUseError, ReadOnlyDatabaseError
+    from branchdesk.core.errors import (DatabaseInUseError, ReadOnlyDatabaseError,
+                                        ReadOnlyPlaceError)
 
     path = _db_path(args)
     try:
@@ -165,6 +166,8 @@ def _open(args, *, create: bool = False):
     except DatabaseInUseError:
         reason = ReadOnlyDatabaseError("党支部工作台账窗口正在使用这个数据文件，命令行只能读取。")
         return open_db(path, create=False, read_only=reason)
+    except ReadOnlyPlaceError as exc:
+        return open_db(path, create=False, read_only=exc)
     return open_db(path, create=create)
 
 
@@ -199,7 +202,7 @@ def cmd_import(args) -> int:
     from branchdesk.core import importing
 
     db = _open(args, create=True) if args.dry_run else _open_for_writing(args, create=True)
-    plan = importing.plan_file(db, args.file)
+    plan = importing.plan_file(db, args.file, sheet=args.sheet)
     _print_plan(plan, args.update_existing)
     if plan.rejected:
         print(f"有 {len(plan.rejected)} 行不能导入，本次未写入任何数据。请修改文件后重试。")
@@ -276,12 +279,19 @@ def cmd_meetings(args) -> int:
     kinds = _kind_filter(args.kind) or meetings.MEETING_KINDS
     rows = meetings.list_meetings(db, year=args.year, kinds=kinds)
     for s in rows:
-        m, c = s.meeting, s.counts
+        m = s.meeting
         flag = " [补录]" if m.late_entry else ""
         topic = m.lecture_title or "；".join(m.topics)
-        print(f"{m.id}\t{m.date}\t{m.title}\t应到{c.expected} 实到{c.present}\t{topic}{flag}")
+        print(f"{m.id}\t{m.date}\t{m.title}\t{_counts_text(s)}\t{topic}{flag}")
     print(f"共 {len(rows)} 条")
     return 0
+
+
+def _counts_text(summary) -> str:
+    c = summary.counts
+    if not summary.attendance_recorded:
+        return f"应到{c.expected} 出勤未登记"
+    return f"应到{c.expected} 实到{c.present}"
 
 
 def cmd_talks(args) -> int:
@@ -301,10 +311,10 @@ def cmd_theme_days(args) -> int:
 
     rows = meetings.list_meetings(_open(args), year=args.year, kinds=(meetings.THEME_DAY,))
     for s in sorted(rows, key=lambda s: s.meeting.date):
-        m, c = s.meeting, s.counts
+        m = s.meeting
         flag = " [补录]" if m.late_entry else ""
         print(f"{m.id}\t{m.period}\t{m.date}\t{'；'.join(m.topics)}\t{m.activity_form}\t"
-              f"应到{c.expected} 实到{c.present}{flag}")
+              f"{_counts_text(s)}{flag}")
     print(f"共 {len(rows)} 条")
     return 0
 
@@ -383,7 +393,8 @@ def cmd_backup(args) -> int:
         target = backup.make_backup(db.path, args.output)
     else:
         target = backup.backup_now(db.path, policy)
-    print(f"已备份到：{target}（{backup.inspect_file(target).counts_text()}）")
+    report = backup.inspect_file(target, allow_newer=True)
+    print(f"已备份到：{target}（{report.counts_text() if report.counts else '由更新版本创建的数据文件'}）")
     return 0
 
 
@@ -446,6 +457,7 @@ COMMANDS = (
             (arg("--force", action="store_true", help="覆盖已有文件"),)),
     Command("import-members", "从 Excel 花名册导入党员", cmd_import, (
         arg("file", type=Path, metavar="文件", help="花名册 .xlsx 或 .xls 文件"),
+        arg("--sheet", metavar="工作表", help="读取这个工作表（默认自动选择最像花名册的可见工作表）"),
         arg("--dry-run", action="store_true", help="只检查，不写入"),
         arg("--update-existing", action="store_true", help="身份证号相同的党员用文件内容更新"))),
     Command("export-members", "导出党员花名册 .xlsx", cmd_export, (

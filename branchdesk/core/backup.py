@@ -36,7 +36,7 @@ from pathlib import Path
 
 from branchdesk import paths
 from branchdesk.core.db import (APPLICATION_ID, SCHEMA_VERSION, connect_read_only,
-                                roll_back_hot_journal)
+                                not_ours_message, roll_back_hot_journal, schema_differences)
 from branchdesk.core import files
 from branchdesk.core.errors import BackupError, BranchdeskError
 from branchdesk.core.files import FileWriteError
@@ -141,6 +141,10 @@ def _report(conn: sqlite3.Connection, path: Path, full: bool, allow_newer: bool)
     if problems != ["ok"]:
         log.warning("%s of %s: %s", pragma, path.name, "; ".join(problems))
         return FileReport(False, f"文件“{path.name}”已损坏（完整性检查未通过）。", version)
+    foreign = schema_differences(conn, version)
+    if foreign:
+        log.warning("schema of %s differs: %s", path.name, "; ".join(foreign[:10]))
+        return FileReport(False, not_ours_message(path.name), version)
     return FileReport(True, "", version, _counts(conn))
 
 
@@ -250,13 +254,37 @@ def _free_name(folder: Path, stem: str, tag: str, when: datetime) -> Path:
 
 
 def remove_stale_partials(folder: Path) -> None:
+    """Remove the unfinished copies (and their journals) of backups that were cut off.
+
+    A copy is ``<final>.<pid>.partial``: it is removed at once when that process is gone, and
+    after an hour whatever its name says (a PID may have been reused).
+    """
     cutoff = time.time() - STALE_PARTIAL_SECONDS
     for partial in [*folder.glob(f"*{PARTIAL}"), *folder.glob(f"*{PARTIAL}-journal")]:
         try:
-            if partial.stat().st_mtime < cutoff:
+            if not _writer_alive(partial) or partial.stat().st_mtime < cutoff:
                 partial.unlink()
         except OSError:
             pass
+
+
+def _writer_alive(partial: Path) -> bool:
+    """Whether the process named in ``partial``'s name may still be writing it."""
+    pid_text = partial.name.removesuffix("-journal").removesuffix(PARTIAL).rsplit(".", 1)[-1]
+    if not pid_text.isdigit():
+        return True
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # pragma: no cover - no cheap liveness check: rely on the age
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 # ---------------------------------------------------------------- listing and thinning

@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+from branchdesk.core.text import clean
 from branchdesk.core.db import Database
 
 from branchdesk.core import members, settings
@@ -103,6 +104,7 @@ def _apply_groups(db: Database, pairs: list[tuple[int | None, str]]) -> None:
     for gid in kept:  # temporary names avoid UNIQUE clashes when groups swap names
         db.execute("UPDATE party_groups SET name = ? WHERE id = ?", [f"\0{gid}", gid])
     for order, (gid, name) in enumerate(pairs):
+        name = clean(name).strip()
         if gid is None:
             db.execute("INSERT INTO party_groups (name, sort_order) VALUES (?, ?)", [name, order])
         else:
@@ -112,6 +114,7 @@ def _apply_groups(db: Database, pairs: list[tuple[int | None, str]]) -> None:
 
 def ensure_group(db: Database, name: str) -> int:
     """The id of the group called ``name``, creating it at the end if needed."""
+    name = clean(name).strip()
     row = db.execute("SELECT id FROM party_groups WHERE name = ?", [name]).fetchone()
     if row:
         return row[0]

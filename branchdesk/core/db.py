@@ -18,8 +18,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from branchdesk.core.errors import (DamagedDatabaseError, DatabaseError, ReadOnlyDatabaseError,
-                                    TooNewError)
+from branchdesk.core.errors import (DamagedDatabaseError, DatabaseError, ForeignSchemaError,
+                                    ReadOnlyDatabaseError, ReadOnlyPlaceError, TooNewError)
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,13 @@ def open_db(path: Path | str, *, create: bool = True,
     path = Path(path)
     if not path.exists() and not create:
         raise DatabaseError(f"找不到数据文件：{path}。请确认路径是否正确。")
+    if path.exists():
+        _refuse_linked(path)
     version = _inspect(path) if path.exists() else 0
+    if read_only is None and path.exists() and not _writable(path):
+        read_only = ReadOnlyPlaceError(
+            f"数据文件“{path.name}”或它所在的文件夹是只读的（或没有写入权限），只能查看，不能修改。"
+            "要修改，请把数据文件复制到可以写入的文件夹。")
     if read_only is not None:
         return _open_read_only(path, read_only)
     if version > SCHEMA_VERSION:
@@ -108,12 +114,25 @@ def open_db(path: Path | str, *, create: bool = True,
     from branchdesk.core.migrations import migrations
 
     try:
-        migrations.apply(db.utils)
+        with db.atomic():  # the steps become savepoints: all of them, with their record, or none
+            migrations.apply(db.utils)
     except sqlite3.DatabaseError as exc:
         db.close()
         raise DatabaseError("升级数据文件结构失败，文件保持原样未被修改。请联系技术人员。",
                             detail=str(exc)) from exc
     return db
+
+
+def _refuse_linked(path: Path) -> None:
+    """A second hard link would let a second writer in under another name, past the file lock."""
+    if path.stat().st_nlink > 1:
+        raise DatabaseError(f"数据文件“{path.name}”还有其他名字（硬链接），同时从两个名字打开会损坏数据，"
+                            "因此没有打开它，也没有修改它。请把它复制成一个普通文件后再打开。")
+
+
+def _writable(path: Path) -> bool:
+    """SQLite needs to write the file and create its journal beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
 def connect_read_only(path: Path | str) -> sqlite3.Connection:
@@ -149,6 +168,7 @@ def _inspect(path: Path) -> int:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+            foreign = schema_differences(conn, version) if problems == ["ok"] else []
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -165,7 +185,28 @@ def _inspect(path: Path) -> int:
         raise DamagedDatabaseError(
             f"数据文件“{path.name}”已损坏（完整性检查未通过）。为免损失扩大，本软件没有对它做任何"
             "修改。可以用最近一次完好的备份恢复。", detail="; ".join(problems))
+    if version == 0:
+        raise DatabaseError(f"文件“{path.name}”不是党支部工作台账的数据文件（空文件或没有任何数据表），"
+                            "未做任何修改。请选择正确的数据文件；要新建支部，请指定一个还不存在的文件名。")
+    if foreign:
+        log.warning("schema of %s differs: %s", path.name, "; ".join(foreign[:10]))
+        raise ForeignSchemaError(not_ours_message(path.name), detail="; ".join(foreign))
     return version
+
+
+def not_ours_message(name: str) -> str:
+    return (f"文件“{name}”不是本软件的完整数据文件：其中的数据表、索引或触发器与本软件建立的不一致"
+            "（可能被其他程序修改过）。为安全起见，本软件没有使用也没有修改它。"
+            "请用最近一次完好的备份恢复，或联系技术人员。")
+
+
+def schema_differences(conn: sqlite3.Connection, version: int) -> list[str]:
+    """Differences from the schema our migrations build (versions we cannot know: none)."""
+    if not 1 <= version <= SCHEMA_VERSION:
+        return []
+    from branchdesk.core import schema
+
+    return schema.differences(conn, version)
 
 
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB

@@ -17,7 +17,7 @@ from branchdesk.core.db import Database
 
 from branchdesk.core import appraisals, branch, idcard, meetings, members, settings, talks
 from branchdesk.core.db import open_db
-from branchdesk.core.errors import BranchdeskError
+from branchdesk.core.errors import BranchdeskError, ReadOnlyDatabaseError
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN_MALE = ["建国", "志强", "明", "伟", "军", "磊", "洋", "勇", "涛", "超", "平", "刚", "晓东",
@@ -45,15 +45,37 @@ THEMES = [("重温入党誓词", "集中学习"), ("走进社区志愿服务", "
 
 
 def create_demo(path: Path, *, overwrite: bool = False, today: date | None = None) -> Database:
-    """Write the demo branch to ``path`` (a new file). Refuses to touch an existing file."""
+    """Write the demo branch to ``path`` (a new file).
+
+    An existing file is replaced only with ``overwrite`` and only if it is itself a demo branch;
+    a verified backup of it is written first. A real branch is never replaced by demo data.
+    """
     path = Path(path)
     if path.exists():
         if not overwrite:
             raise BranchdeskError(f"文件“{path}”已存在。演示数据需要新文件，请换一个文件名，或加 --force 覆盖。")
-        path.unlink()
+        _replace_old_demo(path)
     db = open_db(path)
     populate(db, today or date.today())
     return db
+
+
+def _replace_old_demo(path: Path) -> None:
+    """Back up and remove an earlier demo branch at ``path``; refuse anything else."""
+    from branchdesk.core import backup
+
+    db = open_db(path, read_only=ReadOnlyDatabaseError("只读检查"))
+    try:
+        # older demo files carry no marker, but the demo's fictional name
+        is_demo = (settings.get(db, "is_demo")
+                   or settings.get(db, "branch_name") == _profile(2000)["branch_name"])
+    finally:
+        db.close()
+    if not is_demo:
+        raise BranchdeskError(f"文件“{path}”是一个真实支部的数据文件，不能用演示数据覆盖它，文件没有被修改。"
+                              "请为演示支部另选一个文件名。")
+    backup.make_backup(path, tag="before-demo")
+    path.unlink()
 
 
 def populate(db: Database, today: date) -> None:
@@ -78,6 +100,7 @@ def _profile(year: int) -> dict:
         "term_start": f"{year - 3}-12-20",
         "term_years": 3,
         "setup_done": True,
+        "is_demo": True,
     }
 
 

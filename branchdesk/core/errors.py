@@ -60,6 +60,10 @@ class ReadOnlyDatabaseError(DatabaseError):
     title = "数据文件为只读"
 
 
+class ReadOnlyPlaceError(ReadOnlyDatabaseError):
+    """The database or its folder cannot be written here (permissions, read-only media)."""
+
+
 class TooNewError(DatabaseError):
     title = "数据文件版本较新"
 
@@ -68,6 +72,12 @@ class DamagedDatabaseError(DatabaseError):
     """The file fails SQLite's checks; it has not been written. A backup can replace it."""
 
     title = "数据文件已损坏"
+
+
+class ForeignSchemaError(DatabaseError):
+    """Our application_id, but tables, indexes or triggers the migrations did not make."""
+
+    title = "不是本软件的完整数据文件"
 
 
 class DatabaseInUseError(DatabaseError):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from datetime import date
 
+from branchdesk.core.text import clean
 from branchdesk.core.db import Database
 
 from branchdesk.core import attachments, branch, settings, tables
@@ -310,13 +311,14 @@ def _write_children(db: Database, meeting: Meeting) -> None:
     db.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting.id])
     db.conn.executemany(
         "INSERT INTO attendance (meeting_id, member_id, status, reason) VALUES (?, ?, ?, ?)",
-        [(meeting.id, a.member_id, a.status, a.reason) for a in meeting.attendance])
+        [(meeting.id, a.member_id, a.status, clean(a.reason)) for a in meeting.attendance])
     db.execute("DELETE FROM rectifications WHERE meeting_id = ?", [meeting.id])
     db.conn.executemany(
         "INSERT INTO rectifications (meeting_id, sort_order, problem, measure, owner, due_date, "
         "done) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(meeting.id, i, r.problem.strip(), r.measure.strip(), r.owner.strip(), r.due_date,
-          int(r.done)) for i, r in enumerate(meeting.rectifications) if r.problem.strip()])
+        [(meeting.id, i, clean(r.problem).strip(), clean(r.measure).strip(), clean(r.owner).strip(),
+          r.due_date, int(r.done)) for i, r in enumerate(meeting.rectifications)
+         if clean(r.problem).strip()])
 
 
 def delete(db: Database, meeting_id: int) -> None:
@@ -388,9 +390,14 @@ def _rectifications(db: Database, meeting_id: int) -> list[Rectification]:
 
 @dataclass
 class MeetingSummary:
+    """``counts``: from the recorded attendance; for a meeting with none recorded yet (a plan)
+    ``attendance_recorded`` is False and only ``counts.expected`` means something: the people
+    its sign-in sheet lists."""
+
     meeting: Meeting
     counts: Counts
     attachment_count: int = 0
+    attendance_recorded: bool = True
 
 
 def list_meetings(db: Database, *, year: int | None = None, kinds: tuple[str, ...] | None = None,
@@ -413,8 +420,18 @@ def list_meetings(db: Database, *, year: int | None = None, kinds: tuple[str, ..
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = _rows(db, where, params)
     counts, files = _counts_by_meeting(db, where, params), _attachments_by_meeting(db, where, params)
-    return [MeetingSummary(m := _from_row(r), counts.get(m.id, Counts(0, 0, 0, 0)),
-                           files.get(m.id, 0)) for r in rows]
+    summaries = []
+    for row in rows:
+        m = _from_row(row)
+        recorded = counts.get(m.id)
+        summaries.append(MeetingSummary(m, recorded or _expected_counts(db, m),
+                                        files.get(m.id, 0), recorded is not None))
+    return summaries
+
+
+def _expected_counts(db: Database, m: Meeting) -> Counts:
+    """No attendance recorded (a plan): 应到 is who the sign-in sheet lists, as of its date."""
+    return Counts(len(expected_entries(db, m.kind, m.the_date, m.group_id, m.held_as)), 0, 0, 0)
 
 
 # The counts of the listed meetings only (``where`` is list_meetings' filter on ``mt``): counting

@@ -12,6 +12,7 @@ from branchdesk.core.db import Database
 from branchdesk.core import idcard, tables
 from branchdesk.core.dates import add_months, add_years, from_iso, parse_date, to_iso
 from branchdesk.core.db import ensure_writable
+from branchdesk.core.text import clean
 from branchdesk.core.errors import InUseError, NotFoundError, ValidationError
 from branchdesk.core.pinyin import matches, search_key
 
@@ -92,7 +93,7 @@ _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 def normalise(member: Member) -> Member:
     """Trim text, normalise the ID number and phone, fill birth date and sex from the ID."""
     # Fields read directly: asdict() deep-copies recursively, a noticeable share of a big import.
-    values = {name: (v.strip() if isinstance(v := getattr(member, name), str) else v)
+    values = {name: (clean(v).strip() if isinstance(v := getattr(member, name), str) else v)
               for name in _FIELD_NAMES}
     m = Member(**values)
     m.id_number = idcard.normalise(m.id_number) or None if m.id_number else None

@@ -404,15 +404,29 @@ def manifest_text(written: list[WrittenFile]) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["文件", "大小（字节）", "SHA-256", "说明"])
-    writer.writerows([f.name, f.size, f.sha256, f.note] for f in written)
+    writer.writerows([_csv_cell(f.name), f.size, f.sha256, _csv_cell(f.note)] for f in written)
     return out.getvalue()
+
+
+# A cell starting with one of these is a formula when the CSV is opened in Excel/WPS (the file
+# names carry the branch's name, which anyone with the app can set): an apostrophe keeps it text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_value(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 
 def read_manifest(path: Path | str) -> list[WrittenFile]:
     """The rows of a 清单.csv written by ``manifest_text`` (for checking a package)."""
     text = Path(path).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
-    return [WrittenFile(name, int(size), sha, note) for name, size, sha, note in rows]
+    return [WrittenFile(_csv_value(name), int(size), sha, _csv_value(note))
+            for name, size, sha, note in rows]
 
 
 def readme_text(title: str, year: int, today: date, plan: PackagePlan, mask: bool) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from branchdesk.core.db import Database
 
 from branchdesk.core.db import ensure_writable
+from branchdesk.core.text import clean_values
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ _SETTINGS = [
     Setting("term_start", "", "本届支委会选举日期", "profile"),
     Setting("term_years", 3, "任期（年）", "profile", 1, 5),
     Setting("setup_done", False, "已完成初始设置", "app"),
+    # Written by core/demo.py: only such a file may be replaced by a new demo branch.
+    Setting("is_demo", False, "演示支部（虚构数据）", "app"),
     # Screen lock (core/screen_lock.py): "" means no password; otherwise an scrypt hash, never the text.
     Setting("lock_password", "", "锁定密码（散列值）", "app"),
     Setting("lock_idle_minutes", 10, "无操作几分钟后自动锁定", "app", 1, 240),
@@ -105,7 +108,7 @@ def put(db: Database, values: dict[str, Any]) -> None:
         if key not in SETTINGS:
             raise KeyError(key)
     with db.atomic():
-        for key, value in values.items():
+        for key, value in clean_values(values).items():
             db.execute(
                 "INSERT INTO settings(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

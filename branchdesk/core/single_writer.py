@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from branchdesk.core.errors import DatabaseInUseError
+from branchdesk.core.errors import DatabaseInUseError, ReadOnlyPlaceError
 
 # Windows locks a byte range; one byte far beyond the PID text keeps that text readable.
 _WINDOWS_LOCK_OFFSET = 1 << 30
@@ -46,7 +46,13 @@ class DatabaseLock:
         """Take the lock or raise DatabaseInUseError naming the holder's PID."""
         if self._handle is not None:
             return
-        handle = os.fdopen(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644), "r+b")
+        try:
+            handle = os.fdopen(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644), "r+b")
+        except OSError as exc:  # a read-only folder, a CD, no permission
+            raise ReadOnlyPlaceError(
+                f"数据文件所在的文件夹“{self.path.parent}”不能写入（只读或没有权限），"
+                "只能以只读方式查看，不能修改。要修改，请把数据文件复制到可以写入的文件夹。",
+                detail=str(exc)) from exc
         try:
             _lock(handle)
         except OSError:

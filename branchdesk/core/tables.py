@@ -1,7 +1,7 @@
 """One row of a record table written the same way by every record module (members, meetings,
 talks): the INSERT and the UPDATE, with their created_at / updated_at stamps.
 
-Table and column names come from the record modules' own constants, never from input; the
+Every text value loses its invisible format characters (core/text.py). Table and column names come from the record modules' own constants, never from input; the
 values always travel as parameters. Plain SQL rather than sqlite-utils' table API: a 2,000-row
 roster import inserts row by row, and sqlite-utils inspects the table on every call.
 """
@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 
 from branchdesk.core.db import Database
+from branchdesk.core.text import clean_values
 
 CREATED, UPDATED = "created_at", "updated_at"
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -25,7 +26,7 @@ def now() -> str:
 def insert(db: Database, table: str, values: dict, *, stamps: tuple[str, ...] = (CREATED, UPDATED)
            ) -> int:
     """Insert ``values`` (column -> value) with each of ``stamps`` set to now(); the new row's id."""
-    row = {**values, **dict.fromkeys(stamps, now())}
+    row = {**clean_values(values), **dict.fromkeys(stamps, now())}
     columns = _names(table, row)
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     return db.execute(sql, list(row.values())).lastrowid
@@ -33,7 +34,7 @@ def insert(db: Database, table: str, values: dict, *, stamps: tuple[str, ...] = 
 
 def update(db: Database, table: str, row_id: int, values: dict) -> bool:
     """Set ``values`` and updated_at on the row ``row_id``; False when no such row exists."""
-    row = {**values, UPDATED: now()}
+    row = {**clean_values(values), UPDATED: now()}
     sets = ", ".join(f"{column} = ?" for column in _names(table, row))
     cursor = db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), row_id])
     return cursor.rowcount > 0

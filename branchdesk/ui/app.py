@@ -26,6 +26,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     install_translations(app)
     _install_fonts(app)
+    from branchdesk.ui.widgets import install_wheel_guard
+
+    install_wheel_guard(app)
     icon = paths.icon_path()
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))

@@ -41,6 +41,7 @@ class AttendanceWidget(QWidget):
         self._roll: list[AttendanceEntry] = []  # everyone on the roll on the meeting date
         self.added: set[int] = set()
         self.removed: set[int] = set()
+        self._planned = False
         self._build()
 
     # ------------------------------------------------------------ layout
@@ -204,6 +205,13 @@ class AttendanceWidget(QWidget):
             self.added.add(member_id)
         self._set_rows(self.entries() + [replace(entry, status=PRESENT, reason="")])
 
+    def set_planned(self, planned: bool) -> None:
+        """A meeting not held yet: the list shows who is expected (as its sign-in sheet does)
+        and cannot be marked; the totals say 应到 only, not 实到 everyone."""
+        self._planned = planned
+        self.setEnabled(not planned)
+        self._update_totals()
+
     # ------------------------------------------------------------ feedback
     def _after_edit(self) -> None:
         for row in range(self.table.rowCount()):
@@ -224,6 +232,10 @@ class AttendanceWidget(QWidget):
 
     def _update_totals(self) -> None:
         c = self.counts()
+        if self._planned:
+            self.totals.setText(f"应到 {c.expected} 人")
+            self.show_message("", error=False)
+            return
         rate = f"　出席率 {c.rate:.0%}" if c.rate is not None else ""
         self.totals.setText(f"应到 {c.expected} 人　实到 {c.present} 人　请假 {c.leave} 人　"
                             f"缺席 {c.absent} 人{rate}")

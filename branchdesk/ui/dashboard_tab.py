@@ -125,6 +125,7 @@ class DashboardTab(QWidget):
         rows = self.grid.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.grid.clear()
+        self.grid.clearSpans()  # clear() keeps merged cells; the rows may have moved
         self.grid.setRowCount(len(report.grid))
         self.grid.setColumnCount(12)
         self.grid.setHorizontalHeaderLabels([f"{m}月" for m in range(1, 13)])

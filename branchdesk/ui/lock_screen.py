@@ -1,21 +1,30 @@
 """The screen lock: after N idle minutes, on Ctrl+L and at start, when a password is set.
 
-Locking covers every visible window of the app (the main window and any open dialog) with an
-opaque page, disables what lies beneath it (so Tab cannot reach a hidden field) and every menu
-action, and replaces the window titles, which may name the branch or a member. Dialogs stay
-open underneath, so nothing typed is lost. The password box goes on the window that can take
-input: the open modal dialog if there is one, else the main window. Wrong passwords make the
-next try wait longer (core/screen_lock.py delay_after).
+How it holds, and why it can always be undone:
+- The password box lives in a window of its own, ``LockScreen``: a top-level window with no
+  parent, so no other window can disable or hide it along with itself; application-modal and
+  shown last, so Qt's modality gives it alone the keyboard and mouse while every other window is
+  blocked. Nothing is disabled, so nothing has to be re-enabled.
+- Every other window of the app (the main window, edit dialogs, dialogs opened from dialogs,
+  message boxes) gets a ``LockCover``: an opaque page over its whole content, so names and ID
+  numbers cannot be read; its title becomes 已锁定. A window that opens while locked (a message
+  from a timer) is covered as it shows, and the lock screen goes back on top of the modal stack.
+- Nothing is hidden or closed: hiding a QDialog ends its exec() loop, which would throw away an
+  open edit dialog. Dialogs keep running underneath with what was typed in them; unlocking
+  removes the covers, puts the titles back and returns focus to the window and field that had it.
+Wrong passwords make the next try wait longer (core/screen_lock.py delay_after).
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
                                QPushButton, QToolTip, QVBoxLayout, QWidget)
+from shiboken6 import isValid
 
 from branchdesk import APP_TITLE
 from branchdesk.core import screen_lock, settings
@@ -26,45 +35,79 @@ LOCKED_TITLE = f"{APP_TITLE}（已锁定）"
 LOCK_SHORTCUT = "Ctrl+L"
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
              QEvent.Type.Wheel, QEvent.Type.TouchBegin}
-_FORM_MIN_SIZE = (380, 260)
+_NOT_WINDOWS = {Qt.WindowType.Popup, Qt.WindowType.ToolTip, Qt.WindowType.Desktop}
+SCREEN_SIZE = (420, 260)
 
 
 class LockCover(QWidget):
-    """An opaque page over one window; with ``with_form`` it holds the password box."""
+    """An opaque page over one window's content while locked, with 已锁定 as the window's title.
+    It takes no input itself: the modal lock screen keeps all input away from the window.
+
+    No Python reference to the window is kept (only Qt's parent link): in PySide, dropping the
+    last reference to a dialog from inside its child's destructor deletes the dialog mid-way."""
+
+    def __init__(self, host: QWidget):
+        super().__init__(host)
+        self._title = host.windowTitle()
+        host.setWindowTitle(LOCKED_TITLE)
+        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for text in ("<h2>已锁定</h2>", "请在“已锁定”窗口中输入密码解锁。"):
+            label = QLabel(text)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label)
+        layout.addStretch(2)
+        host.installEventFilter(self)
+        self._fit()
+        self.show()
+
+    def _fit(self) -> None:
+        self.setGeometry(self.parentWidget().rect())
+        self.raise_()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.ChildAdded) \
+                and obj is self.parentWidget():
+            self._fit()  # also above a child added after locking
+        return False
+
+    def remove(self) -> None:
+        """Give the window back its content and title."""
+        host = self.parentWidget()
+        host.removeEventFilter(self)
+        host.setWindowTitle(self._title)
+        self.hide()
+        self.deleteLater()
+
+
+class LockScreen(QWidget):
+    """The window with the password box. Its close button and Alt+F4 do nothing: only the
+    right password puts it away."""
 
     unlock_requested = Signal(str)
 
-    def __init__(self, host: QWidget, with_form: bool):
-        super().__init__(host)
-        self.host = host
-        self.setAutoFillBackground(True)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.password = self.button = self.message = None
-        self._build(with_form)
-        host.installEventFilter(self)
-        self.setGeometry(host.rect())
-        self.raise_()
-        self.show()
+    def __init__(self):
+        super().__init__(None, Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint
+                         | Qt.WindowType.WindowTitleHint)
+        self.setWindowTitle(LOCKED_TITLE)
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setMinimumSize(*SCREEN_SIZE)
+        self._build()
 
-    def _build(self, with_form: bool) -> None:
+    def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         title = QLabel("<h2>已锁定</h2>")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(title)
-        if with_form:
-            layout.addLayout(self._form())
-        layout.addStretch(2)
-
-    def _form(self) -> QVBoxLayout:
-        box = QVBoxLayout()
-        hint = QLabel("为保护党员信息，本软件已锁定。请输入密码解锁。")
+        hint = QLabel("为保护党员信息，本软件已锁定。请输入密码解锁。\n打开的窗口和填写的内容都还在。")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("密码")
-        self.password.setMaximumWidth(260)
+        self.password.setMinimumWidth(200)
         self.password.returnPressed.connect(self._submit)
         self.button = QPushButton("解锁")
         self.button.clicked.connect(self._submit)
@@ -76,10 +119,11 @@ class LockCover(QWidget):
         row.addWidget(self.password)
         row.addWidget(self.button)
         row.addStretch(1)
-        box.addWidget(hint)
-        box.addLayout(row)
-        box.addWidget(self.message)
-        return box
+        for item in (title, hint):
+            layout.addWidget(item)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addStretch(2)
 
     def _submit(self) -> None:
         if self.button.isEnabled():
@@ -96,24 +140,25 @@ class LockCover(QWidget):
         QTimer.singleShot(int(seconds * 1000), self._ready)
 
     def _ready(self) -> None:
-        self.password.setEnabled(True)
-        self.button.setEnabled(True)
-        self.password.setFocus()
+        if isValid(self):  # the window may have closed meanwhile
+            self.password.setEnabled(True)
+            self.button.setEnabled(True)
+            self.password.setFocus()
 
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self.host and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.host.rect())
-            self.raise_()
-        return False
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        event.ignore()  # only ``put_away`` hides it
 
-    def remove(self) -> None:
-        self.host.removeEventFilter(self)
+    def put_away(self) -> None:
+        """Hide, ready for the next lock. Not deleted here: this runs inside the password box's
+        own signal, and the controller keeps the window for the next time."""
         self.hide()
-        self.deleteLater()
+        self.password.clear()
+        self.message.clear()
+        self._ready()
 
 
 class LockController(QObject):
-    """Locks and unlocks one main window (and the dialogs above it)."""
+    """Locks and unlocks the app for one main window: every window of the app is covered."""
 
     locked_changed = Signal(bool)
 
@@ -121,9 +166,10 @@ class LockController(QObject):
         super().__init__(window)
         self.window = window
         self.failures = 0
-        self.cover: LockCover | None = None
+        self._locked = False
+        self.screen: LockScreen | None = None  # made at the first lock, then kept
         self._covers: list[LockCover] = []
-        self._restore: list = []
+        self._return_to = None  # a weak reference to the window that was active
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock_if_enabled)
@@ -141,7 +187,7 @@ class LockController(QObject):
 
     @property
     def locked(self) -> bool:
-        return self.cover is not None
+        return self._locked
 
     def enabled(self) -> bool:
         try:
@@ -158,16 +204,26 @@ class LockController(QObject):
         self.timer.start()
 
     def shutdown(self) -> None:
+        """The main window is closing: stop, and take the lock screen away with it (a window
+        left open would keep the application running)."""
         self.timer.stop()
         QApplication.instance().removeEventFilter(self)
+        if self.locked:
+            self._take_down()
+        if self.screen is not None:
+            self.screen.deleteLater()
 
-    def eventFilter(self, obj, event) -> bool:
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         kind = event.type()
         if kind == QEvent.Type.KeyPress and _is_lock_key(event):
             # Inside a modal dialog the window's shortcut does not fire; the key press comes here.
             self.lock_if_enabled()
             return self.locked
-        if kind in _ACTIVITY and not self.locked and self.timer.isActive():
+        if self.locked:
+            if kind == QEvent.Type.Show and obj is not self.screen and _is_app_window(obj):
+                self._cover(obj)  # opened while locked: covered, and the lock screen back on top
+                QTimer.singleShot(0, self, self.bring_forward)
+        elif kind in _ACTIVITY and self.timer.isActive():
             self.timer.start()  # restart the idle countdown
         return False
 
@@ -185,55 +241,66 @@ class LockController(QObject):
             self.lock()
 
     def lock(self) -> None:
+        """Cover every window of the app and show the lock screen. The main window is covered
+        even before it is first shown (the lock at start)."""
         if self.locked:
             return
         self.timer.stop()
         _close_popups()
-        form_host = QApplication.activeModalWidget() or self.window
-        for host in self._hosts(form_host):
-            self._cover(host, with_form=host is form_host)
-        self._disable_actions()
+        active = QApplication.activeWindow()
+        self._return_to = weakref.ref(active) if active is not None else None
+        for host in [self.window, *_app_windows()]:
+            self._cover(host)
         self._hide_private()
-        self.cover.password.setFocus()
+        if self.screen is None:
+            self.screen = LockScreen()
+            self.screen.unlock_requested.connect(self.try_unlock)
+        self._locked = True
+        self.bring_forward()
         self.locked_changed.emit(True)
         log.info("locked")
 
-    def _hosts(self, form_host: QWidget) -> list[QWidget]:
-        visible = [w for w in QApplication.topLevelWidgets()
-                   if w.isVisible() and w.isWindow() and not isinstance(w, LockCover)]
-        return list(dict.fromkeys([self.window, form_host, *visible]))
+    def _cover(self, host: QWidget) -> None:
+        if not any(isValid(cover) and cover.parentWidget() is host for cover in self._covers):
+            self._covers.append(LockCover(host))
 
-    def _cover(self, host: QWidget, with_form: bool) -> None:
-        self._restore.append(lambda h=host, t=host.windowTitle(): h.setWindowTitle(t))
-        host.setWindowTitle(LOCKED_TITLE)
-        for child in host.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            if child.isEnabled() and not child.isWindow():
-                child.setEnabled(False)
-                self._restore.append(lambda c=child: c.setEnabled(True))
-        if with_form:
-            self._make_room(host)
-        cover = LockCover(host, with_form)
-        self._covers.append(cover)
-        if with_form:
-            self.cover = cover
-            cover.unlock_requested.connect(self.try_unlock)
+    def bring_forward(self) -> None:
+        """Show the lock screen over the main window, on top of the modal stack, with the
+        keyboard. Showing again after a hide puts it back on top of a dialog opened later."""
+        screen = self.screen
+        if not self.locked:
+            return
+        if QApplication.activeModalWidget() is not screen:
+            screen.hide()
+        active = QGuiApplication.applicationState() == Qt.ApplicationState.ApplicationActive
+        # An idle lock while someone works in another program does not take the keyboard.
+        screen.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, not active)
+        self._place(screen)
+        self._stay_above_main_window(screen)
+        screen.show()
+        screen.raise_()
+        if active:
+            screen.activateWindow()
+        screen.password.setFocus()
 
-    def _make_room(self, host: QWidget) -> None:
-        width, height = _FORM_MIN_SIZE
-        if host.width() < width or host.height() < height:
-            size = host.size()
-            host.resize(max(width, size.width()), max(height, size.height()))
-            self._restore.append(lambda h=host, s=size: h.resize(s))
+    def _stay_above_main_window(self, screen: LockScreen) -> None:
+        """A transient parent for the window manager only (stacking, no taskbar entry of its
+        own); unlike a parent widget it never disables or hides the lock screen."""
+        main = self.window.windowHandle()
+        if main is not None:
+            screen.winId()  # makes the native window, so it has a handle
+            screen.windowHandle().setTransientParent(main)
 
-    def _disable_actions(self) -> None:
-        """Menu actions, and anything beneath the window that a shortcut could trigger."""
-        direct = Qt.FindChildOption.FindDirectChildrenOnly
-        actions = self.window.findChildren(QAction, options=direct)
-        actions += [a for a in self.window.findChildren(QAction) if not a.shortcut().isEmpty()]
-        for item in [*dict.fromkeys(actions), *self.window.findChildren(QShortcut)]:
-            if item is not self.lock_action and item.isEnabled():
-                item.setEnabled(False)
-                self._restore.append(lambda i=item: i.setEnabled(True))
+    def _place(self, screen: LockScreen) -> None:
+        """Centred over the main window, or over the display when the window is not shown."""
+        screen.adjustSize()
+        if self.window.isVisible():
+            area = self.window.frameGeometry()
+        else:
+            area = (self.window.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        frame = screen.frameGeometry()
+        frame.moveCenter(area.center())
+        screen.move(frame.topLeft())
 
     def _hide_private(self) -> None:
         """Back to masked ID and phone numbers: unlocking should not re-show them."""
@@ -250,25 +317,56 @@ class LockController(QObject):
         self.failures += 1
         delay = screen_lock.delay_after(self.failures)
         wait = f"请等 {delay:.0f} 秒后再试。" if delay >= 1 else ""
-        self.cover.wait(delay, f"密码不正确。{wait}")
+        self.screen.wait(delay, f"密码不正确。{wait}")
         log.info("wrong lock password (%d in a row)", self.failures)
         return False
 
     def unlock(self) -> None:
-        for cover in self._covers:
-            cover.remove()
-        for undo in reversed(self._restore):
-            undo()
-        self._covers, self._restore, self.cover = [], [], None
+        self._take_down()
         self.failures = 0
         self.apply_settings()
+        self._give_back_focus()
         self.locked_changed.emit(False)
         log.info("unlocked")
+
+    def _take_down(self) -> None:
+        """Hide the lock screen, remove the covers (those of windows closed meanwhile went
+        with them)."""
+        self._locked = False
+        self.screen.put_away()
+        for cover in self._covers:
+            if isValid(cover):
+                cover.remove()
+        self._covers = []
+
+    def _give_back_focus(self) -> None:
+        """To the dialog waiting for input if there is one, else to the window that was active,
+        else the main window. Qt puts the focus back on the field that had it in that window."""
+        remembered = self._return_to() if self._return_to is not None else None
+        self._return_to = None
+        window = QApplication.activeModalWidget()
+        if window is None and remembered is not None and isValid(remembered) \
+                and remembered.isVisible():
+            window = remembered
+        window = window or self.window
+        if window.isVisible():
+            window.raise_()
+            window.activateWindow()
 
 
 def _is_lock_key(event) -> bool:
     return (event.key() == Qt.Key.Key_L
             and event.modifiers() == Qt.KeyboardModifier.ControlModifier)
+
+
+def _is_app_window(obj) -> bool:
+    """A window of the app that could show data: not a menu, tooltip or the lock's own."""
+    return (isinstance(obj, QWidget) and obj.isWindow() and not isinstance(obj, LockScreen)
+            and obj.windowType() not in _NOT_WINDOWS)
+
+
+def _app_windows() -> list[QWidget]:
+    return [w for w in QApplication.topLevelWidgets() if w.isVisible() and _is_app_window(w)]
 
 
 def _close_popups() -> None:

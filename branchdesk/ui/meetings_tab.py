@@ -47,8 +47,17 @@ def _number(title: str, value) -> Column:
     return Column(title, value, align=CENTER)
 
 
+def count_columns() -> list[Column]:
+    """应到 实到 请假 缺席. Before attendance is recorded (a plan) only 应到 is known: the people
+    its sign-in sheet lists; the others stay blank rather than 0."""
+    def cell(name):
+        return lambda s: getattr(s.counts, name) if s.attendance_recorded or name == "expected" \
+            else ""
+    return [_number(title, cell(name)) for title, name in (
+        ("应到", "expected"), ("实到", "present"), ("请假", "leave"), ("缺席", "absent"))]
+
+
 def meeting_columns() -> list[Column]:
-    counts = lambda name: (lambda s: getattr(s.counts, name))  # noqa: E731
     return [
         Column("日期", lambda s: s.meeting.date + ("（计划）" if s.meeting.is_planned() else ""),
                sort=lambda s: s.meeting.date,
@@ -59,10 +68,7 @@ def meeting_columns() -> list[Column]:
         Column("议题/题目", lambda s: subject(s.meeting), tooltip=lambda s: subject(s.meeting)),
         Column("地点", lambda s: s.meeting.place),
         Column("主持人", lambda s: s.meeting.host_name),
-        _number("应到", counts("expected")),
-        _number("实到", counts("present")),
-        _number("请假", counts("leave")),
-        _number("缺席", counts("absent")),
+        *count_columns(),
         _number("附件", lambda s: s.attachment_count or ""),
         Column("补录", lambda s: "补录" if s.meeting.late_entry else "", align=CENTER,
                color=lambda s: LATE_COLOR if s.meeting.late_entry else None,

@@ -98,13 +98,16 @@ def _main_windows() -> list:
 
 
 def raise_main_window() -> None:
-    """Bring the visible main window to the front (restored if minimised)."""
+    """Bring the visible main window to the front (restored if minimised); when locked, its
+    lock screen in front of it."""
     for window in _main_windows():
         if window.isVisible():
             if window.isMinimized():
                 window.showNormal()
             window.raise_()
             window.activateWindow()
+            if window.locker.locked:
+                window.locker.bring_forward()
 
 
 def back_up_open_windows() -> None:

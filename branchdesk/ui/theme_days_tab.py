@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from branchdesk.core import meetings
 from branchdesk.core.meetings import THEME_DAY
-from branchdesk.ui.meetings_tab import LATE_COLOR, MeetingsTab, _number
+from branchdesk.ui.meetings_tab import LATE_COLOR, MeetingsTab, _number, count_columns
 from branchdesk.ui.models import Column
 
 DONE_STYLE = "background:#d5f5e3; border:1px solid #9bd3ae; padding:4px;"
@@ -17,7 +17,6 @@ FUTURE_STYLE = "background:#ffffff; border:1px solid #dddddd; padding:4px; color
 
 
 def theme_day_columns() -> list[Column]:
-    counts = lambda name: (lambda s: getattr(s.counts, name))  # noqa: E731
     return [
         Column("计入月份", lambda s: s.meeting.period),
         Column("日期", lambda s: s.meeting.date),
@@ -25,10 +24,7 @@ def theme_day_columns() -> list[Column]:
         Column("形式", lambda s: s.meeting.activity_form),
         Column("地点", lambda s: s.meeting.place),
         Column("组织者", lambda s: s.meeting.organiser),
-        _number("应到", counts("expected")),
-        _number("实到", counts("present")),
-        _number("请假", counts("leave")),
-        _number("缺席", counts("absent")),
+        *count_columns(),
         _number("附件", lambda s: s.attachment_count or ""),
         Column("补录", lambda s: "补录" if s.meeting.late_entry else "", align=Qt.AlignmentFlag.AlignCenter,
                color=lambda s: LATE_COLOR if s.meeting.late_entry else None),

@@ -1,13 +1,15 @@
 """Small reusable widgets: a date field that accepts what people type, field error labels,
-“这是什么？” links to the 使用说明."""
+“这是什么？” links to the 使用说明, and the guard that keeps the mouse wheel from changing
+dropdowns and spin boxes by accident."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QWheelEvent
+from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox,
+                               QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QScrollArea, QTabWidget, QVBoxLayout, QWidget)
 
 from branchdesk.core.dates import parse_date
@@ -71,6 +73,66 @@ class Field(QWidget):
     def clear_message(self) -> None:
         self.message.clear()
         self.message.hide()
+
+    def has_message(self) -> bool:
+        return bool(self.message.text())
+
+
+class WheelGuard(QObject):
+    """Application-wide: the mouse wheel changes a dropdown or spin box (dates included) only
+    after the user clicked or tabbed into it. Over one without the focus the wheel scrolls
+    whatever list or form is around it, so scrolling the 出勤情况 list never turns 出席 into
+    缺席 under the pointer. Install once with ``install_wheel_guard``."""
+
+    GUARDED = (QComboBox, QAbstractSpinBox)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(obj, self.GUARDED):
+            # Qt's default WheelFocus would hand the focus to it on the first notch
+            obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        elif kind == QEvent.Type.Wheel and isinstance(obj, self.GUARDED) and not obj.hasFocus():
+            return _scroll_around(obj, event)
+        return False
+
+
+def _scroll_around(widget: QWidget, event: QWheelEvent) -> bool:
+    """Give the wheel to the nearest scrolling list or form around ``widget``. True: handled
+    (scrolled, or nothing around to scroll: then it is simply not used)."""
+    area = widget.parentWidget()
+    while area is not None and not isinstance(area, QAbstractScrollArea):
+        area = area.parentWidget()
+    if area is None:
+        event.ignore()  # Qt passes an ignored wheel on to the parents
+        return True
+    viewport = area.viewport()
+    moved = QWheelEvent(viewport.mapFromGlobal(event.globalPosition()), event.globalPosition(),
+                        event.pixelDelta(), event.angleDelta(), event.buttons(),
+                        event.modifiers(), event.phase(), event.inverted(), event.source())
+    QCoreApplication.sendEvent(viewport, moved)
+    return True
+
+
+def install_wheel_guard(app: QApplication) -> None:
+    """Once per application (create_app)."""
+    if getattr(app, "_branchdesk_wheel_guard", None) is None:
+        app._branchdesk_wheel_guard = WheelGuard(app)
+        app.installEventFilter(app._branchdesk_wheel_guard)
+
+
+def keep_place(label: QLabel) -> None:
+    """A message line that comes and goes without moving what is below it, so the next click
+    lands where the user aimed: its room is kept while hidden, and a one-line label (no word
+    wrap) is as tall empty as with text."""
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    if not label.wordWrap():
+        label.ensurePolished()  # the style sheet's font (bold) decides the height of a line
+        text = label.text()
+        label.setText("补录")  # Chinese glyphs are a pixel taller than an empty line
+        label.setFixedHeight(label.sizeHint().height())
+        label.setText(text)
 
 
 class HelpLink(QLabel):

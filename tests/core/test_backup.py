@@ -104,7 +104,7 @@ def test_stale_partials_are_removed_fresh_ones_kept(tmp_path, monkeypatch):
     import os
 
     old = tmp_path / "branch-20261129-231500.sqlite3.99.partial"
-    fresh = tmp_path / "branch-20261129-231501.sqlite3.98.partial"
+    fresh = tmp_path / f"branch-20261129-231501.sqlite3.{os.getppid()}.partial"  # a live writer
     old.write_bytes(b"x")
     fresh.write_bytes(b"x")
     os.utime(old, (0, 0))

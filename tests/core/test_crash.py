@@ -146,9 +146,9 @@ def _big_database(path: Path) -> None:
     from branchdesk.core import demo
 
     db = demo.create_demo(path, today=TODAY)
-    db.execute("CREATE TABLE padding (x)")
-    with db.conn:
-        db.conn.executemany("INSERT INTO padding VALUES (?)", [("x" * 1000,)] * 8000)
+    with db.conn:  # padding in one of our own tables (a foreign table would be refused)
+        db.conn.executemany("INSERT INTO settings VALUES (?, ?)",
+                            [(f"padding-{i}", "x" * 1000) for i in range(8000)])
     db.close()
 
 

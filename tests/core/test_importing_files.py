@@ -183,11 +183,30 @@ def test_formatted_rows_far_below_the_data_are_not_walked(tmp_path, monkeypatch)
 def test_too_many_filled_rows_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(files, "MAX_DATA_ROWS", 10)
     book = openpyxl.Workbook()
-    for index in range(20):
+    for index in range(40):
         book.active.append([f"姓名{index}"])
     book.save(tmp_path / "roster.xlsx")
     with pytest.raises(ImportFileError, match="远超党员名册的规模"):
         read_table(tmp_path / "roster.xlsx")
+
+
+@pytest.mark.parametrize("data_rows, refused", [(10, False), (11, True)])
+def test_the_data_row_limit_counts_rows_below_the_header(tmp_path, monkeypatch, fresh_db,
+                                                         data_rows, refused):
+    from branchdesk.core.importing import plan_file
+
+    monkeypatch.setattr(files, "MAX_DATA_ROWS", 10)
+    book = openpyxl.Workbook()
+    book.active.append(["党员名册"])
+    book.active.append(["姓名", "人员类别"])
+    for index in range(data_rows):
+        book.active.append([f"张{index}", "正式党员"])
+    book.save(tmp_path / "roster.xlsx")
+    if refused:
+        with pytest.raises(ImportFileError, match="表头下有 11 行数据"):
+            plan_file(fresh_db, tmp_path / "roster.xlsx")
+    else:
+        assert len(plan_file(fresh_db, tmp_path / "roster.xlsx").rows) == 10
 
 
 def test_wrong_declared_dimension_does_not_hide_rows(tmp_path):

@@ -97,3 +97,34 @@ def test_rules_dialog_start_date_checked_and_saved(app, fresh_db, qtbot):
     dialog.records_start.setText("2026年3月1日")
     dialog.save()
     assert dialog.result() == 1 and settings.get(fresh_db, "records_start") == "2026-03-01"
+
+
+def test_grid_spans_follow_the_rows_after_the_branch_changes(app, fresh_db, qtbot):
+    """Setting up the 支委 and adding a 党小组 in a session moves every row down; the cells
+    merged for the old rows must not stay (the 主题党日 row was drawn as quarters and a
+    December ✓ disappeared)."""
+    from branchdesk.core import branch, meetings, members
+
+    year = date.today().year - 1
+    tab = DashboardTab(fresh_db, as_of=date(year, 12, 31))
+    qtbot.addWidget(tab)
+    tab.year.setCurrentIndex(tab.year.findData(year))
+    assert label_row(tab, "主题党日") == 0 and tab.grid.columnSpan(1, 0) == 3  # 党员大会: quarters
+    meetings.save(fresh_db, meetings.Meeting(kind=meetings.THEME_DAY, date=f"{year}-12-05",
+                                             topics=["学习党章"]))
+    secretary = members.add(fresh_db, members.Member(name="甲一", join_date="2010-07-01",
+                                                     full_date="2011-07-01")).id
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, secretary, "书记")])
+    branch.ensure_group(fresh_db, "第一党小组")
+    tab.refresh()
+    theme = label_row(tab, "主题党日")
+    assert theme == 2  # after 支委会 and 第一党小组
+    assert [tab.grid.columnSpan(theme, c) for c in range(12)] == [1] * 12
+    assert tab.grid.item(theme, 11).text().startswith("✓")
+    general = label_row(tab, "支部党员大会")
+    assert [tab.grid.columnSpan(general, c) for c in (0, 3, 6, 9)] == [3] * 4
+
+
+def label_row(tab, label: str) -> int:
+    labels = [tab.grid.verticalHeaderItem(r).text() for r in range(tab.grid.rowCount())]
+    return labels.index(label)

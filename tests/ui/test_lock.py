@@ -1,13 +1,16 @@
-"""The screen lock: idle timeout, Ctrl+L, data hidden, wrong passwords slowed, right one unlocks."""
+"""The screen lock: idle timeout, Ctrl+L, data hidden, wrong passwords slowed, right one unlocks;
+with the app's own edit dialogs open (opened through the tabs), everything is given back."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox, QVBoxLayout
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QMessageBox,
+                               QPushButton)
 
-from branchdesk.core import screen_lock, settings
-from branchdesk.ui import lock_screen
+from branchdesk.core import meetings, members, screen_lock, settings
+from branchdesk.ui import lock_screen, single_instance
 from branchdesk.ui.dialogs.password_dialog import PasswordDialog
 from branchdesk.ui.main_window import MainWindow
 
@@ -30,44 +33,108 @@ def idle_lock(window, qtbot) -> None:
     qtbot.waitUntil(lambda: window.locker.locked, timeout=2000)
 
 
-def covered(widget, cover) -> bool:
-    """Whatever is drawn at the middle of ``widget`` belongs to ``cover``."""
+def covered(widget) -> bool:
+    """Whatever is drawn at the middle of ``widget`` is a lock cover over all of it."""
     middle = widget.childAt(QPoint(widget.width() // 2, widget.height() // 2))
-    while middle is not None and middle is not cover:
+    while middle is not None and not isinstance(middle, lock_screen.LockCover):
         middle = middle.parentWidget()
-    return middle is cover and cover.geometry() == widget.rect()
+    return (middle is not None and middle.parentWidget() is widget
+            and middle.geometry() == widget.rect())
 
 
 def enter(window, qtbot, password: str) -> None:
-    field = window.locker.cover.password
+    field = window.locker.screen.password
     field.setText(password)
     qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def assert_locked_over(window, *hosts) -> None:
+    """The lock screen takes input; every window named is covered and says 已锁定."""
+    screen = window.locker.screen
+    assert window.locker.locked and screen.isVisible() and screen.isWindow()
+    assert screen.password.isEnabled() and screen.button.isEnabled()
+    assert screen.parentWidget() is None  # no window can disable or hide it with itself
+    assert QApplication.activeModalWidget() is screen
+    for host in (window, *hosts):
+        assert covered(host) and host.windowTitle() == lock_screen.LOCKED_TITLE
+
+
+def blocked(widget) -> bool:
+    """A key pressed for ``widget`` (as the window system delivers it, to its window) is refused."""
+    widget.setFocus()
+    before = widget.text()
+    QTest.keyClick(widget.window().windowHandle(), Qt.Key.Key_X, Qt.KeyboardModifier.NoModifier)
+    return widget.text() == before
+
+
+def run_modal(open_dialog, scenario) -> None:
+    """Call ``open_dialog`` (which exec()s a real dialog) while ``scenario(dialog)`` drives it.
+    The dialog is closed afterwards if the scenario left it open; its failure is re-raised."""
+    problems, ran = [], []
+
+    def step():
+        dialog = QApplication.activeModalWidget()
+        ran.append(dialog)
+        try:
+            scenario(dialog)
+        except BaseException as exc:  # re-raised below, once the dialog has closed
+            problems.append(exc)
+        finally:
+            if isinstance(dialog, QDialog) and dialog.isVisible():
+                QDialog.done(dialog, QDialog.DialogCode.Rejected)  # no 放弃修改 question
+
+    QTimer.singleShot(0, step)
+    open_dialog()
+    if problems:
+        raise problems[0]
+    assert ran and ran[0] is not None, "no modal dialog was opened"
+
+
+def open_tab(window, qtbot, key: str):
+    """Click the tab ``key`` (members, meetings, theme_days, talks): it fills as it shows."""
+    tab = getattr(window, f"{key}_tab")
+    bar = window.tabs.tabBar()
+    index = window.tabs.indexOf(tab.parentWidget())  # the tab's place (TabSlot)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    qtbot.waitExposed(tab)
+    assert window.current_tab() is tab
+    return tab
+
+
+def double_click_first_row(qtbot, view) -> None:
+    rect = view.visualRect(view.model().index(0, 0))
+    # an item view acts on a double click only after a press on the same cell
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def test_idle_timeout_locks_and_hides_everything(window, qtbot):
     branch = settings.get(window.db, "branch_name")
     assert branch and branch in window.windowTitle()
-    window.members_tab.show_private.setChecked(True)
+    open_tab(window, qtbot, "members").show_private.setChecked(True)
     idle_lock(window, qtbot)
-    cover = window.locker.cover
-    assert covered(window, cover) and cover.isVisible()
-    assert window.windowTitle() == lock_screen.LOCKED_TITLE and branch not in window.windowTitle()
-    assert not window.tabs.isEnabled() and not window.menuBar().isEnabled()
-    assert not any(a.isEnabled() for a in window.menuBar().actions())
+    assert_locked_over(window)
+    assert branch not in window.windowTitle()
+    assert blocked(window.members_tab.search)
+    for target in (window.locker.screen, window):  # Alt+F does not open the 文件 menu
+        QTest.keyClick(target.windowHandle(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    assert window.locker.locked and QApplication.activePopupWidget() is None
     assert not window.members_tab.show_private.isChecked()  # masked again after unlocking
 
 
 def test_wrong_password_rejected_right_one_unlocks(window, qtbot):
+    open_tab(window, qtbot, "members")
     idle_lock(window, qtbot)
     enter(window, qtbot, "不对")
     assert window.locker.locked
-    assert "密码不正确" in window.locker.cover.message.text()
+    assert "密码不正确" in window.locker.screen.message.text()
+    screen = window.locker.screen
     enter(window, qtbot, PASSWORD)
-    assert not window.locker.locked
-    assert window.tabs.isEnabled() and window.menuBar().isEnabled()
-    assert all(a.isEnabled() for a in window.menuBar().actions())
+    assert not window.locker.locked and not screen.isVisible()
+    assert not covered(window)
     assert settings.get(window.db, "branch_name") in window.windowTitle()
     assert window.centralWidget() is window.tabs and window.tabs.isVisible()
+    assert not blocked(window.members_tab.search) and window.members_tab.search.text() == "x"
     assert window.locker.timer.isActive()  # counting idle time again
 
 
@@ -75,14 +142,14 @@ def test_wrong_passwords_slow_down(window, qtbot, monkeypatch):
     monkeypatch.setattr(screen_lock, "delay_after", lambda failures: 0.0 if failures < 2 else 0.3)
     idle_lock(window, qtbot)
     enter(window, qtbot, "错一")
-    assert window.locker.cover.button.isEnabled()
+    assert window.locker.screen.button.isEnabled()
     enter(window, qtbot, "错二")
-    cover = window.locker.cover
-    assert not cover.button.isEnabled() and not cover.password.isEnabled()
-    cover.password.setText(PASSWORD)
-    cover._submit()  # refused while waiting
+    screen = window.locker.screen
+    assert not screen.button.isEnabled() and not screen.password.isEnabled()
+    screen.password.setText(PASSWORD)
+    screen._submit()  # refused while waiting
     assert window.locker.locked
-    qtbot.waitUntil(cover.button.isEnabled, timeout=2000)
+    qtbot.waitUntil(screen.button.isEnabled, timeout=2000)
     enter(window, qtbot, PASSWORD)
     assert not window.locker.locked
 
@@ -93,17 +160,12 @@ def test_ctrl_l_locks(window, qtbot):
     assert window.locker.locked
 
 
-def test_ctrl_l_locks_inside_a_modal_dialog(window, qtbot):
-    dialog = QDialog(window)
-    field = QLineEdit()
-    QVBoxLayout(dialog).addWidget(field)
-    dialog.open()
-    qtbot.waitExposed(dialog)
-    qtbot.keyClick(field, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    assert window.locker.locked and window.locker.cover.host is dialog
-    assert field.text() == ""
-    enter(window, qtbot, PASSWORD)
-    dialog.reject()
+def test_the_lock_screen_cannot_be_closed_without_the_password(window, qtbot):
+    window.locker.lock()
+    screen = window.locker.screen
+    screen.close()
+    QTest.keyClick(screen.windowHandle(), Qt.Key.Key_Escape)
+    assert window.locker.locked and screen.isVisible()
 
 
 def test_activity_postpones_the_idle_lock(window, qtbot):
@@ -117,23 +179,152 @@ def test_activity_postpones_the_idle_lock(window, qtbot):
     qtbot.waitUntil(lambda: window.locker.locked, timeout=2000)
 
 
-def test_open_dialog_is_covered_and_keeps_what_was_typed(window, qtbot):
-    dialog = QDialog(window)
-    dialog.setWindowTitle("编辑党员：张三")
-    field = QLineEdit("110105198001010015")
-    QVBoxLayout(dialog).addWidget(field)
-    dialog.resize(500, 300)
-    dialog.open()  # window-modal, like the app's edit dialogs
-    qtbot.waitExposed(dialog)
+# ---------------------------------------------------------------- with the app's own dialogs open
+
+def test_ctrl_l_over_a_member_dialog_opened_by_double_click(window, qtbot):
+    tab = open_tab(window, qtbot, "members")
+    first = tab.proxy.record_at(0)
+    seen = {}
+
+    def scenario(dialog):
+        job, notes = dialog.fields["job"].editor, dialog.fields["notes"].editor
+        job.setFocus()
+        job.selectAll()
+        qtbot.keyClicks(job, "Engineer")
+        notes.setPlainText("")
+        notes.insertPlainText("锁定前写下的备注")
+        qtbot.keyClick(job, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        assert_locked_over(window, dialog)
+        assert job.text() == "Engineer"  # Ctrl+L typed nothing
+        assert blocked(job)
+        enter(window, qtbot, "不对")
+        assert window.locker.locked and covered(dialog)
+        enter(window, qtbot, PASSWORD)
+        assert not window.locker.locked and dialog.isVisible() and not covered(dialog)
+        assert dialog.windowTitle() == "编辑党员信息"
+        assert job.text() == "Engineer" and notes.toPlainText() == "锁定前写下的备注"
+        assert QApplication.activeModalWidget() is dialog and dialog.isEnabled()
+        qtbot.keyClicks(job, "2")  # still takes typing, and 保存 still saves
+        qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(
+            QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+        seen["result"] = dialog.result()
+
+    run_modal(lambda: double_click_first_row(qtbot, tab.view), scenario)
+    assert seen["result"] == QDialog.DialogCode.Accepted
+    saved = members.get(window.db, first.id)
+    assert saved.job == "Engineer2" and saved.notes == "锁定前写下的备注"
+
+
+def test_idle_timeout_over_a_new_meeting_dialog(window, qtbot):
+    tab = open_tab(window, qtbot, "meetings")
+    seen = {}
+
+    def scenario(dialog):
+        place, topics = dialog.fields["place"].editor, dialog.fields["topics"].editor
+        place.setFocus()
+        place.insert("三楼会议室")
+        topics.setPlainText("学习党章")
+        idle_lock(window, qtbot)
+        assert_locked_over(window, dialog)
+        assert blocked(place)
+        enter(window, qtbot, PASSWORD)
+        assert not window.locker.locked and not covered(dialog)
+        assert dialog.windowTitle().startswith("新建会议记录")
+        assert place.text() == "三楼会议室" and topics.toPlainText() == "学习党章"
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is place)  # back where the typing was
+        qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(
+            QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+        seen["saved"] = dialog.saved
+
+    run_modal(tab.button_add_meeting.click, scenario)
+    assert seen["saved"].id and meetings.get(window.db, seen["saved"].id).place == "三楼会议室"
+
+
+def test_lock_over_a_question_asked_from_a_dialog(window, qtbot):
+    """A message box opened by the meeting dialog (a nested modal loop) is covered and given
+    back too; answering it afterwards carries on with the save."""
+    tab = open_tab(window, qtbot, "meetings")
+    seen = {}
+
+    def question(box):
+        meeting_dialog = box.parentWidget().window()
+        qtbot.keyClick(box, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        assert_locked_over(window, meeting_dialog, box)
+        enter(window, qtbot, PASSWORD)
+        assert box.isVisible() and not covered(box) and not covered(meeting_dialog)
+        assert QApplication.activeModalWidget() is box
+        yes = next(b for b in box.buttons() if b.text() == "仍然保存")
+        qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+
+    def scenario(dialog):
+        dialog.fields["topics"].editor.setPlainText("研究工作")
+        last = dialog.attendance.table.rowCount() - 1  # not the 主持人 (书记)
+        dialog.attendance.status_combo(last).setCurrentText(meetings.LEAVE)  # no reason: asks
+        run_modal(lambda: dialog.save(), question)
+        seen["saved"] = dialog.saved
+
+    run_modal(tab.button_add_meeting.click, scenario)
+    assert seen["saved"] is not None and seen["saved"].id
+
+
+@pytest.mark.parametrize("key, button", [("talks", "新增谈话记录"), ("theme_days", "新建主题党日")])
+def test_ctrl_l_over_the_other_tabs_dialogs(window, qtbot, key, button):
+    tab = open_tab(window, qtbot, key)
+    chosen = next(b for b in tab.findChildren(QPushButton) if b.text() == button)
+
+    def scenario(dialog):
+        field = dialog.focusWidget() or dialog
+        qtbot.keyClick(field, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        assert_locked_over(window, dialog)
+        enter(window, qtbot, PASSWORD)
+        assert not window.locker.locked and dialog.isVisible() and not covered(dialog)
+        assert QApplication.activeModalWidget() is dialog
+
+    run_modal(chosen.click, scenario)
+
+
+def test_a_window_opened_while_locked_is_covered(window, qtbot):
     window.locker.lock()
-    assert window.locker.cover.host is dialog  # the password box is where input can go
-    assert dialog.windowTitle() == lock_screen.LOCKED_TITLE
-    assert not field.isEnabled() and covered(dialog, window.locker.cover)
-    assert any(c.host is window for c in window.locker._covers)
+    box = QMessageBox(QMessageBox.Icon.Information, "备份完成", "已备份到：某处", parent=window)
+    box.open()
+    qtbot.waitExposed(box)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is window.locker.screen, timeout=2000)
+    assert_locked_over(window, box)
     enter(window, qtbot, PASSWORD)
-    assert dialog.isVisible() and field.isEnabled() and field.text() == "110105198001010015"
-    assert dialog.windowTitle() == "编辑党员：张三"
-    dialog.reject()
+    assert box.isVisible() and box.windowTitle() == "备份完成" and not covered(box)
+    box.done(0)
+
+
+def test_the_lock_screen_stays_above_the_main_window(window, qtbot):
+    """Its window's transient parent is the main window's, so the window manager keeps it in
+    front (and gives it no taskbar entry); a second start of the app, which raises the main
+    window, leaves the password box in front."""
+    window.locker.lock()
+    screen = window.locker.screen
+    assert screen.windowHandle().transientParent() is window.windowHandle()
+    single_instance.raise_main_window()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=2000)
+    assert screen.isVisible() and window.locker.locked
+
+
+def test_lock_at_start_covers_the_window_shown_after_it(app, demo_db, qtbot):
+    screen_lock.set_password(demo_db, PASSWORD)
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.locker.lock()  # as ui/app.run does, before the window is first shown
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.locker.screen.isVisible(), timeout=2000)
+    assert_locked_over(window)
+    enter(window, qtbot, PASSWORD)
+    assert not window.locker.locked and not covered(window)
+
+
+def test_closing_the_window_takes_the_lock_screen_away(window, qtbot):
+    window.locker.lock()
+    screen = window.locker.screen
+    window.close()
+    assert not screen.isVisible()  # else the application would never quit
 
 
 def test_without_a_password_nothing_locks(app, demo_db, qtbot, monkeypatch):

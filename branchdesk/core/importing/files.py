@@ -23,8 +23,14 @@ MAX_RATIO = 100
 # Small members (styles, shared strings) legitimately compress very well; only large ones
 # with extreme ratios are the signature of a zip bomb.
 RATIO_CHECKED_FROM = 1024 * 1024
+# Bounds on the parts openpyxl parses, measured on the 2-core CI machine so that any file is
+# accepted or refused within 10 s and 500 MB (docs/safety.md): a sheet's XML parses at about
+# 2 MB/s, shared strings at 1 MB/s (with 13 MB of memory per MB), styles at 1 MB/s. A real
+# roster of a few thousand rows needs a fraction of each.
+MAX_PART_BYTES = {"sheet": 12 * 2**20, "sharedStrings": 6 * 2**20, "styles": 2**20}
 MAX_SHEET_ROWS = 100_000
 MAX_DATA_ROWS = 20_000
+HEADER_ROOM = 20  # title and header rows above the data (headers.HEADER_SCAN_ROWS)
 MAX_COLUMNS = 200
 # This many empty rows in a row is taken as the end of the data: sheets formatted far below the
 # roster should not make us walk a million rows.
@@ -38,7 +44,13 @@ SAVE_AS = "请在 Excel/WPS 中打开它，另存为 .xlsx 后重试。"
 
 
 class Workbook:
-    """An opened workbook: its sheet names and an iterator over each sheet's row values."""
+    """An opened workbook: its sheet names and an iterator over each sheet's row values.
+
+    ``sheet_names()`` lists the sheets that hold cells, the visible ones first: a hidden sheet
+    (often an old copy or a lookup list) is taken only when no visible one looks like a roster.
+    """
+
+    hidden: set[str] = set()  # filled by sheet_names()
 
     def sheet_names(self) -> list[str]:
         raise NotImplementedError
@@ -119,6 +131,27 @@ def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         raise ImportFileError(
             f"文件“{path.name}”解压后过大（约 {total // 2**20} MB）或压缩比异常，"
             f"疑似损坏或被恶意构造，已拒绝读取。{SAVE_AS}")
+    for info in infos:
+        part = _part_kind(info.filename)
+        if part and info.file_size > MAX_PART_BYTES[part]:
+            raise ImportFileError(
+                f"文件“{path.name}”中的{_PART_NAMES[part]}过大（约 {info.file_size / 2**20:.0f} MB），"
+                "远超党员名册的正常规模，未读取。请在 Excel/WPS 中只保留名册所在的区域"
+                "（删除多余的行、列和格式），另存为新的 .xlsx 后重试。")
+
+
+_PART_NAMES = {"sheet": "工作表", "sharedStrings": "文字内容表", "styles": "格式表"}
+
+
+def _part_kind(name: str) -> str | None:
+    """Which bounded part of a workbook a zip member is, if any."""
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        return "sheet"
+    if name == "xl/sharedStrings.xml":
+        return "sharedStrings"
+    if name == "xl/styles.xml":
+        return "styles"
+    return None
 
 
 def _check_is_spreadsheet(path: Path, names: set[str]) -> None:
@@ -186,7 +219,10 @@ class _XlsxBook(Workbook):
             raise
 
     def sheet_names(self) -> list[str]:
-        return list(self._book.sheetnames)
+        """Sheets holding cells (chart sheets have none), visible ones first."""
+        sheets = self._book.worksheets
+        self.hidden = {ws.title for ws in sheets if ws.sheet_state != "visible"}
+        return _visible_first([(ws.title, ws.title not in self.hidden) for ws in sheets])
 
     def iter_rows(self, sheet: str) -> Iterator[list[object]]:
         worksheet = self._book[sheet]
@@ -206,6 +242,11 @@ class _XlsxBook(Workbook):
     def close(self) -> None:
         self._book.close()
         self._handle.close()
+
+
+def too_many_data_rows(sheet: str, rows: int) -> ImportFileError:
+    return ImportFileError(f"工作表“{sheet}”表头下有 {rows} 行数据，超过一次最多导入 {MAX_DATA_ROWS} 行的"
+                           "上限，未读取。请把名册分成几个文件分别导入。")
 
 
 def _too_many_rows(sheet: str, rows: int) -> ImportFileError:
@@ -241,7 +282,12 @@ class _XlsBook(Workbook):
             raise
 
     def sheet_names(self) -> list[str]:
-        return list(self._book.sheet_names())
+        """Visible sheets first, read from the workbook's sheet list (loading a sheet could fail:
+        xlrd reads sheets lazily). Visibility 0 is visible."""
+        names = list(self._book.sheet_names())
+        visibility = getattr(self._book, "_sheet_visibility", None) or [0] * len(names)
+        self.hidden = {name for name, v in zip(names, visibility) if v != 0}
+        return _visible_first([(name, name not in self.hidden) for name in names])
 
     def iter_rows(self, sheet: str) -> Iterator[list[object]]:
         try:
@@ -284,36 +330,42 @@ def _xls_date(value: float, datemode: int) -> object:
         return value
 
 
+def _visible_first(sheets: list[tuple[str, bool]]) -> list[str]:
+    return [name for name, visible in sheets if visible] + [
+        name for name, visible in sheets if not visible]
+
+
 # ---------------------------------------------------------------- reading whole sheets
 
 def read_rows(book: Workbook, sheet: str, limit: int | None = None) -> list[list[object]]:
     """The sheet's rows from Excel row 1 (index 0), trailing empty rows dropped.
 
     With ``limit``, only the first ``limit`` rows. Reading stops after EMPTY_RUN_LIMIT empty
-    rows in a row; more than MAX_DATA_ROWS non-empty rows raises ImportFileError.
+    rows in a row; more non-empty rows than MAX_DATA_ROWS plus room for titles and a header
+    raises ImportFileError (the exact data-row limit is checked once the header is known).
     """
     rows: list[list[object]] = []
     filled = empty_run = 0
     for values in book.iter_rows(sheet):
         if limit is not None and len(rows) >= limit:
             break
-        empty_run = 0 if any(_filled(v) for v in values) else empty_run + 1
+        empty_run = 0 if any(is_filled(v) for v in values) else empty_run + 1
         if empty_run >= EMPTY_RUN_LIMIT:
             break
         filled += empty_run == 0
-        if filled > MAX_DATA_ROWS:
+        if filled > MAX_DATA_ROWS + HEADER_ROOM:
             raise _too_many_rows(sheet, filled)
         rows.append(_trim_cells(values))
     return _trim(rows)
 
 
-def _filled(value: object) -> bool:
+def is_filled(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def _trim_cells(values: list[object]) -> list[object]:
     end = len(values)
-    while end and not _filled(values[end - 1]):
+    while end and not is_filled(values[end - 1]):
         end -= 1
     return values[:end]
 

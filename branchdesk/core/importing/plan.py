@@ -19,6 +19,7 @@ from branchdesk.core import branch, idcard, members
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import ImportFileError, ValidationError
 from branchdesk.core.importing import cells
+from branchdesk.core.importing import files
 from branchdesk.core.importing.files import SAVE_AS, Workbook, open_workbook, read_rows
 from branchdesk.core.importing.headers import (FIELDS, HEADER_SCAN_ROWS, Header, detect_header,
                                                 guess_mapping, header_at, score)
@@ -110,9 +111,12 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
 
 
 def _likeliest_sheet(book: Workbook, names: list[str]) -> str:
+    """The best-scoring visible sheet that has a header at all, else the best-scoring sheet."""
     def header_score(name: str) -> int:
         return score(detect_header(read_rows(book, name, limit=HEADER_SCAN_ROWS)))
-    return max(names, key=header_score)
+    scores = {name: header_score(name) for name in names}
+    visible = [name for name in names if name not in book.hidden and scores[name] > 0]
+    return max(visible or names, key=lambda name: scores[name])
 
 
 # ---------------------------------------------------------------- planning
@@ -132,11 +136,18 @@ def build_plan(db: Database, table: Table, *, header_row: int | None = None,
     ImportFileError when no header can be found, ValidationError for an unusable mapping.
     """
     header = _header(table, header_row, header_height)
+    _check_data_rows(table, header)
     mapping = dict(guess_mapping(header.titles) if mapping is None else mapping)
     check_mapping(mapping)
     plan = ImportPlan(table, header, mapping)
     _Planner(db, plan, today or date.today()).run()
     return plan
+
+
+def _check_data_rows(table: Table, header: Header) -> None:
+    data = sum(1 for row in table.rows[header.data_row - 1:] if any(files.is_filled(v) for v in row))
+    if data > files.MAX_DATA_ROWS:
+        raise files.too_many_data_rows(table.sheet, data)
 
 
 def _header(table: Table, row: int | None, height: int) -> Header:

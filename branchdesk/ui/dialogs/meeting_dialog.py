@@ -22,7 +22,7 @@ from branchdesk.ui.attachment_panel import AttachmentPanel
 from branchdesk.ui.attendance_widget import AttendanceWidget
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.widgets import (ERROR_STYLE, LATE_HINT, WARNING_STYLE, DateEdit, Field, HelpLink,
-                                  beside, fit_to_screen, dialog_buttons, tab_through)
+                                  beside, dialog_buttons, fit_to_screen, keep_place, tab_through)
 
 INFO_TAB, CONTENT_TAB, RECTIFY_TAB, FILES_TAB = range(4)
 TAB_OF_FIELD = {"rectifications": RECTIFY_TAB}
@@ -125,9 +125,6 @@ class MeetingDialog(QDialog):
         self.saved: Meeting | None = None
         self.fields: dict[str, Field] = {}
         self._loading = True
-        noun = "主题党日记录" if self.theme_day else "会议记录"
-        self.setWindowTitle(f"编辑{noun} — {meeting.title}（{meeting.date}）" if meeting
-                            else f"新建{noun}")
         self._build()
         self._load(meeting or Meeting(kind=kind, date=date.today().isoformat(), group_id=group_id))
         self._loading = False
@@ -140,6 +137,7 @@ class MeetingDialog(QDialog):
         layout = QVBoxLayout(self)
         self.late_label = QLabel()
         self.late_label.setStyleSheet(WARNING_STYLE + " font-weight: bold;")
+        keep_place(self.late_label)  # a date moved past the 补录 limit must not move the form
         self.late_label.hide()
         self.late_help = HelpLink("late", tooltip=LATE_HINT)
         self.late_help.hide()
@@ -170,6 +168,7 @@ class MeetingDialog(QDialog):
                                     "（签到表可以先打印）。")
         self.planned_label.setWordWrap(True)
         self.planned_label.setStyleSheet(WARNING_STYLE + " font-weight: bold;")
+        keep_place(self.planned_label)  # nor the attendance list, when it crosses today
         self.planned_label.hide()
         box_layout.addWidget(self.planned_label)
         box_layout.addWidget(self.attendance)
@@ -335,6 +334,7 @@ class MeetingDialog(QDialog):
         self._update_visibility()
         self._update_late_label()
         self._update_planned()
+        self._update_title()
 
     @staticmethod
     def _select(combo: QComboBox, value, missing_text: str | None = None) -> None:
@@ -390,6 +390,7 @@ class MeetingDialog(QDialog):
             return
         self._update_visibility()
         self._recompute_attendance()
+        self._update_title()
 
     def _on_date_changed(self) -> None:
         if self._loading:
@@ -402,12 +403,27 @@ class MeetingDialog(QDialog):
         self._recompute_attendance()
         self._update_late_label()
         self._update_planned()
+        self._update_title()
 
     def _update_planned(self) -> None:
         on = self.fields["date"].editor.value()
         planned = on is not None and on > date.today()
         self.planned_label.setVisible(planned)
-        self.attendance.setEnabled(not planned)
+        self.attendance.set_planned(planned)
+
+    def _update_title(self) -> None:
+        """新建/编辑会议记录 — the kind (or 党小组) and the date being edited, as they are now;
+        新建/编辑主题党日记录 and the date."""
+        verb = "编辑" if self.original is not None and self.original.id is not None else "新建"
+        on = self.fields["date"].editor.value()
+        when = f"（{on.isoformat()}）" if on else ""
+        if self.theme_day:
+            self.setWindowTitle(f"{verb}主题党日记录{when}")
+            return
+        group = self.fields["group_id"].editor
+        named = Meeting(kind=self._kind(), group_name=group.currentText() if group.currentData()
+                        else "")
+        self.setWindowTitle(f"{verb}会议记录 — {named.title}{when}")
 
     def _recompute_attendance(self) -> None:
         """The expected list for the current kind/date/党小组, keeping marks and adjustments."""

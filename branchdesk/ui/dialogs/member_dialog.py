@@ -30,8 +30,10 @@ class MemberDialog(QDialog):
         self.saved: Member | None = None
         self.setWindowTitle("编辑党员信息" if member else "新增党员")
         self.fields: dict[str, Field] = {}
+        self._from_saving: set[str] = set()  # fields whose message came from the database
         self._build()
         self._load(member or Member())
+        self._recheck_on_edit()
         for flag, detail in (("lost_contact", "lost_contact_date"), ("mobile", "mobile_destination")):
             box = self.fields[flag].editor  # the date / destination only mean something when ticked
             box.toggled.connect(self.fields[detail].editor.setEnabled)
@@ -189,15 +191,53 @@ class MemberDialog(QDialog):
         if not self.fields["gender"].editor.currentText():
             self.fields["gender"].editor.setCurrentText(info.gender)
 
-    # ------------------------------------------------------------ saving
-    def show_issues(self, issues: members.Issues) -> None:
+    # ------------------------------------------------------------ messages
+    def _recheck_on_edit(self) -> None:
         for name, field in self.fields.items():
+            editor = field.editor
+            signal = (editor.toggled if isinstance(editor, QCheckBox)
+                      else editor.currentTextChanged if isinstance(editor, QComboBox)
+                      else editor.textChanged)
+            signal.connect(lambda *_, name=name: self._recheck(name))
+            if isinstance(editor, QLineEdit):  # date fields too
+                editor.editingFinished.connect(lambda name=name: self._check_left(name))
+
+    def _recheck(self, edited: str) -> None:
+        """Messages already shown follow the fields as they are edited: gone once the value is
+        right (for this field or a related one, e.g. 性别 and 身份证号), updated while it is still
+        wrong. Other fields stay quiet while typing (an error shows on leaving the field, the
+        rest at 保存). A message from the database (身份证号已属于…) stays until its own field
+        is edited; 保存 checks it again."""
+        self._from_saving.discard(edited)
+        shown = [name for name, field in self.fields.items()
+                 if field.has_message() and name not in self._from_saving]
+        if not shown:
+            return
+        _, issues = members.prepare(self.member())
+        for name in shown:
+            self._show_issue(name, issues)
+
+    def _check_left(self, name: str) -> None:
+        """Leaving a field with a wrong value shows its message at once (not the others')."""
+        if not self.fields[name].has_message():
+            _, issues = members.prepare(self.member())
             if name in issues.errors:
-                field.show_message(issues.errors[name], error=True)
-            elif name in issues.warnings:
-                field.show_message(issues.warnings[name], error=False)
-            else:
-                field.clear_message()
+                self._show_issue(name, issues)
+
+    def _show_issue(self, name: str, issues: members.Issues) -> None:
+        field = self.fields[name]
+        if name in issues.errors:
+            field.show_message(issues.errors[name], error=True)
+        elif name in issues.warnings:
+            field.show_message(issues.warnings[name], error=False)
+        else:
+            field.clear_message()
+
+    # ------------------------------------------------------------ saving
+    def show_issues(self, issues: members.Issues, *, from_saving: bool = False) -> None:
+        self._from_saving = set(issues.errors) if from_saving else set()
+        for name in self.fields:
+            self._show_issue(name, issues)
 
     def save(self) -> None:
         candidate = self.member()
@@ -222,7 +262,7 @@ class MemberDialog(QDialog):
             else:
                 self.saved = members.update(self.db, candidate)
         except ValidationError as exc:
-            self.show_issues(members.Issues(errors=exc.fields))
+            self.show_issues(members.Issues(errors=exc.fields), from_saving=True)
             return
         except BranchdeskError as exc:
             show_error(self, exc)

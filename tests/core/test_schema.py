@@ -1,0 +1,127 @@
+"""Files with our application_id but a schema we did not build are refused, untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from branchdesk.cli import main
+from branchdesk.core import backup, schema
+from branchdesk.core.db import APPLICATION_ID, SCHEMA_VERSION, open_db
+from branchdesk.core.errors import BackupError, DatabaseError, ForeignSchemaError
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_stored_expected_schemas_are_what_the_migrations_build():
+    from branchdesk.core.schema_expected import EXPECTED
+
+    assert EXPECTED == schema.build_expected(), "run: python -m branchdesk.core.schema"
+
+
+def _branch(path: Path) -> Path:
+    open_db(path).close()
+    return path
+
+
+def _tamper(path: Path, *statements: str) -> str:
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    return _digest(path)
+
+
+PLANTED = {
+    "trigger": "CREATE TRIGGER t AFTER INSERT ON members BEGIN DELETE FROM meetings; END",
+    "view": "CREATE VIEW v AS SELECT name, id_number FROM members",
+    "table": "CREATE TABLE copied (name, id_number)",
+    "index": "CREATE INDEX members_phone ON members(phone)",
+    "dropped index": "DROP INDEX members_status",
+    "added column": "ALTER TABLE members ADD COLUMN extra TEXT",
+}
+
+
+@pytest.mark.parametrize("what", PLANTED)
+def test_planted_schema_objects_are_refused_everywhere(tmp_path, what):
+    path = _branch(tmp_path / "branch.sqlite3")
+    digest = _tamper(path, PLANTED[what])
+    with pytest.raises(ForeignSchemaError, match="不是本软件的完整数据文件"):
+        open_db(path)
+    report = backup.inspect_file(path)
+    assert not report.ok and "不是本软件的完整数据文件" in report.problem
+    with pytest.raises(BackupError):
+        backup.restore(path, tmp_path / "other.sqlite3")
+    assert main(["verify", "--db", str(path)]) == 2
+    assert _digest(path) == digest
+    assert not (tmp_path / "other.sqlite3").exists()
+
+
+def test_a_planted_trigger_never_fires_on_import(tmp_path):
+    from tests.core.test_cli import roster
+
+    path = _branch(tmp_path / "branch.sqlite3")
+    digest = _tamper(path, "CREATE TABLE copied (name, id_number)",
+                     "CREATE TRIGGER t AFTER INSERT ON members BEGIN "
+                     "INSERT INTO copied VALUES (new.name, new.id_number); END")
+    code = main(["import-members", str(roster(tmp_path / "r.xlsx", [["张三", "", "2001-07-01", "正式党员"]])), "--db", str(path)])
+    assert code == 2 and _digest(path) == digest
+
+
+def test_a_file_with_our_id_and_no_tables_is_refused(tmp_path):
+    path = tmp_path / "empty.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    conn.close()
+    digest = _digest(path)
+    with pytest.raises(ForeignSchemaError):
+        open_db(path)
+    assert not backup.inspect_file(path).ok
+    assert main(["meetings", "--db", str(path)]) == 2
+    assert _digest(path) == digest
+
+
+def test_an_existing_empty_file_is_never_initialised(tmp_path):
+    path = tmp_path / "zero.sqlite3"
+    path.write_bytes(b"")
+    with pytest.raises(DatabaseError, match="空文件"):
+        open_db(path)
+    for command in (["meetings"], ["export-members", "-o", str(tmp_path / "m.xlsx")], ["backup"]):
+        assert main([*command, "--db", str(path)]) == 2
+    assert path.stat().st_size == 0
+    assert not (tmp_path / "m.xlsx").exists()
+
+
+def test_sqlites_own_statistics_table_is_allowed(tmp_path):
+    path = _branch(tmp_path / "branch.sqlite3")
+    _tamper(path, "ANALYZE")
+    open_db(path).close()
+    assert backup.inspect_file(path).ok
+
+
+def test_a_failed_migration_leaves_the_file_exactly_as_it_was(tmp_path, monkeypatch):
+    from branchdesk.core.migrations import migrations
+
+    path = tmp_path / "branch.sqlite3"
+    shutil.copyfile(FIXTURES / "schema-v1.sqlite3", path)
+    digest = _digest(path)
+    step = migrations._migrations[-1]
+
+    def broken(db):
+        db.execute("CREATE TABLE half_done (x)")
+        raise sqlite3.OperationalError("simulated failure")
+
+    monkeypatch.setattr(step, "fn", broken)
+    with pytest.raises(DatabaseError, match="文件保持原样"):
+        open_db(path)
+    assert _digest(path) == digest
