@@ -21,13 +21,15 @@ LATE_HINT = "会后超过规定天数才录入的记录标为“补录”，照�
 
 
 class DateEdit(QLineEdit):
-    """Accepts 2001-07-01, 2001.7, 2001年7月1日, 20010701 …; shows ISO after editing."""
+    """Accepts 2001-07-01, 2001.7, 2001年7月1日, 20010701 …; shows ISO after editing.
+    ``date_changed`` is emitted when editing ends with another date than before."""
 
     date_changed = Signal()
 
     def __init__(self, parent=None, placeholder: str = "如 2001-07-01"):
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
+        self._settled = ""  # the text date_changed was last emitted for, or set_value() set
         self.editingFinished.connect(self._normalise)
 
     def _normalise(self) -> None:
@@ -37,6 +39,9 @@ class DateEdit(QLineEdit):
             return  # keep what was typed; validation will say what is wrong
         if value:
             self.setText(value.isoformat())
+        if self.text() == self._settled:
+            return  # passed through with Tab, or left as its dialog closes: nothing changed
+        self._settled = self.text()
         self.date_changed.emit()
 
     def value(self) -> date | None:
@@ -48,6 +53,7 @@ class DateEdit(QLineEdit):
 
     def set_value(self, value: date | str | None) -> None:
         self.setText(value.isoformat() if isinstance(value, date) else (value or ""))
+        self._settled = self.text()
 
 
 class Field(QWidget):

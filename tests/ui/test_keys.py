@@ -44,7 +44,8 @@ def press(qtbot, widget, key, modifier=Qt.KeyboardModifier.NoModifier):
                                             ("talks", "新增谈心谈话记录")])
 def test_ctrl_n_adds_a_record_on_the_tab_on_screen(window, qtbot, tab_key, title):
     tab = show_tab(window, tab_key, qtbot)
-    assert [t for _, t in press(qtbot, tab.view, Qt.Key.Key_N, CTRL)] == [title]
+    [(_, shown)] = press(qtbot, tab.view, Qt.Key.Key_N, CTRL)
+    assert shown.startswith(title)
 
 
 def test_ctrl_n_on_the_dashboard_says_where_it_works(window, qtbot):

@@ -193,3 +193,21 @@ def test_pressing_tab_walks_the_member_form(app, demo_db, qtbot):
     notes.setFocus()
     qtbot.keyClick(notes, Qt.Key.Key_Tab)
     assert notes.toPlainText() == "" and not notes.hasFocus()  # moved on, typed nothing
+
+
+def test_tabbing_through_a_date_changes_nothing(app, qtbot):
+    """A date field passed through with Tab (or left as its dialog closes) does not announce a
+    change: the meeting dialog would rebuild its attendance list for nothing."""
+    from branchdesk.ui.widgets import DateEdit
+
+    field = DateEdit()
+    qtbot.addWidget(field)
+    field.set_value("2026-06-20")
+    with qtbot.assertNotEmitted(field.date_changed):
+        field.editingFinished.emit()
+    field.setText("2026.7.1")
+    with qtbot.waitSignal(field.date_changed, timeout=100):
+        field.editingFinished.emit()
+    assert field.text() == "2026-07-01"
+    with qtbot.assertNotEmitted(field.date_changed):
+        field.editingFinished.emit()

@@ -218,7 +218,11 @@ class MemberDialog(QDialog):
             self._show_issue(name, issues)
 
     def _check_left(self, name: str) -> None:
-        """Leaving a field with a wrong value shows its message at once (not the others')."""
+        """Leaving a field with a wrong value shows its message at once (not the others'). An
+        empty one says nothing yet: the form opens in 姓名, and Tab passes through fields not
+        filled in yet; what is missing is said at 保存."""
+        if not self.fields[name].editor.text().strip():
+            return
         if not self.fields[name].has_message():
             _, issues = members.prepare(self.member())
             if name in issues.errors:
