@@ -448,7 +448,7 @@ _MEETING_ID = arg("meeting_id", type=_INT, metavar="会议编号",
                   help="会议的编号（branchdesk meetings 列出的第一列）")
 _PDF_OUT = arg("-o", "--output", type=Path, required=True, metavar="文件", help="写到这个 .pdf 文件")
 _XLSX_OUT = arg("-o", "--output", type=Path, required=True, metavar="文件", help="写到这个 .xlsx 文件")
-_MASK = arg("--mask", action="store_true", help="隐藏身份证号和电话的中间位")
+_MASK = arg("--mask", action="store_true", help="隐藏身份证号、出生日期、电话和住址等个人信息")
 _ANY_YEAR = arg("--year", type=_INT, help="年度（默认全部）")
 _THIS_YEAR = arg("--year", type=_INT, default=date.today().year, help="年度（默认今年）")
 
@@ -470,7 +470,7 @@ COMMANDS = (
             cmd_export_package, (
                 _THIS_YEAR, arg("-o", "--output", type=Path, required=True, help="U盘或文件夹"),
                 arg("--no-mask", dest="mask", action="store_false",
-                    help="不隐藏身份证号和电话的中间位（默认隐藏：U盘会带出办公室）"))),
+                    help="不隐藏身份证号、出生日期、电话和住址等个人信息（默认隐藏：U盘会带出办公室）"))),
     Command("meetings", "列出会议记录", cmd_meetings, (
         _ANY_YEAR, arg("--kind", help="会议类型，如 支部党员大会、支委会、党小组会、党课、组织生活会"))),
     Command("talks", "列出谈心谈话记录", cmd_talks, (_ANY_YEAR,)),

@@ -68,15 +68,6 @@ def _gender(digit: str) -> str:
     return "男" if int(digit) % 2 else "女"
 
 
-def mask(number: str) -> str:
-    """110105********002X — keeps the region and the last four characters."""
-    if not number:
-        return ""
-    if len(number) <= 10:
-        return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:]
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
 def make_valid(first17: str) -> str:
     """Complete a 17-digit prefix with its check character (for fictional demo data)."""
     return first17 + check_char(first17)

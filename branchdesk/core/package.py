@@ -59,6 +59,7 @@ from branchdesk.core import attachments, branch, files, meetings, talks
 from branchdesk.core.attachments import Attachment
 from branchdesk.core.dates import long_cn
 from branchdesk.core.errors import BranchdeskError, ExportError
+from branchdesk.core import masking
 from branchdesk.core.files import MAX_NAME, safe_name, size_text
 from branchdesk.core.ledger import period as ledger_period
 from branchdesk.core.ledger.yearly import export_ledger, sheet_names
@@ -141,7 +142,7 @@ class PackageResult:
         """What the secretary is told at the end."""
         lines = [f"已写入 {len(self.files)} 个文件，共 {size_text(self.total_bytes)}，"
                  "每个文件写入后都已读回核对（SHA-256）无误。", f"位置：{self.folder}"]
-        lines.append("台账中的身份证号和电话号码已隐藏中间几位。" if self.mask
+        lines.append("台账中的身份证号、出生日期、电话号码和住址已隐藏关键部分。" if self.mask
                      else "注意：台账中含完整的身份证号和电话号码，请妥善保管U盘。")
         if self.missing:
             lines.append(f"有 {len(self.missing)} 个附件的文件在本机已丢失，未能复制（见 README.txt）。")
@@ -199,8 +200,11 @@ def ledger_name(branch_name: str, year: int) -> str:
 
 # ---------------------------------------------------------------- planning
 
-def plan_package(db: Database, year: int) -> PackagePlan:
-    """Every file of the package for ``year``, with size estimates (nothing is written)."""
+def plan_package(db: Database, year: int, *, mask: bool = False) -> PackagePlan:
+    """Every file of the package for ``year``, with size estimates (nothing is written).
+
+    With ``mask``, ID and phone numbers in attachment names and notes are masked
+    (core/masking.py), as the ledger's are."""
     names, missing = _Names(), []
     title = branch.heading_name(db)
     found = [s.meeting for s in meetings.list_meetings(db, year=year)]
@@ -209,7 +213,8 @@ def plan_package(db: Database, year: int) -> PackagePlan:
                   LEDGER_ESTIMATE, _make_ledger)]
     for meeting in found:
         items += _form_items(db, meeting, names)
-    attached = _attachment_items(db, year, found, names, missing)
+    shown = masking.free_text if mask else str
+    attached = _attachment_items(db, year, found, names, missing, shown)
     return PackagePlan(folder_name(title, year), items + attached, missing)
 
 
@@ -225,29 +230,29 @@ def _form_items(db: Database, meeting: meetings.Meeting, names: _Names) -> list[
 
 
 def _attachment_items(db: Database, year: int, found: list[meetings.Meeting], names: _Names,
-                      missing: list[str]) -> list[Item]:
+                      missing: list[str], shown=str) -> list[Item]:
     owners = [(attachments.MEETING, m.id, m.date, meeting_name(db, m)) for m in found]
     owners += [(TALK, t.id, t.date, TALK_LABEL) for t in talks.list_talks(db, year=year)]
     owners.sort(key=lambda owner: (owner[2], owner[3], owner[1]))
     items = []
     for kind, owner_id, day, label in owners:
         for attachment in attachments.list_for(db, kind, owner_id):
-            item = _attachment_item(db, attachment, day, label, names)
+            item = _attachment_item(db, attachment, day, label, names, shown)
             if item is None:
-                missing.append(f"{day} {label}：{attachment.original_name}")
+                missing.append(f"{day} {label}：{shown(attachment.original_name)}")
             else:
                 items.append(item)
     return items
 
 
 def _attachment_item(db: Database, attachment: Attachment, day: str, label: str,
-                     names: _Names) -> Item | None:
+                     names: _Names, shown=str) -> Item | None:
     source = attachments.path_of(db, attachment)
     if not source.is_file():
         return None
     folder = f"{FILES_DIR}/{day[5:7]}月/{safe_name(label)}"
-    name = names.claim(folder, safe_name(attachment.original_name))
-    note = f"{day} {label} 附件" + (f"：{attachment.note}" if attachment.note else "")
+    name = names.claim(folder, safe_name(shown(attachment.original_name)))
+    note = f"{day} {label} 附件" + (f"：{shown(attachment.note)}" if attachment.note else "")
     return Item(name, note, attachment.size, lambda run, staging: source)
 
 
@@ -263,7 +268,9 @@ def _pdf_maker(meeting_id: int, layout: Callable[[Database, meetings.Meeting], A
     """Lays the form out from the database when its turn comes, then paints it locally."""
     def make(run: _Run, staging: Path) -> Path:
         target = staging / f"{uuid.uuid4().hex}.pdf"
-        writer_of(run.writers)(layout(run.db, meetings.get(run.db, meeting_id)), target)
+        meeting = meetings.get(run.db, meeting_id)
+        writer_of(run.writers)(layout(run.db, masking.record(meeting) if run.mask else meeting),
+                               target)
         return target
 
     return make
@@ -301,7 +308,7 @@ def write_package(db: Database, target_dir: Path | str, year: int, *, mask: bool
     Raises PackageError (in Chinese: what happened and what to do) when the target cannot be
     written; see the module docstring for what is then left on the stick.
     """
-    plan = plan_package(db, year)
+    plan = plan_package(db, year, mask=mask)
     run = _Run(db, year, mask, pdf_writers, progress, today or date.today())
     folder = Path(target_dir) / plan.folder_name
     with tempfile.TemporaryDirectory(prefix="branchdesk-package-") as staging:
@@ -465,7 +472,7 @@ def _in_folder(plan: PackagePlan, folder: str) -> int:
 
 def _mask_line(mask: bool) -> str:
     if mask:
-        return "  台账中的身份证号和电话号码已隐藏中间几位。"
+        return "  台账和文件名中的身份证号、出生日期（只显示年月）、电话号码和住址（只到区县）已隐藏关键部分。"
     return "  台账中含完整的身份证号和电话号码，请妥善保管，用后及时删除。"
 
 

@@ -43,7 +43,8 @@ def subject(m: meetings.Meeting) -> str:
     return m.lecture_title or "；".join(m.topics)
 
 
-def _number(title: str, value) -> Column:
+def number_column(title: str, value) -> Column:
+    """A column of counts, centred (the meeting and 主题党日 tables share it)."""
     return Column(title, value, align=CENTER)
 
 
@@ -53,7 +54,7 @@ def count_columns() -> list[Column]:
     def cell(name):
         return lambda s: getattr(s.counts, name) if s.attendance_recorded or name == "expected" \
             else ""
-    return [_number(title, cell(name)) for title, name in (
+    return [number_column(title, cell(name)) for title, name in (
         ("应到", "expected"), ("实到", "present"), ("请假", "leave"), ("缺席", "absent"))]
 
 
@@ -69,7 +70,7 @@ def meeting_columns() -> list[Column]:
         Column("地点", lambda s: s.meeting.place),
         Column("主持人", lambda s: s.meeting.host_name),
         *count_columns(),
-        _number("附件", lambda s: s.attachment_count or ""),
+        number_column("附件", lambda s: s.attachment_count or ""),
         Column("补录", lambda s: "补录" if s.meeting.late_entry else "", align=CENTER,
                color=lambda s: LATE_COLOR if s.meeting.late_entry else None,
                tooltip=lambda s: LATE_HINT if s.meeting.late_entry else ""),

@@ -9,15 +9,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QVBoxLayout)
 
-from branchdesk.core import branch, idcard, members
+from branchdesk.core import branch, masking, members
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.widgets import LazyTab
 from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
-
-
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else phone
 
 
 def member_columns(show_private: callable) -> list[Column]:
@@ -27,14 +23,15 @@ def member_columns(show_private: callable) -> list[Column]:
     def flags(m):
         parts = ["流动：" + m.mobile_destination if m.mobile else "", "失联" if m.lost_contact else "",
                  "" if m.active else f"{m.left_date or ''} {m.status}"]
-        return "；".join(p for p in parts + [m.notes] if p)
+        text = "；".join(p for p in parts + [m.notes] if p)
+        return text if show_private() else masking.free_text(text)
 
     return [
         Column("姓名", lambda m: m.name, sort=lambda m: m.search_key.split("|")[-1]),
         Column("性别", lambda m: m.gender),
         Column("民族", lambda m: m.ethnicity),
-        Column("出生日期", lambda m: m.birth_date),
-        Column("公民身份号码", private(lambda m: m.id_number, idcard.mask)),
+        Column("出生日期", private(lambda m: m.birth_date, masking.birth)),
+        Column("公民身份号码", private(lambda m: m.id_number, masking.id_number)),
         Column("籍贯", lambda m: m.native_place),
         Column("学历", lambda m: m.education),
         Column("人员类别", lambda m: m.category,
@@ -44,8 +41,8 @@ def member_columns(show_private: callable) -> list[Column]:
         Column("转正日期", lambda m: m.full_date),
         Column("工作岗位/职务", lambda m: m.job),
         Column("党内职务", lambda m: m.party_post),
-        Column("联系电话", private(lambda m: m.phone, mask_phone)),
-        Column("家庭住址", lambda m: m.address),
+        Column("联系电话", private(lambda m: m.phone, masking.phone)),
+        Column("家庭住址", private(lambda m: m.address, masking.address)),
         Column("入党介绍人", lambda m: m.introducers),
         Column("党籍状态", lambda m: m.party_status,
                color=lambda m: "#c0392b" if m.party_status != "正常" else None),

@@ -115,7 +115,7 @@ def export_roster_interactive(parent: QWidget, db) -> None:
     if target.suffix.lower() != ".xlsx":
         target = target.with_suffix(".xlsx")
     mask = QMessageBox.question(
-        parent, "导出党员花名册", "是否隐藏身份证号和电话号码的中间几位？\n（花名册要交给他人或带出办公室时建议隐藏）",
+        parent, "导出党员花名册", "是否隐藏身份证号、出生日期、电话和住址等个人信息？\n（花名册要交给他人或带出办公室时建议隐藏）",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
     try:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from branchdesk.core import meetings
 from branchdesk.core.meetings import THEME_DAY
-from branchdesk.ui.meetings_tab import LATE_COLOR, MeetingsTab, _number, count_columns
+from branchdesk.ui.meetings_tab import LATE_COLOR, MeetingsTab, count_columns, number_column
 from branchdesk.ui.models import Column
 
 DONE_STYLE = "background:#d5f5e3; border:1px solid #9bd3ae; padding:4px;"
@@ -25,7 +25,7 @@ def theme_day_columns() -> list[Column]:
         Column("地点", lambda s: s.meeting.place),
         Column("组织者", lambda s: s.meeting.organiser),
         *count_columns(),
-        _number("附件", lambda s: s.attachment_count or ""),
+        number_column("附件", lambda s: s.attachment_count or ""),
         Column("补录", lambda s: "补录" if s.meeting.late_entry else "", align=Qt.AlignmentFlag.AlignCenter,
                color=lambda s: LATE_COLOR if s.meeting.late_entry else None),
     ]

@@ -10,7 +10,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QWheelEvent
 from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox,
                                QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QScrollArea, QTabWidget, QVBoxLayout, QWidget)
+                               QPlainTextEdit, QPushButton, QScrollArea, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from branchdesk.core.dates import parse_date
 
@@ -194,14 +195,32 @@ def scrolled(content: QWidget) -> QScrollArea:
     return area
 
 
+class DialogButtons(QDialogButtonBox):
+    """The row from ``dialog_buttons``, keeping its buttons at hand: ``accept_button``,
+    ``reject_button`` and ``extra`` (the extra buttons, in the order asked for)."""
+
+    accept_button: QPushButton
+    reject_button: QPushButton
+    extra: list[QPushButton]
+
+
 def dialog_buttons(dialog: QDialog, accept_text: str = "保存", reject_text: str = "取消",
-                   on_accept=None) -> QDialogButtonBox:
+                   on_accept=None, extra=()) -> DialogButtons:
     """保存/取消 (or other Chinese labels) wired to ``on_accept`` (default dialog.save) and
-    dialog.reject. The accept button is the Save role, so Enter in a line edit triggers it."""
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                           | QDialogButtonBox.StandardButton.Cancel)
-    box.button(QDialogButtonBox.StandardButton.Save).setText(accept_text)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText(reject_text)
+    dialog.reject. The accept button is the Save role, so Enter in a line edit triggers it.
+    ``extra``: (text, role, slot) per further button, e.g. ("恢复默认", ResetRole, restore);
+    the platform places each by its role, as for any QDialogButtonBox."""
+    box = DialogButtons(QDialogButtonBox.StandardButton.Save
+                        | QDialogButtonBox.StandardButton.Cancel)
+    box.accept_button = box.button(QDialogButtonBox.StandardButton.Save)
+    box.reject_button = box.button(QDialogButtonBox.StandardButton.Cancel)
+    box.accept_button.setText(accept_text)
+    box.reject_button.setText(reject_text)
+    box.extra = []
+    for text, role, slot in extra:
+        button = box.addButton(text, role)
+        button.clicked.connect(slot)
+        box.extra.append(button)
     box.accepted.connect(on_accept or dialog.save)
     box.rejected.connect(dialog.reject)
     return box

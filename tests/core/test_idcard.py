@@ -58,16 +58,6 @@ def test_bad_numbers_raise_with_a_reason(number, reason):
         idcard.parse(number)
 
 
-@pytest.mark.parametrize("number, masked", [
-    ("11010519491231002X", "110105********002X"),
-    ("110105491231002", "110105*****1002"),
-    ("12345678", "12****78"),
-    ("", ""),
-])
-def test_mask_keeps_region_and_last_four(number, masked):
-    assert idcard.mask(number) == masked
-
-
 @given(region=st.integers(110000, 659999), sequence=st.integers(0, 999),
        birth=st.dates(min_value=date(1900, 1, 1), max_value=date.today() - timedelta(days=1)))
 def test_make_valid_with_a_real_birth_date_always_parses(region, sequence, birth):

@@ -227,7 +227,8 @@ def test_members_who_leave_after_the_date_are_still_on_the_roll(db, people, tmp_
 def test_masking_hides_id_and_phone(db, people, tmp_path):
     rows = by_name(export(db, tmp_path, mask=True))
     number = people["zhao"].id_number
-    assert rows["赵二"]["公民身份号码"] == number[:6] + "*" * 8 + number[-4:]
+    assert rows["赵二"]["公民身份号码"] == number[:6] + "*" * 12
+    assert rows["赵二"]["出生日期"] == f"{number[6:10]}-{number[10:12]}"  # to the month
     assert rows["赵二"]["联系电话"] == "138****0000"
     assert rows["钱一"]["联系电话"] == "010-****5678"
 

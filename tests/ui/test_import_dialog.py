@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from branchdesk.core import idcard, members
+from branchdesk.core import idcard, masking, members
 from branchdesk.ui.dialogs.import_dialog import ImportDialog
 
 
@@ -114,8 +114,8 @@ def test_preview_shows_the_values_that_would_be_written(app, fresh_db, qtbot, tm
     first = cell_texts(dialog, 0)
     assert {k: first[k] for k in ("姓名", "处理方式", "性别", "出生日期", "人员类别", "入党日期",
                                   "转正日期", "公民身份号码")} == {
-        "姓名": "甲", "处理方式": "新增", "性别": "男", "出生日期": "1980-01-01",
-        "人员类别": "正式党员", "入党日期": "2001-07-01", "转正日期": "", "公民身份号码": idcard.mask(id_a)}
+        "姓名": "甲", "处理方式": "新增", "性别": "男", "出生日期": "1980-01",
+        "人员类别": "正式党员", "入党日期": "2001-07-01", "转正日期": "", "公民身份号码": masking.id_number(id_a)}
     assert id_a not in first.values()  # masked as the 党员名册 masks it
     rejected = cell_texts(dialog, 1)
     assert rejected["处理方式"] == "不能导入" and "Excel" in rejected["说明"]

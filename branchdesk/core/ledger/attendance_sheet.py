@@ -47,8 +47,9 @@ def columns() -> list[Column]:
 
 
 def add_attendance_sheet(wb: Workbook, db: Database, branch_name: str,
-                         period: LedgerPeriod) -> Worksheet:
-    """The sheet, with the kind names as a band above the four figures of each kind."""
+                         period: LedgerPeriod, *, mask: bool = False) -> Worksheet:
+    """The sheet, with the kind names as a band above the four figures of each kind.
+    ``mask``: its text as core/masking.py shows it (the same rule on every sheet)."""
     totals = attendance_totals(db, period)
     people = counted_members(db, period, {mid for mid, _ in totals})
     names = branch.group_names(db)
@@ -58,7 +59,7 @@ def add_attendance_sheet(wb: Workbook, db: Database, branch_name: str,
     table = Table(f"{branch_name}党员参加组织生活情况统计",
                   f"{period.label}　单位：次　（离开本支部的党员统计到离开之日）",
                   columns(), [labels, *rows])
-    ws = add_sheet(wb, SHEET_NAME, table, freeze_columns=2)
+    ws = add_sheet(wb, SHEET_NAME, table, freeze_columns=2, mask=mask)
     _two_header_rows(ws)
     _format_rates(ws, len(rows))
     return ws

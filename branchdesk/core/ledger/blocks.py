@@ -23,8 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from branchdesk.core.ledger.styles import (_PADDING, _PAGE_UNITS_LANDSCAPE, FIRST_DATA_ROW,
                                            LONG_TEXT, TEXT, Column, Table, add_sheet,
-                                           column_width, display_width, row_height, shown,
-                                           write_cell)
+                                           column_width, display_width, masked_rows,
+                                           row_height, shown, write_cell)
 
 EMPTY_TEXT = "本期无记录"
 MAX_LINES_PER_ROW = 24  # 24 wrapped lines ≈ 350 pt: within Excel's 409 pt and one printed page
@@ -46,17 +46,21 @@ class RecordTable:
 
 
 def add_record_sheet(wb: Workbook, name: str, table: RecordTable, *,
-                     freeze_columns: int = 2) -> Worksheet:
-    """Add ``table`` as a sheet: "本期无记录" when there are no records; notes at the end."""
-    columns = sized_columns(table.columns, table.records, table.weights)
-    blocks = [split_record(record, columns) for record in table.records]
+                     freeze_columns: int = 2, mask: bool = False) -> Worksheet:
+    """Add ``table`` as a sheet: "本期无记录" when there are no records; notes at the end.
+
+    ``mask``: the records as core/masking.py shows them, masked before long text is split over
+    rows, so no ID or phone number can straddle two cells unmasked."""
+    records = masked_rows(table.records, table.columns) if mask else table.records
+    columns = sized_columns(table.columns, records, table.weights)
+    blocks = [split_record(record, columns) for record in records]
     blocks = blocks or [[[None] * len(columns)]]
     blocks += [[[None] * len(columns)] for _ in table.notes]
     rows = [row for block in blocks for row in block]
     ws = add_sheet(wb, name, Table(table.title, table.subtitle, columns, rows),
                    freeze_columns=freeze_columns)
-    merge_blocks(ws, blocks[:len(table.records)])
-    notes = list(table.notes) if table.records else [EMPTY_TEXT, *table.notes]
+    merge_blocks(ws, blocks[:len(records)])
+    notes = list(table.notes) if records else [EMPTY_TEXT, *table.notes]
     first_note = FIRST_DATA_ROW + len(rows) - len(notes)
     for offset, text in enumerate(notes):
         write_note_row(ws, first_note + offset, text)

@@ -12,7 +12,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from branchdesk.core.db import Database
 
-from branchdesk.core import rules
+from branchdesk.core import masking, rules
 from branchdesk.core.dates import long_cn
 from branchdesk.core.ledger.blocks import copy_style, merge
 from branchdesk.core.ledger.period import LedgerPeriod
@@ -31,8 +31,9 @@ _FINDING_SPANS = ((1, 1), (2, 11), (12, 13))
 
 
 def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
-                         period: LedgerPeriod) -> Worksheet:
-    """The grid of every year in the period, then the findings, as on ``period.as_of``."""
+                         period: LedgerPeriod, *, mask: bool = False) -> Worksheet:
+    """The grid of every year in the period, then the findings, as on ``period.as_of``.
+    ``mask``: the grid's and the findings' text as core/masking.py shows it."""
     reports = [rules.report(db, year, as_of=as_of(period, year)) for year in period.years]
     rows, spans = grid_rows(reports, period)
     title = f"{branch_name}工作完成情况"
@@ -41,11 +42,12 @@ def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
                 + ("；— 开始检查之前" if any(r.has_untracked for r in reports) else "")
                 + ("；补 含补录的记录" if any(c.late for r in reports for row in r.grid
                                            for c in row.cells) else ""))
-    ws = add_sheet(wb, SHEET_NAME, Table(title, subtitle, COLUMNS, rows), freeze_columns=1)
+    ws = add_sheet(wb, SHEET_NAME, Table(title, subtitle, COLUMNS, rows), freeze_columns=1,
+                   mask=mask)
     for row, column, width in spans:
         merge(ws, row, column, row, column + width - 1)
     first = FIRST_DATA_ROW + len(rows) + 1
-    last = write_findings(ws, first, reports)
+    last = write_findings(ws, first, reports, mask)
     set_print_layout(ws, len(COLUMNS), last)
     # Pages after the first continue the findings, so their header is the one repeated
     # (Excel, WPS and LibreOffice repeat title rows only from the page where they appear).
@@ -91,14 +93,18 @@ def cell_text(cell: rules.Cell, period: LedgerPeriod) -> str:
 
 # ---------------------------------------------------------------- findings
 
-def write_findings(ws: Worksheet, first: int, reports: list[rules.Report]) -> int:
-    """The findings table from row ``first``; returns its last row."""
+def write_findings(ws: Worksheet, first: int, reports: list[rules.Report],
+                   mask: bool = False) -> int:
+    """The findings table from row ``first``; returns its last row. ``mask``: ID and phone
+    numbers in the findings masked (core/masking.py)."""
     heading = ws.cell(first, 1)
     write_cell(heading, f"存在的问题和待完成事项（截至 {long_cn(reports[-1].as_of)}）")
     heading.font = copy(ws.cell(HEADER_ROW, 1).font)
     merge(ws, first, 1, first, len(COLUMNS))
     _finding_row(ws, first + 1, ["类别", "事项", "期间"], header=True)
     lines = [finding_line(f, r, len(reports) > 1) for r in reports for f in r.findings]
+    if mask:
+        lines = [[masking.free_text(text) for text in line] for line in lines]
     for offset, values in enumerate(lines or [["", NO_FINDINGS, ""]], start=2):
         _finding_row(ws, first + offset, values)
     return first + 1 + max(len(lines), 1)

@@ -75,15 +75,16 @@ def columns_for(kind: str) -> list[Column]:
 
 
 def add_meeting_sheet(wb: Workbook, name: str, kind: str, found: Sequence[Meeting],
-                      branch_name: str, period: LedgerPeriod) -> Worksheet:
-    """One sheet for one kind: its meetings in ``found`` by date, or "本期无记录"."""
+                      branch_name: str, period: LedgerPeriod, *, mask: bool = False) -> Worksheet:
+    """One sheet for one kind: its meetings in ``found`` by date, or "本期无记录".
+    ``mask``: ID and phone numbers typed into the text masked (core/masking.py)."""
     chosen = [m for m in found if m.kind == kind]
     what = "主题党日活动" if kind == THEME_DAY else kind
     table = RecordTable(with_branch_name(branch_name, f"{what}记录"),
                         f"{period.label}　共 {len(chosen)} 次",
                         columns_for(kind), [meeting_row(kind, n, m) for n, m in
                                             enumerate(chosen, start=1)], _WEIGHTS)
-    return add_record_sheet(wb, name, table)
+    return add_record_sheet(wb, name, table, mask=mask)
 
 
 def meeting_row(kind: str, number: int, meeting: Meeting) -> list[object]:

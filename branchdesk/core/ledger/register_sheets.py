@@ -35,12 +35,13 @@ _TALK_WEIGHTS = {"谈话对象": 1.0, "主题": 1.5, "内容要点": 4.0, "对�
 
 
 def add_talks_sheet(wb: Workbook, found: Sequence[Talk], branch_name: str,
-                    period: LedgerPeriod) -> Worksheet:
-    """One row per talk in ``found``, oldest first, or "本期无记录"."""
+                    period: LedgerPeriod, *, mask: bool = False) -> Worksheet:
+    """One row per talk in ``found``, oldest first, or "本期无记录". ``mask``: ID and phone
+    numbers typed into the text masked (core/masking.py)."""
     rows = [talk_row(n, t) for n, t in enumerate(found, start=1)]
     table = RecordTable(f"{branch_name}谈心谈话记录", f"{period.label}　共 {len(rows)} 次",
                         TALK_COLUMNS, rows, _TALK_WEIGHTS)
-    return add_record_sheet(wb, TALKS_SHEET, table)
+    return add_record_sheet(wb, TALKS_SHEET, table, mask=mask)
 
 
 def talk_row(number: int, t: Talk) -> list[object]:
@@ -67,11 +68,12 @@ _YEAR_COLUMN = Column("年度", TEXT, width=3)
 
 
 def add_appraisal_sheet(wb: Workbook, db: Database, branch_name: str,
-                        period: LedgerPeriod) -> Worksheet:
+                        period: LedgerPeriod, *, mask: bool = False) -> Worksheet:
     """The grades of each year of the period, with a summary line per year.
 
     Members on the roll at the year's end without a grade are listed too: 预备党员 as
     不参加评议 (DOMAIN.md §2), 正式党员 as 未评定. A year with no grades at all has no rows.
+    ``mask``: ID and phone numbers in 备注 masked.
     """
     several = len(period.years) > 1
     rows, notes = [], []
@@ -85,7 +87,7 @@ def add_appraisal_sheet(wb: Workbook, db: Database, branch_name: str,
         else APPRAISAL_COLUMNS
     table = RecordTable(f"{branch_name}民主评议党员结果", period.label, columns, rows,
                         notes=notes)
-    return add_record_sheet(wb, APPRAISAL_SHEET, table)
+    return add_record_sheet(wb, APPRAISAL_SHEET, table, mask=mask)
 
 
 def appraisal_rows(db: Database, year: int, as_of: date) -> list[list[object]]:

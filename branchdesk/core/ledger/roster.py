@@ -11,6 +11,7 @@ from branchdesk.core.db import Database
 from branchdesk.core import branch, members
 from branchdesk.core.dates import from_iso, long_cn
 from branchdesk.core.ledger.saving import save_workbook
+from branchdesk.core import masking
 from branchdesk.core.ledger.styles import (DATE, ID, LONG_TEXT, NUMBER, PHONE, TEXT, Column,
                                            Table, add_sheet, new_workbook)
 from branchdesk.core.members import Member, RollEntry
@@ -21,7 +22,7 @@ COLUMNS = (
     Column("姓名", TEXT, max_width=4),
     Column("性别", TEXT, max_width=2),
     Column("民族", TEXT, max_width=3),
-    Column("出生日期", DATE),
+    Column("出生日期", DATE, private=masking.BIRTH),
     Column("公民身份号码", ID),
     Column("籍贯", TEXT, max_width=4),
     Column("学历", TEXT, max_width=4),
@@ -32,7 +33,7 @@ COLUMNS = (
     Column("工作岗位/职务", LONG_TEXT, max_width=7),
     Column("党内职务", TEXT, max_width=5),
     Column("联系电话", PHONE),
-    Column("家庭住址", LONG_TEXT, max_width=8),
+    Column("家庭住址", LONG_TEXT, max_width=8, private=masking.ADDRESS),
     Column("党籍状态", TEXT, max_width=4),
     Column("备注", LONG_TEXT, max_width=10),
 )

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from branchdesk.core import idcard
+from branchdesk.core import masking
 
 # Column kinds
 TEXT = "text"
@@ -36,6 +36,7 @@ NUMBER = "number"
 ID = "id"
 PHONE = "phone"
 KINDS = (TEXT, LONG_TEXT, DATE, NUMBER, ID, PHONE)
+_MASK_KINDS = {ID: masking.ID, PHONE: masking.PHONE, TEXT: masking.FREE, LONG_TEXT: masking.FREE}
 
 FONT_NAME = "SimSun"  # 宋体: on every Windows; elsewhere LibreOffice/WPS substitute a CJK font
 TITLE_SIZE = 16
@@ -92,10 +93,17 @@ class Column:
     kind: str = TEXT
     width: float | None = None  # fixed width; None = computed from the content
     max_width: float | None = None  # cap for the computed width of text columns
+    private: str | None = None  # a core/masking kind, when not the one ``kind`` implies
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}")
+
+    @property
+    def mask_kind(self) -> str | None:
+        """How a masked sheet shows this column (core/masking.py): IDs and phones by their kind,
+        any text as free text (an ID number typed into 备注 is masked too), dates as they are."""
+        return self.private or _MASK_KINDS.get(self.kind)
 
 
 @dataclass
@@ -118,21 +126,20 @@ def clean_text(value: object) -> str:
     return _ILLEGAL.sub("", text)[:MAX_CELL_CHARS]
 
 
-def mask_phone(phone: str) -> str:
-    """138****0000: keeps the first three and last four characters of a long number."""
-    if not phone:
-        return ""
-    head = 3 if len(phone) > 7 else 0
-    middle = re.sub(r"\d", "*", phone[head:-4])
-    return phone[:head] + middle + phone[-4:]
-
-
-def masked(value: object, kind: str) -> object:
-    """The value as printed with masking on (ID and phone columns only)."""
-    if not value or kind not in (ID, PHONE):
+def masked(value: object, column: Column) -> object:
+    """The value as printed with masking on (core/masking.py decides)."""
+    if not value:
         return value
-    text = clean_text(value)
-    return idcard.mask(text) if kind == ID else mask_phone(text)
+    kind = column.mask_kind
+    if kind is None:
+        return value
+    return masking.value(kind, value if kind == masking.BIRTH else clean_text(value))
+
+
+def masked_rows(rows: Sequence[Sequence[object]],
+                columns: Sequence[Column]) -> list[list[object]]:
+    """``rows`` as a masked sheet shows them: every cell through :func:`masked`."""
+    return [[masked(v, c) for v, c in zip(row, columns)] for row in rows]
 
 
 def _as_date(value: object) -> date | None:
@@ -337,7 +344,7 @@ def fill_page_width(widths: Sequence[float], columns: Sequence[Column],
 
 def _prepared(row: Sequence[object], columns: Sequence[Column], mask: bool) -> list[object]:
     values = list(row)[: len(columns)] + [None] * (len(columns) - len(row))
-    return [masked(v, c.kind) if mask else v for v, c in zip(values, columns)]
+    return [masked(v, c) if mask else v for v, c in zip(values, columns)]
 
 
 def _write_heading(ws: Worksheet, table: Table, widths: Sequence[float]) -> None:

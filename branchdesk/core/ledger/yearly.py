@@ -46,7 +46,7 @@ def export_ledger(db: Database, path: Path | str, *, year: int | None = None,
                   progress: Progress | None = None, today: date | None = None) -> Path:
     """Write the ledger of ``year`` (or of ``start``–``end``) to ``path`` and return the path.
 
-    ``mask`` hides the middle of ID and phone numbers. ``progress(percent, text)`` is called
+    ``mask`` masks personal data on every sheet as core/masking.py says (docs/privacy.md). ``progress(percent, text)`` is called
     before each sheet and before saving; an exception it raises (e.g. to cancel) propagates
     and nothing is written. ``today`` (default: the real date) is the 生成日期; while the
     period runs, the roll and the checks are taken on it rather than on the period's end
@@ -103,21 +103,25 @@ def _roster(wb: Workbook, ctx: LedgerContext) -> None:
 
 
 def _meeting_sheet(wb: Workbook, ctx: LedgerContext, *, name: str, kind: str) -> None:
-    meeting_sheets.add_meeting_sheet(wb, name, kind, ctx.meetings, ctx.branch_name, ctx.period)
+    meeting_sheets.add_meeting_sheet(wb, name, kind, ctx.meetings, ctx.branch_name, ctx.period,
+                                     mask=ctx.mask)
 
 
 def _talks(wb: Workbook, ctx: LedgerContext) -> None:
     register_sheets.add_talks_sheet(wb, talks_in(ctx.db, ctx.period), ctx.branch_name,
-                                    ctx.period)
+                                    ctx.period, mask=ctx.mask)
 
 
 def _appraisal(wb: Workbook, ctx: LedgerContext) -> None:
-    register_sheets.add_appraisal_sheet(wb, ctx.db, ctx.branch_name, ctx.period)
+    register_sheets.add_appraisal_sheet(wb, ctx.db, ctx.branch_name, ctx.period,
+                                        mask=ctx.mask)
 
 
 def _attendance(wb: Workbook, ctx: LedgerContext) -> None:
-    attendance_sheet.add_attendance_sheet(wb, ctx.db, ctx.branch_name, ctx.period)
+    attendance_sheet.add_attendance_sheet(wb, ctx.db, ctx.branch_name, ctx.period,
+                                          mask=ctx.mask)
 
 
 def _completion(wb: Workbook, ctx: LedgerContext) -> None:
-    completion_sheet.add_completion_sheet(wb, ctx.db, ctx.branch_name, ctx.period)
+    completion_sheet.add_completion_sheet(wb, ctx.db, ctx.branch_name, ctx.period,
+                                          mask=ctx.mask)

@@ -16,6 +16,7 @@ from branchdesk.core.errors import BranchdeskError
 from branchdesk.core.files import size_text
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.models import Column, RecordTableModel
+from branchdesk.ui.widgets import DialogButtons, dialog_buttons
 
 BACKUP_FILTER = "党支部工作台账数据文件 (*.sqlite3);;所有文件 (*)"
 
@@ -79,15 +80,11 @@ class RestoreDialog(QDialog):
             self.view.selectRow(0)
         return self.view
 
-    def _buttons(self) -> QDialogButtonBox:
-        buttons = QDialogButtonBox()
-        self.restore_button = buttons.addButton("恢复所选备份", QDialogButtonBox.ButtonRole.AcceptRole)
+    def _buttons(self) -> DialogButtons:
+        buttons = dialog_buttons(self, "恢复所选备份", "关闭", on_accept=self.choose_selected, extra=[
+            ("从文件恢复…", QDialogButtonBox.ButtonRole.ActionRole, self.choose_file)])
+        self.restore_button = buttons.accept_button
         self.restore_button.setEnabled(self.model.rowCount() > 0)
-        file_button = buttons.addButton("从文件恢复…", QDialogButtonBox.ButtonRole.ActionRole)
-        file_button.clicked.connect(self.choose_file)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.choose_selected)
-        buttons.rejected.connect(self.reject)
         return buttons
 
     def choose_selected(self) -> None:
@@ -162,12 +159,7 @@ class BackupSettingsDialog(QDialog):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(where)
         layout.addLayout(self._form())
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, "保存", "取消"))
 
     def _form(self) -> QFormLayout:
         form = QFormLayout()

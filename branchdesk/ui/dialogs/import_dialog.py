@@ -6,22 +6,24 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPushButton, QRadioButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
-from branchdesk.core import idcard, importing
+from branchdesk.core import importing, masking
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import fit_to_screen
+from branchdesk.ui.widgets import dialog_buttons, fit_to_screen
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 
 NOT_IMPORTED = "（不导入）"
-# The preview shows what would be written, field by field, so it can be checked first.
+# The preview shows what would be written, field by field, so it can be checked first; the ID
+# and the birth date as every masked output shows them (beside the region of a masked ID, a full
+# birth date would leave 500 candidate numbers, below the rule of docs/privacy.md).
 VALUE_COLUMNS = [("性别", lambda m: m.gender),
-                 ("公民身份号码", lambda m: idcard.mask(m.id_number or "")),
-                 ("出生日期", lambda m: m.birth_date or ""), ("人员类别", lambda m: m.category),
+                 ("公民身份号码", lambda m: masking.id_number(m.id_number)),
+                 ("出生日期", lambda m: masking.birth(m.birth_date)), ("人员类别", lambda m: m.category),
                  ("党小组", lambda m: m.group_name), ("入党日期", lambda m: m.join_date or ""),
                  ("转正日期", lambda m: m.full_date or "")]
 ROW_HEADERS = ["Excel行号", "姓名", "处理方式", *(title for title, _ in VALUE_COLUMNS), "说明"]
@@ -55,13 +57,8 @@ class ImportDialog(QDialog):
         self.rows.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.rows, 1)
         layout.addLayout(self._options())
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText("导入")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.do_import)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, "导入", "取消", on_accept=self.do_import)
+        self.import_button = self.buttons.accept_button
         layout.addWidget(self.buttons)
 
     def _file_row(self) -> QHBoxLayout:

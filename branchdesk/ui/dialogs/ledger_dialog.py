@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QFileDialog,
                                QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -16,6 +16,7 @@ from branchdesk.core.ledger.yearly import export_ledger
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.folders import documents_dir, show_done
 from branchdesk.ui.tasks import Cancelled, run_with_progress
+from branchdesk.ui.widgets import DialogButtons, dialog_buttons
 
 XLSX_FILTER = "Excel 文件 (*.xlsx)"
 MASK_NOTE = ("留在办公室存档的台账一般不隐藏；交给他人或带出办公室时请勾选。\n"
@@ -85,7 +86,7 @@ class LedgerDialog(QDialog):
     def _mask_box(self) -> QWidget:
         box = QGroupBox("个人信息")
         layout = QVBoxLayout(box)
-        self.mask = QCheckBox("隐藏身份证号和电话号码的中间几位")
+        self.mask = QCheckBox("隐藏身份证号、出生日期、电话和住址等个人信息")
         note = QLabel(MASK_NOTE)
         layout.addWidget(self.mask)
         layout.addWidget(note)
@@ -102,12 +103,9 @@ class LedgerDialog(QDialog):
         row.addWidget(browse)
         return box
 
-    def _buttons(self) -> QDialogButtonBox:
-        buttons = QDialogButtonBox()
-        self.export_button = buttons.addButton("导出", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.export)
-        buttons.rejected.connect(self.reject)
+    def _buttons(self) -> DialogButtons:
+        buttons = dialog_buttons(self, "导出", "关闭", on_accept=self.export)
+        self.export_button = buttons.accept_button
         return buttons
 
     # ------------------------------------------------------------ choices

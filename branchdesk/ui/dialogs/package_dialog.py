@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog,
                                QFormLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
@@ -24,6 +24,7 @@ from branchdesk.core.package import CANCELLED_TEXT, PackagePlan, PdfWriters, wri
 from branchdesk.ui.folders import show_done
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.tasks import Cancelled, run_with_progress
+from branchdesk.ui.widgets import DialogButtons, dialog_buttons
 
 MASK_NOTE = "U盘会带出办公室，建议隐藏。不隐藏时，台账中含完整的身份证号和电话号码。"
 NO_DRIVE = "未发现U盘：请插入U盘后点“刷新”，或选择其他文件夹"
@@ -91,7 +92,7 @@ class PackageDialog(QDialog):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.mask = QCheckBox("隐藏身份证号和电话号码的中间几位")
+        self.mask = QCheckBox("隐藏身份证号、出生日期、电话和住址等个人信息")
         self.mask.setChecked(True)
         note = QLabel(MASK_NOTE)
         note.setWordWrap(True)
@@ -104,12 +105,9 @@ class PackageDialog(QDialog):
         label.setWordWrap(True)
         return label
 
-    def _buttons(self) -> QDialogButtonBox:
-        buttons = QDialogButtonBox()
-        self.start_button = buttons.addButton("开始导出", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.start)
-        buttons.rejected.connect(self.reject)
+    def _buttons(self) -> DialogButtons:
+        buttons = dialog_buttons(self, "开始导出", "关闭", on_accept=self.start)
+        self.start_button = buttons.accept_button
         return buttons
 
     # ------------------------------------------------------------ targets

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 from branchdesk.core import screen_lock, settings
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.ui.errors import confirm, show_error
+from branchdesk.ui.widgets import DialogButtons, dialog_buttons
 
 
 def _password_field() -> QLineEdit:
@@ -47,15 +48,11 @@ class PasswordDialog(QDialog):
         form.addRow("无操作自动锁定", self.minutes)
         return form
 
-    def _buttons(self) -> QDialogButtonBox:
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+    def _buttons(self) -> DialogButtons:
+        remove = [("取消密码", QDialogButtonBox.ButtonRole.ResetRole, self.remove)]
+        buttons = dialog_buttons(self, "保存", "取消", extra=remove if self.had_password else ())
         if self.had_password:
-            self.remove_button = buttons.addButton("取消密码", QDialogButtonBox.ButtonRole.ResetRole)
-            self.remove_button.clicked.connect(self.remove)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+            self.remove_button = buttons.extra[0]
         return buttons
 
     def save(self) -> None:

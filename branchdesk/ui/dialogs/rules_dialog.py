@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 from branchdesk.core import settings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import ERROR_STYLE, DateEdit, tab_through
+from branchdesk.ui.widgets import ERROR_STYLE, DateEdit, dialog_buttons, tab_through
 
 
 class RulesDialog(QDialog):
@@ -36,16 +36,8 @@ class RulesDialog(QDialog):
             self.spins[spec.key] = spin
             form.addRow(spec.label, spin)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel
-                                   | QDialogButtonBox.StandardButton.RestoreDefaults)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).setText("恢复默认")
-        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, "保存", "取消", extra=[
+            ("恢复默认", QDialogButtonBox.ButtonRole.ResetRole, self.restore)]))
         self.load(settings.get_all(db))
         tab_through(self)
 
