@@ -27,7 +27,8 @@ def candidates(db: Database, year: int) -> list[RollEntry]:
 
 
 def save(db: Database, year: int, graded: Grades) -> None:
-    """Replace the year's grades. 预备党员 are listed as 不参加评议 by default (DOMAIN.md §2)."""
+    """Replace the year's grades. 预备党员 are listed as 不参加评议 by default
+    (docs/rules.md, 民主评议)."""
     ensure_writable(db)
     for grade, _note in graded.values():
         if grade not in GRADES + (NOT_GRADED,):

@@ -54,6 +54,7 @@ class Group:
     id: int
     name: str
     sort_order: int
+    leader_id: int | None = None  # the 党小组长, who chairs the 党小组会
 
 
 @dataclass
@@ -67,7 +68,8 @@ class CommitteeSeat:
 
 
 def groups(db: Database) -> list[Group]:
-    rows = db.execute("SELECT id, name, sort_order FROM party_groups ORDER BY sort_order, id")
+    rows = db.execute("SELECT id, name, sort_order, leader_id FROM party_groups "
+                      "ORDER BY sort_order, id")
     return [Group(*row) for row in rows.fetchall()]
 
 
@@ -112,6 +114,34 @@ def _apply_groups(db: Database, pairs: list[tuple[int | None, str]]) -> None:
                        [name, order, gid])
 
 
+def set_group_leaders(db: Database, leaders: dict[int, int | None],
+                      today: date | None = None) -> None:
+    """Name each 党小组's 党小组长 (group id -> member id, None for nobody). A leader must be
+    on the roll and in that 党小组 today. Runs inside the caller's transaction, if any."""
+    ensure_writable(db)
+    today = today or date.today()
+    book = members.RollBook(db)
+    names = group_names(db)
+    with db.atomic():
+        for group_id, member_id in leaders.items():
+            if member_id is not None:
+                _check_leader(book, member_id, group_id, names.get(group_id, ""), today)
+            db.execute("UPDATE party_groups SET leader_id = ? WHERE id = ?", [member_id, group_id])
+
+
+def _check_leader(book, member_id: int, group_id: int, group: str, today: date) -> None:
+    member = next((m for m in book.members if m.id == member_id), None)
+    entry = book.entry(member, today) if member else None
+    if entry is None or entry.group_id != group_id:
+        name = member.name if member else "所选党员"
+        raise ValidationError({"groups": f"{name}不是{group}的党员，不能担任该党小组组长"})
+
+
+def group_leaders(db: Database) -> dict[int, str]:
+    """member id -> "党小组长", for the 党小组长 of every group (sign-in sheets, minutes)."""
+    return {g.leader_id: "党小组长" for g in groups(db) if g.leader_id is not None}
+
+
 def ensure_group(db: Database, name: str) -> int:
     """The id of the group called ``name``, creating it at the end if needed."""
     name = clean(name).strip()
@@ -150,6 +180,8 @@ def save_committee(db: Database, seats: list[CommitteeSeat], on: date | None = N
     _check_seats(seats)
     current = {(s.member_id, s.role): s for s in committee(db) if s.end_date is None}
     wanted = {(s.member_id, s.role): s for s in seats}
+    _check_eligible(db, [s for key, s in wanted.items() if key not in current],
+                    on or date.today())
     with db.atomic():
         for key, seat in current.items():
             if key not in wanted:
@@ -169,9 +201,25 @@ def _close_seat(db: Database, seat: CommitteeSeat, on: date | None) -> None:
         db.execute("UPDATE committee SET end_date = ? WHERE id = ?", [end, seat.id])
 
 
+def _check_eligible(db: Database, new: list[CommitteeSeat], on: date) -> None:
+    """预备党员, members under 留党察看 and those whose 党籍 is stopped cannot take a seat
+    (选举工作条例 第五条); checked for the seats that start now, on ``on``."""
+    if not new:
+        return
+    book = members.RollBook(db)
+    by_id = {m.id: m for m in book.members}
+    for seat in new:
+        member = by_id.get(seat.member_id)
+        entry = book.entry(member, on) if member else None
+        barred = members.seat_barred(entry) if entry else None
+        if barred:
+            raise ValidationError({"committee": f"{member.name}{barred}，没有被选举权，"
+                                                f"不能担任{seat.role}"})
+
+
 def _check_seats(seats: list[CommitteeSeat]) -> None:
-    members = [s.member_id for s in seats if s.end_date is None]
-    if len(set(members)) != len(members):
+    holders = [s.member_id for s in seats if s.end_date is None]
+    if len(set(holders)) != len(holders):
         raise ValidationError({"committee": "同一名党员在支委会中只能担任一个职务"})
     for role in ("书记", "副书记"):
         if sum(1 for s in seats if s.role == role and s.end_date is None) > 1:
@@ -204,7 +252,8 @@ class Profile:
 
 def save_profile(db: Database, profile: Profile, groups: list[tuple[int | None, str]],
                  seats: list[CommitteeSeat] | None = None, *, effective: date | None = None,
-                 first_run: bool = False, today: date | None = None) -> None:
+                 first_run: bool = False, today: date | None = None,
+                 leaders: dict[int, int | None] | None = None) -> None:
     """Store the profile, the 党小组 (as save_groups takes them) and the committee together:
     all of it or, on any error, nothing.
 
@@ -214,6 +263,8 @@ def save_profile(db: Database, profile: Profile, groups: list[tuple[int | None, 
     app are not 缺项, and 设置 → 检查规则 moves the date back for records entered afterwards.
     ``seats`` None leaves the committee alone (nobody on the roll yet); otherwise the first
     committee is set up undated, and a change takes effect on ``effective`` (save_committee).
+    ``leaders``: the 党小组长 of the groups that existed before (set_group_leaders); a group
+    deleted here is skipped.
     """
     ensure_writable(db)
     name = profile.branch_name.strip()
@@ -225,6 +276,8 @@ def save_profile(db: Database, profile: Profile, groups: list[tuple[int | None, 
         if first_run and not settings.get(db, "records_start"):
             settings.put(db, {"records_start": date(today.year, today.month, 1).isoformat()})
         save_groups(db, groups)
+        kept = set(group_names(db)) if leaders else set()  # ``groups`` is the argument here
+        set_group_leaders(db, {g: m for g, m in (leaders or {}).items() if g in kept}, today)
         if seats is not None:
             initial = not any(s.end_date is None for s in committee(db))
             save_committee(db, seats, None if initial else effective)

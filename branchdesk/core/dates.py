@@ -1,7 +1,8 @@
 """Dates as people type them, and as we show them.
 
 Stored dates are ISO text (YYYY-MM-DD). A date given only to the month (2001.07, 200107,
-2001年7月) is stored as the first of that month.
+2001年7月) is stored as the first of that month, except a birth date whose year and month agree
+with the ID number: that one takes the day from the ID (members.normalise).
 """
 
 from __future__ import annotations
@@ -33,12 +34,22 @@ def parse_deadline(value: object) -> date | None:
     """Like parse_date, but a month alone ("2026年12月", "2026-12") means its last day: a
     整改 due "by December" is not overdue on the 2nd."""
     day = parse_date(value)
-    if day is None or isinstance(value, (date, int, float)):
-        return day
-    text = str(value).translate(_FULLWIDTH).strip()
-    if any(p.match(text) for p in _PATTERNS[2:]):  # the month-only forms
+    if day is not None and month_only(value):
         return add_months(date(day.year, day.month, 1), 1) - timedelta(days=1)
     return day
+
+
+def month_only(value: object) -> tuple[int, int] | None:
+    """(year, month) when ``value`` is text giving a date only to the month (1970.03,
+    1975年8月, 197508, 1970-03); None for a full date, a number, or anything unreadable."""
+    if not isinstance(value, str):
+        return None
+    text = value.translate(_FULLWIDTH).strip()
+    for pattern in _PATTERNS[2:]:  # the month-only forms
+        match = pattern.match(text)
+        if match and 1 <= int(match.group(2)) <= 12:
+            return int(match.group(1)), int(match.group(2))
+    return None
 
 
 def _from_number(value: float) -> date:
@@ -90,6 +101,14 @@ def normalise_month(text: str) -> str:
     except ValueError:
         return text.strip()
     return value.strftime("%Y-%m") if value else ""
+
+
+def normalise_year(text: str) -> str:
+    """2026, 2026年 and 2026年度 become 2026; anything else is returned trimmed, for
+    validation to reject."""
+    text = (text or "").translate(_FULLWIDTH).strip()
+    match = re.fullmatch(r"(\d{4})\s*(年度?)?", text)
+    return match.group(1) if match else text
 
 
 def to_iso(value: date | None) -> str | None:

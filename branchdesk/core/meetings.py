@@ -44,6 +44,9 @@ class AttendanceEntry:
     reason: str = ""
     group_name: str = ""
     role: str = ""  # committee role or 党内职务, for the sign-in sheet
+    # At a 换届选举 党员大会: an absentee the committee excused (with a reason), left out of
+    # the 应到会人数 the four-fifths quorum is counted on (选举工作条例).
+    excused: bool = False
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Meeting:
     organiser: str = ""
     outcome: str = ""
     late_entry: bool = False
+    election: bool = False  # a 党员大会 that elects the committee (换届选举)
     id: int | None = None
     created_at: str = ""
     attendance: list[AttendanceEntry] = field(default_factory=list)
@@ -151,7 +155,7 @@ def default_attendance(db: Database, kind: str, on: date, group_id: int | None =
                        held_as: str = "", *, roll: list[RollEntry] | None = None
                        ) -> list[AttendanceEntry]:
     """Everyone expected, marked present: quick entry after a meeting ticks the exceptions."""
-    roles = branch.committee_roles(db)
+    roles = _roles(db)
     groups = branch.group_names(db)
     return [
         AttendanceEntry(e.member.id, e.member.name, PRESENT, "", groups.get(e.group_id, ""),
@@ -167,7 +171,8 @@ def refresh_attendance(db: Database, meeting: Meeting) -> list[AttendanceEntry]:
                                meeting.held_as)
     for entry in fresh:
         if entry.member_id in marks:
-            entry.status, entry.reason = marks[entry.member_id].status, marks[entry.member_id].reason
+            mark = marks[entry.member_id]
+            entry.status, entry.reason, entry.excused = mark.status, mark.reason, mark.excused
     return fresh
 
 
@@ -195,8 +200,23 @@ def validate(meeting: Meeting) -> dict[str, str]:
     if meeting.kind == THEME_DAY and meeting.period and \
             not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", meeting.period):
         errors["period"] = "计入月份请写成 2026-03 的形式"
+    if meeting.kind == LIFE and meeting.period and "date" not in errors:
+        _check_counted_year(meeting, errors)
     _check_attendance(meeting, errors)
     return errors
+
+
+def _check_counted_year(meeting: Meeting, errors: dict[str, str]) -> None:
+    held = date.fromisoformat(meeting.date).year
+    if meeting.period not in (str(held - 1), str(held)):
+        errors["period"] = f"计入年度应为 {held - 1} 或 {held}（会议日期所在年份或上一年）"
+
+
+def counted_year(held: date, window_month: int) -> int:
+    """The 年度 a 组织生活会 held on ``held`` is for unless the user says otherwise: the
+    previous year when held by the end of month ``window_month`` (the "N年度" meeting is
+    usually held in January–March of N+1), else the year it is held in."""
+    return held.year - 1 if held.month <= window_month else held.year
 
 
 def needs_group(meeting: Meeting) -> bool:
@@ -216,6 +236,9 @@ def _check_attendance(meeting: Meeting, errors: dict[str, str]) -> None:
     for a in meeting.attendance:
         if a.status not in STATUSES:
             errors["attendance"] = f"{a.name}的出勤情况应为出席、请假或缺席"
+        elif a.excused and not a.reason:
+            errors["attendance"] = (f"{a.name}经批准不计入应到会人数，请在原因中写明"
+                                    "（如：患病不能表达本人意志，经上级党组织同意）")
 
 
 def is_late_entry(meeting_date: date, entered: date, threshold_days: int) -> bool:
@@ -235,11 +258,11 @@ def absent_chair_warning(meeting: Meeting, today: date | None = None) -> str | N
     return f"{text}。\n主持或记录会议的人一般应出席；请检查主持人、记录人或出勤情况。"
 
 
-def default_host(db: Database, kind: str, on: date) -> int | None:
-    """Who chairs a new meeting unless someone else is chosen: the 书记 on that day. A 党小组会
-    is chaired by its 党小组长, whom the roll does not name: nobody."""
+def default_host(db: Database, kind: str, on: date, group_id: int | None = None) -> int | None:
+    """Who chairs a new meeting unless someone else is chosen: the 书记 on that day; a 党小组会
+    is chaired by that 党小组's 组长 (None while the group has none)."""
     if kind == GROUP:
-        return None
+        return next((g.leader_id for g in branch.groups(db) if g.id == group_id), None)
     seat = branch.secretary_seat(db, on)
     return seat.member_id if seat else None
 
@@ -248,7 +271,7 @@ def default_host(db: Database, kind: str, on: date) -> int | None:
 
 _COLUMNS = ("kind", "date", "start_time", "end_time", "place", "host_id", "recorder_id",
             "group_id", "observers", "content", "resolution", "lecturer", "lecture_title",
-            "held_as", "period", "activity_form", "organiser", "outcome")
+            "held_as", "period", "activity_form", "organiser", "outcome", "election")
 
 
 def _clean(meeting: Meeting) -> Meeting:
@@ -258,10 +281,13 @@ def _clean(meeting: Meeting) -> Meeting:
     meeting.topics = [t.strip() for t in meeting.topics if t and t.strip()]
     if not needs_group(meeting):
         meeting.group_id = None
+    meeting.period = (meeting.period or "").strip() if meeting.kind in (THEME_DAY, LIFE) else ""
     if meeting.kind == THEME_DAY and not meeting.period and meeting.date:
         meeting.period = meeting.date[:7]
+    meeting.election = meeting.election and meeting.kind == GENERAL
     for a in meeting.attendance:
         a.reason = (a.reason or "").strip() if a.status != PRESENT else ""
+        a.excused = a.excused and meeting.election and a.status != PRESENT
     return meeting
 
 
@@ -277,6 +303,9 @@ def save(db: Database, meeting: Meeting, *, today: date | None = None) -> Meetin
     if errors:
         raise ValidationError(errors)
     today = today or date.today()
+    if meeting.kind == LIFE and not meeting.period:
+        window = settings.get(db, "life_window_month")
+        meeting.period = str(counted_year(meeting.the_date, window))
     if meeting.is_planned(today):
         # Not held yet: a plan (its 签到表 printed ahead). Who attended is recorded afterwards,
         # so nothing counts as 出席 before the meeting has taken place.
@@ -295,6 +324,7 @@ def save(db: Database, meeting: Meeting, *, today: date | None = None) -> Meetin
 def _values(meeting: Meeting) -> dict:
     data = {k: getattr(meeting, k) for k in _COLUMNS}
     data["topics"] = json.dumps(meeting.topics, ensure_ascii=False)
+    data["election"] = int(meeting.election)
     return data
 
 
@@ -310,8 +340,10 @@ def _update(db: Database, meeting: Meeting) -> None:
 def _write_children(db: Database, meeting: Meeting) -> None:
     db.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting.id])
     db.conn.executemany(
-        "INSERT INTO attendance (meeting_id, member_id, status, reason) VALUES (?, ?, ?, ?)",
-        [(meeting.id, a.member_id, a.status, clean(a.reason)) for a in meeting.attendance])
+        "INSERT INTO attendance (meeting_id, member_id, status, reason, excused) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(meeting.id, a.member_id, a.status, clean(a.reason), int(a.excused))
+         for a in meeting.attendance])
     db.execute("DELETE FROM rectifications WHERE meeting_id = ?", [meeting.id])
     db.conn.executemany(
         "INSERT INTO rectifications (meeting_id, sort_order, problem, measure, owner, due_date, "
@@ -358,6 +390,7 @@ def _from_row(row: dict) -> Meeting:
     row.pop("updated_at", None)
     row["topics"] = json.loads(row["topics"] or "[]")
     row["late_entry"] = bool(row["late_entry"])
+    row["election"] = bool(row["election"])
     return Meeting(**row)
 
 
@@ -372,14 +405,20 @@ def get(db: Database, meeting_id: int) -> Meeting:
 
 
 def _attendance(db: Database, meeting_id: int) -> list[AttendanceEntry]:
-    roles = branch.committee_roles(db)
+    roles = _roles(db)
     cursor = db.execute(
-        "SELECT a.member_id, m.name, a.status, a.reason, COALESCE(g.name, ''), m.party_post "
-        "FROM attendance a JOIN members m ON m.id = a.member_id "
+        "SELECT a.member_id, m.name, a.status, a.reason, COALESCE(g.name, ''), m.party_post, "
+        "a.excused FROM attendance a JOIN members m ON m.id = a.member_id "
         "LEFT JOIN party_groups g ON g.id = m.group_id "
         "WHERE a.meeting_id = ? ORDER BY COALESCE(g.sort_order, 9999), m.id", [meeting_id])
-    return [AttendanceEntry(mid, name, status, reason, group, roles.get(mid, post))
-            for mid, name, status, reason, group, post in cursor.fetchall()]
+    return [AttendanceEntry(mid, name, status, reason, group, roles.get(mid, post),
+                            bool(excused))
+            for mid, name, status, reason, group, post, excused in cursor.fetchall()]
+
+
+def _roles(db: Database) -> dict[int, str]:
+    """member id -> committee role, or 党小组长 for a 党小组's leader (sign-in sheets)."""
+    return {**branch.group_leaders(db), **branch.committee_roles(db)}
 
 
 def _rectifications(db: Database, meeting_id: int) -> list[Rectification]:
@@ -503,7 +542,7 @@ class HeldMeeting(NamedTuple):
     kind: str
     group_id: int | None
     date: date
-    period: str  # a 主题党日's 计入月份 (YYYY-MM); '' for the other kinds
+    period: str  # a 主题党日's 计入月份 (YYYY-MM), a 组织生活会's 计入年度 (YYYY); else ''
     late_entry: bool
 
 
@@ -554,21 +593,80 @@ def latest_statuses(db: Database, member_ids: list[int], as_of: date, since: dat
     return out
 
 
-class AttendanceTotals(NamedTuple):
-    expected: int  # meetings the member was expected at
+class MemberMonth(NamedTuple):
+    """A member's attendance in one calendar month: how many meetings they were expected at,
+    and how many of them they attended or were on 请假 for."""
+
+    month: str  # YYYY-MM
+    expected: int
     present: int
     leave: int
 
 
-def attendance_totals(db: Database, after: date, until: date) -> dict[int, AttendanceTotals]:
-    """member id -> how often expected, 出席 and 请假 at meetings dated after ``after`` up to
-    ``until``; members expected nowhere in that time are absent from the result."""
+def attendance_by_member_month(db: Database, member_ids: list[int], first: date, until: date
+                               ) -> dict[int, list[MemberMonth]]:
+    """member id -> their months with a meeting they were expected at, dated from ``first`` to
+    ``until`` (both included), oldest first, for ``member_ids`` only (the 工作台 asks it for
+    the few whose latest mark is 缺席). Members expected nowhere are left out. The ids are our
+    own integers, written into the SQL."""
+    if not member_ids:
+        return {}
+    listed = ", ".join(str(int(mid)) for mid in member_ids)
+    # CROSS JOIN keeps SQLite on the meetings of the time first, then (meeting, member) in
+    # the attendance key: through the member's index it read all of each member's years.
     cursor = db.execute(
-        "SELECT a.member_id, count(*), sum(a.status = ?), sum(a.status = ?) FROM meetings mt "
-        "JOIN attendance a ON a.meeting_id = mt.id WHERE mt.date > ? AND mt.date <= ? "
-        "GROUP BY a.member_id", [PRESENT, LEAVE, after.isoformat(), until.isoformat()])
-    return {member_id: AttendanceTotals(expected, present, leave)
-            for member_id, expected, present, leave in cursor}
+        "SELECT a.member_id, substr(mt.date, 1, 7), count(*), sum(a.status = ?), "
+        "sum(a.status = ?) FROM meetings mt CROSS JOIN attendance a "
+        f"ON a.meeting_id = mt.id AND a.member_id IN ({listed}) "
+        "WHERE mt.date >= ? AND mt.date <= ? "
+        "GROUP BY 1, 2 ORDER BY 1, 2", [PRESENT, LEAVE, first.isoformat(), until.isoformat()])
+    out: dict[int, list[MemberMonth]] = {}
+    for member_id, month, expected, present, leave in cursor:
+        out.setdefault(member_id, []).append(MemberMonth(month, expected, present, leave))
+    return out
+
+
+class Marked(NamedTuple):
+    """One person's mark at a meeting, as the quorum check reads it."""
+
+    member_id: int
+    status: str
+    excused: bool
+
+
+class DecisiveMeeting(NamedTuple):
+    """A 党员大会 or 支委会 with its marks: the meetings whose decisions need a quorum."""
+
+    id: int
+    kind: str
+    date: date
+    election: bool
+    marks: list[Marked]
+
+
+def decisive_meetings(db: Database, year: int, held_by: date) -> list[DecisiveMeeting]:
+    """The year's 党员大会 and 支委会 held by ``held_by`` with attendance recorded, by date."""
+    cursor = db.execute(
+        "SELECT mt.id, mt.kind, mt.date, mt.election, a.member_id, a.status, a.excused "
+        "FROM meetings mt JOIN attendance a ON a.meeting_id = mt.id "
+        "WHERE mt.kind IN (?, ?) AND mt.date >= ? AND mt.date < ? AND mt.date <= ? "
+        "ORDER BY mt.date, mt.id", [GENERAL, COMMITTEE, f"{year:04d}", f"{year + 1:04d}",
+                                    held_by.isoformat()])
+    out: dict[int, DecisiveMeeting] = {}
+    for mid, kind, on, election, member_id, status, excused in cursor:
+        if mid not in out:
+            out[mid] = DecisiveMeeting(mid, kind, date.fromisoformat(on), bool(election), [])
+        out[mid].marks.append(Marked(member_id, status, bool(excused)))
+    return list(out.values())
+
+
+def life_meetings_for(db: Database, year: int) -> list[HeldMeeting]:
+    """The 组织生活会 that may count for ``year``: dated in it or the year after."""
+    cursor = db.execute("SELECT id, kind, group_id, date, period, late_entry FROM meetings "
+                        "WHERE kind = ? AND date >= ? AND date < ?",
+                        [LIFE, f"{year:04d}", f"{year + 2:04d}"])
+    return [HeldMeeting(mid, kind, gid, date.fromisoformat(on), period, bool(late))
+            for mid, kind, gid, on, period, late in cursor.fetchall()]
 
 
 class MonthTotals(NamedTuple):

@@ -10,7 +10,7 @@ from datetime import date
 from branchdesk.core.db import Database
 
 from branchdesk.core import idcard, tables
-from branchdesk.core.dates import add_months, add_years, from_iso, parse_date, to_iso
+from branchdesk.core.dates import add_months, add_years, from_iso, month_only, parse_date, to_iso
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.text import clean
 from branchdesk.core.errors import InUseError, NotFoundError, ValidationError
@@ -24,8 +24,13 @@ ACTIVE = "在册"
 # Status changes that take a member off the roll, and the ones that (re)enter it.
 LEAVE_KINDS = ("转出", "去世", "出党", "除名", "取消预备党员资格")
 ENTER_KINDS = ("转入",)
-OTHER_KINDS = ("转正", "延长预备期", "停止党籍", "恢复党籍", "出国出境", "调整党小组", "其他")
+# 留党察看 (a dated 党纪处分: no vote, cannot elect or be elected) lasts until 恢复党员权利.
+OBSERVED, RESTORED = "留党察看", "恢复党员权利"
+OTHER_KINDS = ("转正", "延长预备期", "停止党籍", "恢复党籍", OBSERVED, RESTORED, "出国出境",
+               "调整党小组", "其他")
 STATUS_KINDS = ENTER_KINDS + LEAVE_KINDS + OTHER_KINDS
+# 组织活动不作硬性要求 (党员教育管理工作条例 第二十三条): why, when marked for a member.
+EXEMPTION_KINDS = ("老弱病残", "经支部同意长期外出")
 DATE_FIELDS = ("birth_date", "join_date", "full_date", "branch_join_date", "lost_contact_date",
                "left_date")
 
@@ -105,9 +110,26 @@ def normalise(member: Member) -> Member:
             info = idcard.parse(m.id_number)
         except ValueError:
             return m
-        m.birth_date = m.birth_date or info.birth_date.isoformat()
+        m.birth_date = _birth_date_with_id(m.birth_date, info.birth_date)
         m.gender = m.gender or info.gender
     return m
+
+
+def completed_birth_date(typed: str | None, id_number: str | None) -> str | None:
+    """The birth date to show once the ID number is known: the ID's date when nothing is typed
+    or when only a year and month are typed (出生年月, as many rosters give it) and they agree
+    with the ID; otherwise what was typed. None when the ID number cannot be read."""
+    try:
+        info = idcard.parse(idcard.normalise(id_number or ""))
+    except ValueError:
+        return None
+    return _birth_date_with_id((typed or "").strip() or None, info.birth_date)
+
+
+def _birth_date_with_id(typed: str | None, from_id: date) -> str | None:
+    if not typed or month_only(typed) == (from_id.year, from_id.month):
+        return from_id.isoformat()
+    return typed
 
 
 def validate(member: Member, today: date | None = None) -> Issues:
@@ -166,10 +188,21 @@ def _check_id(member: Member, issues: Issues) -> None:
         return
     if info.legacy:
         issues.warnings["id_number"] = "这是旧的15位身份证号，建议换成18位号码"
-    if member.birth_date and member.birth_date != info.birth_date.isoformat():
+    if member.birth_date and not _agrees(member.birth_date, info.birth_date):
         issues.warnings["birth_date"] = f"出生日期与身份证号不一致（身份证号为 {info.birth_date.isoformat()}）"
     if member.gender and member.gender != info.gender:
         issues.warnings["gender"] = f"性别与身份证号不一致（身份证号为{info.gender}）"
+
+
+def _agrees(typed: str, from_id: date) -> bool:
+    """Whether a typed birth date (possibly only to the month) agrees with the ID's; an
+    unreadable one is reported by the date check, not here."""
+    if month_only(typed):
+        return month_only(typed) == (from_id.year, from_id.month)
+    try:
+        return parse_date(typed) in (None, from_id)
+    except ValueError:
+        return True
 
 
 def prepare(member: Member, today: date | None = None) -> tuple[Member, Issues]:
@@ -260,13 +293,17 @@ def _raise_if_errors(issues: Issues) -> None:
         raise ValidationError(issues.errors)
 
 
-def add(db: Database, member: Member, *, today: date | None = None) -> Member:
-    """Validate and insert; returns the saved member with its id. Raises ValidationError."""
+def add(db: Database, member: Member, *, today: date | None = None,
+        exemptions: list[Exemption] | None = None) -> Member:
+    """Validate and insert; returns the saved member with its id. Raises ValidationError.
+    ``exemptions``: the member's 不作硬性要求 periods, saved with them."""
     ensure_writable(db)
     m, issues = prepare(member, today)
     _raise_if_errors(issues)
+    items = check_exemptions(exemptions or [])
     with db.atomic():
         m.id = _insert(db, m)
+        _write_exemptions(db, m.id, items)
     return get(db, m.id)
 
 
@@ -285,18 +322,22 @@ def _check_unique_id(db: Database, m: Member) -> None:
 
 
 def update(db: Database, member: Member, *, effective: date | None = None,
-           today: date | None = None) -> Member:
-    """Validate and save changes. A changed 党小组 or a 转正 is written to the history."""
+           today: date | None = None, exemptions: list[Exemption] | None = None) -> Member:
+    """Validate and save changes. A changed 党小组 or a 转正 is written to the history.
+    ``exemptions``, when given, replace the member's 不作硬性要求 periods."""
     ensure_writable(db)
     if member.id is None:
         raise ValueError("update() needs a member with an id")
     old = get(db, member.id)
     m, issues = prepare(member, today)
     _raise_if_errors(issues)
+    items = None if exemptions is None else check_exemptions(exemptions)
     effective = effective or today or date.today()
     with db.atomic():
         _write_update(db, m)
         _history_for_changes(db, old, m, effective)
+        if items is not None:
+            _write_exemptions(db, m.id, items)
     return get(db, m.id)
 
 
@@ -309,6 +350,7 @@ def _history_for_changes(db: Database, old: Member, new: Member, effective: date
     if old.group_id != new.group_id:
         _add_history(db, new.id, effective.isoformat(), "调整党小组", "",
                      old.group_id, new.group_id)
+        db.execute("UPDATE party_groups SET leader_id = NULL WHERE leader_id = ?", [new.id])
     if old.category == "预备党员" and new.category == "正式党员":
         _add_history(db, new.id, new.full_date or effective.isoformat(), "转正", "",
                      old.category, new.category)
@@ -326,20 +368,25 @@ def _text(value: object) -> str | None:
 
 
 EXTENSION_MONTHS = (6, 12)  # 延长预备期: once, by 6 to 12 months (发展党员工作细则 第三十二条)
+OBSERVATION_MONTHS = (12, 24)  # 留党察看 一年 or 二年 (党章 第四十条: at most two years)
 
 
 def change_status(db: Database, member_id: int, kind: str, on: date, reason: str = "", *,
                   months: int | None = None) -> Member:
-    """Record a status change (转出, 去世, 转入, 停止党籍 …) with its date and reason.
-    ``months``: for 延长预备期, how long the 预备期 is extended (its new end is recorded)."""
+    """Record a status change (转出, 去世, 转入, 停止党籍, 留党察看 …) with its date and reason.
+    ``months``: for 延长预备期, how long the 预备期 is extended, and for 留党察看 how long it
+    lasts (12 or 24); the end is recorded."""
     ensure_writable(db)
     if kind not in STATUS_KINDS:
         raise ValidationError({"kind": f"未知的变动类型：{kind}"})
     member = get(db, member_id)
     _check_status_change(member, kind, on)
+    _check_observation(db, member, kind, months)
     new_value = None
     if kind == "延长预备期":
         new_value = _extended_end(db, member, months).isoformat()
+    elif kind == OBSERVED:
+        new_value = add_months(on, months).isoformat()
     with db.atomic():
         _add_history(db, member_id, on.isoformat(), kind, reason.strip(), member.status,
                      new_value)
@@ -356,6 +403,28 @@ def _extended_end(db: Database, member: Member, months: int | None) -> date:
     if probation_ends(db, [member])[member.id] != add_years(date.fromisoformat(member.join_date), 1):
         raise ValidationError({"kind": f"{member.name}的预备期已经延长过一次，不能再次延长"})
     return add_months(add_years(date.fromisoformat(member.join_date), 1), months)
+
+
+def _check_observation(db: Database, member: Member, kind: str, months: int | None) -> None:
+    observed = observation(db, member.id) is not None
+    if kind == OBSERVED and observed:
+        raise ValidationError({"kind": f"{member.name}正在留党察看期间"})
+    if kind == OBSERVED and months not in OBSERVATION_MONTHS:
+        raise ValidationError({"months": "留党察看的期限为一年或二年"})
+    if kind == RESTORED and not observed:
+        raise ValidationError({"kind": f"{member.name}不在留党察看期间，无需恢复党员权利"})
+
+
+def observation(db: Database, member_id: int) -> tuple[date, date | None] | None:
+    """The member's 留党察看 now in force (not ended by 恢复党员权利): its start and the end
+    of the 察看期 recorded with it; None when there is none."""
+    current = None
+    for h in history(db, member_id):
+        if h["kind"] == OBSERVED:
+            current = (date.fromisoformat(h["date"]), from_iso(h["new_value"]))
+        elif h["kind"] == RESTORED:
+            current = None
+    return current
 
 
 def probation_ends(db: Database, people: list[Member]) -> dict[int, date | None]:
@@ -387,10 +456,12 @@ def _check_status_change(member: Member, kind: str, on: date) -> None:
 
 
 def _leave_committee(db: Database, member_id: int, on: date) -> None:
-    """Someone who leaves the branch leaves its committee too (the seat ends the day before)."""
+    """Someone who leaves the branch leaves its committee too (the seat ends the day before),
+    and no longer leads a 党小组."""
     end = date.fromordinal(on.toordinal() - 1).isoformat()
     db.execute("UPDATE committee SET end_date = MAX(COALESCE(start_date, ?), ?) "
                "WHERE member_id = ? AND end_date IS NULL", [end, end, member_id])
+    db.execute("UPDATE party_groups SET leader_id = NULL WHERE leader_id = ?", [member_id])
 
 
 def _apply_status(db: Database, member: Member, kind: str, on: date) -> None:
@@ -441,6 +512,26 @@ class RollEntry:
     group_id: int | None
     category: str
     suspended: bool  # 停止党籍 on that date
+    observed: bool = False  # under 留党察看 on that date
+    exemption: "Exemption | None" = None  # 组织活动不作硬性要求 on that date
+
+    @property
+    def votes(self) -> bool:
+        """有表决权 on that date: a 正式党员 neither under 留党察看 nor with 党籍 stopped
+        (党章 第七条, 第四十条). The same people may elect and be elected to the committee."""
+        return self.category == "正式党员" and not self.suspended and not self.observed
+
+
+def seat_barred(entry: RollEntry) -> str | None:
+    """Why ``entry``'s member cannot hold a committee seat on that day (是预备党员, 正在留党察看,
+    已停止党籍), or None when he or she can."""
+    if entry.suspended:
+        return "已停止党籍"
+    if entry.observed:
+        return "正在留党察看期间"
+    if entry.category != "正式党员":
+        return "是预备党员"
+    return None
 
 
 def roll_as_of(db: Database, on: date) -> list[RollEntry]:
@@ -455,6 +546,8 @@ class RollBook:
     def __init__(self, db: Database):
         self.members = list_members(db, include_left=True)
         self._events = _events_by_member(db)
+        self._exemptions = _exemptions_by_member(db)
+        self._by_id: dict[int, Member] | None = None
 
     def events(self, member_id: int) -> list[dict]:
         """The member's history, oldest first: date (a date), kind, reason, old, new."""
@@ -469,7 +562,38 @@ class RollBook:
         if not _on_roll(m, evs, day):
             return None
         return RollEntry(m, _group_on(m, evs, day), _category_on(m, day),
-                         _suspended_on(m, evs, day))
+                         _suspended_on(m, evs, day), _observed_on(evs, day),
+                         next((x for x in self._exemptions.get(m.id, ()) if x.covers(day)), None))
+
+    def exemptions(self, member_id: int) -> list["Exemption"]:
+        return self._exemptions.get(member_id, [])
+
+    def votes(self, member_id: int, day: date) -> bool:
+        """Whether the member had a vote on ``day`` (RollEntry.votes), without building the
+        whole entry: the quorum of a 党员大会 asks it for every attendee."""
+        if self._by_id is None:
+            self._by_id = {m.id: m for m in self.members}
+        m = self._by_id.get(member_id)
+        if m is None or _category_on(m, day) != "正式党员":
+            return False
+        evs = self.events(member_id)
+        return _on_roll(m, evs, day) and not _suspended_on(m, evs, day) \
+            and not _observed_on(evs, day)
+
+    def groups_on(self, days: list[date], since: date) -> dict[date, frozenset]:
+        """For each of ``days``: the 党小组 ids of the members on the roll that day whose 党籍
+        is not stopped (None for those in no group). ``since``: no day is earlier; members
+        who left before it are skipped (the 工作台 asks this for every month of a year)."""
+        out: dict[date, set] = {day: set() for day in days}
+        for m in self.members:
+            if not m.active and m.left_date and m.left_date < since.isoformat():
+                continue  # left before: a return would have put them back on the roll
+            evs = self.events(m.id)
+            moves = _moves(evs)
+            for day in days:
+                if _on_roll_moving(m, moves, day) and not _suspended_on(m, evs, day):
+                    out[day].add(_group_on(m, evs, day))
+        return {day: frozenset(groups) for day, groups in out.items()}
 
 
 def _events_by_member(db: Database) -> dict[int, list[dict]]:
@@ -484,9 +608,17 @@ def _events_by_member(db: Database) -> dict[int, list[dict]]:
 
 
 def _on_roll(m: Member, events: list[dict], on: date) -> bool:
+    return _on_roll_moving(m, _moves(events), on)
+
+
+def _moves(events: list[dict]) -> list[dict]:
+    return [e for e in events if e["kind"] in LEAVE_KINDS + ENTER_KINDS]
+
+
+def _on_roll_moving(m: Member, moves: list[dict], on: date) -> bool:
+    """_on_roll with the member's moves (转出, 转入 …) picked out once."""
     start = from_iso(m.branch_join_date) or from_iso(m.join_date)
     present = start is None or start <= on
-    moves = [e for e in events if e["kind"] in LEAVE_KINDS + ENTER_KINDS]
     for event in moves:
         if event["date"] > on:
             break
@@ -518,6 +650,100 @@ def _suspended_on(m: Member, events: list[dict], on: date) -> bool:
         if event["kind"] in ("停止党籍", "恢复党籍"):
             state = event["kind"] == "停止党籍"
     return state
+
+
+def _observed_on(events: list[dict], on: date) -> bool:
+    state = False
+    for event in events:
+        if event["date"] > on:
+            break
+        if event["kind"] in (OBSERVED, RESTORED):
+            state = event["kind"] == OBSERVED
+    return state
+
+
+# ---------------------------------------------------------------- 不作硬性要求
+
+@dataclass(frozen=True)
+class Exemption:
+    """组织活动不作硬性要求 for a member from ``start_date`` to ``end_date`` (None: open),
+    decided by the branch for ``kind`` (EXEMPTION_KINDS) with a reason."""
+
+    kind: str
+    start_date: str
+    end_date: str | None = None
+    reason: str = ""
+    member_id: int | None = None
+    id: int | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.start_date <= day.isoformat() and (
+            self.end_date is None or day.isoformat() <= self.end_date)
+
+    def overlaps(self, first: date, last: date) -> bool:
+        return self.start_date <= last.isoformat() and (
+            self.end_date is None or first.isoformat() <= self.end_date)
+
+    @property
+    def text(self) -> str:
+        """不作硬性要求（老弱病残，2026-01-01 起）: how the ledger and the dialog say it."""
+        until = f"至 {self.end_date}" if self.end_date else "起"
+        return f"不作硬性要求（{self.kind}，{self.start_date} {until}）"
+
+
+def exemptions(db: Database, member_id: int) -> list[Exemption]:
+    cursor = db.execute("SELECT kind, start_date, end_date, reason, member_id, id FROM exemptions "
+                        "WHERE member_id = ? ORDER BY start_date, id", [member_id])
+    return [Exemption(*row) for row in cursor.fetchall()]
+
+
+def exemptions_between(db: Database, first: date, last: date) -> dict[int, list[Exemption]]:
+    """member id -> their 不作硬性要求 periods that overlap ``first`` to ``last``."""
+    out: dict[int, list[Exemption]] = {}
+    for row in db.execute("SELECT kind, start_date, end_date, reason, member_id, id FROM exemptions "
+                          "WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?) "
+                          "ORDER BY start_date, id", [last.isoformat(), first.isoformat()]):
+        out.setdefault(row[4], []).append(Exemption(*row))
+    return out
+
+
+def _exemptions_by_member(db: Database) -> dict[int, list[Exemption]]:
+    out: dict[int, list[Exemption]] = {}
+    for row in db.execute("SELECT kind, start_date, end_date, reason, member_id, id "
+                          "FROM exemptions ORDER BY start_date, id").fetchall():
+        out.setdefault(row[4], []).append(Exemption(*row))
+    return out
+
+
+def check_exemptions(items: list[Exemption]) -> list[Exemption]:
+    """The items with dates as ISO text and reasons trimmed; ValidationError on
+    ``exemptions`` naming the first problem (the row's number counts from 1)."""
+    out = []
+    for number, item in enumerate(items, 1):
+        where = f"第 {number} 项" if len(items) > 1 else ""
+        if item.kind not in EXEMPTION_KINDS:
+            raise ValidationError({"exemptions": f"{where}请选择不作硬性要求的情形"})
+        try:
+            start, end = parse_date(item.start_date), parse_date(item.end_date)
+        except ValueError as exc:
+            raise ValidationError({"exemptions": f"{where}{exc}"}) from None
+        if start is None:
+            raise ValidationError({"exemptions": f"{where}请填写起始日期"})
+        if end is not None and end < start:
+            raise ValidationError({"exemptions": f"{where}截止日期不能早于起始日期"})
+        if not item.reason.strip():
+            raise ValidationError({"exemptions": f"{where}请写明原因（如：年逾八旬，行动不便，经支委会研究同意）"})
+        out.append(replace(item, start_date=start.isoformat(), end_date=to_iso(end),
+                           reason=item.reason.strip()))
+    return out
+
+
+def _write_exemptions(db: Database, member_id: int, items: list[Exemption]) -> None:
+    db.execute("DELETE FROM exemptions WHERE member_id = ?", [member_id])
+    db.conn.executemany(
+        "INSERT INTO exemptions (member_id, kind, start_date, end_date, reason) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(member_id, x.kind, x.start_date, x.end_date, x.reason) for x in items])
 
 
 def with_changes(member: Member, **changes) -> Member:

@@ -6,6 +6,8 @@ at one version or the next, never a mix.
 
 from __future__ import annotations
 
+import re
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -191,6 +193,80 @@ def m0003_talks(db: Database) -> None:
         CREATE INDEX talk_targets_member ON talk_targets(member_id);
     """)
     db.execute("PRAGMA user_version = 3")
+
+
+@migrations(name="0004_regulations")
+def m0004_regulations(db: Database) -> None:
+    """What checking against the 条例 needs (docs/rules.md): the 党小组长 of each 党小组, the
+    members for whom organisational life is 不作硬性要求 (dated, with a reason), the 换届选举
+    党员大会 and the absentees it may leave out of the count, and a 组织生活会's 计入年度 in
+    its ``period``. Existing records are brought into line with the new rules."""
+    _run(db, """
+        ALTER TABLE party_groups ADD COLUMN leader_id INTEGER
+            REFERENCES members(id) ON DELETE RESTRICT;
+        CREATE TABLE exemptions (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            end_date TEXT,
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX exemptions_member ON exemptions(member_id);
+        ALTER TABLE meetings ADD COLUMN election INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE attendance ADD COLUMN excused INTEGER NOT NULL DEFAULT 0;
+    """)
+    # The "N年度" 组织生活会 is usually held in January–March of N+1.
+    db.execute("UPDATE meetings SET period = CAST(CAST(substr(date, 1, 4) AS INTEGER) "
+               "- (CAST(substr(date, 6, 2) AS INTEGER) <= 3) AS TEXT) "
+               "WHERE kind = '组织生活会' AND period = ''")
+    # A 个别谈话 has one 谈话对象; one with several was a group talk.
+    db.execute("UPDATE talks SET form = '集体谈话' WHERE form = '个别谈话' AND id IN ("
+               "SELECT talk_id FROM talk_targets GROUP BY talk_id HAVING count(*) > 1)")
+    _group_leaders_from_posts(db)
+    _birth_dates_from_ids(db)
+    db.execute("PRAGMA user_version = 4")
+
+
+# One part of a free-text 党内职务 naming a 党小组长 (党小组长, 第一党小组组长, 组长), not a 副组长.
+_LEADER_POST = re.compile(r"(?:[^副]*党小组|小组)组?长|组长")
+_POST_PARTS = re.compile(r"[、，,；;/\s]+")
+
+
+def _group_leaders_from_posts(db: Database) -> None:
+    """A 党小组长 written in a member's 党内职务 becomes the leader of that member's 党小组
+    (when only one member of the group is so named), and leaves the free text."""
+    rows = db.execute("SELECT id, group_id, party_post FROM members WHERE status = '在册' "
+                      "AND group_id IS NOT NULL AND party_post != ''").fetchall()
+    named: dict[int, list[tuple[int, list[str]]]] = {}
+    for member_id, group_id, post in rows:
+        parts = [p for p in _POST_PARTS.split(post) if p]
+        if any(_LEADER_POST.fullmatch(p) for p in parts):
+            named.setdefault(group_id, []).append((member_id, parts))
+    for group_id, claims in named.items():
+        if len(claims) != 1:
+            continue  # two people named 组长 of one group: the user chooses in 支部信息
+        member_id, parts = claims[0]
+        rest = "、".join(p for p in parts if not _LEADER_POST.fullmatch(p))
+        db.execute("UPDATE party_groups SET leader_id = ? WHERE id = ?", [member_id, group_id])
+        db.execute("UPDATE members SET party_post = ? WHERE id = ?", [rest, member_id])
+
+
+def _birth_dates_from_ids(db: Database) -> None:
+    """Birth dates imported to the month were stored as the 1st: take the day from the ID
+    number where its year and month agree."""
+    from branchdesk.core import idcard
+
+    rows = db.execute("SELECT id, birth_date, id_number FROM members WHERE id_number IS NOT NULL "
+                      "AND birth_date LIKE '____-__-01'").fetchall()
+    for member_id, birth, number in rows:
+        try:
+            born = idcard.parse(number).birth_date
+        except ValueError:
+            continue
+        if birth[:7] == born.isoformat()[:7]:
+            db.execute("UPDATE members SET birth_date = ? WHERE id = ?",
+                       [born.isoformat(), member_id])
 
 
 def _run(db: Database, script: str) -> None:

@@ -1,7 +1,7 @@
 """What goes on a printed 签到表 (sign-in sheet) and a printed 会议记录 (minutes page).
 
 Pure layout data, no Qt: the painting is in ``branchdesk.ui.print``. The data follows the paper
-forms inspections expect (DOMAIN.md §7).
+forms inspections expect (docs/rules.md, Records).
 
 Decisions about the sign-in sheet's totals line (应到 / 实到 / 请假 / 缺席):
 
@@ -13,6 +13,9 @@ Decisions about the sign-in sheet's totals line (应到 / 实到 / 请假 / 缺�
   still ask for leave on the day.
 * 实到 and 缺席 are always blank: they are counted from the signatures after the meeting. The
   recorded figures belong on the minutes page, which uses the attendance as entered.
+* A 党员大会 (or a 组织生活会 held as one) has a second line for the members with a vote
+  (有表决权, docs/rules.md): its quorum and its votes count only them, while 预备党员 attend
+  and sign too. 应到 is filled, 实到 left blank as above.
 """
 
 from __future__ import annotations
@@ -22,13 +25,13 @@ from dataclasses import dataclass, field
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch
+from branchdesk.core import branch, quorum
 from branchdesk.core.branch import COMMITTEE_ROLES
 from branchdesk.core.dates import long_cn
 from branchdesk.core.files import safe_name
 from branchdesk.core.meetings import (
-    ABSENT, COMMITTEE, GROUP, LEAVE, LECTURE, LIFE, THEME_DAY, AttendanceEntry, Meeting,
-    Rectification, default_attendance)
+    ABSENT, COMMITTEE, GENERAL, GROUP, LEAVE, LECTURE, LIFE, THEME_DAY, AttendanceEntry,
+    Meeting, Rectification, default_attendance)
 
 DEFAULT_OBSERVER_ROWS = 3
 SIGNATURES = ("记录人签名", "主持人签名", "书记签名")
@@ -69,6 +72,7 @@ class SignInSheet:
     # (label, name) of 主持人 and 记录人; "" where not yet known, to be written in by hand
     people: list[tuple[str, str]] = field(default_factory=list)
     file_name: str = ""  # suggested when saving as PDF: 2026-03-05_支部党员大会_签到表.pdf
+    voting: list[Tally] = field(default_factory=list)  # 有表决权 应到/实到, for a 党员大会
 
     @property
     def member_count(self) -> int:
@@ -170,7 +174,8 @@ def signin_sheet(db: Database, meeting: Meeting,
                        _signin_info(meeting), "职务" if by_post else "党小组", rows,
                        _signin_totals(attendance),
                        [("主持人", meeting.host_name), ("记录人", meeting.recorder_name)],
-                       form_file_name(db, meeting, SIGNIN_FORM))
+                       form_file_name(db, meeting, SIGNIN_FORM),
+                       _signin_voting(db, meeting, attendance))
 
 
 def _role_rank(role: str) -> int:
@@ -215,6 +220,15 @@ def _signin_info(meeting: Meeting) -> list[tuple[str, str]]:
         return info + [("主讲人", meeting.lecturer), ("题目", meeting.lecture_title)]
     label = "主题" if meeting.kind == THEME_DAY else "议题"
     return info + [(label, topics_text(meeting) or meeting.lecture_title)]
+
+
+def _signin_voting(db: Database, meeting: Meeting,
+                   attendance: list[AttendanceEntry]) -> list[Tally]:
+    if _acts_as(meeting) != GENERAL:
+        return []
+    counts = quorum.voting_counts(attendance, quorum.voters_on(db, meeting.the_date))
+    noun = "有选举权" if meeting.election else "有表决权"
+    return [Tally(f"其中{noun}应到", counts.expected), Tally(f"{noun}实到", None)]
 
 
 def _signin_totals(attendance: list[AttendanceEntry]) -> list[Tally]:
@@ -287,9 +301,26 @@ def _attendance_rows(db: Database, meeting: Meeting) -> list[list[FormField]]:
     figures = [("应到", len(entries)), ("实到", c.present), ("请假", c.leave), ("缺席", c.absent)]
     counts = [FormField(f"{label}人数", f"{n} 人" if recorded or label == "应到" else "")
               for label, n in figures]
-    return [counts,
+    return [counts, *_voting_rows(db, meeting, entries, recorded),
             [FormField("请假人员及原因", _people(entries, LEAVE) if recorded else "")],
             [FormField("缺席人员及原因", _people(entries, ABSENT) if recorded else "")]]
+
+
+def _voting_rows(db: Database, meeting: Meeting, entries: list[AttendanceEntry],
+                 recorded: bool) -> list[list[FormField]]:
+    """A 党员大会's 有表决权 figures (预备党员 have no vote); at a 换届选举, who the
+    四分之五 quorum leaves out and why."""
+    if _acts_as(meeting) != GENERAL:
+        return []
+    c = quorum.voting_counts(entries, quorum.voters_on(db, meeting.the_date))
+    noun = "有选举权" if meeting.election else "有表决权"
+    rows = [[FormField(f"{noun}应到", f"{c.expected} 人"),
+             FormField(f"{noun}实到", f"{c.present} 人" if recorded else "")]]
+    if meeting.election and recorded:
+        excused = [a for a in entries if a.excused]
+        rows.append([FormField("经批准不计入应到会人数",
+                               "、".join(_with_reason(a) for a in excused) or "无")])
+    return rows
 
 
 def _with_reason(a: AttendanceEntry) -> str:

@@ -53,10 +53,16 @@ _SETTINGS = [
     # The day the 工作台 starts checking: months that ended before it and have no record are
     # "开始记录之前", not 缺项 (a branch that starts using the app in November). "" checks all.
     Setting("records_start", "", "开始检查的日期", "checks"),
-    # Rule thresholds (DOMAIN.md §2; local rules differ, so all are editable)
+    # Rule thresholds: docs/rules.md gives each one's source. Local rules differ, so all are
+    # editable (设置 → 检查规则).
     Setting("late_entry_days", 3, "会后超过几天录入视为补录", "rules", 0, 365),
     Setting("branch_size_warn", 50, "支部党员人数上限（超出提示）", "rules", 3, 1000),
     Setting("committee_required_at", 7, "正式党员达到几人须设支委会", "rules", 3, 100),
+    Setting("committee_min_size", 3, "支委会至少几人（不足视为未设支委会）", "rules", 2, 9),
+    Setting("committee_max_size", 7, "支委会一般不超过几人（超出提示）", "rules", 3, 15),
+    Setting("quorum_more_than_half", False, "党员大会到会须超过半数（恰好一半不算）", "rules"),
+    Setting("election_quorum_pct", 80, "换届选举：到会须超过应到会人数的百分之几", "rules", 50, 100),
+    Setting("life_window_month", 3, "年度组织生活会、民主评议可延至次年几月底", "rules", 0, 12),
     Setting("probation_warn_days", 60, "预备期满前几天提醒", "rules", 1, 365),
     Setting("term_warn_days", 90, "换届前几天提醒", "rules", 1, 365),
     Setting("absent_streak", 3, "连续缺席几次提醒", "rules", 1, 24),

@@ -14,7 +14,8 @@ from branchdesk.core.errors import NotFoundError, ValidationError
 from branchdesk.core.meetings import is_late_entry
 from branchdesk.core.members import RollEntry, roll_as_of
 
-FORMS = ("个别谈话", "集体谈话", "电话/线上")
+INDIVIDUAL, GROUP_TALK = "个别谈话", "集体谈话"
+FORMS = (INDIVIDUAL, GROUP_TALK, "电话/线上")
 OCCASIONS = ("日常", "岗位变动", "转入", "入党/转正", "提醒", "组织生活会前", "困难帮扶", "其他")
 
 
@@ -49,6 +50,8 @@ def validate(talk: Talk) -> dict[str, str]:
         errors["targets"] = "请至少选择一名谈话对象"
     elif talk.talker_id in talk.target_ids:
         errors["targets"] = "谈话人不能同时是谈话对象"
+    elif talk.form == INDIVIDUAL and len(talk.target_ids) > 1:
+        errors["targets"] = "个别谈话只有一名谈话对象；同时与几人谈话，请把谈话形式选为“集体谈话”"
     if talk.form not in FORMS:
         errors["form"] = "请选择谈话形式"
     return errors

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from branchdesk.core import meetings
+from branchdesk.core import meetings, quorum
 from branchdesk.core.meetings import ABSENT, LEAVE, PRESENT, STATUSES, AttendanceEntry
 from branchdesk.ui.widgets import ERROR_STYLE, WARNING_STYLE
 
 STATUS_COLORS = {LEAVE: "#b9770e", ABSENT: "#c0392b"}
-NAME, POST, STATUS, REASON = range(4)
+NAME, POST, STATUS, REASON, EXCUSED = range(5)
 
 
 def post_text(entry: AttendanceEntry) -> str:
@@ -42,6 +42,9 @@ class AttendanceWidget(QWidget):
         self.added: set[int] = set()
         self.removed: set[int] = set()
         self._planned = False
+        self._voters: set[int] | None = None  # for a 党员大会: who has a vote that day
+        self._election = False
+        self._conf: dict = {}
         self._build()
 
     # ------------------------------------------------------------ layout
@@ -51,6 +54,10 @@ class AttendanceWidget(QWidget):
         self.totals = QLabel()
         self.totals.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.totals)
+        self.voting = QLabel()  # 有表决权 应到/实到, and whether enough came
+        self.voting.setWordWrap(True)
+        self.voting.hide()
+        layout.addWidget(self.voting)
         layout.addWidget(self._table())
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -60,8 +67,13 @@ class AttendanceWidget(QWidget):
         self._update_totals()
 
     def _table(self) -> QTableWidget:
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["姓名", "党小组/职务", "出勤情况", "请假/缺席原因"])
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["姓名", "党小组/职务", "出勤情况", "请假/缺席原因",
+                                              "不计入应到"])
+        self.table.setColumnHidden(EXCUSED, True)
+        self.table.horizontalHeaderItem(EXCUSED).setToolTip(
+            "换届选举时，因病不能表达本人意志、长期外出等情况经批准不计入应到会人数的党员")
+        self.table.itemChanged.connect(self._item_changed)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(30)
@@ -128,7 +140,17 @@ class AttendanceWidget(QWidget):
         self.table.setItem(row, POST, QTableWidgetItem(post_text(entry)))
         self.table.setCellWidget(row, STATUS, self._status_combo(entry.status))
         self.table.setCellWidget(row, REASON, self._reason_edit(entry.reason))
+        excused = QTableWidgetItem("")
+        excused.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+        excused.setCheckState(Qt.CheckState.Checked if entry.excused else Qt.CheckState.Unchecked)
+        self.table.blockSignals(True)
+        self.table.setItem(row, EXCUSED, excused)
+        self.table.blockSignals(False)
         self._style_row(row)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == EXCUSED:  # the 不计入应到 box
+            self._after_edit()
 
     def _status_combo(self, status: str) -> QComboBox:
         combo = QComboBox()
@@ -159,8 +181,17 @@ class AttendanceWidget(QWidget):
         for row, entry in enumerate(self._rows):
             status = self.status_combo(row).currentText()
             reason = self.reason_edit(row).text().strip() if status != PRESENT else ""
-            out.append(replace(entry, status=status, reason=reason))
+            excused = self._election and status != PRESENT and \
+                self.table.item(row, EXCUSED).checkState() == Qt.CheckState.Checked
+            out.append(replace(entry, status=status, reason=reason, excused=excused))
         return out
+
+    def set_voting(self, voters: set[int] | None, conf: dict, *, election: bool = False) -> None:
+        """Show the 有表决权 figures of a 党员大会 (``voters``: who has a vote that day; None
+        for other kinds), and at a 换届选举 the 不计入应到 column. ``conf``: the settings."""
+        self._voters, self._conf, self._election = voters, conf, election and voters is not None
+        self.table.setColumnHidden(EXCUSED, not self._election)
+        self._after_edit()
 
     def counts(self) -> meetings.Counts:
         return meetings.count(self.entries())
@@ -229,12 +260,21 @@ class AttendanceWidget(QWidget):
         edit.setPlaceholderText("" if status == PRESENT else "请填写原因，如 出差、病假")
         missing = status != PRESENT and not edit.text().strip()
         edit.setStyleSheet("QLineEdit { border: 1px solid #c0392b; }" if missing else "")
+        excused = self.table.item(row, EXCUSED)
+        if excused is not None:  # only someone absent can be left out of the count
+            flags = Qt.ItemFlag.ItemIsUserCheckable | (
+                Qt.ItemFlag.ItemIsEnabled if status != PRESENT else Qt.ItemFlag.NoItemFlags)
+            if excused.flags() != flags:
+                self.table.blockSignals(True)
+                excused.setFlags(flags)
+                self.table.blockSignals(False)
 
     def _update_totals(self) -> None:
         c = self.counts()
         if self._planned:
             self.totals.setText(f"应到 {c.expected} 人")
             self.show_message("", error=False)
+            self._update_voting()
             return
         rate = f"　出席率 {c.rate:.0%}" if c.rate is not None else ""
         self.totals.setText(f"应到 {c.expected} 人　实到 {c.present} 人　请假 {c.leave} 人　"
@@ -242,6 +282,24 @@ class AttendanceWidget(QWidget):
         missing = self.missing_reasons()
         self.show_message(f"{'、'.join(missing)} 请假或缺席，尚未填写原因。" if missing else "",
                           error=False)
+        self._update_voting()
+
+    def _update_voting(self) -> None:
+        self.voting.setVisible(self._voters is not None)
+        if self._voters is None:
+            return
+        v = quorum.voting_counts(self.entries(), self._voters)
+        noun = "有选举权" if self._election else "有表决权"
+        if self._planned:  # not held yet: who is entitled, nothing to judge
+            self.voting.setText(f"其中{noun}：应到 {v.expected} 人")
+            self.voting.setStyleSheet("")
+            return
+        text = f"其中{noun}：应到 {v.expected} 人　实到 {v.present} 人"
+        if v.excused:
+            text += f"（经批准不计入应到 {v.excused} 人）"
+        problem = quorum.shortfall(v, self._conf, election=self._election)
+        self.voting.setText(text + (f"\n{problem}" if problem else ""))
+        self.voting.setStyleSheet(ERROR_STYLE if problem else "")
 
     def show_message(self, text: str, *, error: bool) -> None:
         self.message.setText(text)

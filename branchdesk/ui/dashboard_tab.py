@@ -15,12 +15,15 @@ from branchdesk.ui.charts import BarChart
 from branchdesk.ui.widgets import HelpLink
 
 COLORS = {rules.DONE: "#d5f5e3", rules.DUE: "#fdebd0", rules.MISSING: "#fadbd8",
-          rules.FUTURE: "#ffffff", rules.UNTRACKED: "#f2f3f4"}
+          rules.FUTURE: "#ffffff", rules.UNTRACKED: "#f2f3f4", rules.NOT_APPLICABLE: "#f2f3f4"}
+# Why a cell is 不适用, in its tooltip.
+NOT_APPLICABLE_WHY = {meetings.COMMITTEE: "未设支部委员会（支委不足3人），不要求召开支委会",
+                      meetings.GROUP: "该党小组没有党员，不要求召开党小组会"}
 ICONS = {rules.MISSING: "✗ 缺项", rules.DUE: "… 待完成", rules.WARNING: "! 提醒"}
 RULE_HINT = ("绿色 ✓：这一期有记录；橙色“某月某日前”：期限未到；红色“缺”：这一期已经结束，"
              "却没有一条记录。多久开一次按“设置 → 检查规则”计算。")
 # Said in the tooltip of each cell of that status: why the cell looks as it does.
-WHY = {rules.MISSING: "这一期已经结束，没有记录，所以标为“缺”。已经开展的，补录进来即可。",
+HINTS = {rules.MISSING: "这一期已经结束，没有记录，所以标为“缺”。已经开展的，补录进来即可。",
        rules.DUE: "这一期还没结束，在这个日期前完成即可。",
        rules.UNTRACKED: "开始用本软件记录之前的期限，不算缺。"}
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -148,9 +151,16 @@ class DashboardTab(QWidget):
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             item.setBackground(QBrush(QColor(COLORS[cell.status])))
             late = f"（其中 {cell.late} 次为补录）" if cell.late else ""
-            why = WHY.get(cell.status, "")
-            item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}{late}"
-                            + (f"\n{why}（按 F1 查看说明）" if why else ""))
+            until = f"，可至{cell.due_by:%Y年%m月%d日}前补开（计入{cell.period.start.year}年度）" \
+                if cell.until and cell.status == rules.DUE else ""
+            why = NOT_APPLICABLE_WHY.get(row.kind, "本期没有党员") \
+                if cell.status == rules.NOT_APPLICABLE else ""
+            hint = HINTS.get(cell.status, "")
+            item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}"
+                            f"{late}{until}{'：' + why if why else ''}"
+                            + (f"\n{hint}（按 F1 查看说明）" if hint else ""))
+            if cell.status == rules.NOT_APPLICABLE:
+                item.setForeground(QBrush(QColor("#888888")))
             item.setData(TARGET_ROLE, {**row.target, "ids": cell.meeting_ids,
                                        "year": cell.period.start.year})
             self.grid.setItem(index, first, item)

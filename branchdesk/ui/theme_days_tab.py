@@ -14,6 +14,12 @@ DONE_STYLE = "background:#d5f5e3; border:1px solid #9bd3ae; padding:4px;"
 EMPTY_STYLE = "background:#fadbd8; border:1px solid #e6a5a0; padding:4px;"
 DUE_STYLE = "background:#fdebd0; border:1px solid #e5c07b; padding:4px;"  # as 待完成 on 工作台
 FUTURE_STYLE = "background:#ffffff; border:1px solid #dddddd; padding:4px; color:#999999;"
+GREY_STYLE = "background:#f2f3f4; border:1px solid #dddddd; padding:4px; color:#777777;"
+# A month without a theme day of its own, in the state the 工作台 gives its period: done (by
+# another month of a longer period), still to do, missed, before checking began, 不适用.
+MONTH_STATES = {"done": ("✓", DONE_STYLE), "due": ("待开展", DUE_STYLE),
+                "missing": ("未开展", EMPTY_STYLE), "future": ("", FUTURE_STYLE),
+                "untracked": ("—", GREY_STYLE), "n/a": ("不适用", GREY_STYLE)}
 
 
 def theme_day_columns() -> list[Column]:
@@ -79,21 +85,23 @@ class ThemeDaysTab(MeetingsTab):
         self._fill_months()
 
     def _fill_months(self) -> None:
-        """Which months of the chosen year have a theme day (by the month it counts for);
-        the whole theme is in the tooltip."""
+        """Each month of the chosen year in the state the 工作台 gives it (by the month a theme
+        day counts for); the whole theme is in the tooltip."""
         from datetime import date
+
+        from branchdesk.core import rules
 
         year = self.year.currentData() or date.today().year
         counted = meetings.theme_days_by_month(self.db, year)  # not every year's list and counts
-        this_month = date.today().replace(day=1)
+        cells = rules.theme_day_row(self.db, year).cells
         for month, label in enumerate(self.month_labels, start=1):
+            cell = next(c for c in cells if c.period.start.month <= month <= c.period.end.month)
             themes = counted.get(month)
-            when = date(year, month, 1)
-            # The month under way is still to do (待开展), not missed: the 工作台 says 月底前.
-            state, style = (("", FUTURE_STYLE) if when > this_month else
-                            ("待开展", DUE_STYLE) if when == this_month else ("未开展", EMPTY_STYLE))
-            label.setText(f"{month}月\n{'✓ ' + _short(themes[0]) if themes else state}")
-            label.setToolTip("；".join(themes) if themes else "")
+            text, style = MONTH_STATES.get(cell.status, ("", FUTURE_STYLE))
+            if themes:
+                text = "✓ " + _short(themes[0])
+            label.setText(f"{month}月\n{text}")
+            label.setToolTip("；".join(themes) if themes else rules.STATUS_TEXT[cell.status])
             label.setStyleSheet(DONE_STYLE if themes else style)
 
 

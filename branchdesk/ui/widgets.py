@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplicati
                                QPlainTextEdit, QPushButton, QScrollArea, QTabWidget, QVBoxLayout,
                                QWidget)
 
-from branchdesk.core.dates import parse_date
+from branchdesk.core.dates import month_only, parse_date
 
 ERROR_STYLE = "color: #c0392b;"
 WARNING_STYLE = "color: #b9770e;"
@@ -27,9 +27,11 @@ class DateEdit(QLineEdit):
 
     date_changed = Signal()
 
-    def __init__(self, parent=None, placeholder: str = "如 2001-07-01"):
+    def __init__(self, parent=None, placeholder: str = "如 2001-07-01", *,
+                 keep_month: bool = False):
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
+        self.keep_month = keep_month  # a date typed to the month shows as 1970-03, not -01
         self._settled = ""  # the text date_changed was last emitted for, or set_value() set
         self.editingFinished.connect(self._normalise)
 
@@ -38,7 +40,9 @@ class DateEdit(QLineEdit):
             value = parse_date(self.text())
         except ValueError:
             return  # keep what was typed; validation will say what is wrong
-        if value:
+        if value and self.keep_month and month_only(self.text()):
+            self.setText(value.strftime("%Y-%m"))
+        elif value:
             self.setText(value.isoformat())
         if self.text() == self._settled:
             return  # passed through with Tab, or left as its dialog closes: nothing changed

@@ -197,6 +197,21 @@ def test_kind_specific_columns(records, tmp_path):
     assert life["整改事项"] == "1. 学习不够深入 → 制定学习计划（责任人：李四；时限：2026-12-31；未完成）"
 
 
+def test_life_meetings_are_listed_in_the_ledger_of_the_year_they_are_for(records, tmp_path):
+    """The 2026年度 组织生活会 held in January 2027 is in the 2026 ledger with its real date,
+    and the 2025年度 one held in January 2026 is not."""
+    add_meeting(records, LIFE, "2026-01-20", held_as=GENERAL)  # for 2025
+    add_meeting(records, LIFE, "2027-01-15", held_as=GENERAL, entered=date(2027, 1, 15))
+    wb = export(records, tmp_path, today=date(2027, 2, 1))
+    rows = [(r["年度"], r["日期"]) for r in table(wb["组织生活会"])]
+    assert rows == [("2026", datetime(2026, 11, 20)), ("2026", datetime(2027, 1, 15))]
+    life = [c for c in wb["工作完成情况"].iter_rows(min_row=4, values_only=True)
+            if c[0] == "组织生活会"]
+    assert life[0][1] == "✓ 2次"
+    earlier = export(records, tmp_path, name="2025.xlsx", year=2025, today=date(2027, 2, 1))
+    assert [r["日期"] for r in table(earlier["组织生活会"])] == [datetime(2026, 1, 20)]
+
+
 def test_a_kind_without_meetings_says_so(db, tmp_path):
     ws = export(db, tmp_path)["党课"]
     assert [c.value for c in ws[3]][:3] == ["序号", "日期", "时间"]
@@ -295,6 +310,16 @@ def test_attendance_sheet_has_two_header_rows_and_the_leavers(records, tmp_path)
     assert [r[2].value for r in ws.iter_rows(min_row=9, max_row=9)] == ["已转出"]
     total = stats_of(ws, "合计")
     assert total["支委会"] == (4, 3, 1, 0)
+
+
+def test_attendance_sheet_says_why_a_member_is_not_held_to_attend(records, tmp_path):
+    wang = records.people["王五"]
+    members.update(records, wang, today=TODAY, exemptions=[
+        members.Exemption("经支部同意长期外出", "2026-03-01", "2026-08-31", "援疆支教一学期")])
+    ws = export(records, tmp_path)["出勤统计"]
+    notes = [r[0].value for r in ws.iter_rows(min_row=5) if str(r[0].value or "").startswith("注")]
+    assert notes == ["注：王五不作硬性要求（经支部同意长期外出，2026-03-01 至 2026-08-31）："
+                     "援疆支教一学期"]
 
 
 def test_statistics_come_from_one_aggregate_query_whatever_the_number_of_meetings(
@@ -507,3 +532,11 @@ def test_the_ledger_file_name_for_a_year_and_for_a_range():
     assert file_name("示例党支部", year=2026) == "示例党支部2026年度工作台账.xlsx"
     assert file_name("示例党支部", start=date(2026, 3, 1), end=date(2026, 6, 30)) == \
         "示例党支部工作台账_20260301-20260630.xlsx"
+
+
+def test_a_masked_ledger_masks_numbers_in_an_exemption_reason(records, tmp_path):
+    members.update(records, records.people["王五"], today=TODAY, exemptions=[
+        members.Exemption("老弱病残", "2026-03-01", None, "住院，家属电话13912345678")])
+    ws = export(records, tmp_path, mask=True)["出勤统计"]
+    notes = [r[0].value for r in ws.iter_rows(min_row=5) if str(r[0].value or "").startswith("注")]
+    assert len(notes) == 1 and "13912345678" not in notes[0] and "住院" in notes[0]

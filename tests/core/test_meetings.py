@@ -307,4 +307,8 @@ def test_a_new_meeting_is_chaired_by_the_secretary_of_its_day(fresh_db):
     branch.save_committee(fresh_db, [branch.CommitteeSeat(None, b.id, "书记")], on=DAY)
     assert meetings.default_host(fresh_db, meetings.GENERAL, date(2025, 6, 1)) == a.id
     assert meetings.default_host(fresh_db, meetings.COMMITTEE, DAY) == b.id
-    assert meetings.default_host(fresh_db, meetings.GROUP, DAY) is None  # the 党小组长 chairs
+    assert meetings.default_host(fresh_db, meetings.GROUP, DAY) is None  # no 党小组长 named
+    group = branch.ensure_group(fresh_db, "第一党小组")
+    members.update(fresh_db, members.with_changes(a, group_id=group), today=DAY)
+    branch.set_group_leaders(fresh_db, {group: a.id}, DAY)
+    assert meetings.default_host(fresh_db, meetings.GROUP, DAY, group) == a.id  # its 组长

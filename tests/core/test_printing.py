@@ -284,3 +284,26 @@ def test_unrecorded_minutes_leave_counts_blank(fresh_db, roll):
     fields = _fields(page)
     assert fields["应到人数"] == "60 人" and fields["实到人数"] == ""
     assert fields["请假人员及原因"] == ""
+
+
+def test_general_meeting_shows_voting_members_apart(fresh_db, roll):
+    """预备党员 sign in with everyone, but the quorum counts only those with a vote."""
+    meeting = general_meeting(fresh_db, leave={3: "出差", 5: "病假"})  # roll[5] is 预备党员
+    fields = _fields(minutes_page(fresh_db, meeting))
+    assert (fields["应到人数"], fields["实到人数"]) == ("60 人", "58 人")
+    assert (fields["有表决权应到"], fields["有表决权实到"]) == ("56 人", "55 人")
+    sheet = signin_sheet(fresh_db, meeting)
+    assert [(t.label, t.value) for t in sheet.voting] == [("其中有表决权应到", 56),
+                                                          ("有表决权实到", None)]
+    lecture = signin_sheet(fresh_db, Meeting(kind=meetings.LECTURE, date="2026-03-15"))
+    assert lecture.voting == [] and "有表决权应到" not in _fields(
+        minutes_page(fresh_db, Meeting(kind=meetings.LECTURE, date="2026-03-15")))
+
+
+def test_election_minutes_name_the_excused_absentees(fresh_db, roll):
+    meeting = general_meeting(fresh_db, leave={3: "长期患病卧床，经上级党组织同意"}, election=True)
+    meeting.attendance[3].excused = True
+    meeting = meetings.save(fresh_db, meeting, today=date(2026, 3, 15))
+    fields = _fields(minutes_page(fresh_db, meeting))
+    assert (fields["有选举权应到"], fields["有选举权实到"]) == ("55 人", "55 人")
+    assert fields["经批准不计入应到会人数"] == f"{roll[3].name}（长期患病卧床，经上级党组织同意）"

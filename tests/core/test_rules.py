@@ -34,6 +34,15 @@ def branch_db(fresh_db):
     return fresh_db
 
 
+@pytest.fixture
+def committee_db(branch_db):
+    """branch_db with a third committee member: an elected 支部委员会, so a 支委会 row."""
+    seats = branch.committee(branch_db) + [
+        branch.CommitteeSeat(None, person(branch_db, "委员戊"), "宣传委员")]
+    branch.save_committee(branch_db, seats)
+    return branch_db
+
+
 def test_periods_quarters_and_months():
     quarters = rules.periods(2026, 3)
     assert [(p.label, p.start, p.end) for p in quarters][0] == ("第一季度", date(2026, 1, 1), date(2026, 3, 31))
@@ -51,8 +60,8 @@ def test_meeting_on_last_day_of_quarter_counts_for_that_quarter(branch_db):
     assert cells[1].status == rules.DUE  # second quarter still running
 
 
-def test_running_period_is_due_not_missing(branch_db):
-    report = rules.report(branch_db, 2026, date(2026, 2, 10))
+def test_running_period_is_due_not_missing(committee_db):
+    report = rules.report(committee_db, 2026, date(2026, 2, 10))
     committee = row(report, "支委会").cells
     assert [c.status for c in committee[:3]] == [rules.MISSING, rules.DUE, rules.FUTURE]
     due = [f for f in report.findings if f.rule == meetings.COMMITTEE and f.severity == rules.DUE]
@@ -71,9 +80,9 @@ def test_group_meetings_checked_per_group(branch_db):
     assert any(f.message == "1月未召开第二党小组会" for f in report.findings)
 
 
-def test_frequency_setting_changes_periods(branch_db):
-    settings.put(branch_db, {"freq_committee_months": 2})
-    report = rules.report(branch_db, 2026, TODAY)
+def test_frequency_setting_changes_periods(committee_db):
+    settings.put(committee_db, {"freq_committee_months": 2})
+    report = rules.report(committee_db, 2026, TODAY)
     assert len(row(report, "支委会").cells) == 6
 
 
@@ -122,14 +131,14 @@ def test_absent_streak_counts_only_absence_not_leave(branch_db):
     assert [f.target["id"] for f in streaks] == [c]
 
 
-def test_inactive_six_months_warning_and_newcomer_spared(branch_db):
+def test_inactive_six_months_prompt_and_newcomer_spared(branch_db):
     c = person(branch_db, "丙")
     late = person(branch_db, "新人", branch_join_date="2026-09-01")
-    for day in ("2026-07-10", "2026-09-10", "2026-11-10"):
-        meeting(branch_db, meetings.GENERAL, day, absent=(c, late))
+    for month in range(5, 12):
+        meeting(branch_db, meetings.GENERAL, f"2026-{month:02d}-10", absent=(c, late))
     rules_by_member = {f.target["id"] for f in rules.member_findings(branch_db, 2026, TODAY)
                        if f.rule == "inactive"}
-    assert rules_by_member == {c}
+    assert rules_by_member == {c}  # May–October; November is not over; 新人 has three months
 
 
 def test_committee_required_at_seven_full_members(fresh_db):
@@ -155,10 +164,13 @@ def test_term_due_and_overdue(fresh_db):
     assert [f.rule for f in rules.branch_findings(fresh_db, 2026, date(2026, 12, 21))] == ["term_overdue"]
 
 
-def test_quorum_below_half(branch_db):
+def test_quorum_exactly_half_is_enough_unless_the_locality_demands_more(branch_db):
     c, d = person(branch_db, "丙"), person(branch_db, "丁")
-    meeting(branch_db, meetings.GENERAL, "2026-03-10", absent=(c, d))
-    assert "quorum" in [f.rule for f in rules.branch_findings(branch_db, 2026, TODAY)]
+    meeting(branch_db, meetings.GENERAL, "2026-03-10", absent=(c, d))  # 2 of 4 came
+    assert "quorum" not in [f.rule for f in rules.branch_findings(branch_db, 2026, TODAY)]
+    settings.put(branch_db, {"quorum_more_than_half": True})
+    found = [f for f in rules.branch_findings(branch_db, 2026, TODAY) if f.rule == "quorum"]
+    assert "有表决权的党员到会 2 人，未超过应到 4 人的半数" in found[0].message
 
 
 def test_excellent_ratio_warning(branch_db):
@@ -172,7 +184,8 @@ def test_yearly_talk_coverage_cell(branch_db):
     ids = {s.member_name: s.member_id for s in branch.committee(branch_db)}
     c = person(branch_db, "丙")
     assert row(rules.report(branch_db, 2026, TODAY), "谈心谈话全覆盖").cells[0].status == rules.DUE
-    talks.save(branch_db, talks.Talk(date="2026-03-01", talker_id=ids["书记甲"], target_ids=[c, ids["委员乙"]]))
+    talks.save(branch_db, talks.Talk(date="2026-03-01", talker_id=ids["书记甲"], target_ids=[c, ids["委员乙"]],
+                                     form="集体谈话"))
     assert row(rules.report(branch_db, 2026, TODAY), "谈心谈话全覆盖").cells[0].status == rules.DONE
     assert row(rules.report(branch_db, 2025), "谈心谈话全覆盖").cells[0].status == rules.MISSING
 
@@ -241,17 +254,17 @@ def test_absent_streak_older_than_the_inactivity_window_is_still_found(branch_db
     assert found == {"absent_streak"}
 
 
-def test_planned_meeting_counts_only_once_its_day_has_come(branch_db):
-    meeting(branch_db, meetings.COMMITTEE, "2026-12-10")
-    december = lambda as_of: row(rules.report(branch_db, 2026, as_of), "支委会").cells[11]  # noqa: E731
+def test_planned_meeting_counts_only_once_its_day_has_come(committee_db):
+    meeting(committee_db, meetings.COMMITTEE, "2026-12-10")
+    december = lambda as_of: row(rules.report(committee_db, 2026, as_of), "支委会").cells[11]  # noqa: E731
     assert december(date(2026, 12, 1)).status == rules.DUE
     assert december(date(2026, 12, 10)).status == rules.DONE
 
 
-def test_months_before_the_start_date_are_not_missing_but_backfilled_records_count(branch_db):
-    settings.put(branch_db, {"records_start": "2026-11-01"})
-    meeting(branch_db, meetings.COMMITTEE, "2026-03-12")  # 补录 of an earlier meeting
-    report = rules.report(branch_db, 2026, TODAY)
+def test_months_before_the_start_date_are_not_missing_but_backfilled_records_count(committee_db):
+    settings.put(committee_db, {"records_start": "2026-11-01"})
+    meeting(committee_db, meetings.COMMITTEE, "2026-03-12")  # 补录 of an earlier meeting
+    report = rules.report(committee_db, 2026, TODAY)
     cells = row(report, "支委会").cells
     assert cells[0].status == rules.UNTRACKED and cells[0].text == "—"
     assert cells[2].status == rules.DONE  # March was recorded afterwards
@@ -262,8 +275,8 @@ def test_months_before_the_start_date_are_not_missing_but_backfilled_records_cou
     assert row(report, "民主评议").cells[0].status == rules.DUE
     messages = [f.message for f in report.findings]
     assert not any(m.startswith(("1月", "10月")) for m in messages)
-    settings.put(branch_db, {"records_start": ""})
-    assert row(rules.report(branch_db, 2026, TODAY), "支委会").cells[0].status == rules.MISSING
+    settings.put(committee_db, {"records_start": ""})
+    assert row(rules.report(committee_db, 2026, TODAY), "支委会").cells[0].status == rules.MISSING
 
 
 def test_a_year_before_the_start_date_has_nothing_missing(branch_db):
@@ -297,11 +310,11 @@ def test_rectifications_past_their_deadline_are_missing_and_soon_ones_due(branch
     assert any(f.rule == "rectification_overdue" and "学习不够深入" in f.message for f in next_year)
 
 
-def test_a_period_done_only_by_a_late_entry_says_so(branch_db):
+def test_a_period_done_only_by_a_late_entry_says_so(committee_db):
     held = meetings.Meeting(kind=meetings.COMMITTEE, date="2026-02-10", topics=["研究工作"])
-    held.attendance = meetings.default_attendance(branch_db, meetings.COMMITTEE, date(2026, 2, 10))
-    meetings.save(branch_db, held, today=date(2026, 5, 1))  # entered months later: 补录
-    meeting(branch_db, meetings.COMMITTEE, "2026-03-10")
-    cells = row(rules.report(branch_db, 2026, TODAY), "支委会").cells
+    held.attendance = meetings.default_attendance(committee_db, meetings.COMMITTEE, date(2026, 2, 10))
+    meetings.save(committee_db, held, today=date(2026, 5, 1))  # entered months later: 补录
+    meeting(committee_db, meetings.COMMITTEE, "2026-03-10")
+    cells = row(rules.report(committee_db, 2026, TODAY), "支委会").cells
     assert (cells[1].status, cells[1].late, cells[1].text) == (rules.DONE, 1, "✓·补")
     assert (cells[2].late, cells[2].text) == (0, "✓")

@@ -2,11 +2,10 @@
 
 from datetime import date
 
-from branchdesk.core import rules, settings
-from branchdesk.core.branch import Group
-from branchdesk.core.meetings import (COMMITTEE, GENERAL, GROUP, THEME_DAY, AttendanceTotals,
-                                      Counts, HeldMeeting, Meeting, MeetingSummary, MonthTotals,
-                                      OpenRectification)
+from branchdesk.core import quorum, rules, settings
+from branchdesk.core.branch import CommitteeSeat, Group
+from branchdesk.core.meetings import (COMMITTEE, GENERAL, GROUP, THEME_DAY, DecisiveMeeting,
+                                      HeldMeeting, MemberMonth, MonthTotals, OpenRectification)
 from branchdesk.core.members import Member, RollEntry
 
 AS_OF = date(2026, 11, 29)
@@ -18,10 +17,16 @@ def entry(member_id, name, category="正式党员", suspended=False):
     return RollEntry(member, None, category, suspended)
 
 
-def grid(held=(), **facts):
-    facts = {"groups": [], "has_committee": True, "appraised": False, "talks_covered": False,
-             **facts}
-    return rules.grid_rows(2026, AS_OF, CONF, held=list(held), **facts)
+def staffed(groups=(None,), committee=True):
+    """Presence all year: members in ``groups``, and an elected committee or not."""
+    return rules.Presence([frozenset(groups)] * 12, [committee] * 12)
+
+
+def grid(held=(), has_committee=True, groups=(), **facts):
+    facts = {"appraised": False, "talks_covered": False, **facts}
+    presence = staffed((None, *(g.id for g in groups)), has_committee)
+    return rules.grid_rows(2026, AS_OF, CONF, held=list(held), groups=list(groups),
+                           presence=presence, **facts)
 
 
 def row(rows, activity):
@@ -51,24 +56,27 @@ def test_no_committee_no_committee_row_and_one_row_per_group():
 
 def test_member_findings_from_plain_statuses_and_totals():
     roll = [entry(1, "甲"), entry(2, "乙"), entry(3, "丙", "预备党员")]
+    absent = [MemberMonth(f"2026-{m:02d}", 2, 0, 0) for m in range(5, 11)]
     found = rules.check_members(
-        roll, AS_OF, CONF, roll_since=roll[:2],
-        probation_ends={3: date(2026, 12, 20)},
+        roll, AS_OF, CONF, probation_ends={3: date(2026, 12, 20)},
         latest={1: ["缺席", "缺席", "缺席", "出席"], 2: ["缺席", "请假", "缺席"]},
-        totals={1: AttendanceTotals(6, 0, 2), 2: AttendanceTotals(6, 1, 1)})
+        months={1: absent, 2: absent[:5] + [MemberMonth("2026-10", 2, 0, 1)]})
     assert [(f.rule, f.target.get("id")) for f in found] == [
         ("probation_ending", 3), ("absent_streak", 1), ("inactive", 1)]
-    assert "近 6 个月应参加 6 次组织生活，一次也未出席（其中请假 2 次）" in found[2].message
+    assert "最近 6 个有会议的月份（2026年5月至10月）" in found[2].message
+    assert "请及时谈心谈话" in found[2].message
 
 
 def test_branch_findings_from_plain_meetings_and_open_items():
     roll = [entry(i, f"党员{i}") for i in range(1, 8)]
-    decisive = [MeetingSummary(Meeting(kind=GENERAL, date="2026-05-01", id=11), Counts(7, 3, 2, 2)),
-                MeetingSummary(Meeting(kind=COMMITTEE, date="2026-06-01", id=12), Counts(3, 2, 1, 0))]
+    decisive = [(DecisiveMeeting(11, GENERAL, date(2026, 5, 1), False, []),
+                 quorum.VotingCounts(7, 3)),
+                (DecisiveMeeting(12, COMMITTEE, date(2026, 6, 1), False, []),
+                 quorum.VotingCounts(3, 2))]
     items = [OpenRectification("学习不够深入", "甲", "2026-10-31", 11, "2026-02-01"),
              OpenRectification("制度不健全", "", "2026-12-05", 11, "2026-02-01"),
              OpenRectification("明年再说", "", "2027-01-10", 11, "2026-02-01")]
-    found = rules.check_branch(2026, AS_OF, CONF, roll, has_committee=False,
+    found = rules.check_branch(2026, AS_OF, CONF, roll, seats=[CommitteeSeat(1, 1, "书记")],
                                grades={1: ("优秀", ""), 2: ("优秀", ""), 3: ("合格", "")},
                                decisive=decisive, open_items=items)
     assert [f.rule for f in found] == ["committee_required", "excellent_ratio", "quorum",

@@ -117,9 +117,15 @@ def test_late_entry_threshold_setting(fresh_db, people):
 
 def test_each_talk_keeps_its_own_targets_among_many(fresh_db, people):
     first = talk(fresh_db, people["书记甲"], [people["党员丙"]], on="2025-03-01")
-    second = talk(fresh_db, people["委员乙"], [people["党员丁"], people["党员丙"]])
+    second = talk(fresh_db, people["委员乙"], [people["党员丁"], people["党员丙"]], form="集体谈话")
     assert talks.get(fresh_db, first.id).target_names == ["党员丙"]
     assert talks.get(fresh_db, second.id).target_names == ["党员丙", "党员丁"]
     assert [t.target_names for t in talks.list_talks(fresh_db, year=2026, text="委员乙")] == [
         ["党员丙", "党员丁"]]
     assert [t.id for t in talks.list_talks(fresh_db, year=2025)] == [first.id]
+
+
+def test_an_individual_talk_has_one_target(fresh_db, people):
+    with pytest.raises(ValidationError) as err:
+        talk(fresh_db, people["书记甲"], [people["党员丙"], people["党员丁"]], form="个别谈话")
+    assert "集体谈话" in err.value.fields["targets"]

@@ -112,9 +112,11 @@ def test_grid_spans_follow_the_rows_after_the_branch_changes(app, fresh_db, qtbo
     assert label_row(tab, "主题党日") == 0 and tab.grid.columnSpan(1, 0) == 3  # 党员大会: quarters
     meetings.save(fresh_db, meetings.Meeting(kind=meetings.THEME_DAY, date=f"{year}-12-05",
                                              topics=["学习党章"]))
-    secretary = members.add(fresh_db, members.Member(name="甲一", join_date="2010-07-01",
-                                                     full_date="2011-07-01")).id
-    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, secretary, "书记")])
+    elected = [members.add(fresh_db, members.Member(name=name, join_date="2010-07-01",
+                                                    full_date="2011-07-01")).id
+               for name in ("甲一", "乙二", "丙三")]  # a committee of three: a 支委会 row
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, m, role) for m, role in
+                                     zip(elected, ("书记", "组织委员", "宣传委员"))])
     branch.ensure_group(fresh_db, "第一党小组")
     tab.refresh()
     theme = label_row(tab, "主题党日")
@@ -128,3 +130,45 @@ def test_grid_spans_follow_the_rows_after_the_branch_changes(app, fresh_db, qtbo
 def label_row(tab, label: str) -> int:
     labels = [tab.grid.verticalHeaderItem(r).text() for r in range(tab.grid.rowCount())]
     return labels.index(label)
+
+
+def test_rules_dialog_offers_the_strict_quorum_as_a_box(app, fresh_db, qtbot, monkeypatch):
+    from branchdesk.core import settings
+    from branchdesk.ui.dialogs import rules_dialog
+
+    dialog = rules_dialog.RulesDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    box = dialog.boxes["quorum_more_than_half"]
+    assert not box.isChecked() and "恰好一半不算" in box.text()
+    assert dialog.spins["life_window_month"].value() == 3
+    assert dialog.spins["election_quorum_pct"].value() == 80
+    box.setChecked(True)
+    dialog.save()
+    assert settings.get(fresh_db, "quorum_more_than_half") is True
+    again = rules_dialog.RulesDialog(fresh_db)
+    qtbot.addWidget(again)
+    monkeypatch.setattr(rules_dialog, "confirm", lambda *a, **k: True)
+    again.restore()
+    assert not again.boxes["quorum_more_than_half"].isChecked()
+    again.show()
+    again.grab().save("/tmp/rules_dialog.png")
+
+
+def test_small_branch_without_a_committee_shows_no_committee_row(app, fresh_db, qtbot):
+    from datetime import date
+
+    from branchdesk.core import branch, members
+    from branchdesk.ui.dashboard_tab import DashboardTab
+
+    branch.save_groups(fresh_db, ["第一党小组", "第二党小组"])
+    first = branch.groups(fresh_db)[0].id
+    people = [members.add(fresh_db, members.Member(name=f"党员{i}", join_date="2005-07-01",
+                                                   group_id=first)).id for i in range(5)]
+    branch.save_committee(fresh_db, [branch.CommitteeSeat(None, people[0], "书记")])
+    tab = DashboardTab(fresh_db, as_of=date(2026, 11, 29))
+    qtbot.addWidget(tab)
+    labels = [tab.grid.verticalHeaderItem(r).text() for r in range(tab.grid.rowCount())]
+    assert "支委会" not in labels
+    empty = tab.grid.item(labels.index("第二党小组"), 0)
+    assert empty.text() == "不适用" and "该党小组没有党员" in empty.toolTip()
+    assert not any("支委会" in f.message for f in tab.report.findings)

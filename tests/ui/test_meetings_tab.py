@@ -539,3 +539,41 @@ def test_attendance_post_does_not_repeat_the_group():
     assert post_text(leader) == "第一党小组 · 组长"
     secretary = meetings.AttendanceEntry(2, "乙", group_name="第一党小组", role="书记")
     assert post_text(secretary) == "第一党小组 · 书记"
+
+
+def test_life_meeting_asks_for_its_counted_year(qtbot, branch_db):
+    dialog = MeetingDialog(branch_db, None, kind=meetings.LIFE)
+    qtbot.addWidget(dialog)
+    dialog.fields["date"].editor.setText("2027-01-15")
+    dialog.fields["date"].editor.editingFinished.emit()
+    period = dialog.fields["period"]
+    assert dialog.forms["period"].labelForField(period).text() == "计入年度"
+    assert "留空为 2026" in period.editor.placeholderText()
+    dialog.fields["topics"].editor.setPlainText("2026年度组织生活会")
+    dialog.save()
+    assert dialog.saved.period == "2026"
+    other = MeetingDialog(branch_db, None, kind=meetings.LIFE)
+    qtbot.addWidget(other)
+    other.fields["date"].editor.setText("2027-01-15")
+    other.fields["period"].editor.setText("2027年度")
+    other.fields["topics"].editor.setPlainText("议题")
+    other.save()
+    assert other.saved.period == "2027"
+
+
+def test_an_election_shows_who_may_be_left_out_and_the_four_fifths(qtbot, branch_db):
+    dialog = MeetingDialog(branch_db, None, kind=meetings.GENERAL)
+    qtbot.addWidget(dialog)
+    table = dialog.attendance.table
+    assert table.isColumnHidden(4) and "其中有表决权：应到 4 人　实到 4 人" in dialog.attendance.voting.text()
+    dialog.fields["election"].editor.setChecked(True)
+    assert not table.isColumnHidden(4)
+    ids = branch_db.people
+    dialog.attendance.set_mark(ids["丁四"], meetings.LEAVE, "长期患病卧床，经上级党组织同意")
+    assert "未超过应到会 4 人的五分之四" in dialog.attendance.voting.text()
+    table.item(dialog.attendance.row_of(ids["丁四"]), 4).setCheckState(Qt.CheckState.Checked)
+    assert dialog.attendance.voting.text() == "其中有选举权：应到 3 人　实到 3 人（经批准不计入应到 1 人）"
+    dialog.fields["topics"].editor.setPlainText("选举新一届支部委员会")
+    dialog.save()
+    assert dialog.saved.election and [a.excused for a in dialog.saved.attendance
+                                       if a.member_id == ids["丁四"]] == [True]

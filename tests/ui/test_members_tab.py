@@ -243,3 +243,66 @@ def test_lost_contact_date_and_destination_follow_their_boxes(app, fresh_db, qtb
     dialog.fields["lost_contact"].editor.setChecked(True)
     dialog.fields["mobile"].editor.setChecked(True)
     assert date_edit.isEnabled() and destination.isEnabled()
+
+
+def test_a_birth_month_is_completed_from_the_id_number_in_either_order(app, fresh_db, qtbot):
+    dialog = MemberDialog(fresh_db, None)
+    qtbot.addWidget(dialog)
+    birth, number = dialog.fields["birth_date"].editor, dialog.fields["id_number"].editor
+    birth.setText("1949.12")
+    birth.editingFinished.emit()
+    assert birth.text() == "1949-12"  # given to the month: shown so, not as the 1st
+    number.setText("11010519491231002X")
+    number.editingFinished.emit()
+    assert birth.text() == "1949-12-31"
+    birth.setText("1949年12月")
+    birth.editingFinished.emit()
+    assert birth.text() == "1949-12-31"
+    dialog.fields["name"].editor.setText("孙八")
+    dialog.save()
+    assert dialog.result() == 1 and dialog.saved.birth_date == "1949-12-31"
+
+
+def test_observation_is_registered_for_one_or_two_years_and_then_restored(app, fresh_db, qtbot):
+    from branchdesk.ui.dialogs.status_dialog import StatusDialog
+
+    member = members.add(fresh_db, members.Member(name="甲", join_date="2000-01-01"))
+    dialog = StatusDialog(fresh_db, member)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentText("留党察看")
+    assert not dialog.months.isHidden()
+    assert (dialog.months.minimum(), dialog.months.maximum()) == (12, 24)
+    dialog.when.editor.setText("2026-03-01")
+    dialog.when.editor.editingFinished.emit()
+    dialog.months.stepUp()
+    assert dialog.months.value() == 24 and "察看期至 2028-03-01" in dialog.hint.text()
+    assert "表决权" in dialog.hint.text()
+    dialog.save()
+    assert dialog.result() == 1
+    assert members.observation(fresh_db, member.id) == (date(2026, 3, 1), date(2028, 3, 1))
+    again = StatusDialog(fresh_db, members.get(fresh_db, member.id))
+    qtbot.addWidget(again)
+    kinds = [again.kind.itemText(i) for i in range(again.kind.count())]
+    assert "恢复党员权利" in kinds and "留党察看" not in kinds
+
+
+def test_an_exemption_is_entered_with_dates_and_reason(app, fresh_db, qtbot):
+    member = members.add(fresh_db, members.Member(name="甲", join_date="2000-01-01"))
+    dialog = MemberDialog(fresh_db, member)
+    qtbot.addWidget(dialog)
+    assert dialog.tabs.tabText(1) == "不作硬性要求"
+    dialog.exemptions.add_row(members.Exemption("老弱病残", "2026.1.5"))
+    dialog.save()
+    assert dialog.result() == 0 and dialog.tabs.currentWidget() is dialog.exemptions
+    assert "原因" in dialog.exemptions.message.text()
+    dialog.exemptions.table.item(0, 3).setText("年逾八旬，卧床，经支委会研究同意")
+    dialog.save()
+    assert dialog.result() == 1
+    assert [(x.kind, x.start_date, x.end_date) for x in members.exemptions(fresh_db, member.id)] \
+        == [("老弱病残", "2026-01-05", None)]
+    again = MemberDialog(fresh_db, members.get(fresh_db, member.id))
+    qtbot.addWidget(again)
+    assert again.exemptions.items()[0].reason == "年逾八旬，卧床，经支委会研究同意"
+    again.tabs.setCurrentWidget(again.exemptions)
+    again.show()
+    again.grab().save("/tmp/member_exemptions.png")

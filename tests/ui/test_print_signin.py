@@ -106,6 +106,7 @@ def test_totals_and_leave_note_where_expected(big_pdf):
     first, _, last = page_texts(big_pdf[0])
     assert "请假：出差" in first
     assert re.search(r"应到60人实到人请假1人缺席人", last)
+    assert re.search(r"其中有表决权应到56人有表决权实到人", last)  # 4 预备党员 have no vote
     assert "列席" in last and "应到" not in first
 
 

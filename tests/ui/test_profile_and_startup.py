@@ -117,3 +117,27 @@ def test_title_name_follows_the_full_name_until_edited(app, fresh_db, qtbot):
     assert dialog.short_name.text() == "星河一支部"  # written by hand: kept
     dialog.save()
     assert signin_sheet(fresh_db, meeting).title == "星河一支部党员大会签到表"
+
+
+def test_each_group_gets_its_leader_from_its_own_members(app, fresh_db, qtbot):
+    branch.save_groups(fresh_db, ["第一党小组", "第二党小组"])
+    first, second = [g.id for g in branch.groups(fresh_db)]
+    a = members.add(fresh_db, members.Member(name="甲", group_id=first, join_date="2000-01-01"))
+    members.add(fresh_db, members.Member(name="乙", group_id=second, join_date="2000-01-01"))
+    settings.put(fresh_db, {"branch_name": "某支部", "setup_done": True})
+    dialog = ProfileDialog(fresh_db)
+    qtbot.addWidget(dialog)
+    assert not dialog.leader.isEnabled()  # nothing selected yet
+    dialog.groups.setCurrentRow(0)
+    assert [dialog.leader.itemText(i) for i in range(dialog.leader.count())] == ["（未设）", "甲"]
+    dialog.leader.setCurrentIndex(1)
+    dialog.leader.activated.emit(1)
+    dialog.add_group()
+    assert not dialog.leader.isEnabled() and "保存后" in dialog.leader_note.text()
+    dialog.groups.setCurrentRow(0)
+    assert dialog.leader.currentText() == "甲"
+    dialog.save()
+    assert dialog.result() == 1
+    assert [g.leader_id for g in branch.groups(fresh_db)][:2] == [a.id, None]
+    dialog.show()
+    dialog.grab().save("/tmp/profile_leader.png")

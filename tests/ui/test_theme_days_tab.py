@@ -47,6 +47,7 @@ def test_demo_year_view_shows_missing_october(app, demo_db, qtbot):
 
 def test_the_month_under_way_is_still_to_do_not_missed(app, fresh_db, qtbot):
     """The 工作台 says 月底前 for this month; the month cards used to say 未开展 in red."""
+    members.add(fresh_db, members.Member(name="甲", join_date="2000-01-01"))
     tab = ThemeDaysTab(fresh_db)
     qtbot.addWidget(tab)
     today = date.today()
@@ -56,3 +57,24 @@ def test_the_month_under_way_is_still_to_do_not_missed(app, fresh_db, qtbot):
         assert tab.month_labels[today.month - 2].text().endswith("未开展")
     if today.month < 12:
         assert tab.month_labels[today.month].text() == f"{today.month + 1}月\n"
+
+
+def test_month_cards_show_the_states_of_the_dashboard(app, fresh_db, qtbot):
+    """No members: 不适用, not 未开展; before the start of checking: —, as on the 工作台."""
+    from branchdesk.core import rules, settings
+
+    meetings.save(fresh_db, meetings.Meeting(kind=meetings.THEME_DAY, date="2025-12-05",
+                                             topics=["年终学习"]), today=date(2025, 12, 5))
+    tab = ThemeDaysTab(fresh_db)
+    qtbot.addWidget(tab)
+    tab.set_filters(year=2025)
+    texts = [label.text().split("\n")[1] for label in tab.month_labels]
+    assert texts == ["不适用"] * 11 + ["✓ 年终学习"]
+    members.add(fresh_db, members.Member(name="甲", join_date="2000-01-01"))
+    settings.put(fresh_db, {"records_start": "2025-07-01"})
+    tab.set_filters(year=2025)
+    texts = [label.text().split("\n")[1] for label in tab.month_labels]
+    assert texts == ["—"] * 6 + ["未开展"] * 5 + ["✓ 年终学习"]
+    dashboard = next(r for r in rules.report(fresh_db, 2025).grid if r.kind == meetings.THEME_DAY)
+    assert [c.status for c in dashboard.cells] == \
+        [rules.UNTRACKED] * 6 + [rules.MISSING] * 5 + [rules.DONE]

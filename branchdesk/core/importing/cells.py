@@ -10,7 +10,7 @@ import re
 from datetime import date, datetime
 
 from branchdesk.core import idcard
-from branchdesk.core.dates import parse_date
+from branchdesk.core.dates import month_only, parse_date
 
 CATEGORY_ALIASES = {"正式": "正式党员", "正式党员": "正式党员", "预备": "预备党员", "预备党员": "预备党员"}
 GENDER_ALIASES = {"男性": "男", "女性": "女"}
@@ -66,6 +66,17 @@ def date_iso(value: object) -> str | None:
         return _year_month(value).isoformat()
     parsed = parse_date(value)
     return parsed.isoformat() if parsed else None
+
+
+def year_month_iso(value: object) -> str | None:
+    """Like date_iso, but a value given only to the month (1970.03, 1975年8月) stays so, as
+    YYYY-MM: a 出生年月 is completed from the ID number when they agree (members.normalise)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1900 <= value < 2100:
+        return _year_month(value).strftime("%Y-%m")
+    if isinstance(value, str) and month_only(value):
+        year, month = month_only(value)
+        return f"{year:04d}-{month:02d}"
+    return date_iso(value)
 
 
 def _year_month(value: float) -> date:

@@ -12,7 +12,8 @@ from branchdesk.core.members import LABELS, Member
 
 DATE_FIELDS = ("birth_date", "join_date", "full_date", "branch_join_date")
 _READERS = {"name": cells.name, "category": cells.category, "gender": cells.gender,
-            "id_number": cells.id_text, **{f: cells.date_iso for f in DATE_FIELDS}}
+            "id_number": cells.id_text, **{f: cells.date_iso for f in DATE_FIELDS},
+            "birth_date": cells.year_month_iso}  # 出生年月: completed from the ID number
 # Shorter labels where the validation messages already use them ("身份证号校验位不正确").
 _LABELS = {**LABELS, "group_name": "所在党小组", "id_number": "身份证号"}
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, members
+from branchdesk.core import branch, masking, members
 from branchdesk.core.ledger.blocks import copy_style, merge
 from branchdesk.core.ledger.period import LedgerPeriod
 from branchdesk.core.ledger.records import attendance_totals
 from branchdesk.core.ledger.styles import (FIRST_DATA_ROW, HEADER_ROW, NUMBER, TEXT, Column,
                                            Table, add_sheet, column_width,
-                                           row_height)
+                                           row_height, write_cell)
 from branchdesk.core.meetings import KINDS, SHORT_NAMES, Counts
 from branchdesk.core.members import Member
 
@@ -62,7 +63,27 @@ def add_attendance_sheet(wb: Workbook, db: Database, branch_name: str,
     ws = add_sheet(wb, SHEET_NAME, table, freeze_columns=2, mask=mask)
     _two_header_rows(ws)
     _format_rates(ws, len(rows))
+    lines = exemption_lines(db, period, [p.member for p in people])
+    _exemption_notes(ws, FIRST_DATA_ROW + 1 + len(rows),
+                     [masking.free_text(line) for line in lines] if mask else lines)
     return ws
+
+
+def exemption_lines(db: Database, period: LedgerPeriod, people: list[Member]) -> list[str]:
+    """注 lines for the members whose organisational life was 不作硬性要求 in the period:
+    who, since when, why (so their absences are read as the branch decided)."""
+    found = members.exemptions_between(db, period.start, period.as_of)
+    return [f"注：{m.name}{x.text}：{x.reason}" for m in people for x in found.get(m.id, [])]
+
+
+def _exemption_notes(ws: Worksheet, first: int, lines: list[str]) -> None:
+    """The 注 lines under the table, each across the sheet's width."""
+    for offset, text in enumerate(lines, start=1):
+        row = first + offset
+        write_cell(ws.cell(row, 1), text)
+        ws.cell(row, 1).alignment = Alignment(horizontal="left", vertical="center",
+                                              wrap_text=True)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ws.max_column)
 
 
 def counted_members(db: Database, period: LedgerPeriod, attended: set[int]) -> list[StatMember]:

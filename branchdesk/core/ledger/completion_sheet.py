@@ -4,7 +4,7 @@ rules.report so the ledger says exactly what the 工作台 says."""
 from __future__ import annotations
 
 from copy import copy
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -12,7 +12,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from branchdesk.core.db import Database
 
-from branchdesk.core import masking, rules
+from branchdesk.core import masking, rules, settings
 from branchdesk.core.dates import long_cn
 from branchdesk.core.ledger.blocks import copy_style, merge
 from branchdesk.core.ledger.period import LedgerPeriod
@@ -24,22 +24,31 @@ from branchdesk.core.meetings import GROUP
 SHEET_NAME = "工作完成情况"
 COLUMNS = (Column("检查项目", TEXT, max_width=8),
            *(Column(f"{month}月", TEXT, width=3) for month in range(1, 13)))
-CELL_TEXT = {rules.MISSING: "缺", rules.DUE: "待完成", rules.FUTURE: "", rules.UNTRACKED: "—"}
+CELL_TEXT = {rules.MISSING: "缺", rules.DUE: "待完成", rules.FUTURE: "", rules.UNTRACKED: "—",
+             rules.NOT_APPLICABLE: "不适用"}
 NO_FINDINGS = "未发现缺项或待完成事项"
 # The findings table below the grid: 类别 | 事项 (months 1–10) | 期间 (months 11–12).
 _FINDING_SPANS = ((1, 1), (2, 11), (12, 13))
 
 
 def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
-                         period: LedgerPeriod, *, mask: bool = False) -> Worksheet:
-    """The grid of every year in the period, then the findings, as on ``period.as_of``.
+                         period: LedgerPeriod, today: date | None = None, *,
+                         mask: bool = False) -> Worksheet:
+    """The grid of every year in the period, then the findings, as on ``period.as_of`` (for a
+    year the period covers whole, up to ``today`` while its 组织生活会 window is open).
     ``mask``: the grid's and the findings' text as core/masking.py shows it."""
-    reports = [rules.report(db, year, as_of=as_of(period, year)) for year in period.years]
+    conf = settings.get_all(db)
+    today = today or date.today()
+    reports = [rules.report(db, year, as_of=as_of(period, year, conf, today))
+               for year in period.years]
     rows, spans = grid_rows(reports, period)
     title = f"{branch_name}工作完成情况"
     subtitle = (f"{period.label}　截至 {long_cn(reports[-1].as_of)}　"
                 "图例：✓ 已完成；缺 期限已过未完成；待完成 尚在期限内"
                 + ("；— 开始检查之前" if any(r.has_untracked for r in reports) else "")
+                + ("；不适用 无人应参加（如没有党员、未设支委会）"
+                   if any(c.status == rules.NOT_APPLICABLE for r in reports for row in r.grid
+                          for c in row.cells) else "")
                 + ("；补 含补录的记录" if any(c.late for r in reports for row in r.grid
                                            for c in row.cells) else ""))
     ws = add_sheet(wb, SHEET_NAME, Table(title, subtitle, COLUMNS, rows), freeze_columns=1,
@@ -55,9 +64,14 @@ def add_completion_sheet(wb: Workbook, db: Database, branch_name: str,
     return ws
 
 
-def as_of(period: LedgerPeriod, year: int) -> date:
-    """The day a year is checked on: its end, or the period's as-of day if earlier."""
-    return min(period.as_of, date(year, 12, 31))
+def as_of(period: LedgerPeriod, year: int, conf: dict, today: date) -> date:
+    """The day a year is checked on: the period's as-of day; for a year the period covers
+    whole, ``today`` if later, while the year's 组织生活会 and 民主评议 may still be held (the
+    2026年度 meeting held in January 2027 counts), and at most the day after that window
+    closed (rules.window_end; 1 April of the next year by default)."""
+    if period.start > date(year, 1, 1) or period.end < date(year, 12, 31):
+        return period.as_of
+    return min(max(period.as_of, today), rules.window_end(year, conf) + timedelta(days=1))
 
 
 def grid_rows(reports: list[rules.Report], period: LedgerPeriod):

@@ -1,4 +1,5 @@
-"""The 三会一课, 组织生活会 and 主题党日 sheets: one row per meeting (DOMAIN.md §7)."""
+"""The 三会一课, 组织生活会 and 主题党日 sheets: one row per meeting, with the fields an
+inspection expects of each kind (docs/rules.md, Records)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ LATE_MARK = "补录"
 _COLUMNS = {c.header: c for c in (
     Column("序号", NUMBER, width=2),
     Column("月份", TEXT, max_width=4),
+    Column("年度", TEXT, width=3),
     Column("日期", DATE),
     Column("时间", TEXT, width=3.5),
     Column("地点", TEXT, max_width=4),
@@ -58,7 +60,7 @@ _HEADERS = {
             "议题", "会议内容", "决议", "补录"),
     LECTURE: ("序号", "日期", "时间", "地点", "主持人", "记录人", "主讲人", "题目", *_PEOPLE,
               "列席", "议题", "会议内容", "决议", "补录"),
-    LIFE: ("序号", "日期", "时间", "地点", "召开形式", "主持人", "记录人", *_PEOPLE, "列席",
+    LIFE: ("序号", "年度", "日期", "时间", "地点", "召开形式", "主持人", "记录人", *_PEOPLE, "列席",
            "议题", "会议内容", "决议", "整改事项", "补录"),
     THEME_DAY: ("序号", "月份", "日期", "时间", "主题", "形式", "地点", "组织者", "记录人",
                 *_PEOPLE, "内容", "成效", "补录"),
@@ -97,7 +99,7 @@ def meeting_values(m: Meeting) -> dict[str, object]:
     """Every ledger field of a meeting, by column header."""
     counts = m.counts
     return {
-        "月份": month_label(m), "日期": m.date, "时间": time_range(m), "地点": m.place,
+        "月份": month_label(m), "年度": m.period, "日期": m.date, "时间": time_range(m), "地点": m.place,
         "党小组": m.group_name, "主持人": m.host_name, "记录人": m.recorder_name,
         "主讲人": m.lecturer, "题目": m.lecture_title, "召开形式": held_as(m),
         "主题": "；".join(m.topics) or m.lecture_title, "形式": m.activity_form,

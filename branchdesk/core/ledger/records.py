@@ -14,7 +14,7 @@ from branchdesk.core.db import Database
 
 from branchdesk.core import talks
 from branchdesk.core.ledger.period import LedgerPeriod
-from branchdesk.core.meetings import (MEETING_SELECT, AttendanceEntry, Counts, Meeting,
+from branchdesk.core.meetings import (LIFE, MEETING_SELECT, AttendanceEntry, Counts, Meeting,
                                      Rectification)
 
 _MEETINGS = MEETING_SELECT + """
@@ -55,19 +55,47 @@ def _bounds(period: LedgerPeriod) -> list[str]:
     return [period.start.isoformat(), period.end.isoformat()]
 
 
-def meetings_in(db: Database, period: LedgerPeriod) -> list[Meeting]:
-    """Every meeting of every kind held in the period, oldest first, with attendance and 整改."""
-    found = [_meeting(row) for row in _dicts(db, _MEETINGS, _bounds(period))]
+def meetings_in(db: Database, period: LedgerPeriod, held_by: date | None = None
+                ) -> list[Meeting]:
+    """Every meeting of every kind held in the period, oldest first, with attendance and 整改.
+
+    A 组织生活会 belongs to the ledger of the year it is for (its 计入年度): in a ledger that
+    covers that year whole it is listed wherever it is dated (the 2026年度 one held in January
+    2027, once held by ``held_by``), and not in the ledger of the year it happens to be dated
+    in. Otherwise it is listed by its date."""
+    bounds = _bounds(period)
+    if held_by is not None and held_by > period.end:
+        bounds[1] = min(held_by, date(period.end.year + 1, 12, 31)).isoformat()
+    whole = _whole_years(period)
+    found = [m for m in map(_meeting, _dicts(db, _MEETINGS, bounds))
+             if _listed(m, period, whole)]
     by_id = {m.id: m for m in found}
-    for meeting_id, *entry in db.execute(_ATTENDANCE, _bounds(period)).fetchall():
+    for meeting_id, *entry in db.execute(_ATTENDANCE, bounds).fetchall():
         member_id, name, status, reason, group = entry
-        by_id[meeting_id].attendance.append(
-            AttendanceEntry(member_id, name, status, reason or "", group))
+        if meeting_id in by_id:
+            by_id[meeting_id].attendance.append(
+                AttendanceEntry(member_id, name, status, reason or "", group))
     for meeting_id, problem, measure, owner, due, done in db.execute(
-            _RECTIFICATIONS, _bounds(period)).fetchall():
-        by_id[meeting_id].rectifications.append(
-            Rectification(problem, measure or "", owner or "", due, bool(done)))
+            _RECTIFICATIONS, bounds).fetchall():
+        if meeting_id in by_id:
+            by_id[meeting_id].rectifications.append(
+                Rectification(problem, measure or "", owner or "", due, bool(done)))
     return found
+
+
+def _whole_years(period: LedgerPeriod) -> set[int]:
+    return {y for y in period.years
+            if period.start <= date(y, 1, 1) and date(y, 12, 31) <= period.end}
+
+
+def _listed(m: Meeting, period: LedgerPeriod, whole: set[int]) -> bool:
+    in_range = period.start.isoformat() <= m.date <= period.end.isoformat()
+    if m.kind != LIFE or not m.period.isdigit():
+        return in_range
+    year = int(m.period)
+    if year in whole:
+        return True
+    return in_range and (not whole or year >= period.start.year)
 
 
 def _dicts(db: Database, sql: str, params: list) -> list[dict]:

@@ -72,8 +72,8 @@ def add_appraisal_sheet(wb: Workbook, db: Database, branch_name: str,
     """The grades of each year of the period, with a summary line per year.
 
     Members on the roll at the year's end without a grade are listed too: 预备党员 as
-    不参加评议 (DOMAIN.md §2), 正式党员 as 未评定. A year with no grades at all has no rows.
-    ``mask``: ID and phone numbers in 备注 masked.
+    不参加评议 (docs/rules.md, 民主评议), 正式党员 as 未评定. A year with no grades at all has
+    no rows. ``mask``: ID and phone numbers in 备注 masked.
     """
     several = len(period.years) > 1
     rows, notes = [], []

@@ -71,7 +71,8 @@ def sheet_names() -> list[str]:
 
 
 def _context(db: Database, period: LedgerPeriod, mask: bool, today: date) -> LedgerContext:
-    return LedgerContext(db, period, today, branch.heading_name(db), mask, meetings_in(db, period))
+    return LedgerContext(db, period, today, branch.heading_name(db), mask,
+                         meetings_in(db, period, held_by=today))
 
 
 def _report(progress: Progress | None, percent: int, text: str) -> None:
@@ -123,5 +124,5 @@ def _attendance(wb: Workbook, ctx: LedgerContext) -> None:
 
 
 def _completion(wb: Workbook, ctx: LedgerContext) -> None:
-    completion_sheet.add_completion_sheet(wb, ctx.db, ctx.branch_name, ctx.period,
+    completion_sheet.add_completion_sheet(wb, ctx.db, ctx.branch_name, ctx.period, ctx.today,
                                           mask=ctx.mask)

@@ -25,7 +25,7 @@ def default_year(today: date | None = None) -> int:
 
 
 def default_grade(category: str) -> str:
-    """预备党员 are listed but not graded by default (DOMAIN.md §2)."""
+    """预备党员 are listed but not graded by default (docs/rules.md, 民主评议)."""
     return NOT_GRADED if category == "预备党员" else ""
 
 

@@ -7,13 +7,14 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
                                QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from branchdesk.core import attachments, branch, meetings, settings
-from branchdesk.core.dates import normalise_month, normalise_time, parse_date, parse_deadline
+from branchdesk.core import attachments, branch, meetings, quorum, settings
+from branchdesk.core.dates import (normalise_month, normalise_time, normalise_year, parse_date,
+                                   parse_deadline)
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.meetings import (GENERAL, LECTURE, LIFE, LIFE_HELD_AS, THEME_DAY,
                                       MEETING_KINDS, SHORT_NAMES, AttendanceEntry, Meeting,
@@ -29,7 +30,8 @@ TAB_OF_FIELD = {"rectifications": RECTIFY_TAB}
 LABELS = {"kind": "会议类型", "held_as": "召开形式", "group_id": "党小组", "date": "日期",
           "time": "时间", "place": "地点", "host_id": "主持人", "recorder_id": "记录人",
           "lecturer": "主讲人", "lecture_title": "党课题目", "observers": "列席人员",
-          "period": "计入月份", "activity_form": "活动形式", "organiser": "组织者"}
+          "period": "计入月份", "activity_form": "活动形式", "organiser": "组织者",
+          "election": "换届选举"}
 ACTIVITY_FORMS = ("集中学习", "志愿服务", "参观学习", "研讨交流", "实践活动", "其他")
 THEME_ONLY = ("period", "activity_form", "organiser")
 
@@ -185,8 +187,9 @@ class MeetingDialog(QDialog):
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(0, 0, 4, 0)
         self.forms: dict[str, QFormLayout] = {}
-        layout.addWidget(self._form_box("基本情况", ["kind", "held_as", "group_id", "date",
-                                                 "period", "time", "place", "activity_form"]))
+        layout.addWidget(self._form_box("基本情况", ["kind", "held_as", "election", "group_id",
+                                                 "date", "period", "time", "place",
+                                                 "activity_form"]))
         layout.addWidget(self._form_box("人员", ["host_id", "recorder_id", "organiser", "lecturer",
                                                "lecture_title", "observers"]))
         layout.addWidget(self._topics_box(), 1)
@@ -243,6 +246,12 @@ class MeetingDialog(QDialog):
             return editor
         if name in ("host_id", "recorder_id"):
             return QComboBox()
+        if name == "election":
+            box = QCheckBox("本次大会进行换届选举")
+            box.setToolTip("有选举权的党员到会须超过应到会人数的五分之四（检查规则中可调整）；"
+                           "经批准不计入应到会人数的党员，在出勤名单“不计入应到”一栏勾选并写明原因。")
+            box.toggled.connect(self._update_voting)
+            return box
         if name == "activity_form":
             combo = QComboBox()
             combo.setEditable(True)
@@ -318,6 +327,7 @@ class MeetingDialog(QDialog):
         self._select(self.fields["kind"].editor, m.kind, m.kind)
         self._select(self.fields["held_as"].editor, m.held_as or GENERAL)
         self._select(self.fields["group_id"].editor, m.group_id)
+        self.fields["election"].editor.setChecked(m.election)
         self.fields["date"].editor.set_value(m.date)
         for name in ("start_time", "end_time", "place", "lecturer", "lecture_title", "observers",
                      "period", "organiser"):
@@ -332,6 +342,7 @@ class MeetingDialog(QDialog):
         self._load_attendance(m)
         self.files.load(m.id)
         self._update_visibility()
+        self._update_voting()
         self._update_late_label()
         self._update_planned()
         self._update_title()
@@ -348,7 +359,7 @@ class MeetingDialog(QDialog):
         roll = self._roll()
         host = m.host_id
         if host is None and m.id is None:  # a new record: whoever usually chairs it
-            host = meetings.default_host(self.db, m.kind, self._meeting_date())
+            host = meetings.default_host(self.db, m.kind, self._meeting_date(), m.group_id)
         self._fill_people(self.fields["host_id"].editor, roll, host, m.host_name)
         self._fill_people(self.fields["recorder_id"].editor, roll, m.recorder_id, m.recorder_name)
         names = [e.name for e in roll]
@@ -391,6 +402,7 @@ class MeetingDialog(QDialog):
         self._update_visibility()
         self._recompute_attendance()
         self._update_title()
+        self._update_voting()
 
     def _on_date_changed(self) -> None:
         if self._loading:
@@ -404,6 +416,8 @@ class MeetingDialog(QDialog):
         self._update_late_label()
         self._update_planned()
         self._update_title()
+        self._update_voting()
+        self._update_period_hint()
 
     def _update_planned(self) -> None:
         on = self.fields["date"].editor.value()
@@ -441,10 +455,35 @@ class MeetingDialog(QDialog):
         probe = Meeting(kind=kind, held_as=self.fields["held_as"].editor.currentData())
         shown = {"held_as": kind == LIFE, "group_id": meetings.needs_group(probe),
                  "lecturer": kind == LECTURE, "lecture_title": kind == LECTURE,
-                 **{name: kind == THEME_DAY for name in THEME_ONLY}}
+                 **{name: kind == THEME_DAY for name in THEME_ONLY},
+                 "period": kind in (THEME_DAY, LIFE), "election": kind == GENERAL}
         for name, visible in shown.items():
             self.forms[name].setRowVisible(self.fields[name], visible)
         self.tabs.setTabVisible(RECTIFY_TAB, kind == LIFE)
+        label = self.forms["period"].labelForField(self.fields["period"])
+        label.setText("计入年度" if kind == LIFE else LABELS["period"])
+        self._update_period_hint()
+
+    def _update_period_hint(self) -> None:
+        """A 组织生活会 counts for the year it is for: held by the end of March (a setting),
+        for the previous year unless the secretary says otherwise."""
+        editor = self.fields["period"].editor
+        if self._kind() != LIFE:
+            editor.setPlaceholderText("如 2026-03（默认为活动日期所在月份）")
+            return
+        window = settings.get(self.db, "life_window_month")
+        default = meetings.counted_year(self._meeting_date(), window)
+        rule = f"1—{window}月召开的计入上一年度" if window else "计入召开的年度"
+        editor.setPlaceholderText(f"留空为 {default}（{rule}）")
+
+    def _update_voting(self, *_signal_args) -> None:
+        """For a 党员大会 (or a 组织生活会 held as one), the 有表决权 figures under the totals."""
+        kind, held_as = self._kind(), self.fields["held_as"].editor.currentData()
+        decides = kind == GENERAL or (kind == LIFE and held_as == GENERAL)
+        voters = quorum.voters_on(self.db, self._meeting_date()) if decides else None
+        self.attendance.set_voting(voters, settings.get_all(self.db),
+                                   election=kind == GENERAL
+                                   and self.fields["election"].editor.isChecked())
 
     def _update_files_tab(self) -> None:
         count = self.files.count()
@@ -485,11 +524,15 @@ class MeetingDialog(QDialog):
             lecturer=text("lecturer") if kind == LECTURE else "",
             lecture_title=text("lecture_title") if kind == LECTURE else "",
             held_as=self.fields["held_as"].editor.currentData() if kind == LIFE else "",
+            election=kind == GENERAL and self.fields["election"].editor.isChecked(),
             **self._theme_values(kind),
             attendance=self.attendance.entries(),
             rectifications=self.rectifications.items()[0] if kind == LIFE else [])
 
     def _theme_values(self, kind: str) -> dict:
+        if kind == LIFE:  # its 计入年度; empty: the core takes the default
+            return {"period": normalise_year(self.fields["period"].editor.text()),
+                    "activity_form": "", "organiser": "", "outcome": ""}
         if kind != THEME_DAY:
             return {"period": "", "activity_form": "", "organiser": "", "outcome": ""}
         return {"period": normalise_month(self.fields["period"].editor.text()),

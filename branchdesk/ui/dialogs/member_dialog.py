@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QLabel,
-                               QGridLayout, QGroupBox, QLineEdit, QMessageBox,
+                               QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
+                               QPushButton,
                                QPlainTextEdit, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget, QHeaderView, QAbstractItemView)
 
@@ -13,11 +15,74 @@ from branchdesk.core import branch, idcard, meetings, members
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.members import Member
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field, dialog_buttons, fit_to_screen, scrolled, tab_through
+from branchdesk.ui.widgets import (ERROR_STYLE, DateEdit, Field, dialog_buttons, fit_to_screen,
+                                  scrolled, tab_through)
 
 TEXT_FIELDS = ("name", "ethnicity", "id_number", "native_place", "job", "party_post", "phone",
                "address", "mobile_destination", "introducers")
 DATE_FIELDS = ("birth_date", "join_date", "full_date", "branch_join_date", "lost_contact_date")
+
+
+class ExemptionTable(QWidget):
+    """The periods in which organisational life is 不作硬性要求 for the member: 情形, 起止日期,
+    原因. The core checks them when the member is saved."""
+
+    HEADERS = ["情形", "起始日期", "截止日期（可不填）", "原因及批准情况"]
+
+    def __init__(self, items: list[members.Exemption], parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        note = QLabel("年老体弱、患病、残疾，或经支部同意长期外出的党员，参加组织活动和学习教育可不作"
+                      "硬性要求（《中国共产党党员教育管理工作条例》第二十三条）。登记后，工作台不再就缺席"
+                      "提醒；台账的出勤统计注明原因。")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table)
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        add, remove = QPushButton("增加一项"), QPushButton("删除所选")
+        add.clicked.connect(lambda: self.add_row(members.Exemption(
+            members.EXEMPTION_KINDS[0], date.today().isoformat())))
+        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch()
+        layout.addLayout(row)
+        for item in items:
+            self.add_row(item)
+
+    def add_row(self, item: members.Exemption) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        kinds = QComboBox()
+        kinds.addItems(members.EXEMPTION_KINDS)
+        kinds.setCurrentText(item.kind)
+        self.table.setCellWidget(row, 0, kinds)
+        for column, text in enumerate((item.start_date, item.end_date or "", item.reason), 1):
+            self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text().strip() if item else ""
+
+    def items(self) -> list[members.Exemption]:
+        """The rows as typed (the core parses the dates and checks the reasons)."""
+        return [members.Exemption(self.table.cellWidget(r, 0).currentText(), self._text(r, 1),
+                                  self._text(r, 2) or None, self._text(r, 3))
+                for r in range(self.table.rowCount())]
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
 
 class MemberDialog(QDialog):
@@ -46,6 +111,9 @@ class MemberDialog(QDialog):
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(scrolled(self._form_page()), "基本信息")
+        self.exemptions = ExemptionTable(
+            members.exemptions(self.db, self.original.id) if self.original else [])
+        self.tabs.addTab(self.exemptions, "不作硬性要求")
         if self.original is not None:
             self.tabs.addTab(self._attendance_page(), "出勤记录")
             self.tabs.addTab(self._history_page(), "变动记录")
@@ -76,11 +144,12 @@ class MemberDialog(QDialog):
         return box
 
     def _editor(self, name: str) -> QWidget:
-        if name in DATE_FIELDS:
-            editor = DateEdit()
-            if name == "birth_date":
-                editor.setPlaceholderText("可由身份证号自动填写")
+        if name == "birth_date":  # 出生年月 to the month is completed from the ID number
+            editor = DateEdit(placeholder="可由身份证号自动填写", keep_month=True)
+            editor.editingFinished.connect(self._fill_from_id)
             return editor
+        if name in DATE_FIELDS:
+            return DateEdit()
         if name in ("gender", "category", "education", "party_status"):
             return self._combo(name)
         if name == "group_id":
@@ -182,12 +251,15 @@ class MemberDialog(QDialog):
         return replace(base, **values)
 
     def _fill_from_id(self) -> None:
-        try:
-            info = idcard.parse(self.fields["id_number"].editor.text())
-        except ValueError:
+        """Birth date and sex from the ID number, where they are empty (or the birth date is
+        given only to the month and agrees with it)."""
+        number = self.fields["id_number"].editor.text()
+        birth = self.fields["birth_date"].editor
+        completed = members.completed_birth_date(birth.text(), number)
+        if completed is None:
             return
-        if not self.fields["birth_date"].editor.text().strip():
-            self.fields["birth_date"].editor.set_value(info.birth_date)
+        birth.set_value(completed)
+        info = idcard.parse(idcard.normalise(number))
         if not self.fields["gender"].editor.currentText():
             self.fields["gender"].editor.setCurrentText(info.gender)
 
@@ -247,6 +319,7 @@ class MemberDialog(QDialog):
         candidate = self.member()
         _, issues = members.prepare(candidate)
         self.show_issues(issues)
+        self.exemptions.show_message("")
         if issues.errors:
             self.tabs.setCurrentIndex(0)
             return
@@ -260,12 +333,17 @@ class MemberDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def _write(self, candidate: Member) -> None:
+        items = self.exemptions.items()
         try:
             if candidate.id is None:
-                self.saved = members.add(self.db, candidate)
+                self.saved = members.add(self.db, candidate, exemptions=items)
             else:
-                self.saved = members.update(self.db, candidate)
+                self.saved = members.update(self.db, candidate, exemptions=items)
         except ValidationError as exc:
+            if "exemptions" in exc.fields:
+                self.exemptions.show_message(exc.fields["exemptions"])
+                self.tabs.setCurrentWidget(self.exemptions)
+                return
             self.show_issues(members.Issues(errors=exc.fields), from_saving=True)
             return
         except BranchdeskError as exc:

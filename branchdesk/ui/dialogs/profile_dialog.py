@@ -15,6 +15,9 @@ from branchdesk.ui.errors import show_error
 from branchdesk.ui.widgets import DateEdit, Field, fit_to_screen, dialog_buttons
 
 
+LEADER = Qt.ItemDataRole.UserRole + 1  # a group item's 党小组组长 (member id)
+
+
 class ProfileDialog(QDialog):
     """Also the first-run set-up: everything here can be changed later from 设置 → 支部信息."""
 
@@ -76,10 +79,13 @@ class ProfileDialog(QDialog):
     def _groups_box(self) -> QGroupBox:
         box = QGroupBox("党小组（双击名称可改名，组内党员不变）")
         layout = QHBoxLayout(box)
+        column = QVBoxLayout()
         self.groups = QListWidget()
         for group in branch.groups(self.db):
-            self._add_group_item(group.name, group.id)
-        layout.addWidget(self.groups, 1)
+            self._add_group_item(group.name, group.id).setData(LEADER, group.leader_id)
+        column.addWidget(self.groups)
+        column.addLayout(self._leader_row())
+        layout.addLayout(column, 1)
         buttons = QVBoxLayout()
         for text, slot in (("增加", self.add_group), ("上移", lambda: self._move_group(-1)),
                            ("下移", lambda: self._move_group(1)), ("删除", self.remove_group)):
@@ -89,6 +95,44 @@ class ProfileDialog(QDialog):
         buttons.addStretch()
         layout.addLayout(buttons)
         return box
+
+    def _leader_row(self) -> QHBoxLayout:
+        """The 党小组组长 of the selected group: one of its members (it chairs the 党小组会)."""
+        row = QHBoxLayout()
+        self.leader = QComboBox()
+        self.leader.setMinimumWidth(160)
+        self.leader_note = QLabel()
+        self.leader_note.setStyleSheet("color: #555555;")
+        row.addWidget(QLabel("所选党小组的组长"))
+        row.addWidget(self.leader)
+        row.addWidget(self.leader_note, 1)
+        self.groups.currentItemChanged.connect(self._show_leader)
+        self.leader.activated.connect(self._choose_leader)
+        self._show_leader(None)
+        return row
+
+    def _show_leader(self, item: QListWidgetItem | None, *_previous) -> None:
+        group_id = item.data(Qt.ItemDataRole.UserRole) if item else None
+        people = [m for m in members.list_members(self.db, group_id=group_id)] if group_id else []
+        self.leader.clear()
+        self.leader.addItem("（未设）", None)
+        for m in people:
+            self.leader.addItem(m.name, m.id)
+        self.leader.setCurrentIndex(max(self.leader.findData(item.data(LEADER) if item else None), 0))
+        self.leader.setEnabled(bool(people))
+        self.leader_note.setText("" if people else (
+            "先选中一个党小组" if item is None else "该党小组还没有党员（新建的党小组保存后再设组长）"))
+
+    def _choose_leader(self, *_index) -> None:
+        item = self.groups.currentItem()
+        if item is not None:
+            item.setData(LEADER, self.leader.currentData())
+
+    def group_leaders(self) -> dict[int, int | None]:
+        """group id -> the 组长 chosen (existing groups only)."""
+        items = [self.groups.item(i) for i in range(self.groups.count())]
+        return {item.data(Qt.ItemDataRole.UserRole): item.data(LEADER) for item in items
+                if item.data(Qt.ItemDataRole.UserRole) is not None}
 
     def _add_group_item(self, name: str, group_id: int | None) -> QListWidgetItem:
         item = QListWidgetItem(name)
@@ -123,6 +167,11 @@ class ProfileDialog(QDialog):
     def _committee_box(self) -> QGroupBox:
         box = QGroupBox("支部委员会（支委）")
         layout = QVBoxLayout(box)
+        note = QLabel("正式党员7人以上的支部设支部委员会，由3至5人组成，一般不超过7人；不足7人的支部"
+                      "不设支委会，只登记书记（可有副书记）。预备党员和留党察看期间的党员不能担任。")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555555;")
+        layout.addWidget(note)
         self.people = members.list_members(self.db)
         if not self.people:
             layout.addWidget(QLabel("录入党员后，可以在这里设置书记、副书记和各委员。"))
@@ -186,7 +235,7 @@ class ProfileDialog(QDialog):
             branch.save_profile(self.db, self.profile(term), self.group_pairs(),
                                 self.seats() if has_committee else None,
                                 effective=self.committee_date.value() if has_committee else None,
-                                first_run=self.first_run)
+                                first_run=self.first_run, leaders=self.group_leaders())
         except ValidationError as exc:
             if "branch_name" in exc.fields:
                 self.branch_name.show_message(exc.fields["branch_name"], error=True)

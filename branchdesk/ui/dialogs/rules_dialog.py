@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QFrame,
+                               QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from branchdesk.core import settings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import ERROR_STYLE, DateEdit, dialog_buttons, tab_through
+from branchdesk.ui.widgets import ERROR_STYLE, DateEdit, dialog_buttons, fit_to_screen, tab_through
 
 
 class RulesDialog(QDialog):
@@ -20,7 +20,9 @@ class RulesDialog(QDialog):
         note = QLabel("各地要求不尽相同，以下频次和阈值可按本地规定调整。默认值依据《中国共产党支部工作条例（试行）》等。")
         note.setWordWrap(True)
         layout.addWidget(note)
-        form = QFormLayout()
+        inner = QWidget()
+        form = QFormLayout(inner)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.records_start = DateEdit(placeholder="留空：检查全部月份")
         self.records_start.setToolTip("开始用本软件记录的日期。此前结束、又没有补录记录的月份"
                                       "显示为“—”，不算缺项；补录的会议照常计入。")
@@ -30,20 +32,32 @@ class RulesDialog(QDialog):
         self.start_error.hide()
         form.addRow("", self.start_error)
         self.spins: dict[str, QSpinBox] = {}
+        self.boxes: dict[str, QCheckBox] = {}
         for spec in settings.rule_settings():
+            if isinstance(spec.default, bool):
+                self.boxes[spec.key] = QCheckBox(spec.label)
+                form.addRow("", self.boxes[spec.key])
+                continue
             spin = QSpinBox()
             spin.setRange(spec.minimum or 0, spec.maximum or 9999)
             self.spins[spec.key] = spin
             form.addRow(spec.label, spin)
-        layout.addLayout(form)
+        scroll = QScrollArea()  # all the rules fit on a 1366×768 screen too
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        layout.addWidget(scroll)
         layout.addWidget(dialog_buttons(self, "保存", "取消", extra=[
             ("恢复默认", QDialogButtonBox.ButtonRole.ResetRole, self.restore)]))
         self.load(settings.get_all(db))
         tab_through(self)
+        fit_to_screen(self, 620, 760)
 
     def load(self, values: dict) -> None:
         for key, spin in self.spins.items():
             spin.setValue(values[key])
+        for key, box in self.boxes.items():
+            box.setChecked(values[key])
         if "records_start" in values:
             self.records_start.set_value(values["records_start"])
 
@@ -59,6 +73,7 @@ class RulesDialog(QDialog):
             self.records_start.setFocus()
             return
         values = {key: spin.value() for key, spin in self.spins.items()}
+        values.update({key: box.isChecked() for key, box in self.boxes.items()})
         values["records_start"] = start.isoformat() if start else ""
         try:
             settings.put(self.db, values)

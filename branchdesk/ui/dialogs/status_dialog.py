@@ -20,6 +20,9 @@ HINTS = {
                   "工作台按延长后的期满日提醒讨论转正。",
     "取消预备党员资格": "登记后该同志不再列入党员名册，历史记录保留。",
     "转出": "登记后不再计入应到人数；如是支委，请到“设置 → 支部信息”调整支委会。",
+    members.OBSERVED: "日期为处分决定生效之日。留党察看期间没有表决权、选举权和被选举权"
+                      "（党章第四十条），不计入党员大会有表决权的应到人数，也不能担任支委。",
+    members.RESTORED: "留党察看期满、确已改正错误的，经支部党员大会讨论、上级党组织批准，恢复党员权利。",
 }
 
 
@@ -40,12 +43,10 @@ class StatusDialog(QDialog):
         self.reason.setPlaceholderText("如：调往某单位党支部；经支部大会讨论同意转正")
         form.addRow("变动类型", self.kind)
         form.addRow("日期", self.when)
-        low, high = members.EXTENSION_MONTHS
         self.months = QSpinBox()
-        self.months.setRange(low, high)
         self.months.setSuffix(" 个月")
         self.months.valueChanged.connect(lambda _: self._update_hint())
-        form.addRow("延长期限", self.months)
+        form.addRow("期限", self.months)
         self._months_label = form.labelForField(self.months)
         form.addRow("原因/说明", self.reason)
         layout.addLayout(form)
@@ -54,6 +55,7 @@ class StatusDialog(QDialog):
         self.hint.setStyleSheet("color: #555555;")
         layout.addWidget(self.hint)
         self.kind.currentTextChanged.connect(self._kind_changed)
+        self.when.editor.date_changed.connect(self._update_hint)
         self._kind_changed(self.kind.currentText())
         self.setMinimumWidth(560)
         layout.addWidget(QLabel("说明：党员离开本支部后仍保留在名册历史中，过去的会议记录照常显示其姓名。"))
@@ -64,8 +66,9 @@ class StatusDialog(QDialog):
         if not self.member.active:
             return ["转入", "其他"]
         leave = [k for k in members.LEAVE_KINDS if k != "取消预备党员资格"]
+        observed = members.observation(self.db, self.member.id) is not None
         kinds = leave + ["停止党籍" if self.member.party_status == "正常" else "恢复党籍",
-                         "出国出境", "其他"]
+                         members.RESTORED if observed else members.OBSERVED, "出国出境", "其他"]
         if self.member.category == "预备党员":
             extended = self._probation_end() != self._first_probation_end()
             kinds[:0] = ["转正", *([] if extended else ["延长预备期"]), "取消预备党员资格"]
@@ -82,13 +85,26 @@ class StatusDialog(QDialog):
 
     def _update_hint(self) -> None:
         kind, ends = self.kind.currentText(), self._probation_end()
-        extending = kind == "延长预备期"
-        self.months.setVisible(extending)
-        self._months_label.setVisible(extending)
+        timed = kind in ("延长预备期", members.OBSERVED)
+        self.months.setVisible(timed)
+        self._months_label.setVisible(timed)
+        self._months_range(kind)
         hint = HINTS.get(kind, "")
-        if extending and ends:
+        if kind == "延长预备期" and ends:
             hint += f"\n延长后预备期至 {add_months(ends, self.months.value()):%Y-%m-%d} 届满。"
+        on = self.when.editor.value()
+        if kind == members.OBSERVED and on:
+            hint += f"\n察看期至 {add_months(on, self.months.value()):%Y-%m-%d}。"
         self.hint.setText(hint)
+
+    def _months_range(self, kind: str) -> None:
+        """延长预备期: 6–12 months; 留党察看: one year or two."""
+        low, high = members.OBSERVATION_MONTHS if kind == members.OBSERVED \
+            else members.EXTENSION_MONTHS
+        self.months.blockSignals(True)
+        self.months.setRange(low, high)
+        self.months.setSingleStep(high - low if kind == members.OBSERVED else 1)
+        self.months.blockSignals(False)
 
     def _first_probation_end(self) -> date | None:
         joined = self.member.join_date
@@ -110,8 +126,9 @@ class StatusDialog(QDialog):
                 yes="登记"):
             return
         try:
+            timed = kind in ("延长预备期", members.OBSERVED)
             members.change_status(self.db, self.member.id, kind, on, self.reason.text(),
-                                  months=self.months.value() if kind == "延长预备期" else None)
+                                  months=self.months.value() if timed else None)
         except BranchdeskError as exc:
             show_error(self, exc)
             return

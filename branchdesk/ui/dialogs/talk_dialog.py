@@ -156,6 +156,8 @@ class TalkDialog(QDialog):
         names = [self.targets.item(r).text() for r in range(self.targets.count())
                  if self.targets.item(r).checkState() == Qt.CheckState.Checked]
         self.chosen.setText("已选：" + ("、".join(names) if names else "（无）"))
+        if len(names) > 1 and self.form.currentText() == talks.INDIVIDUAL:
+            self.form.setCurrentText(talks.GROUP_TALK)  # a 个别谈话 has one 谈话对象
 
     def target_ids(self) -> list[int]:
         return [self.targets.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.targets.count())

@@ -2,9 +2,10 @@
 
 Layout: the title centred, the 时间/地点 line and the 议题 line, then a bordered table
 序号 | 姓名 | 党小组/职务 | 签名 | 备注 whose header row is repeated on every page, the 列席 rows,
-the totals line after the last row, and "第 N 页 共 M 页" on every page. The rows, the 列席
-rows and the totals stay on one page whenever they fit there (rows a little lower, fewer blank
-列席 rows if need be); a break always leaves some people to sign on the last page.
+the totals line after the last row (for a 党员大会 a second one, 有表决权), and "第 N 页 共 M 页"
+on every page. The rows, the 列席 rows and the totals stay on one page whenever they fit there
+(rows a little lower, fewer blank 列席 rows if need be); a break always leaves some people to
+sign on the last page.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from branchdesk.ui.print.pdf import write_pdf
 # Column widths in millimetres on A4 portrait (175 mm between the margins); they are scaled
 # to the actual paint width, so a printer with wider unprintable edges still fits the table.
 COLUMNS_MM = (12.0, 28.0, 30.0, 67.0, 38.0)
-HEADER_MM, TOTALS_MM = 10.0, 14.0
+HEADER_MM, TOTALS_MM, VOTING_MM = 10.0, 14.0, 6.0
 BLANK_MM = 40.0  # the line left for a 主持人 or 记录人 not yet known
 # Rows are 10.5 mm high, and as low as 9 mm (still room to sign in pen) when that saves a page.
 ROW_HEIGHTS_MM = (10.5, 10.0, 9.5, 9.0)
@@ -80,7 +81,11 @@ def _layout(canvas: Canvas, sheet: SignInSheet, row_mm: float,
     blocks += _info_blocks(canvas, sheet) + [spacer(canvas.mm(2)), header]
     row_blocks = [_row_block(canvas, row, row_mm) for row in rows]
     _keep_tail_together(rows, row_blocks)
-    blocks += row_blocks + [_totals_block(canvas, sheet.totals)]
+    totals = [_totals_block(canvas, sheet.totals)]
+    if sheet.voting:  # a 党员大会: the members with a vote, on a line of their own
+        totals[0].keep_with_next = True
+        totals.append(_totals_block(canvas, sheet.voting, VOTING_MM, 0.5))
+    blocks += row_blocks + totals
     caption = f"{sheet.title}（续）"
     pages = paginate(blocks, canvas, lambda: [
         text_block(canvas, caption, canvas.font(SMALL_PT), CENTER, 2), header])
@@ -204,14 +209,16 @@ def _grid(painter: QPainter, canvas: Canvas, top: float, height: float,
 
 # ---------------------------------------------------------------- below the table
 
-def _totals_block(canvas: Canvas, totals: list[Tally]) -> Block:
-    """应到 __ 人 实到 __ 人 请假 __ 人 缺席 __ 人, spread across the width under the table."""
-    height = canvas.mm(TOTALS_MM)
+def _totals_block(canvas: Canvas, totals: list[Tally], height_mm: float = TOTALS_MM,
+                  gap_mm: float = 5.0) -> Block:
+    """应到 __ 人 实到 __ 人 请假 __ 人 缺席 __ 人, spread across the width under the table
+    (``gap_mm`` below what is above it)."""
+    height = canvas.mm(height_mm)
 
     def paint(painter: QPainter, top: float) -> None:
         slot = canvas.width / len(totals)
         for index, tally in enumerate(totals):
-            _paint_tally(painter, canvas, index * slot, top + canvas.mm(5), tally)
+            _paint_tally(painter, canvas, index * slot, top + canvas.mm(gap_mm), tally)
 
     return Block(height, paint)
 
