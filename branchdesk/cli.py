@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据文件路径")
     sub = parser.add_subparsers(dest="command", title="命令", metavar="<命令>")
     for command in COMMANDS:
-        one = sub.add_parser(command.name, help=command.help, parents=[common])
+        one = sub.add_parser(command.name, help=command.help, description=command.help,
+                             parents=[common])
         for flags, options in command.args:
             one.add_argument(*flags, **options)
     return parser
@@ -123,6 +124,9 @@ def _run(argv: list[str] | None) -> int:
         if isinstance(exc, DamagedDatabaseError):
             _err(f"可用 branchdesk restore <备份文件> 恢复；备份在：{paths.backups_dir(_db_path(args))}")
         return exc.exit_code
+    except KeyboardInterrupt:  # Ctrl+C: every writer leaves whole files, so a word suffices
+        _err("已中断。")
+        return EXIT_CANCELLED
     finally:
         from branchdesk.core import single_writer
 
@@ -265,11 +269,11 @@ def _pdf_writers():
     """The Qt painters of the printed forms (a QGuiApplication is made if none runs)."""
     from branchdesk.core.package import PdfWriters
     from branchdesk.ui.print.export import ensure_gui_app
-    from branchdesk.ui.print.minutes import write_minutes_pdf
-    from branchdesk.ui.print.signin import write_signin_pdf
+    from branchdesk.ui.print.minutes import minutes_pdf
+    from branchdesk.ui.print.signin import signin_pdf
 
     ensure_gui_app()
-    return PdfWriters(signin=write_signin_pdf, minutes=write_minutes_pdf)
+    return PdfWriters(signin=signin_pdf, minutes=minutes_pdf)
 
 
 def cmd_meetings(args) -> int:

@@ -136,3 +136,25 @@ def test_an_unknown_meeting_is_exit_1(tmp_path, capsys, qapp):
     assert main(["demo", "--db", str(db_path)]) == 0
     assert main(["minutes", "999999", "-o", str(tmp_path / "m.pdf"), "--db", str(db_path)]) == 1
     assert "错误：" in capsys.readouterr().err and not (tmp_path / "m.pdf").exists()
+
+
+def test_each_command_says_what_it_does_in_its_help(capsys):
+    from branchdesk.cli import COMMANDS
+
+    for command in COMMANDS:
+        with pytest.raises(SystemExit):
+            main([command.name, "--help"])
+        assert command.help in capsys.readouterr().out, command.name
+
+
+def test_ctrl_c_in_any_command_exits_130_without_a_traceback(tmp_path, capsys, monkeypatch):
+    from branchdesk.core import backup
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    db_path = tmp_path / "d.sqlite3"
+    demo.create_demo(db_path, today=date(2026, 11, 29)).close()
+    monkeypatch.setattr(backup, "inspect_file", interrupted)
+    assert main(["verify", "--db", str(db_path)]) == 130
+    assert capsys.readouterr().err == "错误：已中断。\n"
