@@ -201,11 +201,14 @@ def not_ours_message(name: str) -> str:
 
 
 def schema_differences(conn: sqlite3.Connection, version: int) -> list[str]:
-    """Differences from the schema our migrations build (versions we cannot know: none)."""
-    if not 1 <= version <= SCHEMA_VERSION:
-        return []
+    """Differences from the schema our migrations build; for a newer version (read-only), the
+    tables and columns of ours that it lacks."""
     from branchdesk.core import schema
 
+    if version > SCHEMA_VERSION:
+        return schema.missing_for_newer(conn)
+    if version < 1:
+        return []
     return schema.differences(conn, version)
 
 

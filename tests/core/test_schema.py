@@ -125,3 +125,71 @@ def test_a_failed_migration_leaves_the_file_exactly_as_it_was(tmp_path, monkeypa
     with pytest.raises(DatabaseError, match="文件保持原样"):
         open_db(path)
     assert _digest(path) == digest
+
+
+def _write_schema(path: Path, *statements: str) -> str:
+    """Change sqlite_master directly, as PRAGMA writable_schema allows any file to."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA writable_schema = ON")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    return _digest(path)
+
+
+def test_a_trigger_with_a_reserved_name_is_refused_untouched(tmp_path):
+    path = _branch(tmp_path / "branch.sqlite3")
+    db = open_db(path)
+    from branchdesk.core import members
+
+    members.add(db, members.Member(name="张三"))
+    db.close()
+    digest = _write_schema(
+        path, "INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES "
+              "('trigger', 'sqlite_x', 'members', 0, 'CREATE TRIGGER sqlite_x AFTER INSERT ON "
+              "members BEGIN DELETE FROM members WHERE id <> new.id; END')")
+    with pytest.raises(ForeignSchemaError):
+        open_db(path)
+    assert not backup.inspect_file(path).ok
+    assert _digest(path) == digest
+
+
+def test_a_dropped_check_constraint_is_refused(tmp_path):
+    path = _branch(tmp_path / "branch.sqlite3")
+    conn = sqlite3.connect(path)
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'attendance'").fetchone()[0]
+    conn.close()
+    loose = sql.replace("CHECK (status IN ('出席', '请假', '缺席'))", "")
+    assert loose != sql
+    digest = _write_schema(path, f"UPDATE sqlite_master SET sql = '{loose.replace(chr(39), chr(39) * 2)}'"
+                                 " WHERE name = 'attendance'")
+    with pytest.raises(ForeignSchemaError):
+        open_db(path)
+    assert _digest(path) == digest
+
+
+def test_the_same_table_written_with_other_spaces_and_quotes_is_ours(tmp_path):
+    path = _branch(tmp_path / "branch.sqlite3")
+    conn = sqlite3.connect(path)
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'talks'").fetchone()[0]
+    conn.close()
+    relaid = sql.replace("CREATE TABLE talks (", 'CREATE TABLE "talks"(').replace("\n", " ")
+    _write_schema(path, f"UPDATE sqlite_master SET sql = '{relaid.replace(chr(39), chr(39) * 2)}'"
+                        " WHERE name = 'talks'")
+    open_db(path).close()
+    assert backup.inspect_file(path).ok
+
+
+def test_a_newer_file_may_add_but_must_keep_what_this_version_reads(tmp_path):
+    path = _branch(tmp_path / "branch.sqlite3")
+    _tamper(path, f"PRAGMA user_version = {SCHEMA_VERSION + 1}", "CREATE TABLE future (x)",
+            "ALTER TABLE members ADD COLUMN later TEXT")
+    db = open_db(path)
+    assert db.read_only
+    db.close()
+    digest = _tamper(path, "ALTER TABLE talks DROP COLUMN feedback")
+    with pytest.raises(ForeignSchemaError):
+        open_db(path)
+    assert main(["talks", "--db", str(path)]) == 2
+    assert _digest(path) == digest
