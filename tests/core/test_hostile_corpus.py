@@ -93,7 +93,7 @@ def test_a_large_but_legal_sheet_is_read_within_bounds(tmp_path):
 DATABASE_ATTACKS = {
     "planted trigger": (_planted_trigger, "不是本软件的完整数据文件"),
     "no tables": (_no_tables, "不是本软件的完整数据文件"),
-    "empty file": (lambda db: db.write_bytes(b""), "不是党支部工作台账的数据文件"),
+    "empty file": (lambda db: db.write_bytes(b""), "0 字节"),
 }
 
 

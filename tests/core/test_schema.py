@@ -12,7 +12,8 @@ import pytest
 from branchdesk.cli import main
 from branchdesk.core import backup, schema
 from branchdesk.core.db import APPLICATION_ID, SCHEMA_VERSION, open_db
-from branchdesk.core.errors import BackupError, DatabaseError, ForeignSchemaError
+from branchdesk.core.errors import (BackupError, DamagedDatabaseError, DatabaseError,
+                                    ForeignSchemaError)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -94,7 +95,7 @@ def test_a_file_with_our_id_and_no_tables_is_refused(tmp_path):
 def test_an_existing_empty_file_is_never_initialised(tmp_path):
     path = tmp_path / "zero.sqlite3"
     path.write_bytes(b"")
-    with pytest.raises(DatabaseError, match="空文件"):
+    with pytest.raises(DamagedDatabaseError, match="0 字节"):  # the window offers a backup
         open_db(path)
     for command in (["meetings"], ["export-members", "-o", str(tmp_path / "m.xlsx")], ["backup"]):
         assert main([*command, "--db", str(path)]) == 2
@@ -192,4 +193,43 @@ def test_a_newer_file_may_add_but_must_keep_what_this_version_reads(tmp_path):
     with pytest.raises(ForeignSchemaError):
         open_db(path)
     assert main(["talks", "--db", str(path)]) == 2
+    assert _digest(path) == digest
+
+
+def test_an_empty_sqlite_file_of_another_program_is_not_ours(tmp_path):
+    path = tmp_path / "other.sqlite3"
+    sqlite3.connect(path).execute("VACUUM")  # valid, empty, no application_id
+    digest = _digest(path)
+    with pytest.raises(DatabaseError, match="不是党支部工作台账的数据文件"):
+        open_db(path)
+    assert _digest(path) == digest
+
+
+def test_a_new_file_appears_complete_or_not_at_all(tmp_path, monkeypatch):
+    """A half-made new file would be refused ever after as 没有任何数据表."""
+    from branchdesk.core.migrations import migrations
+
+    def broken(db):
+        raise sqlite3.OperationalError("simulated failure")
+
+    monkeypatch.setattr(migrations._migrations[-1], "fn", broken)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with pytest.raises(DatabaseError):
+        open_db(folder / "branch.sqlite3")
+    assert list(folder.iterdir()) == []  # neither the file nor a temporary
+    monkeypatch.undo()
+    open_db(folder / "branch.sqlite3").close()
+    assert [p.name for p in folder.iterdir()] == ["branch.sqlite3"]
+
+
+def test_an_old_file_where_it_cannot_be_written_is_refused_not_half_read(tmp_path, monkeypatch):
+    from branchdesk.core import db as db_module
+
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(FIXTURES / "schema-v1.sqlite3", path)
+    digest = _digest(path)
+    monkeypatch.setattr(db_module, "_writable", lambda _path: False)
+    with pytest.raises(DatabaseError, match="需要先升级结构"):
+        open_db(path)
     assert _digest(path) == digest
