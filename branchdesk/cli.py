@@ -13,7 +13,9 @@ import-members, restore) refuse with exit 2; commands that only read open the fi
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,6 +125,11 @@ def _run(argv: list[str] | None) -> int:
         if isinstance(exc, DamagedDatabaseError):
             _err(f"可用 branchdesk restore <备份文件> 恢复；备份在：{paths.backups_dir(_db_path(args))}")
         return exc.exit_code
+    except (sqlite3.Error, OSError) as exc:  # what no check foresaw: words, never a traceback
+        logging.getLogger(__name__).exception("command %s failed", args.command)
+        _err(f"操作没有完成：读写文件时出错（{_reason(exc)}）。请确认数据文件和所在文件夹可以读写、"
+             "磁盘没有写满、没有其他程序占用，然后重试。详细情况已记入日志。")
+        return EXIT_UNREADABLE
     finally:
         from branchdesk.core import single_writer
 
@@ -144,6 +151,13 @@ def _import_core_first() -> None:
     reads the source of every module imported after it (its __feature__ check), about 0.1 s
     of the start-up when running from source."""
     from branchdesk.core import db, meetings, members, rules, settings, talks  # noqa: F401
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason with no personal data: the system's words, or SQLite's first line."""
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
 def _err(text: str) -> None:
