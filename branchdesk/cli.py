@@ -205,9 +205,9 @@ def _hold(path: Path) -> None:
 def cmd_demo(args) -> int:
     from branchdesk.core import demo
 
-    path = _db_path(args)
+    path = args.db or paths.demo_db_path()  # never the real branch's file unless named
     _hold(path)
-    demo.create_demo(path, overwrite=args.force)
+    demo.create_demo(path, overwrite=args.force).close()
     print(f"已创建演示支部：{path}")
     return 0
 
@@ -467,8 +467,10 @@ _ANY_YEAR = arg("--year", type=_INT, help="年度（默认全部）")
 _THIS_YEAR = arg("--year", type=_INT, default=date.today().year, help="年度（默认今年）")
 
 COMMANDS = (
-    Command("demo", "创建一个虚构的演示支部数据文件", cmd_demo,
-            (arg("--force", action="store_true", help="覆盖已有文件"),)),
+    Command("demo", "创建一个虚构的演示支部数据文件（不加 --db 时为数据目录中的 demo-branch.sqlite3，"
+            "与真实数据分开）", cmd_demo,
+            (arg("--force", action="store_true",
+                 help="覆盖以前建立的演示支部（先备份；真实支部的数据文件不会被覆盖）"),)),
     Command("import-members", "从 Excel 花名册导入党员", cmd_import, (
         arg("file", type=Path, metavar="文件", help="花名册 .xlsx 或 .xls 文件"),
         arg("--sheet", metavar="工作表", help="读取这个工作表（默认自动选择最像花名册的可见工作表）"),

@@ -17,11 +17,11 @@ from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError, DamagedDatabaseError, ReadOnlyPlaceError
 from branchdesk.ui.errors import show_error
 
-DEMO_FILENAME = "demo-branch.sqlite3"
+DEMO_FILENAME = paths.DEMO_FILENAME
 
 
 def demo_path() -> Path:
-    return paths.home_dir() / DEMO_FILENAME
+    return paths.demo_db_path()
 
 
 def open_demo():
