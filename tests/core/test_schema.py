@@ -15,6 +15,8 @@ from branchdesk.core.db import APPLICATION_ID, SCHEMA_VERSION, open_db
 from branchdesk.core.errors import (BackupError, DamagedDatabaseError, DatabaseError,
                                     ForeignSchemaError)
 
+from tests.core import hostile_corpus
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
@@ -34,12 +36,7 @@ def _branch(path: Path) -> Path:
 
 
 def _tamper(path: Path, *statements: str) -> str:
-    conn = sqlite3.connect(path)
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
-    return _digest(path)
+    return _digest(hostile_corpus.alter(path, *statements))
 
 
 PLANTED = {
@@ -130,13 +127,17 @@ def test_a_failed_migration_leaves_the_file_exactly_as_it_was(tmp_path, monkeypa
 
 def _write_schema(path: Path, *statements: str) -> str:
     """Change sqlite_master directly, as PRAGMA writable_schema allows any file to."""
+    return _tamper(path, "PRAGMA writable_schema = ON", *statements)
+
+
+def _rewrite_table(path: Path, table: str, old: str, new: str) -> str:
+    """Replace ``old`` by ``new`` in ``table``'s stored CREATE text; the file's new digest."""
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA writable_schema = ON")
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
     conn.close()
-    return _digest(path)
+    assert old in sql
+    quoted = sql.replace(old, new).replace("'", "''")
+    return _write_schema(path, f"UPDATE sqlite_master SET sql = '{quoted}' WHERE name = '{table}'")
 
 
 def test_a_trigger_with_a_reserved_name_is_refused_untouched(tmp_path):
@@ -158,13 +159,7 @@ def test_a_trigger_with_a_reserved_name_is_refused_untouched(tmp_path):
 
 def test_a_dropped_check_constraint_is_refused(tmp_path):
     path = _branch(tmp_path / "branch.sqlite3")
-    conn = sqlite3.connect(path)
-    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'attendance'").fetchone()[0]
-    conn.close()
-    loose = sql.replace("CHECK (status IN ('出席', '请假', '缺席'))", "")
-    assert loose != sql
-    digest = _write_schema(path, f"UPDATE sqlite_master SET sql = '{loose.replace(chr(39), chr(39) * 2)}'"
-                                 " WHERE name = 'attendance'")
+    digest = _rewrite_table(path, "attendance", "CHECK (status IN ('出席', '请假', '缺席'))", "")
     with pytest.raises(ForeignSchemaError):
         open_db(path)
     assert _digest(path) == digest
@@ -172,12 +167,7 @@ def test_a_dropped_check_constraint_is_refused(tmp_path):
 
 def test_the_same_table_written_with_other_spaces_and_quotes_is_ours(tmp_path):
     path = _branch(tmp_path / "branch.sqlite3")
-    conn = sqlite3.connect(path)
-    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'talks'").fetchone()[0]
-    conn.close()
-    relaid = sql.replace("CREATE TABLE talks (", 'CREATE TABLE "talks"(').replace("\n", " ")
-    _write_schema(path, f"UPDATE sqlite_master SET sql = '{relaid.replace(chr(39), chr(39) * 2)}'"
-                        " WHERE name = 'talks'")
+    _rewrite_table(path, "talks", "CREATE TABLE talks (", 'CREATE TABLE "talks"(\n\n  ')
     open_db(path).close()
     assert backup.inspect_file(path).ok
 
