@@ -125,6 +125,8 @@ def _run(argv: list[str] | None) -> int:
         if isinstance(exc, DamagedDatabaseError):
             _err(f"可用 branchdesk restore <备份文件> 恢复；备份在：{paths.backups_dir(_db_path(args))}")
         return exc.exit_code
+    except BrokenPipeError:
+        raise  # the reader went away: main() exits quietly with 141
     except (sqlite3.Error, OSError) as exc:  # what no check foresaw: words, never a traceback
         logging.getLogger(__name__).exception("command %s failed", args.command)
         _err(f"操作没有完成：读写文件时出错（{_reason(exc)}）。请确认数据文件和所在文件夹可以读写、"
