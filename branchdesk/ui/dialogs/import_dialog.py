@@ -66,7 +66,7 @@ class ImportDialog(QDialog):
         row = QHBoxLayout()
         self.sheet = QComboBox()
         self.sheet.setToolTip("文件中有几个工作表时，可以在这里选择导入哪一个")
-        self.sheet.activated.connect(lambda _index: self.replan())  # the chosen sheet is read at once
+        self.sheet.activated.connect(self._sheet_chosen)
         self.header_row = QSpinBox()
         self.header_row.setRange(1, 50)
         again = QPushButton("按此设置重新识别")
@@ -142,6 +142,11 @@ class ImportDialog(QDialog):
             self._show_sheets(self.plan.table)  # back to the sheet that is shown
             return
         self._show_plan(plan)
+
+    def _sheet_chosen(self, _index: int) -> None:
+        """The sheet chosen in the list is read at once (a bound slot: no lambda keeps a closed
+        dialog alive)."""
+        self.replan()
 
     def chosen_mapping(self) -> dict[int, str]:
         mapping = {}
