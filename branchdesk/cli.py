@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据文件路径")
     sub = parser.add_subparsers(dest="command", title="命令", metavar="<命令>")
     for command in COMMANDS:
-        one = sub.add_parser(command.name, help=command.help, parents=[common])
+        one = sub.add_parser(command.name, help=command.help, description=command.help,
+                             parents=[common])
         for flags, options in command.args:
             one.add_argument(*flags, **options)
     return parser
@@ -132,6 +133,9 @@ def _run(argv: list[str] | None) -> int:
         _err(f"操作没有完成：读写文件时出错（{_reason(exc)}）。请确认数据文件和所在文件夹可以读写、"
              "磁盘没有写满、没有其他程序占用，然后重试。详细情况已记入日志。")
         return EXIT_UNREADABLE
+    except KeyboardInterrupt:  # Ctrl+C: every writer leaves whole files, so a word suffices
+        _err("已中断。")
+        return EXIT_CANCELLED
     finally:
         from branchdesk.core import single_writer
 
@@ -281,11 +285,11 @@ def _pdf_writers():
     """The Qt painters of the printed forms (a QGuiApplication is made if none runs)."""
     from branchdesk.core.package import PdfWriters
     from branchdesk.ui.print.export import ensure_gui_app
-    from branchdesk.ui.print.minutes import write_minutes_pdf
-    from branchdesk.ui.print.signin import write_signin_pdf
+    from branchdesk.ui.print.minutes import minutes_pdf
+    from branchdesk.ui.print.signin import signin_pdf
 
     ensure_gui_app()
-    return PdfWriters(signin=write_signin_pdf, minutes=write_minutes_pdf)
+    return PdfWriters(signin=signin_pdf, minutes=minutes_pdf)
 
 
 def cmd_meetings(args) -> int:

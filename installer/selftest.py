@@ -168,6 +168,16 @@ def smoke(exe: Path, tmp: Path) -> dict:
     return {"subcommands": ran, "demo_db": str(demo)}
 
 
+def guide_files(bundle: Path) -> dict:
+    """The 使用说明 (F1) and every picture it shows are in the bundle."""
+    folder = next(bundle.rglob("resources/help"), None)
+    check(folder is not None and (folder / "index.html").is_file(), "resources/help/index.html missing")
+    pictures = re.findall(r'<img src="([^"]+)"', (folder / "index.html").read_text(encoding="utf-8"))
+    missing = [name for name in pictures if not (folder / name).is_file()]
+    check(pictures and not missing, f"pictures of the guide missing from the bundle: {missing}")
+    return {"guide_pictures": len(pictures)}
+
+
 def start_gui(exe: Path, env: dict, *args) -> tuple[float, int]:
     """Start the window offscreen; it quits itself. Returns (seconds from spawn to window shown,
     number of Qt translators loaded)."""
@@ -301,6 +311,8 @@ def main() -> int:
         tmp = Path(tmp_name)
         step("frozen app: subcommands")
         report["bundle"] = smoke(exe, tmp / "bundle")
+        step("frozen app: the 使用说明 and its pictures")
+        report["bundle"].update(guide_files(bundle))
         step("frozen app: window")
         report["bundle"].update(gui(exe, tmp / "bundle", report["bundle"]["demo_db"]))
         step("frozen app: portable data folder")

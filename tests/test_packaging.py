@@ -241,6 +241,25 @@ def test_deb_info_template_is_json():
 
 
 
+def test_guide_goes_into_the_bundle():
+    """resources/help (the 使用说明 and its pictures) is bundled; its screenshot script is not."""
+    import ast
+
+    spec = (INSTALLER / "branchdesk.spec").read_text(encoding="utf-8")
+    [func] = [node for node in ast.parse(spec).body
+              if isinstance(node, ast.FunctionDef) and node.name == "resource_datas"]
+    scope = {"ROOT": ROOT}
+    exec(compile(ast.Module([func], []), "branchdesk.spec", "exec"), scope)
+    bundled = [(Path(src).relative_to(ROOT).as_posix(), dest) for src, dest in scope["resource_datas"]()]
+    bf = load("bundle_filter")
+    kept = {src for src, _ in bundled
+            if bf.keep_data((f"{Path(src).parent.as_posix()}/{Path(src).name}", src, "DATA"))}
+    pictures = {f"resources/help/{p.name}" for p in (ROOT / "resources" / "help").glob("*.png")}
+    assert {"resources/help/index.html", *pictures} <= kept and pictures
+    assert ("resources/help/index.html", "resources/help") in bundled
+    assert "resources/help/make_screenshots.py" not in kept
+
+
 # ------------------------------------------------------------------------------ what ships
 
 def test_the_fictional_branch_generator_is_not_shipped():
@@ -287,7 +306,8 @@ def test_pip_install_is_clean_and_carries_the_data(tmp_path):
                            "['purelib'])"], capture_output=True, text=True, check=True).stdout
     resources = Path(site.strip()) / "branchdesk" / "resources"
     for part in ("fonts/BranchDeskSerifSC-Regular.otf", "fonts/OFL.txt",
-                 "translations/branchdesk_qtbase_zh_CN.qm", "icons/branchdesk.png"):
+                 "translations/branchdesk_qtbase_zh_CN.qm", "icons/branchdesk.png",
+                 "help/index.html", "help/dashboard.png"):
         assert (resources / part).is_file(), part
     assert (resources / "fonts/BranchDeskSerifSC-Regular.otf").stat().st_size == (
         ROOT / "resources/fonts/BranchDeskSerifSC-Regular.otf").stat().st_size

@@ -38,7 +38,7 @@ from branchdesk import paths
 from branchdesk.core.db import (APPLICATION_ID, SCHEMA_VERSION, connect_read_only,
                                 not_ours_message, roll_back_hot_journal, schema_differences)
 from branchdesk.core import files
-from branchdesk.core.errors import BackupError, BranchdeskError
+from branchdesk.core.errors import BackupError, BackupWriteError, BranchdeskError
 from branchdesk.core.files import FileWriteError
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,9 @@ def make_backup(db_path: Path | str, folder: Path | str | None = None, *, tag: s
                 now: datetime | None = None) -> Path:
     """Write a verified copy of ``db_path`` into ``folder`` (default: its backups folder).
 
-    Returns the final path. Raises BackupError (nothing under a final name) on any failure.
+    Returns the final path. Nothing appears under a final name on a failure: BackupWriteError
+    (exit 4) says why the file could not be written (disk full, read-only, stick pulled …),
+    BackupError that the data file is missing or its copy failed the integrity check.
     """
     db_path = Path(db_path)
     folder = Path(folder) if folder is not None else paths.backups_dir(db_path)
@@ -192,19 +194,18 @@ def make_backup(db_path: Path | str, folder: Path | str | None = None, *, tag: s
         final = _free_name(folder, db_path.stem, tag, now or datetime.now())
         _write_verified(db_path, final)
     except FileWriteError as exc:
-        raise BackupError(f"备份没有完成：{exc.message}原有的数据和备份都没有受影响。",
-                          detail=exc.detail) from exc
+        raise _write_failed(exc) from exc
     except BranchdeskError:
         raise
-    except (OSError, sqlite3.Error) as exc:
-        raise _write_failed(folder, exc) from exc
+    except (OSError, sqlite3.Error) as exc:  # the folder itself: making it, listing it
+        raise _write_failed(files.write_error(exc, folder / f"{db_path.stem}{SUFFIX}")) from exc
     log.info("backup written: %s", final.name)
     return final
 
 
-def _write_failed(folder: Path, exc: BaseException) -> BackupError:
-    return BackupError(f"备份没有完成：无法写入“{folder}”。请确认磁盘或U盘没有写满、没有被拔出、"
-                       "也没有写保护，然后重试。原有的数据和备份都没有受影响。", detail=str(exc))
+def _write_failed(exc: FileWriteError) -> BackupWriteError:
+    return BackupWriteError(f"备份没有完成：{exc.message}原有的数据和备份都没有受影响。",
+                            detail=exc.detail)
 
 
 def _write_verified(source: Path, final: Path) -> None:

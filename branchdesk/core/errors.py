@@ -93,6 +93,13 @@ class BackupError(BranchdeskError):
     exit_code = EXIT_UNREADABLE
 
 
+class BackupWriteError(BackupError):
+    """The backup file could not be written (disk full, stick pulled, write-protected…): an
+    output not written, like any other; the data and earlier backups are unchanged."""
+
+    exit_code = EXIT_NOT_WRITTEN
+
+
 class ImportFileError(BranchdeskError):
     """The file to import cannot be read at all (wrong format, damaged, encrypted...)."""
 

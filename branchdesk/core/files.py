@@ -24,8 +24,10 @@ Also here: ``safe_name`` (names every Windows and Linux file system takes) and `
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -93,16 +95,22 @@ def file_mode() -> int:
 
 # ---------------------------------------------------------------- what went wrong
 
-KINDS = ("full", "read_only", "denied", "in_use", "gone", "broken", "other")
+KINDS = ("full", "read_only", "denied", "in_use", "gone", "too_long", "too_big", "is_folder",
+         "broken", "other")
 # Windows codes first: Python maps several of them to EACCES (ERROR_NOT_READY, a pulled
 # drive, is 21; ERROR_WRITE_PROTECT is 19; ERROR_SHARING_VIOLATION, a file open in Excel, 32).
 _WINDOWS_CODES = {"full": {39, 112}, "gone": {2, 3, 15, 21, 55, 1117, 1167},
-                  "read_only": {19}, "in_use": {32, 33}, "denied": {5}}
-_ERRNO_CODES = {"full": {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG},
+                  "read_only": {19}, "in_use": {32, 33}, "denied": {5},
+                  "too_long": {206}, "too_big": {223}}  # FILENAME_EXCED_RANGE, FILE_TOO_LARGE
+_ERRNO_CODES = {"full": {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)},
                 "read_only": {errno.EROFS},
                 "denied": {errno.EACCES, errno.EPERM},
                 "gone": {errno.ENOENT, errno.EIO, errno.ENODEV, errno.ENXIO,
-                         getattr(errno, "ESTALE", errno.EIO)}}
+                         getattr(errno, "ESTALE", errno.EIO)},
+                "too_long": {errno.ENAMETOOLONG}, "too_big": {errno.EFBIG},
+                "is_folder": {errno.EISDIR}}
+# SQLite's own result codes (a database copy meets the disk through SQLite, not an OSError).
+_SQLITE_CODES = {"full": {13}, "read_only": {8}, "denied": {14}, "gone": {10}}
 _MESSAGES = {
     "full": "磁盘空间不足，无法保存“{name}”。请删除不需要的文件或换一个位置后重试。",
     "read_only": "“{folder}”是只读的（如打开了写保护的U盘），无法保存“{name}”。请换一个位置后重试。",
@@ -110,22 +118,33 @@ _MESSAGES = {
               "请关闭占用它的程序或换一个位置后重试。",
     "in_use": "文件“{name}”正在被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，无法替换。请关闭它后重试。",
     "gone": "保存“{name}”时找不到“{folder}”（U盘可能已被拔出）。请确认位置存在后重试。",
+    "too_long": "无法保存“{name}”：文件名或文件夹路径太长。请换一个短一些的文件名或文件夹后重试。",
+    "too_big": "无法保存“{name}”：文件超过了这个磁盘允许的单个文件大小（FAT32 格式的U盘最大 4 GB）。"
+               "请换一个位置后重试。",
+    "is_folder": "无法保存“{name}”：那里已有一个同名的文件夹。请换一个文件名后重试。",
     "other": "无法保存“{name}”（{reason}）。请换一个位置后重试。",
 }
 UNCHANGED = "原有的文件没有改动。"
 
 
-def kind_of(exc: OSError) -> str:
-    """Which of ``KINDS`` an OSError met while writing is (never "broken")."""
-    win = getattr(exc, "winerror", None)
-    for codes, code in ((_WINDOWS_CODES, win), (_ERRNO_CODES, exc.errno)):
+def kind_of(exc: OSError | sqlite3.Error) -> str:
+    """Which of ``KINDS`` an OSError (or SQLite error) met while writing is (never "broken")."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+; older: the words
+        if code is None and "disk is full" in str(exc):
+            code = 13
+        tables = ((_SQLITE_CODES, None if code is None else code & 0xFF),)
+    else:
+        tables = ((_WINDOWS_CODES, getattr(exc, "winerror", None)), (_ERRNO_CODES, exc.errno))
+    for codes, code in tables:
         for kind, known in codes.items():
             if code is not None and code in known:
                 return kind
     return "other"
 
 
-def write_error(exc: OSError, path: Path, *, replacing: bool = False) -> FileWriteError:
+def write_error(exc: OSError | sqlite3.Error, path: Path, *,
+                replacing: bool = False) -> FileWriteError:
     """The Chinese FileWriteError for ``exc`` met while writing ``path``.
 
     ``replacing``: the error came from the final rename; a permission error there means the
@@ -134,15 +153,35 @@ def write_error(exc: OSError, path: Path, *, replacing: bool = False) -> FileWri
     if replacing and kind == "denied":
         kind = "in_use"
     text = _MESSAGES[kind].format(name=path.name, folder=path.parent,
-                                  reason=exc.strerror or exc)
-    old = UNCHANGED if path.exists() else ""
-    return FileWriteError(text + old, kind=kind, detail=str(exc))
+                                  reason=getattr(exc, "strerror", None) or exc)
+    return FileWriteError(text + _unchanged(path), kind=kind, detail=str(exc))
+
+
+def _unchanged(path: Path) -> str:
+    """"The old file is unchanged", when there is one (a path too long cannot even be
+    looked at: then there is none)."""
+    try:
+        return UNCHANGED if path.is_file() else ""
+    except OSError:
+        return ""
+
+
+def temp_folder_error(exc: OSError, path: Path) -> FileWriteError:
+    """A library that builds its output through the system temp folder (openpyxl writes each
+    sheet there first) failed there: the fix is to free that disk, not to choose another
+    place for ``path``."""
+    kind = kind_of(exc)
+    why = {"full": "所在的磁盘空间不足", "read_only": "不可写", "denied": "不可写"}.get(
+        kind, f"无法使用（{exc.strerror or exc}）")
+    return FileWriteError(f"无法生成“{path.name}”：本机的临时文件夹“{tempfile.gettempdir()}”{why}。"
+                          f"请清理这块磁盘（如清空回收站、删除不需要的文件）后重试。{_unchanged(path)}",
+                          kind=kind, detail=str(exc))
 
 
 def broken(path: Path, why: str) -> FileWriteError:
     """A written file failed its check (``why``: what was wrong, in Chinese)."""
     return FileWriteError(f"保存“{path.name}”后核对未通过（{why}），文件没有保存。"
-                          f"请确认磁盘空间足够、U盘插好后重试。{UNCHANGED if path.exists() else ''}",
+                          f"请确认磁盘空间足够、U盘插好后重试。{_unchanged(path)}",
                           kind="broken")
 
 
@@ -151,7 +190,8 @@ def broken(path: Path, why: str) -> FileWriteError:
 @contextmanager
 def staged(path: Path | str, *, temp: Path | None = None) -> Iterator[Path]:
     """A temporary file beside ``path`` to write the new content into; removed on leaving
-    (after ``publish`` it is gone already). OSErrors inside become FileWriteError.
+    (after ``publish`` it is gone already). OSErrors (and SQLite's errors, for a database
+    copy) inside become FileWriteError.
 
     ``temp``: a name the caller needs (backups clean up ``*.partial`` of killed runs)."""
     path = Path(path)
@@ -164,7 +204,7 @@ def staged(path: Path | str, *, temp: Path | None = None) -> Iterator[Path]:
         raise write_error(exc, path) from exc
     try:
         yield temp
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
         raise write_error(exc, path) from exc
     finally:
         with suppress(OSError):
@@ -232,15 +272,16 @@ class Copied:
     sha256: str
 
 
-def copy_file(source: Path | str, path: Path | str, *,
+def copy_file(source: Path | str | bytes, path: Path | str, *,
               tick: Callable[[], None] | None = None) -> Copied:
-    """Copy ``source`` to ``path`` with the checked atomic write, the copy read back from the
-    device (Linux drops the cached pages first) and compared by SHA-256.
+    """Copy ``source`` (a file, or bytes made in memory) to ``path`` with the checked atomic
+    write, the copy read back from the device (Linux drops the cached pages first) and
+    compared by SHA-256.
 
     ``tick()`` is called every 8 MB; an exception it raises (取消) propagates. Raises
     FileWriteError for the target and FileReadError when ``source`` cannot be read."""
-    source, path = Path(source), Path(path)
-    reader = _open_source(source)
+    path = Path(path)
+    reader = io.BytesIO(source) if isinstance(source, bytes) else _open_source(Path(source))
     try:
         with staged(path) as temp:
             copied = _copy_synced(reader, temp, tick)

@@ -13,17 +13,19 @@ Names are safe on FAT32/exFAT/NTFS (``files.safe_name``: no \\ / : * ? " < > |, 
 reserved device names, at most 80 characters) and unique even where the file system ignores
 case (a suffix _2, _3 …).
 
-Writing one file (``install``): the content is first produced on this computer (a staging
-folder in the system temp; PDFs and the ledger are themselves checked there), then copied with
+Writing one file (``install``): the content is first produced on this computer, in memory
+(the ledger, the PDFs — each checked as it is made —, README and 清单; nothing is staged on
+the local disk, which may be the full one) or as the stored attachment file, then copied with
 the checked atomic write (``files.copy_file``) to ``.branchdesk-<random>.tmp`` in the target
 folder, fsynced, read back and compared by SHA-256 (on Linux the page cache is dropped first,
 so the bytes come from the stick), and only then renamed over the final name. A file under a
 final name is therefore always either the old complete one or the new verified one.
 Temporary files of an interrupted earlier run are removed at the start of the next.
 
-A file that cannot be produced on this computer (a PDF that fails its check, the system temp
-full, an attachment that cannot be read) is skipped: it is not written, not listed in
-清单.csv, the result's ``failed`` and summary name it, and the unfinished note stays.
+A file that cannot be produced on this computer (a PDF that fails its check, the ledger when
+the system temp folder openpyxl needs is full, an attachment that cannot be read) is skipped:
+it is not written, not listed in 清单.csv, the result's ``failed`` and summary name it, and the
+unfinished note stays.
 
 Failure or 取消 half-way: the file being written is discarded (its temporary file removed, the
 old file untouched); files already written stay, because each is complete and verified. The
@@ -43,8 +45,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
-import uuid
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -62,7 +62,7 @@ from branchdesk.core.errors import BranchdeskError, ExportError
 from branchdesk.core import masking
 from branchdesk.core.files import MAX_NAME, safe_name, size_text
 from branchdesk.core.ledger import period as ledger_period
-from branchdesk.core.ledger.yearly import export_ledger, sheet_names
+from branchdesk.core.ledger.yearly import ledger_bytes, sheet_names
 from branchdesk.core.printing import (SIGNIN_FORM, form_file_name, meeting_name, minutes_page,
                                      record_form, signin_sheet)
 
@@ -89,11 +89,12 @@ class PackageError(ExportError):
 
 @dataclass(frozen=True)
 class PdfWriters:
-    """Painters for the printed forms: ``signin(SignInSheet, path)`` and
-    ``minutes(MinutesPage, path)`` (branchdesk.ui.print.write_signin_pdf / write_minutes_pdf)."""
+    """Painters for the printed forms, each returning a checked PDF's bytes: ``signin(SignInSheet)``
+    and ``minutes(MinutesPage)`` (branchdesk.ui.print.signin_pdf / minutes_pdf). They raise a
+    BranchdeskError when a PDF does not come out whole."""
 
-    signin: Callable[[Any, Path], object]
-    minutes: Callable[[Any, Path], object]
+    signin: Callable[[Any], bytes]
+    minutes: Callable[[Any], bytes]
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class Item:
     name: str  # path inside the package folder, "/"-separated
     note: str  # what it is, for 清单.csv
     estimate: int  # bytes, for the free-space check
-    make: Callable[["_Run", Path], Path]  # (run, staging folder) -> a local file
+    make: Callable[["_Run", Path], Path | bytes]  # (run, destination) -> a local file or bytes
 
 
 @dataclass(frozen=True)
@@ -253,33 +254,33 @@ def _attachment_item(db: Database, attachment: Attachment, day: str, label: str,
     folder = f"{FILES_DIR}/{day[5:7]}月/{safe_name(label)}"
     name = names.claim(folder, safe_name(shown(attachment.original_name)))
     note = f"{day} {label} 附件" + (f"：{shown(attachment.note)}" if attachment.note else "")
-    return Item(name, note, attachment.size, lambda run, staging: source)
+    return Item(name, note, attachment.size, lambda run, dest: source)
 
 
 # ---------------------------------------------------------------- producing content locally
 
-def _make_ledger(run: _Run, staging: Path) -> Path:
-    return export_ledger(run.db, staging / "ledger.xlsx", year=run.year, mask=run.mask,
-                         today=run.today, progress=lambda _percent, text: run.report(text))
+def _make_ledger(run: _Run, dest: Path) -> bytes:
+    return ledger_bytes(run.db, dest, year=run.year, mask=run.mask, today=run.today,
+                        progress=lambda _percent, text: run.report(text))
 
 
 def _pdf_maker(meeting_id: int, layout: Callable[[Database, meetings.Meeting], Any],
-               writer_of: Callable[[PdfWriters], Callable]) -> Callable[[_Run, Path], Path]:
-    """Lays the form out from the database when its turn comes, then paints it locally."""
-    def make(run: _Run, staging: Path) -> Path:
-        target = staging / f"{uuid.uuid4().hex}.pdf"
+               writer_of: Callable[[PdfWriters], Callable]) -> Callable[[_Run, Path], bytes]:
+    """Lays the form out from the database when its turn comes, then paints it in memory."""
+    def make(run: _Run, dest: Path) -> bytes:
         meeting = meetings.get(run.db, meeting_id)
-        writer_of(run.writers)(layout(run.db, masking.record(meeting) if run.mask else meeting),
-                               target)
-        return target
+        return writer_of(run.writers)(layout(run.db, masking.record(meeting) if run.mask
+                                             else meeting))
 
     return make
 
 
-def _produce(run: _Run, staging: Path, item: Item) -> Path:
-    """The item's content as a local file; a source that cannot be read is this item's
+def _produce(run: _Run, dest: Path, item: Item) -> Path | bytes:
+    """The item's content: bytes, or a local file; a file that cannot be read is this item's
     failure (files.FileReadError), not the stick's."""
-    source = item.make(run, staging)
+    source = item.make(run, dest)
+    if isinstance(source, bytes):
+        return source
     try:
         with open(source, "rb"):
             pass
@@ -289,10 +290,9 @@ def _produce(run: _Run, staging: Path, item: Item) -> Path:
     return source
 
 
-def _text_file(staging: Path, name: str, text: str) -> Path:
+def _text_bytes(text: str) -> bytes:
     """UTF-8 with a BOM and CRLF lines: Notepad, WPS and Excel all show the Chinese right."""
-    return files.write_bytes(staging / name,
-                             "\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8"))
+    return "\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------- writing the package
@@ -311,21 +311,20 @@ def write_package(db: Database, target_dir: Path | str, year: int, *, mask: bool
     plan = plan_package(db, year, mask=mask)
     run = _Run(db, year, mask, pdf_writers, progress, today or date.today())
     folder = Path(target_dir) / plan.folder_name
-    with tempfile.TemporaryDirectory(prefix="branchdesk-package-") as staging:
-        written: list[WrittenFile] = []
-        failed: list[str] = []
-        try:
-            _start(folder, Path(staging))
-            _write_all(run, folder, Path(staging), plan, written, failed)
-            if not failed:
-                _finish(folder)
-        except PackageError as exc:
-            raise _incomplete(exc, written) from exc.__cause__
+    written: list[WrittenFile] = []
+    failed: list[str] = []
+    try:
+        _start(folder)
+        _write_all(run, folder, plan, written, failed)
+        if not failed:
+            _finish(folder)
+    except PackageError as exc:
+        raise _incomplete(exc, written) from exc.__cause__
     return PackageResult(folder, written, plan.missing, _extra(folder, written), mask, failed)
 
 
-def _write_all(run: _Run, folder: Path, staging: Path, plan: PackagePlan,
-               written: list[WrittenFile], failed: list[str]) -> None:
+def _write_all(run: _Run, folder: Path, plan: PackagePlan, written: list[WrittenFile],
+               failed: list[str]) -> None:
     """The files in plan order, then README.txt, then 清单.csv (which lists the others that
     were written and verified; ``written`` ends with it too). A file that cannot be produced
     locally goes to ``failed`` instead; a failure on the target raises PackageError."""
@@ -333,34 +332,33 @@ def _write_all(run: _Run, folder: Path, staging: Path, plan: PackagePlan,
     done, total = 0, sum(weights)
     for item, weight in zip(plan.items, weights):
         run.percent = done * 100 // total
-        _write_or_note(run, folder, staging, item, written, failed)
+        _write_or_note(run, folder, item, written, failed)
         done += weight
     run.percent = done * 100 // total
-    written.append(_write_item(run, folder, staging, _readme_item(run, plan)))
+    written.append(_write_item(run, folder, _readme_item(run, plan)))
     run.percent = (done + FILE_WEIGHT) * 100 // total
-    written.append(_write_item(run, folder, staging, _manifest_item(written)))
+    written.append(_write_item(run, folder, _manifest_item(written)))
 
 
-def _write_or_note(run: _Run, folder: Path, staging: Path, item: Item,
-                   written: list[WrittenFile], failed: list[str]) -> None:
+def _write_or_note(run: _Run, folder: Path, item: Item, written: list[WrittenFile],
+                   failed: list[str]) -> None:
     try:
-        written.append(_write_item(run, folder, staging, item))
+        written.append(_write_item(run, folder, item))
     except PackageError:
         raise
     except BranchdeskError as exc:  # produced locally: this file only, the run goes on
         failed.append(f"{item.name}：{exc}")
 
 
-def _write_item(run: _Run, folder: Path, staging: Path, item: Item) -> WrittenFile:
+def _write_item(run: _Run, folder: Path, item: Item) -> WrittenFile:
     run.report(f"正在写入 {item.name}…")
-    source = _produce(run, staging, item)
-    size, sha = install(source, folder / item.name, tick=lambda: run.report(f"正在写入 {item.name}…"))
-    if source.is_relative_to(staging):
-        source.unlink(missing_ok=True)  # keep the staging folder small
+    dest = folder / item.name
+    source = _produce(run, dest, item)
+    size, sha = install(source, dest, tick=lambda: run.report(f"正在写入 {item.name}…"))
     return WrittenFile(item.name, size, sha, item.note)
 
 
-def _start(folder: Path, staging: Path) -> None:
+def _start(folder: Path) -> None:
     """Create the folder, clear temporaries of an interrupted run, mark the package unfinished."""
     if not folder.parent.is_dir():
         raise PackageError(f"找不到“{folder.parent}”：U盘可能已被拔出，或这个文件夹不存在。"
@@ -372,7 +370,7 @@ def _start(folder: Path, staging: Path) -> None:
     note = ("这个台账包还没有写完（导出被取消、U盘被拔出或空间不足）。\n"
             "文件夹中已有的文件各自是完整的，但可能缺少文件，清单.csv 也可能与文件不符。\n"
             f"请在“{APP_TITLE}”中重新“导出到U盘”，写完后本文件会自动删除。\n")
-    install(_text_file(staging, UNFINISHED, note), folder / UNFINISHED)
+    install(_text_bytes(note), folder / UNFINISHED)
 
 
 def _finish(folder: Path) -> None:
@@ -398,12 +396,12 @@ def _incomplete(exc: PackageError, written: list[WrittenFile]) -> PackageError:
 
 def _readme_item(run: _Run, plan: PackagePlan) -> Item:
     text = readme_text(branch.heading_name(run.db), run.year, run.today, plan, run.mask)
-    return Item(README, "说明", 0, lambda _run, staging: _text_file(staging, README, text))
+    return Item(README, "说明", 0, lambda _run, _dest: _text_bytes(text))
 
 
 def _manifest_item(written: list[WrittenFile]) -> Item:
     text = manifest_text(written)
-    return Item(MANIFEST, "清单", 0, lambda _run, staging: _text_file(staging, MANIFEST, text))
+    return Item(MANIFEST, "清单", 0, lambda _run, _dest: _text_bytes(text))
 
 
 def manifest_text(written: list[WrittenFile]) -> str:
@@ -488,8 +486,9 @@ def _missing_lines(missing: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------- one verified file
 
-def install(source: Path, dest: Path, tick: Callable[[], None] | None = None) -> tuple[int, str]:
-    """Copy ``source`` to ``dest`` with the checked atomic write (``files.copy_file``: read
+def install(source: Path | bytes, dest: Path,
+            tick: Callable[[], None] | None = None) -> tuple[int, str]:
+    """Copy ``source`` (a local file, or bytes) to ``dest`` with the checked atomic write (``files.copy_file``: read
     back from the stick and compared by SHA-256); returns (size, SHA-256).
 
     ``dest`` is at every moment either its old complete content (or absent) or the new
@@ -512,7 +511,8 @@ def install(source: Path, dest: Path, tick: Callable[[], None] | None = None) ->
 # files.kind_of's causes, worded for a USB stick (a refused write is mostly a write-protect
 # switch there).
 _STICK_KIND = {"full": "full", "read_only": "read_only", "denied": "read_only",
-               "in_use": "in_use", "gone": "gone", "broken": "broken", "other": "other"}
+               "in_use": "in_use", "gone": "gone", "too_long": "too_long", "too_big": "too_big",
+               "is_folder": "is_folder", "broken": "broken", "other": "other"}
 _MESSAGES = {
     "full": "U盘空间不足，写入“{name}”时磁盘已满。请删除U盘上不需要的文件或换一个更大的U盘，然后重新导出。",
     "read_only": "U盘不能写入（写入“{name}”时被拒绝）：U盘可能是只读的或打开了写保护开关。"
@@ -521,6 +521,11 @@ _MESSAGES = {
               "无法替换。请关闭它后重新导出。",
     "gone": "写入“{name}”时找不到U盘（可能已被拔出或接触不良）。请重新插好U盘，然后重新导出。",
     "broken": "写入“{name}”后读回核对不一致，U盘可能有故障。请换一个U盘后重新导出。",
+    "too_long": "写入“{name}”失败：U盘上的文件夹路径太长。请导出到U盘的根目录或浅一些的文件夹，"
+                "然后重新导出。",
+    "too_big": "写入“{name}”失败：文件超过了U盘格式允许的单个文件大小（FAT32 最大 4 GB）。"
+               "请换一个 exFAT 或 NTFS 格式的U盘，然后重新导出。",
+    "is_folder": "写入“{name}”失败：U盘上已有一个同名的文件夹。请把它删除或改名，然后重新导出。",
     "other": "写入“{name}”失败（{reason}）。请检查U盘后重新导出。",
 }
 

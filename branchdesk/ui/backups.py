@@ -76,11 +76,12 @@ class BackupScheduler(QObject):
 
 def add_menu(window, file_menu) -> None:
     """文件 → 备份: 立即备份, 备份到…, 恢复备份…, 从备份文件恢复…, 备份设置…"""
-    menu = file_menu.addMenu("备份")
-    entries = [("立即备份", lambda: backup_now(window)), ("备份到…（如U盘）", lambda: backup_to(window)),
-               None, ("恢复备份…", lambda: choose_and_restore(window)),
-               ("从备份文件恢复…", lambda: restore_from_file(window)), None,
-               ("备份设置…", lambda: edit_settings(window))]
+    menu = file_menu.addMenu("备份(&B)")
+    entries = [("立即备份(&N)", lambda: backup_now(window)),
+               ("备份到…（如U盘）(&T)", lambda: backup_to(window)),
+               None, ("恢复备份(&R)…", lambda: choose_and_restore(window)),
+               ("从备份文件恢复(&F)…", lambda: restore_from_file(window)), None,
+               ("备份设置(&S)…", lambda: edit_settings(window))]
     for entry in entries:
         if entry is None:
             menu.addSeparator()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
 
 from branchdesk.core import meetings, rules
 from branchdesk.ui.charts import BarChart
+from branchdesk.ui.widgets import HelpLink
 
 COLORS = {rules.DONE: "#d5f5e3", rules.DUE: "#fdebd0", rules.MISSING: "#fadbd8",
           rules.FUTURE: "#ffffff", rules.UNTRACKED: "#f2f3f4", rules.NOT_APPLICABLE: "#f2f3f4"}
@@ -19,6 +20,12 @@ COLORS = {rules.DONE: "#d5f5e3", rules.DUE: "#fdebd0", rules.MISSING: "#fadbd8",
 NOT_APPLICABLE_WHY = {meetings.COMMITTEE: "未设支部委员会（支委不足3人），不要求召开支委会",
                       meetings.GROUP: "该党小组没有党员，不要求召开党小组会"}
 ICONS = {rules.MISSING: "✗ 缺项", rules.DUE: "… 待完成", rules.WARNING: "! 提醒"}
+RULE_HINT = ("绿色 ✓：这一期有记录；橙色“某月某日前”：期限未到；红色“缺”：这一期已经结束，"
+             "却没有一条记录。多久开一次按“设置 → 检查规则”计算。")
+# Said in the tooltip of each cell of that status: why the cell looks as it does.
+HINTS = {rules.MISSING: "这一期已经结束，没有记录，所以标为“缺”。已经开展的，补录进来即可。",
+       rules.DUE: "这一期还没结束，在这个日期前完成即可。",
+       rules.UNTRACKED: "开始用本软件记录之前的期限，不算缺。"}
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 10
 GRID_ROWS_SHOWN = 11  # rows always in view; a branch with many 党小组 scrolls past them
 
@@ -64,6 +71,7 @@ class DashboardTab(QWidget):
         row.addWidget(QLabel("年度"))
         row.addWidget(self.year)
         row.addWidget(self.summary, 1)
+        row.addWidget(HelpLink("dashboard", "颜色和“缺”是什么意思？", RULE_HINT))
         row.addWidget(refresh)
         return row
 
@@ -147,8 +155,10 @@ class DashboardTab(QWidget):
                 if cell.until and cell.status == rules.DUE else ""
             why = NOT_APPLICABLE_WHY.get(row.kind, "本期没有党员") \
                 if cell.status == rules.NOT_APPLICABLE else ""
+            hint = HINTS.get(cell.status, "")
             item.setToolTip(f"{row.activity} {cell.period.label}：{rules.STATUS_TEXT[cell.status]}"
-                            f"{late}{until}{'：' + why if why else ''}")
+                            f"{late}{until}{'：' + why if why else ''}"
+                            + (f"\n{hint}（按 F1 查看说明）" if hint else ""))
             if cell.status == rules.NOT_APPLICABLE:
                 item.setForeground(QBrush(QColor("#888888")))
             item.setData(TARGET_ROLE, {**row.target, "ids": cell.meeting_ids,
@@ -189,6 +199,14 @@ class DashboardTab(QWidget):
         item = self.grid.item(row, column)
         if item is not None:
             self.navigate.emit(item.data(TARGET_ROLE))
+
+    def open_current(self) -> None:
+        """Enter: go where the focused cell or finding points, as a double click does."""
+        if self.findings.hasFocus():
+            if self.findings.currentItem() is not None:
+                self._open_finding(self.findings.currentItem())
+        else:
+            self._open_cell(self.grid.currentRow(), self.grid.currentColumn())
 
     def _open_finding(self, item: QListWidgetItem) -> None:
         target = item.data(TARGET_ROLE)

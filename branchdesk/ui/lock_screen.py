@@ -178,7 +178,7 @@ class LockController(QObject):
         self.apply_settings()
 
     def _make_action(self) -> QAction:
-        action = QAction("锁定", self.window)
+        action = QAction("锁定(&L)", self.window)
         action.setShortcut(QKeySequence(LOCK_SHORTCUT))
         action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         action.triggered.connect(self.lock_now)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from branchdesk import APP_TITLE, __version__
 from branchdesk.core import settings
 from branchdesk.ui import startup
+from branchdesk.ui.actions import WindowCommands
 from branchdesk.ui.widgets import TabSlot, fit_to_screen
 from branchdesk.ui.errors import show_error
 
@@ -19,6 +20,7 @@ class MainWindow(QMainWindow):
         self.db = db
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
+        self.commands = WindowCommands(self)  # keys and the 编辑 menu (ui/actions.py)
         self._add_tabs()
         self._safety()
         self._menus()
@@ -42,6 +44,7 @@ class MainWindow(QMainWindow):
         self.dashboard_tab = DashboardTab(self.db)
         self.dashboard_tab.navigate.connect(self.navigate)
         self.tabs.addTab(self.dashboard_tab, "工作台")
+        self.commands.attach(self.dashboard_tab)
         # The other tabs are built when first shown or first needed (TabSlot): start-up
         # builds and fills the 工作台 only.
         self._slots = {}
@@ -63,6 +66,7 @@ class MainWindow(QMainWindow):
             from branchdesk.ui.talks_tab import TalksTab as cls
         tab = cls(self.db, lazy=True)  # data read when shown
         tab.changed.connect(self.refresh_all)
+        self.commands.attach(tab)
         return tab
 
     @property
@@ -138,10 +142,12 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
-        self._action(file_menu, "导入花名册…", lambda: self.members_tab.import_roster())
-        self._action(file_menu, "导出花名册…", lambda: self.members_tab.export_roster())
-        self._action(file_menu, "导出年度台账…", self.export_ledger)
-        self._action(file_menu, "导出到U盘…", self.export_package)
+        self._action(file_menu, "导入花名册(&I)…", lambda: self.members_tab.import_roster())
+        self._action(file_menu, "导出花名册(&E)…", lambda: self.members_tab.export_roster())
+        self._action(file_menu, "导出年度台账(&Y)…", self.export_ledger)
+        self._action(file_menu, "导出到U盘(&U)…", self.export_package)
+        file_menu.addSeparator()
+        file_menu.addAction(self.commands.print)
         file_menu.addSeparator()
         from branchdesk.ui import backups
 
@@ -149,19 +155,22 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.locker.lock_action)
         file_menu.addSeparator()
         if self._is_demo():
-            self._action(file_menu, "回到我的支部数据", self.open_own)
+            self._action(file_menu, "回到我的支部数据(&M)", self.open_own)
         else:
-            self._action(file_menu, "打开演示支部（虚构数据）", self.open_demo)
+            self._action(file_menu, "打开演示支部（虚构数据）(&M)", self.open_demo)
         file_menu.addSeparator()
-        self._action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
-        self._action(bar.addMenu("组织生活(&O)"), "民主评议…",
+        # Ctrl+Q on every system (Windows has no standard key for quitting)
+        self._action(file_menu, "退出(&X)", self.close, QKeySequence("Ctrl+Q"))
+        self.commands.add_edit_menu(bar)
+        self._action(bar.addMenu("组织生活(&O)"), "民主评议(&A)…",
                      lambda: self.meetings_tab.open_appraisal())
         settings_menu = bar.addMenu("设置(&S)")
-        self._action(settings_menu, "支部信息…", self.edit_profile)
-        self._action(settings_menu, "检查规则…", self.edit_rules)
-        self._action(settings_menu, "锁定密码…", self.edit_password)
+        self._action(settings_menu, "支部信息(&B)…", self.edit_profile)
+        self._action(settings_menu, "检查规则(&R)…", self.edit_rules)
+        self._action(settings_menu, "锁定密码(&P)…", self.edit_password)
         help_menu = bar.addMenu("帮助(&H)")
-        self._action(help_menu, "关于", self.about)
+        help_menu.addAction(self.commands.help)
+        self._action(help_menu, "关于(&A)", self.about)
 
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
         action = QAction(text, self)

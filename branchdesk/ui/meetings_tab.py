@@ -16,7 +16,7 @@ from branchdesk.core import branch, meetings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.core.meetings import MEETING_KINDS, MeetingSummary
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import LazyTab
+from branchdesk.ui.widgets import LATE_HINT, HelpLink, LazyTab
 from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
 
 LATE_COLOR = "#c0392b"
@@ -73,7 +73,7 @@ def meeting_columns() -> list[Column]:
         number_column("附件", lambda s: s.attachment_count or ""),
         Column("补录", lambda s: "补录" if s.meeting.late_entry else "", align=CENTER,
                color=lambda s: LATE_COLOR if s.meeting.late_entry else None,
-               tooltip=lambda s: "会后超过规定天数才录入的记录" if s.meeting.late_entry else ""),
+               tooltip=lambda s: LATE_HINT if s.meeting.late_entry else ""),
     ]
 
 
@@ -130,6 +130,7 @@ class MeetingsTab(LazyTab):
             row.addWidget(widget)
         row.setStretch(0, 1)
         row.addWidget(self.count_label)
+        row.addWidget(HelpLink("late", "什么是补录？", LATE_HINT))
         return row
 
     def _combo(self, items: list[tuple[str, object]]) -> QComboBox:

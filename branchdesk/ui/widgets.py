@@ -1,5 +1,6 @@
-"""Small reusable widgets: a date field that accepts what people type, field error labels, and
-the guard that keeps the mouse wheel from changing dropdowns and spin boxes by accident."""
+"""Small reusable widgets: a date field that accepts what people type, field error labels,
+“这是什么？” links to the 使用说明, and the guard that keeps the mouse wheel from changing
+dropdowns and spin boxes by accident."""
 
 from __future__ import annotations
 
@@ -8,17 +9,21 @@ from datetime import date
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QWheelEvent
 from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox,
-                               QDialog, QDialogButtonBox, QFrame, QLabel, QLineEdit, QPushButton,
-                               QScrollArea, QVBoxLayout, QWidget)
+                               QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QPushButton, QScrollArea, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from branchdesk.core.dates import month_only, parse_date
 
 ERROR_STYLE = "color: #c0392b;"
 WARNING_STYLE = "color: #b9770e;"
+# Beside every 补录 mark (the tooltip of its “这是什么？” link).
+LATE_HINT = "会后超过规定天数才录入的记录标为“补录”，照常计入完成情况。"
 
 
 class DateEdit(QLineEdit):
-    """Accepts 2001-07-01, 2001.7, 2001年7月1日, 20010701 …; shows ISO after editing."""
+    """Accepts 2001-07-01, 2001.7, 2001年7月1日, 20010701 …; shows ISO after editing.
+    ``date_changed`` is emitted when editing ends with another date than before."""
 
     date_changed = Signal()
 
@@ -27,6 +32,7 @@ class DateEdit(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.keep_month = keep_month  # a date typed to the month shows as 1970-03, not -01
+        self._settled = ""  # the text date_changed was last emitted for, or set_value() set
         self.editingFinished.connect(self._normalise)
 
     def _normalise(self) -> None:
@@ -38,6 +44,9 @@ class DateEdit(QLineEdit):
             self.setText(value.strftime("%Y-%m"))
         elif value:
             self.setText(value.isoformat())
+        if self.text() == self._settled:
+            return  # passed through with Tab, or left as its dialog closes: nothing changed
+        self._settled = self.text()
         self.date_changed.emit()
 
     def value(self) -> date | None:
@@ -49,6 +58,7 @@ class DateEdit(QLineEdit):
 
     def set_value(self, value: date | str | None) -> None:
         self.setText(value.isoformat() if isinstance(value, date) else (value or ""))
+        self._settled = self.text()
 
 
 class Field(QWidget):
@@ -136,6 +146,37 @@ def keep_place(label: QLabel) -> None:
         label.setText(text)
 
 
+class HelpLink(QLabel):
+    """A “这是什么？” link beside something that follows a rule (a 缺 cell, a 补录 mark).
+
+    Its tooltip says the rule in a sentence; a click opens the 使用说明 at ``section`` (an
+    <h2> anchor of resources/help/index.html). The guide is imported only then.
+    """
+
+    def __init__(self, section: str, text: str = "这是什么？", tooltip: str = "", parent=None):
+        super().__init__(f'<a href="#{section}">{text}</a>', parent)
+        self.section = section
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.setToolTip((tooltip + "\n" if tooltip else "") + "点击查看使用说明中的解释（F1）")
+        self.linkActivated.connect(lambda _: open_help(section, self))
+
+
+def beside(*widgets: QWidget) -> QHBoxLayout:
+    """A row of ``widgets`` from the left (a message and its “这是什么？” link)."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch()
+    return row
+
+
+def open_help(section: str = "", widget: QWidget | None = None) -> None:
+    """Open the 使用说明 at ``section``, over ``widget``'s window."""
+    from branchdesk.ui.help import show_help
+
+    show_help(section, widget)
+
+
 def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
     """Resize to the preferred size, shrunk to fit the screen (a 1366×768 laptop leaves about
     1366×728 under the taskbar, and the title bar takes some of that)."""
@@ -187,6 +228,27 @@ def dialog_buttons(dialog: QDialog, accept_text: str = "保存", reject_text: st
     box.accepted.connect(on_accept or dialog.save)
     box.rejected.connect(dialog.reject)
     return box
+
+
+def tab_through(dialog: QWidget) -> None:
+    """Make Tab go from field to field in reading order, starting at the first field.
+
+    Called at the end of a dialog's set-up. A text box passes Tab on instead of typing a tab
+    (nobody types one into a meeting's content); page tabs and scroll areas are no stops of
+    their own (Ctrl+Tab turns the pages); the buttons at the bottom come left to right as
+    shown, whatever order the platform lays them out in.
+    """
+    for box in dialog.findChildren(QPlainTextEdit):
+        box.setTabChangesFocus(True)
+    for tabs in dialog.findChildren(QTabWidget):
+        tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    for area in dialog.findChildren(QScrollArea):
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    for box in dialog.findChildren(QDialogButtonBox):
+        shown = [box.layout().itemAt(i).widget() for i in range(box.layout().count())]
+        buttons = [b for b in shown if b is not None]
+        for first, second in zip(buttons, buttons[1:]):
+            QWidget.setTabOrder(first, second)
 
 
 class LazyTab(QWidget):

@@ -18,22 +18,21 @@ YEAR = 2026
 
 
 def fake_writers(tag: str = "v1") -> PdfWriters:
-    """PDF painters that write a few bytes naming the form and ``tag``."""
-    def write(layout, path) -> None:
-        Path(path).write_bytes(f"%PDF-1.4 {tag} {layout.title}".encode())
+    """PDF painters that return a few bytes naming the form and ``tag``."""
+    def write(layout) -> bytes:
+        return f"%PDF-1.4 {tag} {layout.title}".encode()
 
     return PdfWriters(signin=write, minutes=write)
 
 
 def fake_ledger(tag: str = "v1"):
-    """A stand-in for export_ledger with fixed bytes (a real .xlsx carries its save time)."""
-    def export(db, path, **kwargs) -> Path:
+    """A stand-in for ledger_bytes with fixed bytes (a real .xlsx carries its save time)."""
+    def make(db, path, **kwargs) -> bytes:
         if kwargs.get("progress"):
             kwargs["progress"](0, "正在生成“封面”…")
-        Path(path).write_bytes(f"PK ledger {tag} mask={kwargs.get('mask')}".encode())
-        return Path(path)
+        return f"PK ledger {tag} mask={kwargs.get('mask')}".encode()
 
-    return export
+    return make
 
 
 def make_branch(folder: Path) -> Database:

@@ -154,3 +154,25 @@ def test_an_unforeseen_database_error_is_words_and_exit_2_not_a_traceback(tmp_pa
     assert main(["meetings", "--db", str(db_path)]) == 2
     err = capsys.readouterr().err
     assert "操作没有完成" in err and "disk I/O error" in err and "Traceback" not in err
+
+
+def test_each_command_says_what_it_does_in_its_help(capsys):
+    from branchdesk.cli import COMMANDS
+
+    for command in COMMANDS:
+        with pytest.raises(SystemExit):
+            main([command.name, "--help"])
+        assert command.help in capsys.readouterr().out, command.name
+
+
+def test_ctrl_c_in_any_command_exits_130_without_a_traceback(tmp_path, capsys, monkeypatch):
+    from branchdesk.core import backup
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    db_path = tmp_path / "d.sqlite3"
+    demo.create_demo(db_path, today=date(2026, 11, 29)).close()
+    monkeypatch.setattr(backup, "inspect_file", interrupted)
+    assert main(["verify", "--db", str(db_path)]) == 130
+    assert capsys.readouterr().err == "错误：已中断。\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import stat
 import sys
 import zipfile
@@ -46,6 +47,8 @@ def test_the_umask_is_read_without_changing_it():
     (OSError(errno.EROFS, "Read-only file system"), "是只读的", "read_only"),
     (PermissionError(errno.EACCES, "Permission denied"), "没有权限", "denied"),
     (OSError(errno.EIO, "Input/output error"), "找不到", "gone"),
+    (OSError(errno.ENAMETOOLONG, "File name too long"), "文件名或文件夹路径太长", "too_long"),
+    (OSError(errno.EFBIG, "File too large"), "FAT32 格式的U盘最大 4 GB", "too_big"),
 ])
 def test_a_failed_write_keeps_the_old_file_and_says_why(tmp_path, monkeypatch, error, words, kind):
     path = tmp_path / "会议记录.pdf"
@@ -97,6 +100,37 @@ def test_a_held_file_is_reported_as_open_elsewhere(tmp_path, monkeypatch):
     with pytest.raises(FileWriteError, match="正在被其他程序") as raised:
         files.write_bytes(path, b"new")
     assert raised.value.kind == "in_use" and path.read_bytes() == b"old"
+
+
+def test_a_name_too_long_for_the_file_system_is_explained(tmp_path):
+    """Linux takes 255 bytes per name: 90 Chinese characters are 270. The check whether an
+    old file exists must not itself fail on the name."""
+    path = tmp_path / ("长" * 90 + ".pdf")
+    with pytest.raises(FileWriteError, match="文件名或文件夹路径太长") as raised:
+        files.write_bytes(path, b"%PDF-")
+    assert raised.value.kind == "too_long" and "没有改动" not in str(raised.value)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_folder_where_the_file_should_go_is_explained(tmp_path):
+    (tmp_path / "花名册.xlsx").mkdir()
+    with pytest.raises(FileWriteError, match="已有一个同名的文件夹") as raised:
+        files.write_bytes(tmp_path / "花名册.xlsx", b"PK")
+    assert raised.value.kind == "is_folder" and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("words, kind", [
+    ("database or disk is full", "full"), ("attempt to write a readonly database", "other")])
+def test_sqlite_errors_have_kinds_too(words, kind):
+    assert files.kind_of(sqlite3.OperationalError(words)) == kind
+
+
+def test_sqlite_result_codes_are_read_first():
+    full = sqlite3.OperationalError("whatever")
+    full.sqlite_errorcode = 13  # SQLITE_FULL, as Python 3.11+ sets it
+    read_only = sqlite3.OperationalError("whatever")
+    read_only.sqlite_errorcode = 8 | (1 << 8)  # SQLITE_READONLY_RECOVERY: an extended code
+    assert (files.kind_of(full), files.kind_of(read_only)) == ("full", "read_only")
 
 
 def test_a_missing_folder_is_refused(tmp_path):

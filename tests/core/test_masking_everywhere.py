@@ -150,9 +150,9 @@ def test_unmasked_ledger_still_has_the_numbers(branch, tmp_path):
 
 def _text_writers(into: list[str]) -> PdfWriters:
     """PDF painters that keep every string of the laid-out form (what the PDF would print)."""
-    def write(layout, path) -> None:
+    def write(layout) -> bytes:
         into.append(repr(layout))
-        Path(path).write_bytes(b"%PDF-1.4 test")
+        return b"%PDF-1.4 test"
 
     return PdfWriters(signin=write, minutes=write)
 

@@ -130,7 +130,7 @@ def test_readme_of_a_year_without_attachments_names_no_attachment_folder(fresh_d
     """The README used to name a 附件 folder that a year without attachments does not have."""
     from tests.core.test_printing import general_meeting, make_branch as make_small_branch
 
-    monkeypatch.setattr(package, "export_ledger", fake_ledger())
+    monkeypatch.setattr(package, "ledger_bytes", fake_ledger())
     make_small_branch(fresh_db, 8)
     general_meeting(fresh_db)
     result = write(fresh_db, stick)
@@ -196,10 +196,10 @@ def test_unmasked_package_says_so(branch_db, stick):
 # ---------------------------------------------------------------- re-running and cancelling
 
 def test_rerun_replaces_every_file_and_keeps_strangers(branch_db, stick, monkeypatch):
-    monkeypatch.setattr(package, "export_ledger", fake_ledger("v1"))
+    monkeypatch.setattr(package, "ledger_bytes", fake_ledger("v1"))
     first = write(branch_db, stick)
     (first.folder / "我的笔记.txt").write_text("手动放入")
-    monkeypatch.setattr(package, "export_ledger", fake_ledger("v2"))
+    monkeypatch.setattr(package, "ledger_bytes", fake_ledger("v2"))
     second = write(branch_db, stick, pdf_writers=fake_writers("v2"))
     files = tree(second.folder)
     assert all(b" v2 " in data for name, data in files.items() if name.endswith(".pdf")
@@ -212,7 +212,7 @@ def test_rerun_replaces_every_file_and_keeps_strangers(branch_db, stick, monkeyp
 
 
 def test_stale_temporaries_of_a_killed_run_are_removed(branch_db, stick, monkeypatch):
-    monkeypatch.setattr(package, "export_ledger", fake_ledger())
+    monkeypatch.setattr(package, "ledger_bytes", fake_ledger())
     left = stick / FOLDER / "签到表" / ".branchdesk-0123456789ab.tmp"
     left.parent.mkdir(parents=True)
     left.write_bytes(b"half")
@@ -223,7 +223,7 @@ def test_stale_temporaries_of_a_killed_run_are_removed(branch_db, stick, monkeyp
 @pytest.mark.parametrize("at", [1, 2, 7, 60, 118])
 def test_cancel_stops_leaves_no_temporaries_and_marks_the_package(branch_db, stick, monkeypatch,
                                                                   at):
-    monkeypatch.setattr(package, "export_ledger", fake_ledger())
+    monkeypatch.setattr(package, "ledger_bytes", fake_ledger())
     calls = []
 
     def progress(percent, text):
@@ -240,7 +240,7 @@ def test_cancel_stops_leaves_no_temporaries_and_marks_the_package(branch_db, sti
 
 
 def test_progress_counts_up_and_names_each_file(branch_db, stick, monkeypatch):
-    monkeypatch.setattr(package, "export_ledger", fake_ledger())
+    monkeypatch.setattr(package, "ledger_bytes", fake_ledger())
     calls = []
     write(branch_db, stick, progress=lambda p, t: calls.append((p, t)))
     percents = [p for p, _ in calls]
@@ -257,10 +257,10 @@ def test_a_missing_target_folder_is_reported(branch_db, tmp_path):
 # ---------------------------------------------------------------- the real PDF painters
 
 def test_real_pdf_writers(qapp, branch_db, stick):
-    from branchdesk.ui.print.minutes import write_minutes_pdf
-    from branchdesk.ui.print.signin import write_signin_pdf
+    from branchdesk.ui.print.minutes import minutes_pdf
+    from branchdesk.ui.print.signin import signin_pdf
 
-    writers = package.PdfWriters(signin=write_signin_pdf, minutes=write_minutes_pdf)
+    writers = package.PdfWriters(signin=signin_pdf, minutes=minutes_pdf)
     result = write(branch_db, stick, pdf_writers=writers)
     pdfs = {n: d for n, d in tree(result.folder).items()
             if n.startswith(("签到表/", "会议记录/"))}
@@ -274,7 +274,7 @@ def test_real_pdf_writers(qapp, branch_db, stick):
 # ---------------------------------------------------------------- command line
 
 def test_cli_export_package(branch_db, stick, capsys, monkeypatch):
-    monkeypatch.setattr(package, "export_ledger", fake_ledger())
+    monkeypatch.setattr(package, "ledger_bytes", fake_ledger())
     monkeypatch.setattr(cli, "_pdf_writers", fake_writers)
     code = main(["--db", str(branch_db.path), "export-package", "--year", "2026", "-o",
                  str(stick)])
@@ -285,7 +285,7 @@ def test_cli_export_package(branch_db, stick, capsys, monkeypatch):
 
 
 def test_cli_no_mask_and_error(branch_db, stick, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(package, "export_ledger", fake_ledger())
+    monkeypatch.setattr(package, "ledger_bytes", fake_ledger())
     monkeypatch.setattr(cli, "_pdf_writers", fake_writers)
     assert main(["--db", str(branch_db.path), "export-package", "--year", "2026", "-o",
                  str(stick), "--no-mask"]) == 0

@@ -78,7 +78,7 @@ class Stick:
 def faults(stick: Stick):
     """Routes the stick's file operations through ``stick``, with the v2 ledger."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(package, "export_ledger", fake_ledger("v2"))
+        mp.setattr(package, "ledger_bytes", fake_ledger("v2"))
         for name in OPERATIONS:
             mp.setattr(os, name, stick.wrap(name, getattr(os, name)))
         yield stick
@@ -122,7 +122,7 @@ def world(tmp_path_factory):
 
 def clean_run(world, stick_dir: Path, tag: str) -> Path:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(package, "export_ledger", fake_ledger(tag))
+        mp.setattr(package, "ledger_bytes", fake_ledger(tag))
         return run(world["db"], prepare(world, stick_dir, False), tag).folder
 
 

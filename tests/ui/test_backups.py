@@ -72,11 +72,11 @@ def test_backup_menu_is_in_the_file_menu(window):
     # Python wrapper has been collected returns a dead wrapper ("already deleted").
     bar_actions = window.menuBar().actions()
     file_menu = bar_actions[0].menu()
-    [backup_action] = [a for a in file_menu.actions() if a.text() == "备份"]
+    [backup_action] = [a for a in file_menu.actions() if a.text() == "备份(&B)"]
     submenu = backup_action.menu()
     assert [a.text() for a in submenu.actions() if a.text()] == [
-        "立即备份", "备份到…（如U盘）", "恢复备份…", "从备份文件恢复…", "备份设置…"]
-    assert "锁定" in [a.text() for a in file_menu.actions()]
+        "立即备份(&N)", "备份到…（如U盘）(&T)", "恢复备份(&R)…", "从备份文件恢复(&F)…", "备份设置(&S)…"]
+    assert "锁定(&L)" in [a.text() for a in file_menu.actions()]
 
 
 def test_backup_now_and_to_a_folder(window, tmp_path, quiet):

@@ -155,8 +155,8 @@ def test_main_window_file_menu_has_the_exports(app, demo_db, qtbot, monkeypatch)
     bar_actions = window.menuBar().actions()  # keep the wrappers: PySide6 6.9 loses menu() else
     file_menu = bar_actions[0].menu()
     texts = [a.text() for a in file_menu.actions()]
-    assert texts.index("导出年度台账…") == texts.index("导出花名册…") + 1
-    assert texts.index("导出到U盘…") == texts.index("导出年度台账…") + 1
+    assert texts.index("导出年度台账(&Y)…") == texts.index("导出花名册(&E)…") + 1
+    assert texts.index("导出到U盘(&U)…") == texts.index("导出年度台账(&Y)…") + 1
     opened = []
     monkeypatch.setattr(LedgerDialog, "exec", lambda self: opened.append(type(self).__name__))
     from branchdesk.ui.dialogs.package_dialog import PackageDialog

@@ -95,9 +95,9 @@ def test_end_to_end_into_another_folder(app, demo_db, qtbot, tmp_path, events, m
 
 
 def slow_writers(delay: float = 0.02) -> PdfWriters:
-    def write(layout, path):
+    def write(layout) -> bytes:
         time.sleep(delay)
-        Path(path).write_bytes(b"%PDF-1.4 slow")
+        return b"%PDF-1.4 slow"
 
     return PdfWriters(signin=write, minutes=write)
 

@@ -22,7 +22,7 @@ from branchdesk.core.ledger import (attendance_sheet, completion_sheet, cover, m
                                     register_sheets, roster)
 from branchdesk.core.ledger.period import LedgerPeriod, resolve
 from branchdesk.core.ledger.records import meetings_in, talks_in
-from branchdesk.core.ledger.saving import save_workbook
+from branchdesk.core.ledger.saving import save_xlsx, workbook_bytes
 from branchdesk.core.ledger.styles import add_sheet, new_workbook
 from branchdesk.core.meetings import THEME_DAY, Meeting
 
@@ -46,12 +46,25 @@ def export_ledger(db: Database, path: Path | str, *, year: int | None = None,
                   progress: Progress | None = None, today: date | None = None) -> Path:
     """Write the ledger of ``year`` (or of ``start``–``end``) to ``path`` and return the path.
 
-    ``mask`` masks personal data on every sheet as core/masking.py says (docs/privacy.md). ``progress(percent, text)`` is called
-    before each sheet and before saving; an exception it raises (e.g. to cancel) propagates
-    and nothing is written. ``today`` (default: the real date) is the 生成日期; while the
-    period runs, the roll and the checks are taken on it rather than on the period's end
-    (LedgerPeriod.as_of). Raises ValidationError for a reversed date range and ExportError
-    when the file cannot be written; the target is then left as it was.
+    The file is made by ``ledger_bytes`` (same arguments) and written with the checked atomic
+    write. Raises ValidationError for a reversed date range and ExportError when the file
+    cannot be written; the target is then left as it was.
+    """
+    path = Path(path)
+    return save_xlsx(ledger_bytes(db, path, year=year, start=start, end=end, mask=mask,
+                                  progress=progress, today=today), path)
+
+
+def ledger_bytes(db: Database, path: Path, *, year: int | None = None, start: date | None = None,
+                 end: date | None = None, mask: bool = False, progress: Progress | None = None,
+                 today: date | None = None) -> bytes:
+    """The ledger's .xlsx file, made in memory (``path``: where it will go, named in errors).
+
+    ``mask`` masks personal data on every sheet as core/masking.py says (docs/privacy.md).
+    ``progress(percent, text)`` is called before each sheet and before saving; an exception it
+    raises (e.g. to cancel) propagates.
+    ``today`` (default: the real date) is the 生成日期; while the period runs, the roll and the
+    checks are taken on it rather than on the period's end (LedgerPeriod.as_of).
     """
     today = today or date.today()
     ctx = _context(db, resolve(year, start, end, today), mask, today)
@@ -62,7 +75,7 @@ def export_ledger(db: Database, path: Path | str, *, year: int | None = None,
         build(wb, ctx)
     _report(progress, len(steps) * 100 // (len(steps) + 1), "正在保存文件…")
     wb.active = 0
-    return save_workbook(wb, path)
+    return workbook_bytes(wb, path)
 
 
 def sheet_names() -> list[str]:

@@ -16,7 +16,7 @@ from branchdesk.core.errors import BranchdeskError
 from branchdesk.core.files import size_text
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.models import Column, RecordTableModel
-from branchdesk.ui.widgets import DialogButtons, dialog_buttons
+from branchdesk.ui.widgets import DialogButtons, dialog_buttons, tab_through
 
 BACKUP_FILTER = "党支部工作台账数据文件 (*.sqlite3);;所有文件 (*)"
 
@@ -62,6 +62,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self._table())
         layout.addWidget(self._buttons())
+        tab_through(self)
         self.resize(720, 460)
 
     def _table(self) -> QTableView:

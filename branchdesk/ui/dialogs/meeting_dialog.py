@@ -22,8 +22,8 @@ from branchdesk.core.meetings import (GENERAL, LECTURE, LIFE, LIFE_HELD_AS, THEM
 from branchdesk.ui.attachment_panel import AttachmentPanel
 from branchdesk.ui.attendance_widget import AttendanceWidget
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import (ERROR_STYLE, WARNING_STYLE, DateEdit, Field, dialog_buttons,
-                                  fit_to_screen, keep_place)
+from branchdesk.ui.widgets import (ERROR_STYLE, LATE_HINT, WARNING_STYLE, DateEdit, Field, HelpLink,
+                                  beside, dialog_buttons, fit_to_screen, keep_place, tab_through)
 
 INFO_TAB, CONTENT_TAB, RECTIFY_TAB, FILES_TAB = range(4)
 TAB_OF_FIELD = {"rectifications": RECTIFY_TAB}
@@ -131,6 +131,7 @@ class MeetingDialog(QDialog):
         self._load(meeting or Meeting(kind=kind, date=date.today().isoformat(), group_id=group_id))
         self._loading = False
         self._as_loaded = self.meeting()
+        tab_through(self)
         self._fit_screen(1080, 690)
 
     # ------------------------------------------------------------ building
@@ -140,7 +141,9 @@ class MeetingDialog(QDialog):
         self.late_label.setStyleSheet(WARNING_STYLE + " font-weight: bold;")
         keep_place(self.late_label)  # a date moved past the 补录 limit must not move the form
         self.late_label.hide()
-        layout.addWidget(self.late_label)
+        self.late_help = HelpLink("late", tooltip=LATE_HINT)
+        self.late_help.hide()
+        layout.addLayout(beside(self.late_label, self.late_help))
         self.tabs = QTabWidget()
         self.attendance = AttendanceWidget()
         self.rectifications = RectificationTable()
@@ -489,6 +492,7 @@ class MeetingDialog(QDialog):
     def _update_late_label(self) -> None:
         self.late_label.setText(self._late_text())
         self.late_label.setVisible(bool(self.late_label.text()))
+        self.late_help.setVisible(bool(self.late_label.text()))
 
     def _late_text(self) -> str:
         m = self.original

@@ -16,7 +16,7 @@ from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.members import Member
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.widgets import (ERROR_STYLE, DateEdit, Field, dialog_buttons, fit_to_screen,
-                                 scrolled)
+                                  scrolled, tab_through)
 
 TEXT_FIELDS = ("name", "ethnicity", "id_number", "native_place", "job", "party_post", "phone",
                "address", "mobile_destination", "introducers")
@@ -103,6 +103,7 @@ class MemberDialog(QDialog):
             box = self.fields[flag].editor  # the date / destination only mean something when ticked
             box.toggled.connect(self.fields[detail].editor.setEnabled)
             self.fields[detail].editor.setEnabled(box.isChecked())
+        tab_through(self)
         fit_to_screen(self, 820, 640)
 
     # ------------------------------------------------------------ building
@@ -289,7 +290,11 @@ class MemberDialog(QDialog):
             self._show_issue(name, issues)
 
     def _check_left(self, name: str) -> None:
-        """Leaving a field with a wrong value shows its message at once (not the others')."""
+        """Leaving a field with a wrong value shows its message at once (not the others'). An
+        empty one says nothing yet: the form opens in 姓名, and Tab passes through fields not
+        filled in yet; what is missing is said at 保存."""
+        if not self.fields[name].editor.text().strip():
+            return
         if not self.fields[name].has_message():
             _, issues = members.prepare(self.member())
             if name in issues.errors:

@@ -35,11 +35,11 @@ def pdf_writers() -> PdfWriters:
     """The Qt painters of the printed forms; the print font is chosen here, on the GUI thread,
     before a worker thread paints with it."""
     from branchdesk.ui.print.layout import print_font
-    from branchdesk.ui.print.minutes import write_minutes_pdf
-    from branchdesk.ui.print.signin import write_signin_pdf
+    from branchdesk.ui.print.minutes import minutes_pdf
+    from branchdesk.ui.print.signin import signin_pdf
 
     print_font(12)
-    return PdfWriters(signin=write_signin_pdf, minutes=write_minutes_pdf)
+    return PdfWriters(signin=signin_pdf, minutes=minutes_pdf)
 
 
 class PackageDialog(QDialog):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
 from branchdesk.core import settings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import ERROR_STYLE, DateEdit, dialog_buttons, fit_to_screen
+from branchdesk.ui.widgets import ERROR_STYLE, DateEdit, dialog_buttons, fit_to_screen, tab_through
 
 
 class RulesDialog(QDialog):
@@ -50,6 +50,7 @@ class RulesDialog(QDialog):
         layout.addWidget(dialog_buttons(self, "保存", "取消", extra=[
             ("恢复默认", QDialogButtonBox.ButtonRole.ResetRole, self.restore)]))
         self.load(settings.get_all(db))
+        tab_through(self)
         fit_to_screen(self, 620, 760)
 
     def load(self, values: dict) -> None:

@@ -14,7 +14,8 @@ from branchdesk.core import members, talks
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.pinyin import matches
 from branchdesk.ui.errors import show_error
-from branchdesk.ui.widgets import DateEdit, Field, dialog_buttons, fit_to_screen, scrolled
+from branchdesk.ui.widgets import (DateEdit, Field, HelpLink, beside, dialog_buttons, fit_to_screen,
+                                  scrolled, tab_through)
 
 OUTSIDE = -1
 
@@ -29,6 +30,7 @@ class TalkDialog(QDialog):
         self.setWindowTitle("编辑谈心谈话记录" if talk and talk.id else "新增谈心谈话记录")
         self._build()
         self._load(talk or talks.Talk(date=date.today().isoformat()))
+        tab_through(self)
         fit_to_screen(self, 760, 640)
 
     def _build(self) -> None:
@@ -42,7 +44,9 @@ class TalkDialog(QDialog):
         inner.addLayout(self._text_form())
         self.late_label = QLabel()
         self.late_label.setStyleSheet("color: #9a5b00;")
-        inner.addWidget(self.late_label)
+        self.late_help = HelpLink("late", tooltip="录入时间晚于谈话日期的记录标为“补录”。")
+        self.late_help.hide()
+        inner.addLayout(beside(self.late_label, self.late_help))
         layout = QVBoxLayout(self)
         layout.addWidget(scrolled(body))
         layout.addWidget(dialog_buttons(self, "保存", "取消"))
@@ -136,6 +140,7 @@ class TalkDialog(QDialog):
         self.set_targets(t.target_ids)
         if t.late_entry:
             self.late_label.setText("本记录为补录（录入时间晚于谈话日期）。")
+            self.late_help.show()
 
     def set_targets(self, ids: list[int]) -> None:
         for row in range(self.targets.count()):

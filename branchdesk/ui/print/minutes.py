@@ -17,7 +17,7 @@ from branchdesk.core.printing import FormField, MinutesPage, Section
 from branchdesk.ui.print.layout import (
     BODY_PT, CENTER, LEFT, SMALL_PT, TITLE_PT, WRAP, Block, Canvas, Page, paginate, render, spacer,
     text_block)
-from branchdesk.ui.print.pdf import write_pdf
+from branchdesk.ui.print.pdf import pdf_bytes, write_pdf
 
 LABEL_MM, CELL_PAD_MM, MIN_ROW_MM = 24.0, 1.8, 10.0
 LINE_SPACING = 1.7  # line pitch in ems, close to a ruled record book
@@ -35,6 +35,11 @@ def paint_minutes(device: QPagedPaintDevice, page: MinutesPage) -> int:
 def write_minutes_pdf(page: MinutesPage, path: Path | str) -> int:
     """Write the minutes as an A4 PDF at ``path`` (atomically); returns the page count."""
     return write_pdf(path, lambda device: paint_minutes(device, page), page.title)
+
+
+def minutes_pdf(page: MinutesPage) -> bytes:
+    """The minutes as a checked A4 PDF in memory (the U盘 package). Raises ExportError."""
+    return pdf_bytes(lambda device: paint_minutes(device, page), page.title)[0]
 
 
 KEEP_WITH_SIGNATURES = 2  # lines of the minutes that go to the next page with the signatures

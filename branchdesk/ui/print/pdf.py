@@ -10,6 +10,7 @@ from PySide6.QtGui import QPagedPaintDevice, QPdfWriter
 
 from branchdesk import APP_TITLE
 from branchdesk.core import files
+from branchdesk.core.errors import ExportError
 from branchdesk.ui.print.layout import a4_portrait
 
 PDF_DPI = 600
@@ -25,12 +26,19 @@ def write_pdf(path: Path | str, paint: PaintDevice, title: str = "") -> int:
     atomic write (core/files.py): a failure never leaves a half-written file or destroys the
     previous one. Raises FileWriteError (an ExportError, in Chinese) when it cannot be saved.
     """
-    path = Path(path)
-    data, pages = render_pdf(paint, title)
-    if problem := files.pdf_problem(data, pages):
-        raise files.broken(path, problem)
+    data, pages = pdf_bytes(paint, title)
     files.write_bytes(path, data, verify=files.pdf_check(pages))
     return pages
+
+
+def pdf_bytes(paint: PaintDevice, title: str = "") -> tuple[bytes, int]:
+    """The PDF painted by ``paint`` and its page count, checked: the %PDF- header, the %%EOF
+    trailer and as many pages as were painted. Raises ExportError when it is not whole."""
+    data, pages = render_pdf(paint, title)
+    if problem := files.pdf_problem(data, pages):
+        raise ExportError(f"生成的PDF文件不完整（{problem}），没有保存。请重试；如果仍然出现，"
+                          "请联系技术人员。", detail=problem)
+    return data, pages
 
 
 def render_pdf(paint: PaintDevice, title: str = "") -> tuple[bytes, int]:

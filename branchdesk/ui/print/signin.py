@@ -19,7 +19,7 @@ from branchdesk.core.printing import SignInRow, SignInSheet, Tally
 from branchdesk.ui.print.layout import (
     BODY_PT, CENTER, LEFT, SMALL_PT, TITLE_PT, WRAP, Block, Canvas, Page, fit_text, paginate,
     render, spacer, text_block)
-from branchdesk.ui.print.pdf import write_pdf
+from branchdesk.ui.print.pdf import pdf_bytes, write_pdf
 
 # Column widths in millimetres on A4 portrait (175 mm between the margins); they are scaled
 # to the actual paint width, so a printer with wider unprintable edges still fits the table.
@@ -40,6 +40,11 @@ def paint_signin(device: QPagedPaintDevice, sheet: SignInSheet) -> int:
 def write_signin_pdf(sheet: SignInSheet, path: Path | str) -> int:
     """Write ``sheet`` as an A4 PDF at ``path`` (atomically); returns the page count."""
     return write_pdf(path, lambda device: paint_signin(device, sheet), sheet.title)
+
+
+def signin_pdf(sheet: SignInSheet) -> bytes:
+    """``sheet`` as a checked A4 PDF in memory (the U盘 package). Raises ExportError."""
+    return pdf_bytes(lambda device: paint_signin(device, sheet), sheet.title)[0]
 
 
 def signin_pages(canvas: Canvas, sheet: SignInSheet) -> list[Page]:
