@@ -218,7 +218,7 @@ class TalksTab(RecordTab):
             self.after_change(talk.id)
 
     def delete_selected(self) -> None:
-        talk = self.selected()  # none selected: nothing to do, as before
+        talk = self.selected()  # nothing selected: Del and 删除 do nothing
         if talk is not None:
             self.delete_confirmed("删除谈话记录", f"确定删除 {talk.date} {talk.talker_name} 与 "
                                   f"{'、'.join(talk.target_names)} 的谈话记录吗？",
