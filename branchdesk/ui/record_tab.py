@@ -62,7 +62,8 @@ class RecordTab(LazyTab):
     def record_view(self) -> QTableView:
         """``self.view``: whole rows, one at a time, read-only; sorted by a header click (the
         core's order until then: sorting after every reload cost thousands of sort keys in a
-        big branch); columns as wide as their text; double-click opens the record."""
+        big branch); ``show_records`` fits the columns to their text; double-click opens the
+        record (``edit_selected``)."""
         view = self.view = QTableView()
         view.setModel(self.proxy)
         view.setSortingEnabled(True)
