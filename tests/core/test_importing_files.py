@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import time
 import zipfile
 
@@ -41,7 +42,8 @@ def truncated(path):
 
 
 def random_bytes(path):
-    path.write_bytes(os.urandom(20_000))
+    # Seeded: os.urandom once began with bytes that read as the start of an HTML page
+    path.write_bytes(random.Random(20261204).randbytes(20_000))
     return path
 
 
