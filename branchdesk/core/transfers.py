@@ -255,3 +255,33 @@ def save_contacts(db: Database, member_id: int, items: list[Contact], *,
                                                   "way": item.way, "note": item.note},
                           stamps=(tables.CREATED,))
     return contacts(db, member_id)
+
+
+# ---------------------------------------------------------------- the member form
+
+def save_member(db: Database, member: members.Member, *, exemptions: list[members.Exemption],
+                contacts: list[Contact], letter_in: Letter | None,
+                receipt: tuple[int, str | None] | None = None, full_date_reason: str = "",
+                today: date | None = None) -> members.Member:
+    """Save the member form in one transaction: the member (members.add or update), their
+    contacts, the 转入 介绍信 received, and the 回执 of a 转出 (``receipt``: the letter's id and
+    the day, or None for the day). The contacts and letters are checked before anything is
+    written; ValidationError names ``contacts``, ``letter_in`` or ``receipt_date``."""
+    ensure_writable(db)
+    checked_contacts = check_contacts(contacts, today)
+    try:
+        checked_in = None if letter_in is None else check_letter(
+            replace(letter_in, direction=IN, receipt_date=None), today)
+    except ValidationError as exc:
+        raise ValidationError({"letter_in": "转入介绍信：" + "；".join(exc.fields.values())}) from None
+    with db.atomic():
+        if member.id is None:
+            saved = members.add(db, member, today=today, exemptions=exemptions)
+        else:
+            saved = members.update(db, member, today=today, exemptions=exemptions,
+                                   full_date_reason=full_date_reason)
+        save_contacts(db, saved.id, checked_contacts, today=today)
+        save_letter_in(db, saved.id, checked_in, today=today)
+        if receipt is not None:
+            record_receipt(db, receipt[0], receipt[1], today=today)
+    return members.get(db, saved.id)
