@@ -223,6 +223,14 @@ def between(db: Database, direction: str, first: date, last: date) -> list[Lette
         [direction, first.isoformat(), last.isoformat()])]
 
 
+def pending_out_ids(db: Database) -> set[int]:
+    """The members whose latest 转出 awaits its 回执 (and who have not come back since)."""
+    latest_by: dict[int, Letter] = {}
+    for letter in all_letters(db):
+        latest_by[letter.member_id] = letter
+    return {mid for mid, x in latest_by.items() if x.pending}
+
+
 # ---------------------------------------------------------------- contacts
 
 _CONTACT = "SELECT date, way, note, member_id, id FROM member_contacts"
