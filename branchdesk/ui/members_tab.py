@@ -12,13 +12,14 @@ from branchdesk.ui.record_tab import RecordTab
 
 
 def member_columns(show_private: callable, pending: callable = set) -> list[Column]:
-    """``pending()``: the ids of members whose 转出 awaits its 回执 (shown 转出（待回执）)."""
+    """``pending()``: the ids of members whose 转出 awaits its 回执 (备注: 转出（待回执）)."""
     def private(value, masker):
         return lambda m: value(m) if show_private() else masker(value(m) or "")
 
     def flags(m):
         parts = ["流动：" + m.mobile_destination if m.mobile else "", "失联" if m.lost_contact else "",
-                 "" if m.active else f"{m.left_date or ''} {m.status}"]
+                 "" if m.active else f"{m.left_date or ''} {m.status}"
+                 + ("（待回执）" if m.id in pending() else "")]
         text = "；".join(p for p in parts + [m.notes] if p)
         return text if show_private() else masking.free_text(text)
 
@@ -42,8 +43,7 @@ def member_columns(show_private: callable, pending: callable = set) -> list[Colu
         Column("入党介绍人", private(lambda m: m.introducers, masking.free_text)),
         Column("党籍状态", lambda m: m.party_status,
                color=lambda m: "#c0392b" if m.party_status != "正常" else None),
-        Column("状态", lambda m: "转出（待回执）" if m.id in pending() else m.status,
-               color=lambda m: "#b9770e" if m.id in pending() else
+        Column("状态", lambda m: m.status, color=lambda m: "#b9770e" if m.id in pending() else
                None if m.active else "#7f8c8d"),
         Column("备注", flags),
     ]

@@ -209,3 +209,18 @@ def test_abroad_then_back(app, fresh_db, member, qtbot):
     again = status(fresh_db, qtbot, member)
     kinds = [again.kind.itemText(i) for i in range(again.kind.count())]
     assert "回国（境）" in kinds and "出国出境" not in kinds
+
+
+def test_members_tab_marks_a_pending_transfer_out(app, fresh_db, member, qtbot):
+    from branchdesk.ui.members_tab import MembersTab
+
+    letter = transfers.transfer_out(fresh_db, member.id, transfers.Letter(
+        "转出", (TODAY - timedelta(days=3)).isoformat(), place="示例市第二中学党支部"))
+    tab = MembersTab(fresh_db)
+    qtbot.addWidget(tab)
+    tab.status.setCurrentIndex(1)  # 已离开
+    remark = tab.model.columns[-1].value(tab.proxy.record_at(0))
+    assert remark.endswith("转出（待回执）")
+    transfers.record_receipt(fresh_db, letter.id, TODAY)
+    tab.refresh()
+    assert "待回执" not in tab.model.columns[-1].value(tab.proxy.record_at(0))

@@ -26,11 +26,11 @@ _PERSON = (Column("姓名", TEXT, max_width=4), Column("性别", TEXT, width=2),
            Column("人员类别", TEXT, max_width=4))
 IN_COLUMNS = (Column("序号", NUMBER, width=2), Column("转入日期", DATE), *_PERSON,
               Column("从何处转来", LONG_TEXT), Column("介绍信编号", TEXT, max_width=9),
-              Column("党费交至", TEXT, width=4), Column("备注", LONG_TEXT))
+              Column("党费交至", TEXT, width=5), Column("备注", LONG_TEXT))
 OUT_COLUMNS = (Column("序号", NUMBER, width=2), Column("介绍信日期", DATE), *_PERSON,
                Column("转往", LONG_TEXT), Column("介绍信编号", TEXT, max_width=9),
-               Column("有效期至", DATE), Column("党费交至", TEXT, width=4),
-               Column("回执", TEXT, max_width=7), Column("备注", LONG_TEXT))
+               Column("有效期至", DATE), Column("党费交至", TEXT, width=5),
+               Column("回执", TEXT, max_width=10), Column("备注", LONG_TEXT))
 NO_LETTER = "未登记介绍信"
 
 

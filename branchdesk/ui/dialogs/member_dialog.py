@@ -93,11 +93,12 @@ class ContactTable(QWidget):
 
     HEADERS = ["联系日期", "方式", "了解到的情况"]
 
-    def __init__(self, items: list[transfers.Contact], parent=None):
+    def __init__(self, items: list[transfers.Contact], months: int, parent=None):
+        """``months``: after how long without a contact the 工作台 reminds (a setting)."""
         super().__init__(parent)
         layout = QVBoxLayout(self)
         note = QLabel("流动党员和出国出境党员，支部应经常保持联系：每次联系（电话、微信、视频、当面等）"
-                      "请登记在这里。连续 6 个月没有联系记录的，工作台会提醒（可在“检查规则”中调整）。")
+                      f"请登记在这里。连续 {months} 个月没有联系记录的，工作台会提醒（可在“检查规则”中调整）。")
         note.setWordWrap(True)
         layout.addWidget(note)
         self.table = QTableWidget(0, len(self.HEADERS))
@@ -270,7 +271,8 @@ class MemberDialog(QDialog):
             members.exemptions(self.db, self.original.id) if self.original else [])
         self.tabs.addTab(self.exemptions, "不作硬性要求")
         member_id = self.original.id if self.original else None
-        self.contacts = ContactTable(transfers.contacts(self.db, member_id) if member_id else [])
+        self.contacts = ContactTable(transfers.contacts(self.db, member_id) if member_id else [],
+                                     settings.get(self.db, "mobile_contact_months"))
         self.tabs.addTab(self.contacts, "联系记录")
         self.letters = LetterPage(transfers.letters(self.db, member_id) if member_id else [])
         self.tabs.addTab(self.letters, "组织关系转接")
