@@ -81,3 +81,10 @@ def test_a_year_without_transfers_says_so(fresh_db, tmp_path):
     book = load_workbook(export_ledger(fresh_db, tmp_path / "台账.xlsx", year=2026, today=TODAY))
     for name in ("转入登记表", "转出登记表"):
         assert any(c.value == "本期无记录" for row in book[name].iter_rows() for c in row)
+
+
+def test_roster_remark_gives_the_departure_date_of_a_mobile_member():
+    from branchdesk.core.ledger.roster import remarks
+
+    m = Member(name="李四", mobile=True, mobile_since="2026-03-01", mobile_destination="广东省深圳市")
+    assert remarks(m) == "流动党员（2026-03-01外出），外出流向：广东省深圳市"
