@@ -139,6 +139,15 @@ class MembersTab(RecordTab):
         self.count_label.setText(f"显示 {self.proxy.rowCount()} 人　{self._roll_counts}")
 
     def select_member(self, member_id: int) -> bool:
+        """Select the member's row; one hidden by the filters (e.g. a 转出 awaiting its 回执,
+        which a 工作台 finding points at) is shown by widening them first."""
+        if self.select_record(member_id):
+            return True
+        if not any(m.id == member_id for m in self.model.records):
+            return False
+        self.search.clear()
+        for combo in (self.category, self.group, self.status):
+            combo.setCurrentIndex(2 if combo is self.status else 0)
         return self.select_record(member_id)
 
     # ------------------------------------------------------------ actions

@@ -224,3 +224,16 @@ def test_members_tab_marks_a_pending_transfer_out(app, fresh_db, member, qtbot):
     transfers.record_receipt(fresh_db, letter.id, TODAY)
     tab.refresh()
     assert "待回执" not in tab.model.columns[-1].value(tab.proxy.record_at(0))
+
+
+def test_a_finding_about_a_pending_transfer_out_finds_the_member(app, fresh_db, member, qtbot):
+    from branchdesk.ui.members_tab import MembersTab
+
+    members.add(fresh_db, members.Member(name="王五", join_date="2000-01-01"))
+    transfers.transfer_out(fresh_db, member.id, transfers.Letter(
+        "转出", (TODAY - timedelta(days=3)).isoformat(), place="示例市第二中学党支部"))
+    tab = MembersTab(fresh_db)
+    qtbot.addWidget(tab)
+    assert tab.status.currentIndex() == 0  # 在册党员: the member who left is not listed
+    tab.select_member(member.id)
+    assert tab.selected() is not None and tab.selected().id == member.id
