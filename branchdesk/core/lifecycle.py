@@ -9,7 +9,7 @@ that day, not the day after.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from branchdesk.core import members, settings, transfers
@@ -158,10 +158,18 @@ def check(m: Member, dates: Dates, exemptions: list[Exemption], letters: list[Le
                   abroad(m, dates, as_of, conf["abroad_contact_months"])]
         if dates.abroad_since is None:
             found.append(away_unflagged(m, exemptions, as_of, conf["mobile_months"]))
-    outs = [x for x in letters if x.direction == transfers.OUT]
+    outs = [x for x in letters
+            if x.direction == transfers.OUT and x.letter_date <= as_of.isoformat()]
     if outs and not m.active and m.status == transfers.OUT:
-        found.append(transfer_out(m, outs[-1], as_of))
+        found.append(transfer_out(m, as_on(outs[-1], as_of), as_of))
     return [f for f in found if f is not None]
+
+
+def as_on(letter: Letter, day: date) -> Letter:
+    """The letter as it stood on ``day``: a 回执 that came back later was still awaited."""
+    if letter.receipt_date and letter.receipt_date > day.isoformat():
+        return replace(letter, receipt_date=None)
+    return letter
 
 
 def dates_from(events: list[dict], contacts: list[Contact], as_of: date) -> Dates:

@@ -280,3 +280,12 @@ def test_full_date_reason_from_the_member_form(fresh_db):
     members.update(fresh_db, members.with_changes(m, category="正式党员", full_date="2027-03-05"),
                    today=TODAY, full_date_reason="支部大会于3月5日讨论")
     assert members.history(fresh_db, m.id)[-1]["reason"] == "支部大会于3月5日讨论"
+
+
+def test_an_earlier_day_sees_the_transfer_as_it_stood(fresh_db):
+    m = add(fresh_db, "孙七")
+    saved = transfers.transfer_out(fresh_db, m.id, letter(), today=TODAY)
+    transfers.record_receipt(fresh_db, saved.id, "2027-06-20", today=TODAY)  # late
+    assert "transfer_receipt_overdue" in rules_of(fresh_db, date(2027, 6, 15))
+    assert rules_of(fresh_db, date(2027, 6, 20)) == {}
+    assert rules_of(fresh_db, date(2027, 3, 9)) == {}  # before the letter: nothing yet
