@@ -289,3 +289,20 @@ def test_an_earlier_day_sees_the_transfer_as_it_stood(fresh_db):
     assert "transfer_receipt_overdue" in rules_of(fresh_db, date(2027, 6, 15))
     assert rules_of(fresh_db, date(2027, 6, 20)) == {}
     assert rules_of(fresh_db, date(2027, 3, 9)) == {}  # before the letter: nothing yet
+
+
+def test_check_command_reports_the_lifecycle_and_points_at_the_member(db_path, capsys):
+    import json
+
+    from branchdesk.cli import main
+    from branchdesk.core.db import open_db
+
+    db = open_db(db_path)
+    lost = add(db, lost_contact=True, lost_contact_date="2027-01-15")
+    db.close()
+    assert main(["check", "--db", str(db_path), "--year", "2027", "--as-of", "2027-07-15"]) == 3
+    assert "已满 6 个月：应按规定启动停止党籍程序" in capsys.readouterr().out
+    main(["check", "--db", str(db_path), "--year", "2027", "--as-of", "2027-07-15", "--json"])
+    found = next(f for f in json.loads(capsys.readouterr().out)["findings"]
+                 if f["rule"] == "lost_contact")
+    assert found["target"] == {"tab": "members", "record": "member", "id": lost.id}
