@@ -306,3 +306,12 @@ def test_check_command_reports_the_lifecycle_and_points_at_the_member(db_path, c
     found = next(f for f in json.loads(capsys.readouterr().out)["findings"]
                  if f["rule"] == "lost_contact")
     assert found["target"] == {"tab": "members", "record": "member", "id": lost.id}
+
+
+def test_six_months_from_the_end_of_a_month_ends_on_the_last_day_of_the_shorter_month():
+    m = Member(name="张三", lost_contact=True, lost_contact_date="2026-08-31", id=1)
+    assert lifecycle.lost_contact(m, date(2027, 2, 27), 6) is None
+    assert lifecycle.lost_contact(m, date(2027, 2, 28), 6).due == "2027-02-28"
+    stopped = Member(name="张三", party_status="停止党籍", id=1)
+    assert lifecycle.suspended(stopped, date(2024, 2, 29), date(2026, 2, 27), 2) is None
+    assert lifecycle.suspended(stopped, date(2024, 2, 29), date(2026, 2, 28), 2) is not None
