@@ -237,3 +237,19 @@ def test_a_finding_about_a_pending_transfer_out_finds_the_member(app, fresh_db, 
     assert tab.status.currentIndex() == 0  # 在册党员: the member who left is not listed
     tab.select_member(member.id)
     assert tab.selected() is not None and tab.selected().id == member.id
+
+
+def test_transfer_back_in_takes_the_letter_received(app, fresh_db, member, qtbot):
+    transfers.transfer_out(fresh_db, member.id, transfers.Letter(
+        "转出", (TODAY - timedelta(days=40)).isoformat(), place="示例市第二中学党支部"))
+    dialog = status(fresh_db, qtbot, member)
+    dialog.kind.setCurrentText("转入")
+    assert dialog.letter_box.isVisibleTo(dialog) and not dialog.valid.isVisibleTo(dialog)
+    assert dialog._place_label.text() == "从何处转来"
+    dialog.place.setText("示例市第二中学党支部")
+    dialog.letter_number.setText("外组转字〔2026〕7号")
+    dialog.save()
+    assert dialog.result() == 1 and members.get(fresh_db, member.id).active
+    back = transfers.latest(fresh_db, member.id, "转入")
+    assert (back.place, back.letter_number) == ("示例市第二中学党支部", "外组转字〔2026〕7号")
+    assert member.id not in transfers.pending_out_ids(fresh_db)
