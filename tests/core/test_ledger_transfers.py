@@ -38,6 +38,9 @@ def branch_of_movers(db):
                                                  "示例县委组织部", dues_paid_to="2026-02"), today=TODAY)
     add(db, "郑九", branch_join_date="2026-05-01")  # no letter recorded
     add(db, "冯十", branch_join_date="2025-05-01")  # another year
+    returned = add(db, "卫三")  # left and came back before letters were kept
+    members.change_status(db, returned.id, "转出", date(2025, 1, 10))
+    members.change_status(db, returned.id, "转入", date(2026, 8, 1))
     back = add(db, "孙七")
     out = transfers.transfer_out(db, back.id, Letter("转出", "2026-02-10", "示组转字〔2026〕2号",
                                                      "示例市第二中学党支部", 3, "2026-01"), today=TODAY)
@@ -55,10 +58,11 @@ def test_transfer_sheets_list_the_years_letters(fresh_db, tmp_path):
     branch_of_movers(fresh_db)
     book = load_workbook(export_ledger(fresh_db, tmp_path / "台账.xlsx", year=2026, today=TODAY))
     ins = table(book["转入登记表"])
-    assert [(r["姓名"], r["转入日期"], r["从何处转来"], r["介绍信编号"], r["党费交至"], r["备注"])
-            for r in ins] == [
-        ("周八", "2026-03-05", "示例县委组织部", "外组转字〔2026〕5号", "2026年2月", None),
-        ("郑九", "2026-05-01", None, None, None, "未登记介绍信")]
+    assert [(r["姓名"], r["转入日期"], r["介绍信日期"], r["从何处转来"], r["介绍信编号"],
+             r["党费交至"], r["备注"]) for r in ins] == [
+        ("周八", "2026-03-06", "2026-03-05", "示例县委组织部", "外组转字〔2026〕5号", "2026年2月", None),
+        ("郑九", "2026-05-01", None, None, None, None, "未登记介绍信"),
+        ("卫三", "2026-08-01", None, None, None, None, "未登记介绍信")]
     assert book["转入登记表"]["A1"].value == "示例中学教工党支部党员组织关系转入登记表"
     outs = table(book["转出登记表"])
     assert [(r["序号"], r["姓名"], r["有效期至"], r["党费交至"], r["回执"]) for r in outs] == [

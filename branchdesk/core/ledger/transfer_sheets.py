@@ -1,8 +1,9 @@
 """The 转入登记表 and 转出登记表: one row per 组织关系介绍信 of the period.
 
 A 转出 shows its destination, letter number, validity, 党费交至年月 and the day its 回执 came
-back (or 待回执 / 已过有效期，未收到回执). A member whose 转入本支部日期 falls in the period
-without a letter recorded is listed on the 转入 sheet with the letter's columns empty.
+back (or 待回执 / 已过有效期，未收到回执). A 转入 is listed by the day the member came (the
+转入本支部日期, or the letter's date); one recorded without a letter has the letter's columns
+empty.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ IN_SHEET, OUT_SHEET = "转入登记表", "转出登记表"
 
 _PERSON = (Column("姓名", TEXT, max_width=4), Column("性别", TEXT, width=2),
            Column("人员类别", TEXT, max_width=4))
-IN_COLUMNS = (Column("序号", NUMBER, width=2), Column("转入日期", DATE), *_PERSON,
+IN_COLUMNS = (Column("序号", NUMBER, width=2), Column("转入日期", DATE), Column("介绍信日期", DATE),
+              *_PERSON,
               Column("从何处转来", LONG_TEXT), Column("介绍信编号", TEXT, max_width=9),
               Column("党费交至", TEXT, width=5), Column("备注", LONG_TEXT))
 OUT_COLUMNS = (Column("序号", NUMBER, width=2), Column("介绍信日期", DATE), *_PERSON,
@@ -62,20 +64,42 @@ def _sheet(wb, name, title, columns, rows, period: LedgerPeriod, mask: bool) -> 
 
 
 def in_rows(db: Database, people: dict[int, Member], period: LedgerPeriod) -> list[list]:
-    """[序号, 转入日期, 姓名, 性别, 人员类别, 从何处转来, 编号, 党费交至, 备注], by date."""
-    letters = transfers.between(db, transfers.IN, period.start, period.end)
-    lettered = {x.member_id for x in letters}
-    rows = [(x.letter_date, _in_row(people[x.member_id], x)) for x in letters]
+    """[序号, 转入日期, 介绍信日期, 姓名, 性别, 人员类别, 从何处转来, 编号, 党费交至, 备注]
+    of the 转入 whose 转入日期 falls in the period, by that date. The 转入日期 is the member's
+    转入本支部日期 for their latest letter (when not before it), else the letter's date; a
+    转入 recorded without a letter (转入本支部日期, or a 转入 in the history) has the letter's
+    columns empty."""
+    letters: dict[int, list[Letter]] = {}
+    for x in transfers.all_letters(db):
+        if x.direction == transfers.IN:
+            letters.setdefault(x.member_id, []).append(x)
+    rows = []
     for m in people.values():
-        joined = m.branch_join_date
-        if m.id not in lettered and joined and period.contains(date.fromisoformat(joined)):
-            rows.append((joined, [None, joined, *_person(m), "", "", "", NO_LETTER]))
-    return _numbered(rows)
+        mine = letters.get(m.id, [])
+        for x in mine:
+            day = _arrival(m, x, x is mine[-1])
+            rows.append((day, [None, day, x.letter_date, *_person(m), x.place, x.letter_number,
+                               _month(x.dues_paid_to), x.note]))
+        for day in _unlettered(db, m, mine):
+            rows.append((day, [None, day, None, *_person(m), "", "", "", NO_LETTER]))
+    return _numbered([(day, row) for day, row in rows
+                      if period.contains(date.fromisoformat(day))])
 
 
-def _in_row(m: Member, x: Letter) -> list:
-    return [None, x.letter_date, *_person(m), x.place, x.letter_number, _month(x.dues_paid_to),
-            x.note]
+def _arrival(m: Member, x: Letter, latest: bool) -> str:
+    joined = m.branch_join_date
+    return joined if latest and joined and joined >= x.letter_date else x.letter_date
+
+
+def _unlettered(db: Database, m: Member, mine: list[Letter]) -> list[str]:
+    """The days ``m`` came when no letter is kept for them: the 转入本支部日期 and the 转入
+    in the history (recorded before letters were kept)."""
+    if mine:
+        return []
+    days = {h["date"] for h in members.history(db, m.id) if h["kind"] == transfers.IN}
+    if m.branch_join_date:
+        days.add(m.branch_join_date)
+    return sorted(days)
 
 
 def out_rows(db: Database, people: dict[int, Member], period: LedgerPeriod) -> list[list]:
