@@ -163,6 +163,7 @@ def test_transfer_out_takes_its_letter(app, fresh_db, member, qtbot, monkeypatch
     assert not dialog.letter_box.isVisibleTo(dialog)
     dialog.kind.setCurrentText("转出")
     assert dialog.letter_box.isVisibleTo(dialog) and dialog.valid.value() == 2
+    assert dialog._when_label.text() == "介绍信日期"
     issued = TODAY - timedelta(days=5)
     dialog.when.editor.setText(issued.isoformat())
     dialog.when.editor.editingFinished.emit()

@@ -47,6 +47,7 @@ class StatusDialog(QDialog):
         self.reason.setPlaceholderText("如：调往某单位党支部；经支部大会讨论同意转正")
         form.addRow("变动类型", self.kind)
         form.addRow("日期", self.when)
+        self._when_label = form.labelForField(self.when)
         self.months = QSpinBox()
         self.months.setSuffix(" 个月")
         self.months.valueChanged.connect(lambda _: self._update_hint())
@@ -124,6 +125,7 @@ class StatusDialog(QDialog):
         lettered = kind in (transfers.OUT, transfers.IN)
         self.letter_box.setVisible(lettered)
         self._place_label.setText("转往" if kind == transfers.OUT else "从何处转来")
+        self._when_label.setText("介绍信日期" if kind == transfers.OUT else "日期")
         for widget in (self._valid_label, self.letter_fields["valid_months"]):
             widget.setVisible(kind == transfers.OUT)
         hint = HINTS.get(kind, "")
