@@ -254,3 +254,10 @@ def test_transfer_back_in_takes_the_letter_received(app, fresh_db, member, qtbot
     back = transfers.latest(fresh_db, member.id, "转入")
     assert (back.place, back.letter_number) == ("示例市第二中学党支部", "外组转字〔2026〕7号")
     assert member.id not in transfers.pending_out_ids(fresh_db)
+
+
+def test_stopping_membership_says_when_removal_is_due(app, fresh_db, member, qtbot):
+    settings.put(fresh_db, {"suspended_years": 3})
+    dialog = status(fresh_db, qtbot, member)
+    dialog.kind.setCurrentText("停止党籍")
+    assert "满 3 年仍无法取得联系" in dialog.hint.text()

@@ -129,6 +129,10 @@ class StatusDialog(QDialog):
         for widget in (self._valid_label, self.letter_fields["valid_months"]):
             widget.setVisible(kind == transfers.OUT)
         hint = HINTS.get(kind, "")
+        if kind == "停止党籍":
+            years = settings.get(self.db, "suspended_years")
+            hint = (f"日期为停止党籍的决定日期，记入变动记录。停止党籍满 {years} 年仍无法取得联系的，"
+                    "工作台会提醒按程序予以除名（《中国共产党党员教育管理工作条例》第三十四条）。")
         if kind == "延长预备期" and ends:
             hint += f"\n延长后预备期至 {add_months(ends, self.months.value()):%Y-%m-%d} 届满。"
         on = self.when.editor.value()
