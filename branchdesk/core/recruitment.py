@@ -855,9 +855,6 @@ def summary(r: Recruit, conf: dict, as_of: date) -> dict:
 
 # ---------------------------------------------------------------- 工作台 findings
 
-RECORD = "recruit"  # what a finding points at (rules.points_at)
-
-
 def findings(db: Database, year: int, as_of: date, conf: dict) -> list:
     """The 工作台's 发展党员 findings on ``as_of`` (``year`` is the year shown; the pipeline's
     deadlines are judged on ``as_of`` whatever the year)."""
@@ -877,10 +874,10 @@ def check(people: list[Recruit], conf: dict, as_of: date) -> list:
 
 
 def _finding(severity: str, rule: str, r: Recruit, message: str, due: date | None = None):
-    from branchdesk.core.rules import Finding, points_at
+    from branchdesk.core.rules import RECRUIT, Finding, points_at
 
     return Finding(severity, "recruit", rule, message, due=due.isoformat() if due else None,
-                   target=points_at(RECORD, r.id))
+                   target=points_at(RECRUIT, r.id))
 
 
 def _deadlines(r: Recruit, conf: dict, as_of: date) -> list:

@@ -37,6 +37,7 @@ STATUS_TEXT = {DONE: "已完成", DUE: "待完成", MISSING: "缺项", FUTURE: "
 
 # The kinds of record a finding or a grid row points at; the window decides where each is shown.
 MEMBER, MEETING, TALK, APPRAISAL, BRANCH = "member", "meeting", "talk", "appraisal", "branch"
+RECRUIT = "recruit"  # a person in the 发展党员 pipeline (core/recruitment.py)
 
 
 def points_at(record: str, record_id: int | None = None, **context) -> dict:

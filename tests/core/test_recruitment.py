@@ -369,3 +369,20 @@ def test_a_schema_v4_file_migrates_and_keeps_its_rows(tmp_path):
     r = rc.add(db, Recruit(name="新申请人"), "2026-01-05", today=TODAY)
     assert rc.stage(r) == "入党申请人"
     db.close()
+
+
+def test_demo_and_generated_branches_have_a_realistic_pipeline(tmp_path):
+    from branchdesk.core import demo
+    from testdata import fakedata
+
+    for db in (demo.create_demo(tmp_path / "demo.sqlite3", today=TODAY),
+               fakedata.create(tmp_path / "small.sqlite3", "small", today=TODAY)):
+        people = rc.list_recruits(db)
+        assert sorted(rc.stage(r) for r in people) == sorted(
+            ["入党申请人", "入党申请人", "入党积极分子", "入党积极分子", "发展对象", "待审批"])
+        found = {f.rule for f in rc.check(people, _conf(db), TODAY)}
+        assert {"recruit_talk", "recruit_year", "recruit_training", "recruit_approval"} <= found
+        candidate = next(r for r in people if rc.stage(r) == "发展对象")
+        assert candidate.on(rc.VETTING) and not candidate.on(rc.TRAINING)
+        assert {m.name for m in members.list_members(db)}.isdisjoint(r.name for r in people)
+        db.close()
