@@ -28,10 +28,10 @@ COLUMNS = (
     Column("工作岗位/职务", TEXT, max_width=6),
     *(Column(header, DATE) for _, header in MAIN_STEPS),
     Column("培养联系人", TEXT, max_width=5), Column("入党介绍人", TEXT, max_width=5),
-    Column("所处阶段", TEXT, max_width=4), Column("下一步", LONG_TEXT),
+    Column("所处阶段", TEXT, max_width=4), Column("下一步", TEXT, max_width=9),
     Column("期限", DATE), Column("备注", LONG_TEXT),
 )
-_WEIGHTS = {"下一步": 1.5, "备注": 2.0}
+_WEIGHTS = {"备注": 2.0}
 
 
 def build(wb: Workbook, ctx) -> Worksheet:
@@ -45,7 +45,7 @@ def add_recruitment_sheet(wb: Workbook, db: Database, branch_name: str, period: 
     its start (not withdrawn or 转正 before it), in stage order. ``mask``: birth dates to the
     year and ID or phone numbers in the text masked, as on the roll (core/masking.py)."""
     conf = settings.get_all(db)
-    people = [r for r in rc.list_recruits(db) if _in_period(db, r, period)]
+    people = [r for r in rc.list_recruits(db) if in_period(db, r, period)]
     rows = [person_row(n, r, conf, period.as_of) for n, r in enumerate(people, start=1)]
     late = sum(1 for r in people if rc.overdue(r, conf, period.as_of))
     subtitle = f"{period.label}　共 {len(rows)} 人" + (f"，其中 {late} 人有逾期事项" if late else "")
@@ -55,7 +55,8 @@ def add_recruitment_sheet(wb: Workbook, db: Database, branch_name: str, period: 
     return add_record_sheet(wb, SHEET_NAME, table, mask=mask)
 
 
-def _in_period(db: Database, r: rc.Recruit, period: LedgerPeriod) -> bool:
+def in_period(db: Database, r: rc.Recruit, period: LedgerPeriod) -> bool:
+    """Whether ``r`` belongs on the sheet of ``period`` (also the U盘 package's 纪实表)."""
     applied = r.on(rc.APPLY)
     if applied is None or applied > period.end:
         return False
