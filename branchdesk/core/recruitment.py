@@ -145,6 +145,7 @@ class Recruit:
     status: str = ACTIVE
     approval_extended: bool = False
     member_id: int | None = None
+    search_key: str = field(default="", compare=False)  # 张三|zs|zhangsan (pinyin.search_key)
     id: int | None = None
     steps: dict[int, StepRecord] = field(default_factory=dict, compare=False)
     entries: list[Entry] = field(default_factory=list, compare=False)
