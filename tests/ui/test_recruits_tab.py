@@ -1,0 +1,106 @@
+"""The 发展党员 tab driven offscreen: people by stage with next step and deadline (overdue in
+red), a person's 25-step timeline, recording a step, and one click from 审批 to the roll."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+
+from branchdesk.core import members, recruitment as rc
+from branchdesk.ui.dialogs.recruit_dialogs import PersonDialog, StepDialog
+from branchdesk.ui.recruits_tab import RED, RecruitsTab
+
+
+def _tab(db, qtbot):
+    tab = RecruitsTab(db)
+    qtbot.addWidget(tab)
+    return tab
+
+
+def _select(tab, stage):
+    row = next(i for i, r in enumerate(tab.proxy.shown_records()) if r.stage == stage)
+    tab.view.selectRow(row)
+    return tab.proxy.shown_records()[row]
+
+
+def test_people_by_stage_with_overdue_in_red(app, qtbot, tmp_path):
+    from branchdesk.core import demo
+
+    db = demo.create_demo(tmp_path / "d.sqlite3")  # dated back from today, as the tab judges
+    tab = _tab(db, qtbot)
+    stages = [tab.model.index(i, 1).data() for i in range(tab.model.rowCount())]
+    assert stages == ["入党申请人", "入党申请人", "入党积极分子", "入党积极分子", "发展对象", "待审批"]
+    late = next(i for i in range(tab.model.rowCount())
+                if "已逾期" in (tab.model.index(i, 4).data() or ""))
+    assert tab.model.index(late, 3).data() == "第2步 党组织派人谈话"
+    assert tab.model.index(late, 3).data(Qt.ItemDataRole.ForegroundRole).color().name() == RED
+    assert "1 人有逾期事项" in tab.count_label.text()
+
+
+def test_timeline_and_admission_to_the_roll(app, qtbot, tmp_path, monkeypatch):
+    from branchdesk.core import demo
+
+    db = demo.create_demo(tmp_path / "d.sqlite3")
+    tab = _tab(db, qtbot)
+    row = _select(tab, "待审批")
+    assert tab.timeline.rowCount() == 25
+    assert tab.timeline.item(14, 2).text() == "已完成"  # 支部大会
+    assert tab.timeline.item(16, 2).text() == "待办"  # 审批
+    assert not tab.button_admit.isEnabled()
+
+    approved = (date.today() - timedelta(days=3)).isoformat()
+
+    def approve(dialog):
+        assert dialog.number() == rc.APPROVAL  # the next step is offered
+        dialog.date.setText(approved)
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(StepDialog, "exec", approve)
+    tab.timeline.cellDoubleClicked.emit(16, 0)
+    assert tab.button_admit.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        lambda *a, **k: ("第一党小组", True))
+    roll_before = len(members.list_members(db))
+    tab.button_admit.click()
+    added = [m for m in members.list_members(db) if m.name == row.name]
+    assert len(members.list_members(db)) == roll_before + 1 and len(added) == 1
+    assert added[0].category == "预备党员"
+    assert added[0].join_date == str(row.recruit.on(rc.GENERAL_MEETING))
+    assert tab.selected().stage == "预备党员"
+    assert tab.timeline.item(18, 2).text() == "已完成"  # 编入党支部和党小组
+
+
+def test_new_applicant_dialog_validates_like_the_roll(app, fresh_db, qtbot, monkeypatch):
+    tab = _tab(fresh_db, qtbot)
+
+    def fill(dialog: PersonDialog):
+        dialog.fields["name"].setText("郑新")
+        dialog.applied.setText("2026-01-05")
+        dialog.fields["phone"].setText("123")
+        dialog.save()
+        assert "联系电话格式不对" in dialog.error.text() and dialog.result() == 0
+        dialog.fields["phone"].setText("13900001111")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(PersonDialog, "exec", fill)
+    tab.button_add_person.click()
+    (person,) = rc.list_recruits(fresh_db)
+    assert (person.name, person.phone, str(person.on(rc.APPLY))) == ("郑新", "13900001111", "2026-01-05")
+    assert tab.model.rowCount() == 1 and members.list_members(fresh_db) == []
+
+
+def test_finding_on_the_dashboard_opens_the_person(app, demo_db, qtbot):
+    from branchdesk.core import rules
+    from branchdesk.ui.main_window import MainWindow
+
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    target = next(f.target for f in rules.report(demo_db, 2026, date(2026, 11, 29)).findings
+                  if f.rule == "recruit_talk")
+    window.navigate(target)
+    tab = window.current_tab()
+    assert isinstance(tab, RecruitsTab) and tab.selected().id == target["id"]
