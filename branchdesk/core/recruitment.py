@@ -857,8 +857,11 @@ def summary(r: Recruit, conf: dict, as_of: date) -> dict:
 # ---------------------------------------------------------------- 工作台 findings
 
 def findings(db: Database, year: int, as_of: date, conf: dict) -> list:
-    """The 工作台's 发展党员 findings on ``as_of`` (``year`` is the year shown; the pipeline's
-    deadlines are judged on ``as_of`` whatever the year)."""
+    """The 工作台's 发展党员 findings on ``as_of``: the pipeline as it stands, so only in the
+    view of the year ``as_of`` falls in (a past year's view is judged on a later day and
+    holds no pipeline findings)."""
+    if year != as_of.year:
+        return []
     return check(list_recruits(db, include_closed=False), conf, as_of)
 
 

@@ -386,3 +386,10 @@ def test_demo_and_generated_branches_have_a_realistic_pipeline(tmp_path):
         assert candidate.on(rc.VETTING) and not candidate.on(rc.TRAINING)
         assert {m.name for m in members.list_members(db)}.isdisjoint(r.name for r in people)
         db.close()
+
+
+def test_a_past_year_view_has_no_pipeline_findings(branch):
+    db, _ = branch
+    _applicant(db, applied="2026-01-01")
+    assert not [f for f in rules.report(db, 2025, date(2026, 4, 1)).findings if f.area == "recruit"]
+    assert [f for f in rules.report(db, 2026, date(2026, 4, 1)).findings if f.area == "recruit"]

@@ -104,3 +104,29 @@ def test_finding_on_the_dashboard_opens_the_person(app, demo_db, qtbot):
     window.navigate(target)
     tab = window.current_tab()
     assert isinstance(tab, RecruitsTab) and tab.selected().id == target["id"]
+
+
+def test_step_dialog_links_the_general_meeting_and_takes_its_counts(app, demo_db, qtbot):
+    from branchdesk.core import meetings, quorum
+
+    person = next(r for r in rc.list_recruits(demo_db) if rc.stage(r) == "发展对象")
+    dialog = StepDialog(demo_db, person, rc.GENERAL_MEETING)
+    qtbot.addWidget(dialog)
+    held = meetings.list_meetings(demo_db, kinds=(meetings.GENERAL,))[0].meeting
+    dialog.meeting.setCurrentIndex(dialog.meeting.findData(held.id))
+    dialog.meeting.activated.emit(dialog.meeting.currentIndex())
+    counts = quorum.meeting_counts(demo_db, meetings.get(demo_db, held.id))
+    assert dialog.date.text() == held.date
+    assert (dialog.votes[0].value(), dialog.votes[1].value()) == (counts.expected, counts.present)
+    assert dialog.value().meeting_id == held.id
+
+
+def test_step_dialog_says_what_is_wrong_and_keeps_the_input(app, demo_db, qtbot):
+    person = next(r for r in rc.list_recruits(demo_db) if rc.stage(r) == "入党积极分子")
+    dialog = StepDialog(demo_db, person, rc.INTRODUCERS)
+    qtbot.addWidget(dialog)
+    dialog.date.setText(str(person.on(rc.ACTIVIST)))
+    dialog.people.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.save()
+    assert "两名" in dialog.error.text() and dialog.result() == 0
+    assert rc.INTRODUCERS not in rc.get(demo_db, person.id).steps

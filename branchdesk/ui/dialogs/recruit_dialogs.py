@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdi
                                QListWidgetItem, QPlainTextEdit, QSpinBox, QVBoxLayout)
 from PySide6.QtCore import Qt
 
-from branchdesk.core import members, recruitment as rc
+from branchdesk.core import meetings, members, quorum, recruitment as rc
 from branchdesk.core.errors import BranchdeskError, ValidationError
 from branchdesk.core.members import EDUCATIONS, GENDERS
 from branchdesk.ui.attachment_panel import AttachmentPanel
@@ -122,13 +122,20 @@ class StepDialog(QDialog):
         self.votes = [QSpinBox() for _ in range(3)]
         for box in self.votes:
             box.setRange(0, 10000)
+        self.meeting = QComboBox()  # the 党员大会 record of a 支部大会 (steps 15 and 23)
+        self.meeting.addItem("（不关联）", None)
+        for summary in meetings.list_meetings(db, kinds=(meetings.GENERAL,)):
+            m = summary.meeting
+            self.meeting.addItem(f"{m.date}　{'；'.join(m.topics)[:30]}", m.id)
+        self.meeting.activated.connect(lambda _: self._meeting_chosen())
         self.people = QListWidget()
         self.people.setMaximumHeight(120)
         self.outside = QLineEdit()
         self.outside.setPlaceholderText("谈话人姓名（上级党委的组织员等不在名册上的人）")
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(60)
-        rows = [("步骤", self.step), ("日期", self.date), ("结束日期", self.end), ("学时", self.hours),
+        rows = [("步骤", self.step), ("党员大会记录", self.meeting), ("日期", self.date),
+                ("结束日期", self.end), ("学时", self.hours),
                 ("应到会有表决权人数", self.votes[0]), ("实到有表决权人数", self.votes[1]),
                 ("赞成人数", self.votes[2]), ("从名册中选择", self.people),
                 ("或填写姓名", self.outside), ("情况说明", self.notes)]
@@ -163,11 +170,16 @@ class StepDialog(QDialog):
                               if record else (0, 0, 0)):
             box.setValue(value or 0)
         self.notes.setPlainText(record.notes if record else "")
+        self.meeting.setCurrentIndex(max(0, self.meeting.findData(record.meeting_id if record
+                                                                   else None)))
         chosen = {p.member_id for p in record.people} if record else set()
         self.outside.setText(next((p.name for p in record.people if p.member_id is None), "")
                              if record else "")
         self._fill_people(chosen)
+        label = self._form.labelForField(self.people)
+        label.setText(f"{rc.STEP[n].people}（从名册中选）" if rc.STEP[n].people else "")
         for label, shown in (("结束日期", n == rc.TRAINING), ("学时", n == rc.TRAINING),
+                             ("党员大会记录", n in (rc.GENERAL_MEETING, 23)),
                              ("应到会有表决权人数", n == rc.GENERAL_MEETING),
                              ("实到有表决权人数", n == rc.GENERAL_MEETING),
                              ("赞成人数", n == rc.GENERAL_MEETING),
@@ -176,11 +188,23 @@ class StepDialog(QDialog):
             self._form.setRowVisible(self._rows[label], shown)
         self.files.load(record.id if record else None)
 
+    def _meeting_chosen(self) -> None:
+        """A 党员大会 record chosen: its date, and for the 支部大会 its voting counts."""
+        meeting_id = self.meeting.currentData()
+        if meeting_id is None:
+            return
+        m = meetings.get(self.db, meeting_id)
+        self.date.set_value(m.date)
+        if self.number() == rc.GENERAL_MEETING and m.attendance:
+            counts = quorum.meeting_counts(self.db, m)
+            self.votes[0].setValue(counts.expected)
+            self.votes[1].setValue(counts.present)
+
     def _fill_people(self, chosen: set) -> None:
+        """The 正式党员 on today's roll, those already chosen first."""
         self.people.clear()
-        for entry in members.roll_as_of(self.db, date.today()):
-            if entry.category != "正式党员":
-                continue
+        roll = [e for e in members.roll_as_of(self.db, date.today()) if e.category == "正式党员"]
+        for entry in sorted(roll, key=lambda e: e.member.id not in chosen):
             item = QListWidgetItem(entry.member.name)
             item.setData(MEMBER_ROLE, entry.member.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -197,7 +221,8 @@ class StepDialog(QDialog):
             people.append(rc.Person(self.outside.text().strip()))
         meeting = n == rc.GENERAL_MEETING
         return rc.StepRecord(
-            n, self.date.text(), end_date=self.end.text().strip() or None if n == rc.TRAINING else None,
+            n, self.date.text(),
+            meeting_id=self.meeting.currentData() if n in (rc.GENERAL_MEETING, 23) else None, end_date=self.end.text().strip() or None if n == rc.TRAINING else None,
             hours=self.hours.value() or None if n == rc.TRAINING else None,
             voters=self.votes[0].value() if meeting else None,
             present=self.votes[1].value() if meeting else None,
