@@ -380,6 +380,7 @@ class PipelinePlan:
     def __init__(self, db: Database, rng: random.Random, today: date, region: str):
         self.db, self.rng, self.today, self.region = db, rng, today, region
         self.conf = settings.get_all(db)
+        self.book = members.RollBook(db)  # read once: a generated branch has many members
         taken = {m.name for m in members.list_members(db, include_left=True)}
         self.used = taken | {r.name for r in recruitment.list_recruits(db)}
 
@@ -416,7 +417,7 @@ class PipelinePlan:
 
     def _step(self, number: int, day: date) -> recruitment.StepRecord:
         rec = recruitment.StepRecord(number, day.isoformat())
-        full = [e.member for e in members.roll_as_of(self.db, day) if e.category == "正式党员"]
+        full = [e.member for e in self.book.on(day) if e.category == "正式党员"]
         if number == recruitment.TALK:
             rec.people = [recruitment.Person(full[0].name, full[0].id)] if full else []
         elif number in recruitment.FROM_ROLL:

@@ -130,3 +130,23 @@ def test_step_dialog_says_what_is_wrong_and_keeps_the_input(app, demo_db, qtbot)
     dialog.save()
     assert "两名" in dialog.error.text() and dialog.result() == 0
     assert rc.INTRODUCERS not in rc.get(demo_db, person.id).steps
+
+
+def test_people_to_choose_are_those_on_the_roll_on_the_steps_date(app, fresh_db, qtbot):
+    members.add(fresh_db, members.Member(name="老党员", join_date="2000-07-01"))
+    members.add(fresh_db, members.Member(name="新转入", join_date="2010-07-01",
+                                         branch_join_date="2026-06-01"))
+    person = rc.add(fresh_db, rc.Recruit(name="申请人"), "2025-01-05")
+    dialog = StepDialog(fresh_db, person, rc.CONTACTS)
+    qtbot.addWidget(dialog)
+
+    def names():
+        return [dialog.people.item(i).text() for i in range(dialog.people.count())]
+
+    dialog.date.setText("2026-03-01")
+    dialog.date.editingFinished.emit()
+    assert names() == ["老党员"]
+    dialog.people.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.date.setText("2026-07-01")
+    dialog.date.editingFinished.emit()
+    assert sorted(names()) == ["新转入", "老党员"] and dialog._chosen() == {1}

@@ -115,6 +115,7 @@ class StepDialog(QDialog):
         self.step.setCurrentIndex(max(0, self.step.findData(first)))
         self.step.currentIndexChanged.connect(lambda _: self._load())
         self.date = DateEdit()
+        self.date.date_changed.connect(lambda: self._fill_people(self._chosen()))
         self.end = DateEdit(placeholder="集中培训的最后一天")
         self.hours = QSpinBox()
         self.hours.setRange(0, 500)
@@ -200,10 +201,16 @@ class StepDialog(QDialog):
             self.votes[0].setValue(counts.expected)
             self.votes[1].setValue(counts.present)
 
+    def _chosen(self) -> set:
+        return {self.people.item(i).data(MEMBER_ROLE) for i in range(self.people.count())
+                if self.people.item(i).checkState() == Qt.CheckState.Checked}
+
     def _fill_people(self, chosen: set) -> None:
-        """The 正式党员 on today's roll, those already chosen first."""
+        """The 正式党员 on the roll on the step's date (today while it is empty), those
+        already chosen first."""
         self.people.clear()
-        roll = [e for e in members.roll_as_of(self.db, date.today()) if e.category == "正式党员"]
+        day = self.date.value() or date.today()
+        roll = [e for e in members.roll_as_of(self.db, day) if e.category == "正式党员"]
         for entry in sorted(roll, key=lambda e: e.member.id not in chosen):
             item = QListWidgetItem(entry.member.name)
             item.setData(MEMBER_ROLE, entry.member.id)
