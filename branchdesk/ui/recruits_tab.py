@@ -157,6 +157,8 @@ class RecruitsTab(RecordTab):
         if dialog.exec() and dialog.saved:
             self.after_change(dialog.saved.id)
 
+    add_record = add_person  # Ctrl+N (ui/actions.py)
+
     def edit_selected(self) -> None:
         from branchdesk.ui.dialogs.recruit_dialogs import PersonDialog
 

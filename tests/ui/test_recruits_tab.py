@@ -150,3 +150,18 @@ def test_people_to_choose_are_those_on_the_roll_on_the_steps_date(app, fresh_db,
     dialog.date.setText("2026-07-01")
     dialog.date.editingFinished.emit()
     assert sorted(names()) == ["新转入", "老党员"] and dialog._chosen() == {1}
+
+
+def test_ctrl_n_and_f1_on_the_tab(app, demo_db, qtbot, monkeypatch):
+    from branchdesk.ui import help as guide
+    from branchdesk.ui.main_window import MainWindow
+
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.tabs.setCurrentIndex([window.tabs.tabText(i) for i in range(window.tabs.count())]
+                                .index("发展党员"))
+    opened = []
+    monkeypatch.setattr(PersonDialog, "exec", lambda dialog: opened.append(dialog) or 0)
+    window.commands.new_record()
+    assert len(opened) == 1 and opened[0].person is None
+    assert guide.section_for(window.current_tab()) == "recruits"
