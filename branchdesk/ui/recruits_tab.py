@@ -124,6 +124,7 @@ class RecruitsTab(RecordTab):
             for col, text in enumerate((str(line.step.number), line.step.name, line.status, when,
                                         line.detail)):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text if col == 4 else "")
                 if col in (2, 3):
                     item.setForeground(QBrush(QColor(STATUS_COLORS[line.status])))
                 self.timeline.setItem(i, col, item)
