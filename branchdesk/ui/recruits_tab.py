@@ -9,8 +9,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+                               QInputDialog, QLabel, QListWidget, QPushButton, QSplitter,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from branchdesk.core import branch, recruitment as rc, settings
 from branchdesk.core.errors import BranchdeskError
@@ -103,13 +103,43 @@ class RecruitsTab(RecordTab):
         self.timeline.verticalHeader().setDefaultSectionSize(24)
         self.timeline.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.timeline.cellDoubleClicked.connect(lambda row, _: self.record_step(row + 1))
+        pages = QTabWidget()
+        steps = QWidget()
+        inner = QVBoxLayout(steps)
+        inner.addWidget(self.timeline, 1)
+        inner.addWidget(QLabel("双击一个步骤即可登记或修改它。"))
+        pages.addTab(steps, "全程纪实")
+        pages.addTab(self._entries_page(), "考察、思想汇报和公示")
+        self.history = QListWidget()
+        pages.addTab(self.history, "变动记录")
         layout.addWidget(self.heading)
-        layout.addWidget(self.timeline, 1)
-        layout.addWidget(QLabel("双击一个步骤即可登记或修改它。"))
+        layout.addWidget(pages, 1)
+        return page
+
+    def _entries_page(self) -> QWidget:
+        page = QWidget()
+        inner = QVBoxLayout(page)
+        self.entries = QTableWidget(0, 5)
+        self.entries.setHorizontalHeaderLabels(["类别", "日期", "截止日期", "情况", "材料"])
+        self.entries.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.entries.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.entries.verticalHeader().setVisible(False)
+        self.entries.verticalHeader().setDefaultSectionSize(24)
+        self.entries.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        inner.addWidget(self.entries, 1)
+        row = QHBoxLayout()
+        for text, slot in (("新增…", self.add_entry), ("删除所选", self.remove_entry)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch()
+        inner.addLayout(row)
         return page
 
     def on_selected(self, row) -> None:
         self.button_admit.setEnabled(bool(row) and _admissible(row.recruit))
+        self._show_entries(row.recruit if row else None)
         if row is None:
             self.timeline.setRowCount(0)
             self.heading.setText("在左侧选中一个人，这里显示其发展党员全程纪实。")
@@ -129,6 +159,40 @@ class RecruitsTab(RecordTab):
                     item.setForeground(QBrush(QColor(STATUS_COLORS[line.status])))
                 self.timeline.setItem(i, col, item)
         self.timeline.resizeColumnsToContents()
+
+    def _show_entries(self, r: rc.Recruit | None) -> None:
+        from branchdesk.core import attachments
+
+        found = list(reversed(r.entries)) if r else []
+        self.entries.setRowCount(len(found))
+        for i, e in enumerate(found):
+            count = len(attachments.list_for(self.db, rc.ENTRY_OWNER, e.id))
+            for col, text in enumerate((e.kind, e.date, e.end_date or "", e.notes,
+                                        f"{count} 个" if count else "")):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, e.id)
+                self.entries.setItem(i, col, item)
+        self.entries.resizeColumnsToContents()
+        self.history.clear()
+        for h in rc.history(self.db, r.id) if r else []:
+            self.history.addItem(f"{h['date']}　{h['kind']}" + (f"：{h['reason']}" if h["reason"] else ""))
+
+    def remove_entry(self) -> None:
+        rows = self.entries.selectionModel().selectedRows()
+        if (row := self.require_selected()) is None or not rows:
+            if row is not None:
+                show_error(self, "请先在列表中选中一条考察、思想汇报或公示记录。", "未选择记录")
+            return
+        item = self.entries.item(rows[0].row(), 0)
+        question = f"确定删除{row.name}{self.entries.item(rows[0].row(), 1).text()}的{item.text()}记录（连同其材料）吗？"
+        if not confirm(self, "删除", question, yes="删除"):
+            return
+        try:
+            rc.remove_entry(self.db, item.data(Qt.ItemDataRole.UserRole))
+        except BranchdeskError as exc:
+            show_error(self, exc)
+            return
+        self.after_change(row.id)
 
     # ------------------------------------------------------------ data
     def refresh(self) -> None:

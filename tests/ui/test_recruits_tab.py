@@ -165,3 +165,17 @@ def test_ctrl_n_and_f1_on_the_tab(app, demo_db, qtbot, monkeypatch):
     window.commands.new_record()
     assert len(opened) == 1 and opened[0].person is None
     assert guide.section_for(window.current_tab()) == "recruits"
+
+
+def test_entries_and_history_of_the_selected_person(app, demo_db, qtbot, monkeypatch):
+    tab = _tab(demo_db, qtbot)
+    row = _select(tab, "待审批")
+    kinds = [tab.entries.item(i, 0).text() for i in range(tab.entries.rowCount())]
+    assert {"考察", "思想汇报", "公示"} <= set(kinds)
+    assert tab.history.item(0).text().endswith("递交入党申请书")
+    before = len(rc.get(demo_db, row.id).entries)
+    tab.entries.selectRow(0)
+    monkeypatch.setattr("branchdesk.ui.recruits_tab.confirm", lambda *a, **k: True)
+    tab.remove_entry()
+    assert len(rc.get(demo_db, row.id).entries) == before - 1
+    assert tab.entries.rowCount() == before - 1
