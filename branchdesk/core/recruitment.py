@@ -508,9 +508,12 @@ def add(db: Database, person: Recruit, applied: date | str, *, today: date | Non
 
 
 def update(db: Database, person: Recruit, *, today: date | None = None) -> Recruit:
-    """Save changed personal fields (the steps are saved by record_step)."""
+    """Save changed personal fields (the steps are saved by record_step). Refused once the
+    person is on the roll: from then on the roll holds them."""
     ensure_writable(db)
     old = get(db, person.id)
+    if old.member_id is not None:
+        raise ValidationError({"name": f"{old.name}已接收入党员名册，个人信息请在“党员名册”中修改"})
     p = prepare(person, today)
     _check_age(p, old.on(APPLY))
     _check_unique(db, p)

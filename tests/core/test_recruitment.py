@@ -4,6 +4,7 @@ to the roll, withdrawal, and that pipeline people are never members."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -393,3 +394,13 @@ def test_a_past_year_view_has_no_pipeline_findings(branch):
     _applicant(db, applied="2026-01-01")
     assert not [f for f in rules.report(db, 2025, date(2026, 4, 1)).findings if f.area == "recruit"]
     assert [f for f in rules.report(db, 2026, date(2026, 4, 1)).findings if f.area == "recruit"]
+
+
+def test_personal_fields_are_edited_on_the_roll_once_admitted(branch):
+    db, ids = branch
+    r = _step(db, _through_meeting(db, ids, _applicant(db)), 17, "2026-08-15")
+    rc.update(db, replace(r, job="教师"), today=TODAY)
+    rc.admit(db, r.id, today=TODAY)
+    with pytest.raises(ValidationError) as err:
+        rc.update(db, replace(rc.get(db, r.id), job="校长"), today=TODAY)
+    assert "党员名册" in err.value.fields["name"]

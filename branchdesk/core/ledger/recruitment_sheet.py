@@ -71,7 +71,7 @@ def person_row(number: int, r: rc.Recruit, conf: dict, as_of: date) -> list[obje
     owed = rc.obligations(r, conf)
     first = owed[0] if owed else None
     late = [d for d in owed if d.overdue(as_of)]
-    notes = [f"逾期：{d.name}（{d.due}）" for d in late]
+    notes = ["已逾期：" + "、".join(d.name for d in late)] if late else []
     if r.status in (rc.PAUSED, rc.WITHDRAWN):
         notes.append(r.status)
     return [number, r.name, r.gender, r.birth_date, r.job,
