@@ -595,6 +595,8 @@ def _checked(db: Database, r: Recruit, record: StepRecord, today: date | None,
         raise ValidationError({"date": f"日期不能早于递交入党申请书的日期（{applied}）"})
     if n > FILED and r.status != ADMITTED:
         raise ValidationError({"step": "第19步起是预备党员阶段：请先在上级党委审批后接收入名册"})
+    if n == APPLY:
+        _check_age(r, on)  # a corrected application date
     if n == CANDIDATE:
         _check_cultivation(r, on, conf)
     end = _end_date(record, on, today)

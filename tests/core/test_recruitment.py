@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
