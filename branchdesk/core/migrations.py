@@ -230,7 +230,7 @@ def m0004_regulations(db: Database) -> None:
 
 
 @migrations(name="0007_recruitment")
-def m0007_recruitment(db: Database) -> None:
+def m0005_recruitment(db: Database) -> None:
     """发展党员 (core/recruitment.py): people in the pipeline live in their own table, never in
     ``members``; each of the 25 steps of the 细则 is a dated row with its people; 考察, 思想汇报
     and 公示 are dated entries; pausing, withdrawing and admission are kept in a history."""
