@@ -27,6 +27,8 @@ SECTION_FOR = {
     "QPrintPreviewDialog": "signin", "QPrintDialog": "signin", "LedgerDialog": "export",
     "PackageDialog": "export", "RestoreDialog": "backup", "BackupSettingsDialog": "backup",
     "PasswordDialog": "password", "RulesDialog": "dashboard", "TalkDialog": "talks",
+    "RecruitsTab": "recruits", "PersonDialog": "recruits", "StepDialog": "recruits",
+    "EntryDialog": "recruits",
 }
 
 

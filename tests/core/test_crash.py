@@ -195,10 +195,11 @@ def slow_migrator(conn, path: str) -> None:
     migrations._run = original
 
 
-EXPECTED_TABLES = {1: ({"members"}, {"meetings", "talks", "exemptions"}),
-                   2: ({"members", "meetings"}, {"talks", "exemptions"}),
-                   3: ({"members", "meetings", "talks"}, {"exemptions"}),
-                   4: ({"members", "meetings", "talks", "exemptions"}, set())}
+EXPECTED_TABLES = {1: ({"members"}, {"meetings", "talks", "exemptions", "recruits"}),
+                   2: ({"members", "meetings"}, {"talks", "exemptions", "recruits"}),
+                   3: ({"members", "meetings", "talks"}, {"exemptions", "recruits"}),
+                   4: ({"members", "meetings", "talks", "exemptions"}, {"recruits"}),
+                   5: ({"members", "meetings", "talks", "exemptions", "recruits"}, set())}
 
 
 def test_migration_killed_at_any_point_leaves_old_or_new_schema(forkserver, tmp_path):

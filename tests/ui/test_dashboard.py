@@ -15,7 +15,7 @@ def test_dashboard_shows_gaps_and_findings(app, demo_db, qtbot):
     texts = [tab.findings.item(i).text() for i in range(tab.findings.count())]
     assert any("8月未召开支委会" in t for t in texts)
     assert any("预备期已于" in t for t in texts)
-    assert "缺项 4" in tab.summary.text()
+    assert "缺项 5" in tab.summary.text()  # with the demo applicant's overdue 谈话
     assert "正式党员 31" in tab.counts.text()
     assert tab.rate_chart.values[0] is not None and tab.rate_chart.values[11] is None
 
