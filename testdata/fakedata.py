@@ -166,6 +166,7 @@ class _Builder:
         self._meetings()
         self._appraisals()
         self._talks()
+        demo.add_pipeline(self.db, self.rng, self.today)  # 发展党员: applicants to 待审批
 
     # ------------------------------------------------------------ people
     def _plan_people(self) -> None:

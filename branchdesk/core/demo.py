@@ -17,8 +17,8 @@ from pathlib import Path
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import (appraisals, branch, idcard, meetings, members, settings, talks,
-                             transfers)
+from branchdesk.core import (appraisals, branch, idcard, meetings, members, recruitment, settings,
+                             talks, transfers)
 from branchdesk.core.transfers import Contact, Letter
 from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError, ReadOnlyDatabaseError
@@ -106,6 +106,7 @@ def populate(db: Database, today: date) -> None:
         _meetings(db, rng, people, groups, today)
         _appraisal(db, rng, year - 1, today)
         _talks(db, rng, people, today)
+        add_pipeline(db, rng, today)
 
 
 def _profile(year: int) -> dict:
@@ -360,3 +361,108 @@ def _talk(db, rng, talker, targets, today, index, probationary=False) -> None:
                       follow_up="已向支委会反映，纳入下季度活动安排。" if index % 3 == 0 else "",
                       followed_up=index % 6 == 0)
     talks.save(db, talk, today=min(on + timedelta(days=1), today))
+
+
+# ---------------------------------------------------------------- 发展党员
+
+def add_pipeline(db: Database, rng: random.Random, today: date, *, region: str = "330106") -> None:
+    """A realistic 发展党员 pipeline (core/recruitment.py), dated back from ``today``: two
+    applicants (one still waiting for the 谈话, past its month), two 积极分子 (one just past a
+    year of 培养, one half-way), one 发展对象 with the 政审 done and the 集中培训 missing, one
+    whose 支部大会 passed two months ago, awaiting the 上级党委's 审批. The 培养联系人 and
+    入党介绍人 are 正式党员 on the roll on the day. Fictional people, ``region`` in their IDs."""
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    plan = PipelinePlan(db, rng, today, region)
+    plan.person(ago(40), [])  # 谈话 due after 30 days: overdue
+    plan.person(ago(20), [(2, ago(12))])
+    first = ago(400)
+    plan.person(first - timedelta(days=60), [(2, first - timedelta(days=45)), (3, first),
+                                             (4, first + timedelta(days=5)),
+                                             (5, first + timedelta(days=5))],
+                reviews=[first + timedelta(days=170), first + timedelta(days=350)])
+    half = ago(150)
+    plan.person(half - timedelta(days=90), [(2, half - timedelta(days=70)), (3, half),
+                                            (4, half + timedelta(days=4)),
+                                            (5, half + timedelta(days=4))],
+                reviews=[half + timedelta(days=120)])
+    act = ago(560)
+    cand = act + timedelta(days=400)
+    plan.person(act - timedelta(days=60), [
+        (2, act - timedelta(days=40)), (3, act), (4, act + timedelta(days=3)),
+        (5, act + timedelta(days=3)), (7, cand), (8, cand + timedelta(days=5)),
+        (9, cand + timedelta(days=5)), (10, cand + timedelta(days=60))],
+        reviews=[act + timedelta(days=175), act + timedelta(days=355)])
+    meeting = ago(62)
+    act = meeting - timedelta(days=600)
+    cand = act + timedelta(days=380)
+    plan.person(act - timedelta(days=75), [
+        (2, act - timedelta(days=55)), (3, act), (4, act + timedelta(days=6)),
+        (5, act + timedelta(days=6)), (7, cand), (8, cand + timedelta(days=4)),
+        (9, cand + timedelta(days=4)), (10, cand + timedelta(days=70)),
+        (11, cand + timedelta(days=100)), (12, cand + timedelta(days=150)),
+        (13, cand + timedelta(days=165)), (14, cand + timedelta(days=180)),
+        (15, meeting), (16, meeting + timedelta(days=20))],
+        reviews=[act + timedelta(days=178), act + timedelta(days=350)],
+        publicity=(meeting - timedelta(days=20), meeting - timedelta(days=14)))
+
+
+class PipelinePlan:
+    """Writes fictional pipeline people through core/recruitment.py (add_pipeline)."""
+
+    def __init__(self, db: Database, rng: random.Random, today: date, region: str):
+        self.db, self.rng, self.today, self.region = db, rng, today, region
+        self.conf = settings.get_all(db)
+        self.book = members.RollBook(db)  # read once: a generated branch has many members
+        taken = {m.name for m in members.list_members(db, include_left=True)}
+        self.used = taken | {r.name for r in recruitment.list_recruits(db)}
+
+    def person(self, applied: date, steps: list[tuple[int, date]], *,
+               reviews: tuple | list = (), publicity: tuple[date, date] | None = None) -> None:
+        female = self.rng.random() < 0.5
+        name = _unique_name(self.rng, self.used, GIVEN_FEMALE if female else GIVEN_MALE)
+        birth = date(applied.year - self.rng.randint(23, 35), self.rng.randint(1, 12),
+                     self.rng.randint(1, 28))
+        seq = self.rng.randrange(10, 99) * 10 + (self.rng.choice((0, 2, 4, 6, 8)) if female
+                                                 else self.rng.choice((1, 3, 5, 7, 9)))
+        r = recruitment.add(self.db, recruitment.Recruit(
+            name=name, id_number=idcard.make_valid(f"{self.region}{birth:%Y%m%d}{seq:03d}"),
+            ethnicity="汉族", education=self.rng.choice(EDU), job=self.rng.choice(JOBS),
+            phone=f"1390000{self.rng.randrange(10000):04d}"), applied, today=self.today)
+        for day in reviews:
+            recruitment.add_entry(self.db, r.id, recruitment.Entry(
+                "考察", day.isoformat(), notes="党支部考察，表现良好"), today=self.today)
+        last = [d for n, d in steps if n == 3]
+        if last:
+            for k in range(1, 9):
+                day = last[0] + timedelta(days=85 * k)
+                if day > min(self.today, *[d for n, d in steps if n == 15] or [self.today]):
+                    break
+                recruitment.add_entry(self.db, r.id, recruitment.Entry(
+                    "思想汇报", day.isoformat(), notes=f"第{k}季度思想汇报"), today=self.today)
+        if publicity:
+            recruitment.add_entry(self.db, r.id, recruitment.Entry(
+                "公示", publicity[0].isoformat(), publicity[1].isoformat(), "公示期内无异议"),
+                today=self.today)
+        for number, day in steps:
+            recruitment.record_step(self.db, r.id, self._step(number, day), today=self.today,
+                                    conf=self.conf)
+
+    def _step(self, number: int, day: date) -> recruitment.StepRecord:
+        rec = recruitment.StepRecord(number, day.isoformat())
+        full = [e.member for e in self.book.on(day) if e.category == "正式党员"]
+        if number == recruitment.TALK:
+            rec.people = [recruitment.Person(full[0].name, full[0].id)] if full else []
+        elif number in recruitment.FROM_ROLL:
+            count = recruitment.FROM_ROLL[number][1]
+            rec.people = [recruitment.Person(m.name, m.id) for m in self.rng.sample(full, count)]
+        elif number == recruitment.TRAINING:
+            rec.end_date, rec.hours = (day + timedelta(days=2)).isoformat(), 24
+        elif number == recruitment.GENERAL_MEETING:
+            voters = len(full)
+            rec.voters, rec.present = voters, voters - 2
+            rec.ayes = voters - 2
+        elif number == 16:
+            rec.people = [recruitment.Person("上级党委组织员（示例）")]
+        return rec

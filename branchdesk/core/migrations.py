@@ -228,6 +228,81 @@ def m0004_regulations(db: Database) -> None:
     db.execute("PRAGMA user_version = 4")
 
 
+
+@migrations(name="0005_recruitment")
+def m0005_recruitment(db: Database) -> None:
+    """发展党员 (core/recruitment.py): people in the pipeline live in their own table, never in
+    ``members``; each of the 25 steps of the 细则 is a dated row with its people; 考察, 思想汇报
+    and 公示 are dated entries; pausing, withdrawing and admission are kept in a history."""
+    _run(db, """
+        CREATE TABLE recruits (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            gender TEXT NOT NULL DEFAULT '',
+            ethnicity TEXT NOT NULL DEFAULT '',
+            id_number TEXT UNIQUE,
+            birth_date TEXT,
+            native_place TEXT NOT NULL DEFAULT '',
+            education TEXT NOT NULL DEFAULT '',
+            job TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '进行中',
+            approval_extended INTEGER NOT NULL DEFAULT 0,
+            member_id INTEGER REFERENCES members(id) ON DELETE RESTRICT,
+            search_key TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX recruits_status ON recruits(status);
+        CREATE TABLE recruit_steps (
+            id INTEGER PRIMARY KEY,
+            recruit_id INTEGER NOT NULL REFERENCES recruits(id) ON DELETE CASCADE,
+            step INTEGER NOT NULL CHECK (step BETWEEN 1 AND 25),
+            date TEXT NOT NULL,
+            end_date TEXT,
+            hours INTEGER,
+            meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+            voters INTEGER,
+            present INTEGER,
+            ayes INTEGER,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (recruit_id, step)
+        );
+        CREATE TABLE recruit_step_people (
+            step_id INTEGER NOT NULL REFERENCES recruit_steps(id) ON DELETE CASCADE,
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            member_id INTEGER REFERENCES members(id) ON DELETE RESTRICT,
+            name TEXT NOT NULL
+        );
+        CREATE INDEX recruit_step_people_step ON recruit_step_people(step_id);
+        CREATE INDEX recruit_step_people_member ON recruit_step_people(member_id);
+        CREATE TABLE recruit_entries (
+            id INTEGER PRIMARY KEY,
+            recruit_id INTEGER NOT NULL REFERENCES recruits(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('考察', '思想汇报', '公示')),
+            date TEXT NOT NULL,
+            end_date TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX recruit_entries_recruit ON recruit_entries(recruit_id, kind, date);
+        CREATE TABLE recruit_history (
+            id INTEGER PRIMARY KEY,
+            recruit_id INTEGER NOT NULL REFERENCES recruits(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX recruit_history_recruit ON recruit_history(recruit_id, date);
+    """)
+    db.execute("PRAGMA user_version = 5")
+
+
 # One part of a free-text 党内职务 naming a 党小组长 (党小组长, 第一党小组组长, 组长), not a 副组长.
 _LEADER_POST = re.compile(r"(?:[^副]*党小组|小组)组?长|组长")
 _POST_PARTS = re.compile(r"[、，,；;/\s]+")
@@ -269,8 +344,8 @@ def _birth_dates_from_ids(db: Database) -> None:
                        [born.isoformat(), member_id])
 
 
-@migrations(name="0005_lifecycle")
-def m0005_lifecycle(db: Database) -> None:
+@migrations(name="0006_lifecycle")
+def m0006_lifecycle(db: Database) -> None:
     """The member lifecycle of 党员教育管理工作条例 第二十五、三十四条 (docs/rules.md): a
     流动党员's 外出日期 and 联系人, the contacts kept with 流动 and 出国出境 members, and the
     组织关系介绍信 of each 转出 (pending until its 回执) and 转入. A 失联 already dated gets
@@ -308,7 +383,7 @@ def m0005_lifecycle(db: Database) -> None:
                "SELECT id, lost_contact_date, '失联', '', strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') "
                "FROM members WHERE lost_contact = 1 AND lost_contact_date IS NOT NULL "
                "AND id NOT IN (SELECT member_id FROM member_history WHERE kind = '失联')")
-    db.execute("PRAGMA user_version = 5")
+    db.execute("PRAGMA user_version = 6")
 
 
 def _run(db: Database, script: str) -> None:

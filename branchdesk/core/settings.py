@@ -80,6 +80,16 @@ _SETTINGS = [
     Setting("freq_group_months", 1, "党小组会：每几个月至少一次", "rules", 1, 12),
     Setting("freq_lecture_months", 3, "党课：每几个月至少一次", "rules", 1, 12),
     Setting("freq_theme_day_months", 1, "主题党日：每几个月至少一次", "rules", 1, 12),
+    # 发展党员 (core/recruitment.py; docs/rules.md gives the 细则 article of each).
+    Setting("recruit_talk_days", 30, "发展党员：收到入党申请书后几天内派人谈话", "rules", 1, 366),
+    Setting("recruit_review_months", 6, "发展党员：入党积极分子每几个月考察一次", "rules", 1, 12),
+    Setting("recruit_report_months", 3, "发展党员：每几个月交一次思想汇报", "rules", 1, 12),
+    Setting("recruit_cultivate_months", 12, "发展党员：培养教育至少几个月方可列为发展对象", "rules", 1, 60),
+    Setting("recruit_training_days", 3, "发展党员：集中培训至少几天", "rules", 1, 30),
+    Setting("recruit_training_hours", 24, "发展党员：或集中培训至少几个学时", "rules", 1, 240),
+    Setting("recruit_approval_months", 3, "发展党员：支部大会后几个月内上级党委审批", "rules", 1, 12),
+    Setting("recruit_approval_max_months", 6, "发展党员：审批经批准延长后最长几个月", "rules", 1, 12),
+    Setting("recruit_publicity", True, "发展党员：接收预备党员前须公示", "rules"),
 ]
 SETTINGS = {s.key: s for s in _SETTINGS}
 

@@ -28,6 +28,8 @@ SECTION_FOR = {
     "PackageDialog": "export", "RestoreDialog": "backup", "BackupSettingsDialog": "backup",
     "PasswordDialog": "password", "RulesDialog": "dashboard", "TalkDialog": "talks",
     "MemberDialog": "lifecycle", "StatusDialog": "lifecycle",
+    "RecruitsTab": "recruits", "PersonDialog": "recruits", "StepDialog": "recruits",
+    "EntryDialog": "recruits",
 }
 
 

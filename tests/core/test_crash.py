@@ -195,11 +195,12 @@ def slow_migrator(conn, path: str) -> None:
     migrations._run = original
 
 
-EXPECTED_TABLES = {1: ({"members"}, {"meetings", "talks", "exemptions", "transfers"}),
-                   2: ({"members", "meetings"}, {"talks", "exemptions", "transfers"}),
-                   3: ({"members", "meetings", "talks"}, {"exemptions", "transfers"}),
-                   4: ({"members", "meetings", "talks", "exemptions"}, {"transfers"}),
-                   5: ({"members", "meetings", "talks", "exemptions", "transfers",
+EXPECTED_TABLES = {1: ({"members"}, {"meetings", "talks", "exemptions", "recruits", "transfers"}),
+                   2: ({"members", "meetings"}, {"talks", "exemptions", "recruits", "transfers"}),
+                   3: ({"members", "meetings", "talks"}, {"exemptions", "recruits", "transfers"}),
+                   4: ({"members", "meetings", "talks", "exemptions"}, {"recruits", "transfers"}),
+                   5: ({"members", "meetings", "talks", "exemptions", "recruits"}, {"transfers"}),
+                   6: ({"members", "meetings", "talks", "exemptions", "recruits", "transfers",
                         "member_contacts"}, set())}
 
 

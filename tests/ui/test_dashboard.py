@@ -19,7 +19,7 @@ def test_dashboard_shows_gaps_and_findings(app, demo_db, qtbot):
     assert any("应按规定启动停止党籍程序" in t for t in texts)
     assert any("流动党员" in t and "没有联系记录" in t for t in texts)
     assert any("尚未收到回执" in t for t in texts)
-    assert "缺项 6" in tab.summary.text()
+    assert "缺项 7" in tab.summary.text()  # and the demo applicant's overdue 谈话
     assert "正式党员 30" in tab.counts.text()  # the pending 转出 is off the roll (docs/rules.md)
     assert tab.rate_chart.values[0] is not None and tab.rate_chart.values[11] is None
 
