@@ -4,7 +4,8 @@ Every name, ID number and phone number here is invented: names are random pairs 
 surnames and given names, ID numbers combine one city-district code with random birth dates
 and sequences (with a valid check character, so validation passes), and phone numbers are
 1380000xxxx. Gaps are left on purpose (a missing 支委会, 党小组会 and 主题党日, talks not yet
-held, a 预备期 past due) so that the 工作台 has findings to show.
+held, a 预备期 past due, a 失联 member, a 流动党员 not contacted for six months, a 转出 awaiting
+its 回执) so that the 工作台 has findings to show.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 from branchdesk.core.db import Database
 
 from branchdesk.core import (appraisals, branch, idcard, meetings, members, recruitment, settings,
-                             talks)
+                             talks, transfers)
+from branchdesk.core.transfers import Contact, Letter
 from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError, ReadOnlyDatabaseError
 
@@ -99,7 +101,8 @@ def populate(db: Database, today: date) -> None:
         groups = [branch.ensure_group(db, f"第{n}党小组") for n in "一二三"]
         people = _members(db, rng, groups, today)
         _committee(db, people)
-        _status_changes(db, people, year)
+        _status_changes(db, people, year, today)
+        _lifecycle(db, people, today)
         _meetings(db, rng, people, groups, today)
         _appraisal(db, rng, year - 1, today)
         _talks(db, rng, people, today)
@@ -182,12 +185,43 @@ def _committee(db, people) -> None:
         members.update(db, m)
 
 
-def _status_changes(db, people, year) -> None:
-    members.change_status(db, people[33].id, "转出", date(year, 6, 30), "调往示例市第二中学")
+def _status_changes(db, people, year, today) -> None:
+    """A 转出 in June whose 回执 came back, and a 转入 in April with the 介绍信 it brought."""
+    out = date(year, 6, 30)
+    letter = transfers.transfer_out(db, people[33].id, Letter(
+        "转出", out.isoformat(), f"示组转字〔{year}〕6号", "示例市第二中学党支部", 3, f"{year}-06",
+        note="调往示例市第二中学"), today=max(today, out))
+    if out + timedelta(days=21) <= today:
+        transfers.record_receipt(db, letter.id, out + timedelta(days=21), today=today)
     late = people[34]
     late.branch_join_date = f"{year}-04-10"
     late.notes = "由示例市实验小学党支部转入"
     members.update(db, late)
+    transfers.save_letter_in(db, late.id, Letter(
+        "转入", f"{year}-04-08", f"示教组转字〔{year}〕3号", "示例市实验小学党支部",
+        dues_paid_to=f"{year}-03"), today=max(today, date(year, 4, 10)))
+
+
+def _lifecycle(db, people, today) -> None:
+    """What the 工作台 reminds a branch of about its members' whereabouts: a member out of
+    contact for seven months (停止党籍 is due), a 流动党员 last contacted more than six months
+    ago, and a 转出 three weeks ago whose 回执 has not come back."""
+    lost = members.get(db, people[28].id)
+    members.update(db, members.with_changes(
+        lost, lost_contact=True, lost_contact_date=(today - timedelta(days=213)).isoformat(),
+        notes="（虚构）外出务工后电话停机，多方联系未果"), today=today)
+    away = members.get(db, people[25].id)
+    members.update(db, members.with_changes(
+        away, mobile_since=(today - timedelta(days=330)).isoformat(),
+        mobile_contact="示例县中学党支部 刘老师"), today=today)
+    transfers.save_contacts(db, away.id, [
+        Contact((today - timedelta(days=300)).isoformat(), "电话", "已到示例县中学报到，工作安顿"),
+        Contact((today - timedelta(days=200)).isoformat(), "微信", "参加当地学校党支部组织生活")],
+        today=today)
+    gone = today - timedelta(days=21)
+    transfers.transfer_out(db, people[32].id, Letter(
+        "转出", gone.isoformat(), f"示组转字〔{gone.year}〕9号", "示例市教育科学研究院党支部", 3,
+        f"{gone:%Y-%m}", note="工作调动"), today=today)
 
 
 def _meetings(db, rng, people, groups, today) -> None:

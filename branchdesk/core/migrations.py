@@ -229,7 +229,7 @@ def m0004_regulations(db: Database) -> None:
 
 
 
-@migrations(name="0007_recruitment")
+@migrations(name="0005_recruitment")
 def m0005_recruitment(db: Database) -> None:
     """发展党员 (core/recruitment.py): people in the pipeline live in their own table, never in
     ``members``; each of the 25 steps of the 细则 is a dated row with its people; 考察, 思想汇报
@@ -342,6 +342,48 @@ def _birth_dates_from_ids(db: Database) -> None:
         if birth[:7] == born.isoformat()[:7]:
             db.execute("UPDATE members SET birth_date = ? WHERE id = ?",
                        [born.isoformat(), member_id])
+
+
+@migrations(name="0006_lifecycle")
+def m0006_lifecycle(db: Database) -> None:
+    """The member lifecycle of 党员教育管理工作条例 第二十五、三十四条 (docs/rules.md): a
+    流动党员's 外出日期 and 联系人, the contacts kept with 流动 and 出国出境 members, and the
+    组织关系介绍信 of each 转出 (pending until its 回执) and 转入. A 失联 already dated gets
+    its 失联 in the history; one without a date gets none (the 工作台 asks for the date)."""
+    _run(db, """
+        ALTER TABLE members ADD COLUMN mobile_since TEXT;
+        ALTER TABLE members ADD COLUMN mobile_contact TEXT NOT NULL DEFAULT '';
+        CREATE TABLE member_contacts (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            way TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX member_contacts_member ON member_contacts(member_id, date);
+        CREATE TABLE transfers (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            direction TEXT NOT NULL CHECK (direction IN ('转出', '转入')),
+            letter_date TEXT NOT NULL,
+            letter_number TEXT NOT NULL DEFAULT '',
+            place TEXT NOT NULL DEFAULT '',
+            valid_months INTEGER NOT NULL DEFAULT 3,
+            dues_paid_to TEXT NOT NULL DEFAULT '',
+            receipt_date TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX transfers_member ON transfers(member_id);
+        CREATE INDEX transfers_letter_date ON transfers(letter_date);
+    """)
+    db.execute("INSERT INTO member_history (member_id, date, kind, reason, created_at) "
+               "SELECT id, lost_contact_date, '失联', '', strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') "
+               "FROM members WHERE lost_contact = 1 AND lost_contact_date IS NOT NULL "
+               "AND id NOT IN (SELECT member_id FROM member_history WHERE kind = '失联')")
+    db.execute("PRAGMA user_version = 6")
 
 
 def _run(db: Database, script: str) -> None:

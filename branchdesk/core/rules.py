@@ -722,10 +722,17 @@ def report(db: Database, year: int, as_of: date | None = None) -> Report:
     findings = activity_findings(grid) + _last_year(db, year, as_of, conf, book) + \
         member_findings(db, year, as_of, book=book, conf=conf) + \
         branch_findings(db, year, as_of, roll=roll, conf=conf, book=book)
+    findings += _lifecycle().findings(db, year, as_of, conf, book=book)
     findings += recruitment.findings(db, year, as_of, conf)
     rates, activities, year_rate = monthly_rates(meetings.attendance_by_month(db, year))
     return Report(year, as_of, grid, findings, member_counts(db, as_of, roll=roll),
                   year_rate, rates, activities, records_start(conf))
+
+
+def _lifecycle():
+    """core/lifecycle.py, imported when first used: it builds on this module's Finding."""
+    from branchdesk.core import lifecycle
+    return lifecycle
 
 
 def _last_year(db: Database, year: int, as_of: date, conf: dict,

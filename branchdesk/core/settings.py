@@ -67,6 +67,13 @@ _SETTINGS = [
     Setting("term_warn_days", 90, "换届前几天提醒", "rules", 1, 365),
     Setting("absent_streak", 3, "连续缺席几次提醒", "rules", 1, 24),
     Setting("inactive_months", 6, "连续几个月未参加组织生活提醒", "rules", 1, 24),
+    # The member lifecycle (core/lifecycle.py; 党员教育管理工作条例 第二十五、三十四条).
+    Setting("lost_contact_months", 6, "失联满几个月提醒启动停止党籍程序", "rules", 1, 24),
+    Setting("suspended_years", 2, "停止党籍满几年仍无法联系，提醒按程序除名", "rules", 1, 10),
+    Setting("mobile_months", 6, "外出满几个月未转组织关系即为流动党员", "rules", 1, 24),
+    Setting("mobile_contact_months", 6, "流动党员几个月没有联系记录提醒", "rules", 1, 24),
+    Setting("abroad_contact_months", 6, "出国出境党员几个月没有联系记录提醒", "rules", 1, 24),
+    Setting("transfer_letter_months", 3, "组织关系介绍信有效期（月）", "rules", 1, 12),
     Setting("excellent_ratio_pct", 33, "民主评议优秀比例上限（%）", "rules", 1, 100),
     Setting("freq_general_meeting_months", 3, "支部党员大会：每几个月至少一次", "rules", 1, 12),
     Setting("freq_committee_months", 1, "支委会：每几个月至少一次", "rules", 1, 12),

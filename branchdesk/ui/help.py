@@ -27,6 +27,7 @@ SECTION_FOR = {
     "QPrintPreviewDialog": "signin", "QPrintDialog": "signin", "LedgerDialog": "export",
     "PackageDialog": "export", "RestoreDialog": "backup", "BackupSettingsDialog": "backup",
     "PasswordDialog": "password", "RulesDialog": "dashboard", "TalkDialog": "talks",
+    "MemberDialog": "lifecycle", "StatusDialog": "lifecycle",
     "RecruitsTab": "recruits", "PersonDialog": "recruits", "StepDialog": "recruits",
     "EntryDialog": "recruits",
 }
