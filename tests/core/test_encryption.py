@@ -1,0 +1,260 @@
+"""Encryption at rest: the password encrypts the branch file, its backups and copies.
+
+What a user (or a thief with the file) would notice: the file holds no readable name, ID or
+phone; a wrong password is refused and never mistaken for damage; setting, changing and
+removing the password keeps every record; the 恢复密钥 opens a file whose password is
+forgotten; a kill at any moment leaves the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from branchdesk.core import backup, demo, encryption, keys, members
+from branchdesk.core.db import open_db
+from branchdesk.core.errors import (DamagedDatabaseError, KeyFileError, PasswordRequiredError,
+                                    ValidationError, WrongPasswordError)
+
+PASSWORD = "支部密码2026"
+pytestmark = pytest.mark.usefixtures("fast_kdf")
+
+
+@pytest.fixture
+def demo_path(tmp_path):
+    path = tmp_path / "branch.sqlite3"
+    demo.create_demo(path).close()
+    return path
+
+
+def contents(path: Path) -> dict[str, str]:
+    """Every table's rows, digested (the key must already be unlocked for an encrypted file)."""
+    db = open_db(path, create=False)
+    try:
+        return {t: encryption._digest(db.conn, t) for t in encryption._tables(db.conn)}
+    finally:
+        db.close()
+
+
+def secrets_of(path: Path) -> list[bytes]:
+    """The members' names, ID numbers and phones as bytes in UTF-8 and UTF-16 (LE and BE).
+    Needles shorter than 6 bytes are left out: 4 given bytes turn up by chance in a few
+    hundred kilobytes of random data."""
+    db = open_db(path, create=False)
+    try:
+        rows = db.execute("SELECT name, id_number, phone FROM members").fetchall()
+    finally:
+        db.close()
+    texts = {value for row in rows for value in row if value}
+    needles = [t.encode(enc) for t in texts for enc in ("utf-8", "utf-16-le", "utf-16-be")]
+    return [n for n in needles if len(n) >= 6]
+
+
+def assert_no_plain_data(path: Path, needles: list[bytes]) -> None:
+    data = path.read_bytes()
+    assert not data.startswith(b"SQLite format 3"), path.name
+    found = [n for n in needles if n in data]
+    assert not found, f"{path.name} holds personal data in the clear"
+
+
+def test_encrypted_file_key_file_and_backups_hold_no_personal_data(demo_path):
+    needles = secrets_of(demo_path)
+    assert len(needles) > 50 and any(n in demo_path.read_bytes() for n in needles)  # the test can fail
+    old = backup.make_backup(demo_path, now=datetime(2026, 11, 1, 9, 0, 0))
+    safety = backup.make_backup(demo_path, tag="before-v4", now=datetime(2026, 11, 2, 9, 0, 0))
+
+    done = encryption.set_password(demo_path, PASSWORD)
+
+    assert done.backups_changed == 2 and done.not_reached == ()
+    new = backup.make_backup(demo_path)
+    for path in (demo_path, keys.key_path(demo_path), old, safety, new, keys.key_path(new)):
+        if path.suffix == ".key":
+            assert not any(n in path.read_bytes() for n in needles)
+        else:
+            assert_no_plain_data(path, needles)
+    assert keys.key_path(old).is_file() and keys.key_path(safety).is_file()
+    assert not list(demo_path.parent.glob("*.partial*"))
+
+
+def test_wrong_password_is_refused_and_never_taken_for_damage(demo_path):
+    encryption.set_password(demo_path, PASSWORD)
+    keys.forget_all()
+    before = hashlib.sha256(demo_path.read_bytes()).hexdigest()
+
+    with pytest.raises(PasswordRequiredError):
+        open_db(demo_path)
+    with pytest.raises(WrongPasswordError) as caught:
+        keys.unlock(demo_path, "不是这个密码")
+    assert not isinstance(caught.value, DamagedDatabaseError)
+    report = backup.inspect_file(demo_path)
+    assert report.locked and not report.ok
+    assert backup.list_backups(demo_path) == []  # nothing set aside, nothing offered
+    assert hashlib.sha256(demo_path.read_bytes()).hexdigest() == before
+    assert not list(demo_path.parent.glob("*damaged*"))
+
+    keys.unlock(demo_path, PASSWORD)
+    db = open_db(demo_path)
+    assert members.count(db) == 35
+    db.close()
+
+
+def test_set_change_remove_round_trips_every_record(demo_path):
+    original = contents(demo_path)
+
+    encryption.set_password(demo_path, PASSWORD)
+    keys.forget_all()
+    keys.unlock(demo_path, PASSWORD)
+    assert contents(demo_path) == original
+
+    encryption.change_password(demo_path, PASSWORD, "新的密码123")
+    keys.forget_all()
+    with pytest.raises(WrongPasswordError):
+        keys.unlock(demo_path, PASSWORD)
+    keys.unlock(demo_path, "新的密码123")
+    assert contents(demo_path) == original
+
+    encryption.remove_password(demo_path, "新的密码123")
+    keys.forget_all()
+    assert demo_path.read_bytes().startswith(b"SQLite format 3")
+    assert not keys.key_path(demo_path).exists()
+    assert contents(demo_path) == original
+
+
+def test_lock_password_gives_way_to_the_encryption_password(demo_path):
+    from branchdesk.core import screen_lock, settings
+
+    db = open_db(demo_path)
+    screen_lock.set_password(db, "1234")
+    db.close()
+    encryption.set_password(demo_path, PASSWORD)
+    encryption.remove_password(demo_path, PASSWORD)
+    db = open_db(demo_path)
+    assert settings.get(db, "lock_password") == ""  # no old lock password comes back
+    db.close()
+
+
+def test_changing_the_password_rewraps_the_backups(demo_path):
+    encryption.set_password(demo_path, PASSWORD)
+    saved = backup.make_backup(demo_path)
+    encryption.change_password(demo_path, PASSWORD, "新的密码123")
+    keys.forget_all()
+    with pytest.raises(WrongPasswordError):
+        keys.unlock(saved, PASSWORD)
+    keys.unlock(saved, "新的密码123")
+    assert backup.inspect_file(saved).ok
+
+
+def test_wrong_old_password_and_short_new_password_write_nothing(demo_path):
+    with pytest.raises(ValidationError, match="至少"):
+        encryption.set_password(demo_path, "12345")
+    assert demo_path.read_bytes().startswith(b"SQLite format 3")
+    encryption.set_password(demo_path, PASSWORD)
+    key_file = keys.key_path(demo_path).read_bytes()
+    data = demo_path.read_bytes()
+    with pytest.raises(WrongPasswordError):
+        encryption.change_password(demo_path, "错误的旧密码", "新的密码123")
+    with pytest.raises(WrongPasswordError):
+        encryption.remove_password(demo_path, "错误的旧密码")
+    with pytest.raises(ValidationError):
+        encryption.change_password(demo_path, PASSWORD, "短")
+    assert keys.key_path(demo_path).read_bytes() == key_file and demo_path.read_bytes() == data
+
+
+def test_recovery_key_opens_a_file_whose_password_is_forgotten(demo_path):
+    original = contents(demo_path)
+    recovery = encryption.set_password(demo_path, PASSWORD).recovery_key
+    keys.forget_all()
+    keys.key_path(demo_path).unlink()  # even the key file is lost
+    with pytest.raises(DamagedDatabaseError, match="恢复密钥"):
+        open_db(demo_path)
+
+    typed = recovery.lower().replace("-", " ").replace("0", "o")  # as someone might type it
+    encryption.reset_with_recovery_key(demo_path, typed, "另一个密码456")
+    keys.forget_all()
+    keys.unlock(demo_path, "另一个密码456")
+    assert contents(demo_path) == original
+
+
+def test_mistyped_or_foreign_recovery_key_is_refused(demo_path, tmp_path):
+    recovery = encryption.set_password(demo_path, PASSWORD).recovery_key
+    other = tmp_path / "other.sqlite3"
+    demo.create_demo(other).close()
+    foreign = encryption.set_password(other, PASSWORD).recovery_key
+    keys.forget_all()
+    typo = ("1" if recovery[0] != "1" else "2") + recovery[1:]
+    with pytest.raises(ValidationError, match="恢复密钥不正确"):
+        encryption.reset_with_recovery_key(demo_path, typo, "另一个密码456")
+    with pytest.raises(WrongPasswordError, match="不是这个数据文件的"):
+        encryption.reset_with_recovery_key(demo_path, foreign, "另一个密码456")
+    keys.unlock(demo_path, PASSWORD)  # untouched
+
+
+def test_recovery_key_round_trips_any_key():
+    for _ in range(50):
+        data_key = keys.new_data_key()
+        text = keys.recovery_key(data_key)
+        assert len(text.replace("-", "")) == 55 and len(text.split("-")) == 11
+        assert keys.parse_recovery_key(text) == data_key
+
+
+@pytest.mark.parametrize("damage", [
+    b"", b"{}", b"not json", b'{"format": "BranchDesk key file"}',
+])
+def test_unreadable_key_file_is_refused_cleanly(demo_path, damage):
+    encryption.set_password(demo_path, PASSWORD)
+    keys.forget_all()
+    keys.key_path(demo_path).write_bytes(damage)
+    with pytest.raises(KeyFileError, match="钥匙文件"):
+        keys.unlock(demo_path, PASSWORD)
+
+
+def test_tampered_kdf_parameters_are_refused_not_run(demo_path):
+    import json
+
+    encryption.set_password(demo_path, PASSWORD)
+    keys.forget_all()
+    data = json.loads(keys.key_path(demo_path).read_text())
+    data["kdf"]["n"] = 2**30  # would take gigabytes and minutes
+    keys.key_path(demo_path).write_text(json.dumps(data))
+    with pytest.raises(KeyFileError):
+        keys.unlock(demo_path, PASSWORD)
+
+
+def test_restore_follows_the_branch_state(demo_path, tmp_path):
+    plain = backup.make_backup(demo_path)
+    encryption.set_password(demo_path, PASSWORD)  # encrypts ``plain`` in place too
+    outside = tmp_path / "stick"
+    outside.mkdir()
+    shutil.copy(demo_path, outside / "copy.sqlite3")  # a file made by another branch: its own key
+    other = tmp_path / "other.sqlite3"
+    demo.create_demo(other).close()
+    foreign_plain = backup.make_backup(other, outside)
+
+    backup.restore(foreign_plain, demo_path)  # plain into encrypted: encrypted on the way in
+    assert not demo_path.read_bytes().startswith(b"SQLite format 3")
+    assert backup.inspect_file(demo_path).ok
+    backup.restore(plain, demo_path)
+    assert backup.inspect_file(demo_path).ok
+
+
+def test_restore_of_a_backup_with_another_key_asks_for_its_password(demo_path, tmp_path):
+    other = tmp_path / "other.sqlite3"
+    demo.create_demo(other).close()
+    encryption.set_password(other, "另一个支部的密码")
+    foreign = backup.make_backup(other, tmp_path / "stick")
+    encryption.set_password(demo_path, PASSWORD)
+    keys.forget_all()
+    keys.unlock(demo_path, PASSWORD)
+    with pytest.raises(PasswordRequiredError):
+        backup.restore(foreign, demo_path)
+    with pytest.raises(WrongPasswordError):
+        keys.unlock(foreign, PASSWORD)
+    keys.unlock(foreign, "另一个支部的密码")
+    backup.restore(foreign, demo_path)
+    keys.forget_all()
+    keys.unlock(demo_path, PASSWORD)  # the branch keeps its own password
+    assert backup.inspect_file(demo_path).ok
