@@ -86,13 +86,19 @@ class DatabaseInUseError(DatabaseError):
     title = "数据文件正在使用"
 
 
-class PasswordRequiredError(DatabaseError):
+class PasswordError(DatabaseError):
+    """A password missing, wrong or unusable (exit 2); nothing was read or written."""
+
+    title = "密码"
+
+
+class PasswordRequiredError(PasswordError):
     """The file is encrypted and its key has not been unlocked in this process."""
 
     title = "需要密码"
 
 
-class WrongPasswordError(DatabaseError):
+class WrongPasswordError(PasswordError):
     """The password (or 恢复密钥) does not open the key file. Never damage: nothing is offered
     or moved; the file is untouched."""
 
