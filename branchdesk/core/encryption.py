@@ -56,15 +56,18 @@ def is_encrypted(db_path: Path | str) -> bool:
     return keys.is_encrypted(db_path)
 
 
-def set_password(db_path: Path | str, password: str) -> Done:
+def set_password(db_path: Path | str, password: str, *, upgrade: bool = False) -> Done:
     """Encrypt the plain branch file with a new data key; returns the 恢复密钥 to show once.
 
     The plain backups in ``backups/`` are encrypted with the same key afterwards
     (backup.encrypt_backups). ValidationError for a short password or a file that is already
     encrypted; DatabaseError if the file cannot be opened; nothing is changed then.
+    ``upgrade``: the existing screen-lock password becomes the encryption password as it is,
+    even if shorter than keys.MIN_LENGTH (the lock allowed screen_lock.MIN_LENGTH).
     """
     db_path = Path(db_path)
-    keys.check_new_password(password)
+    if not upgrade:
+        keys.check_new_password(password)
     if keys.is_encrypted(db_path):
         raise ValidationError({"new": "这个数据文件已经设置了密码。要换密码，请用“修改密码”。"})
     open_db(db_path, create=False).close()  # checked, migrated to the current schema

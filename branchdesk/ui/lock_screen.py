@@ -312,7 +312,10 @@ class LockController(QObject):
     # ------------------------------------------------------------ unlocking
     def try_unlock(self, password: str) -> bool:
         if screen_lock.check(self.window.db, password):
+            upgrade = screen_lock.needs_upgrade(self.window.db)
             self.unlock()
+            if upgrade:  # the old lock password becomes the encryption password, now
+                QTimer.singleShot(0, self.window, lambda: self._encrypt(password))
             return True
         self.failures += 1
         delay = screen_lock.delay_after(self.failures)
@@ -320,6 +323,11 @@ class LockController(QObject):
         self.screen.wait(delay, f"密码不正确。{wait}")
         log.info("wrong lock password (%d in a row)", self.failures)
         return False
+
+    def _encrypt(self, password: str) -> None:
+        from branchdesk.ui import password as ui_password
+
+        ui_password.encrypt(self.window, password, upgrade=True)
 
     def unlock(self) -> None:
         self._take_down()

@@ -35,18 +35,36 @@ def open_demo():
     return demo.create_demo(path)
 
 
-def open_locked(path: Path):
-    """Lock ``path`` for this process, then open it; raises BranchdeskError (lock released).
+def open_locked(path: Path, parent=None):
+    """Lock ``path`` for this process, then open it (asking for the password of an encrypted
+    file); raises BranchdeskError (lock released); None when the password was not given.
     In a folder nobody can write (no lock file can be made there) it opens read-only."""
     try:
         single_writer.hold(path)
     except ReadOnlyPlaceError as exc:
+        if not ask_password(path, parent):
+            return None
         return open_db(path, create=False, read_only=exc)
     try:
+        if not ask_password(path, parent):
+            single_writer.release(path)
+            return None
         return open_db(path)
     except BaseException:
         single_writer.release(path)
         raise
+
+
+def ask_password(path: Path, parent=None) -> bool:
+    """True when ``path`` can be opened: plain, already unlocked, or the right password given
+    (ui/dialogs/unlock_dialog.py). A wrong password is never taken for damage."""
+    from branchdesk.core import keys
+
+    if not keys.needs_password(path):
+        return True
+    from branchdesk.ui.dialogs.unlock_dialog import UnlockDialog
+
+    return bool(UnlockDialog(path, parent).exec())
 
 
 def open_start_database(db_path: Path | None):
@@ -69,7 +87,10 @@ def open_start_database(db_path: Path | None):
 def _open_or_recover(path: Path):
     """Open ``path``; if it is damaged, offer the newest good backup (None: the user quits)."""
     try:
-        return open_locked(path)
+        db = open_locked(path)
+        if db is None:
+            return None
+        return db
     except DamagedDatabaseError as exc:
         from branchdesk.ui.dialogs.backup_dialog import offer_recovery  # rarely needed: not at start
 
