@@ -81,9 +81,10 @@ def set_password(db_path: Path | str, password: str, *, upgrade: bool = False) -
     keys.remember(data_key)
     _clear_lock_setting(db_path)
     log.info("encrypted %s", db_path.name)
-    from branchdesk.core import backup
+    from branchdesk.core import attachments, backup
 
     changed, missed = backup.encrypt_backups(db_path, data_key, keyfile)
+    missed += tuple(attachments.seal_all(db_path, data_key))
     return Done(keys.recovery_key(data_key), changed, missed)
 
 
@@ -112,6 +113,13 @@ def remove_password(db_path: Path | str, password: str) -> Done:
     data_key = keys.unlock(db_path, password)
     open_db(db_path, create=False).close()
     remove_leftovers(db_path)
+    from branchdesk.core import attachments
+
+    # Before the swap: cut off after it, every file still opens (plain ones are read as such).
+    failed = attachments.unseal_all(db_path, data_key)
+    if failed:
+        raise DatabaseError(f"有 {len(failed)} 个附件文件没能解密（{'、'.join(failed[:3])}），"
+                            "密码没有取消，数据文件仍加密。请确认附件文件夹可以写入后重试。")
     partial = db_path.with_name(db_path.name + _PARTIALS[1])
     _rewrite(db_path, data_key, partial, None)
     _swap(partial, db_path)
@@ -120,6 +128,16 @@ def remove_password(db_path: Path | str, password: str) -> Done:
     _clear_lock_setting(db_path)
     log.info("decrypted %s", db_path.name)
     return Done()
+
+
+def finish_sealing(db_path: Path | str) -> None:
+    """Seal the attachments a set cut off half-way left plain (an encrypted branch whose key
+    is unlocked; nothing to do otherwise). Files already sealed are only peeked at."""
+    data_key = keys.connection_key(db_path) if keys.is_encrypted(db_path) else None
+    if data_key is not None:
+        from branchdesk.core import attachments
+
+        attachments.seal_all(db_path, data_key)
 
 
 def reset_with_recovery_key(db_path: Path | str, recovery_text: str, new: str) -> None:

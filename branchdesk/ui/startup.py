@@ -49,7 +49,12 @@ def open_locked(path: Path, parent=None):
         if not ask_password(path, parent):
             single_writer.release(path)
             return None
-        return open_db(path)
+        db = open_db(path)
+        if not db.read_only:
+            from branchdesk.core import encryption
+
+            encryption.finish_sealing(path)
+        return db
     except BaseException:
         single_writer.release(path)
         raise

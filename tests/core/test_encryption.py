@@ -258,3 +258,35 @@ def test_restore_of_a_backup_with_another_key_asks_for_its_password(demo_path, t
     keys.forget_all()
     keys.unlock(demo_path, PASSWORD)  # the branch keeps its own password
     assert backup.inspect_file(demo_path).ok
+
+
+def test_attachments_are_sealed_and_round_trip(demo_path, tmp_path):
+    from branchdesk import paths
+    from branchdesk.core import attachments
+
+    db = open_db(demo_path)
+    meeting_id = db.execute("SELECT id FROM meetings ORDER BY id LIMIT 1").fetchone()[0]
+    scan = tmp_path / "签到表扫描.txt"
+    secret = "张三 110101199001011234 13800000000".encode("utf-8") * 20
+    scan.write_bytes(secret)
+    first = attachments.add(db, attachments.MEETING, meeting_id, scan)
+    db.close()
+    folder = paths.attachments_dir(demo_path)
+
+    encryption.set_password(demo_path, PASSWORD)
+    stored = [p for p in folder.rglob("*") if p.is_file()]
+    assert stored and all(secret[:20] not in p.read_bytes() for p in stored)
+    db = open_db(demo_path)
+    later = tmp_path / "会议照片.txt"
+    later.write_bytes(b"photo " + secret)
+    second = attachments.add(db, attachments.MEETING, meeting_id, later)  # sealed as it is added
+    assert secret[:20] not in attachments.path_of(db, second).read_bytes()
+    out = attachments.copy_out(db, first, tmp_path / "out" / "a.txt")
+    assert out.read_bytes() == secret
+    db.close()
+
+    encryption.remove_password(demo_path, PASSWORD)
+    db = open_db(demo_path)
+    assert attachments.path_of(db, first).read_bytes() == secret
+    assert attachments.path_of(db, second).read_bytes() == b"photo " + secret
+    db.close()
