@@ -163,7 +163,7 @@ class RecoveryKeyDialog(QDialog):
         self.buttons.accept_button.setEnabled(False)
         self.kept.toggled.connect(self.buttons.accept_button.setEnabled)
         layout.addWidget(self.buttons)
-        self.resize(560, 420)
+        self.setMinimumWidth(560)
 
     def save(self) -> None:
         self.accept()
