@@ -202,7 +202,7 @@ def test_a_new_file_appears_complete_or_not_at_all(tmp_path, monkeypatch):
     from branchdesk.core.migrations import migrations
 
     def broken(db):
-        raise sqlite3.OperationalError("simulated failure")
+        raise driver.OperationalError("simulated failure")
 
     monkeypatch.setattr(migrations._migrations[-1], "fn", broken)
     folder = tmp_path / "data"
