@@ -290,3 +290,30 @@ def test_attachments_are_sealed_and_round_trip(demo_path, tmp_path):
     assert attachments.path_of(db, first).read_bytes() == secret
     assert attachments.path_of(db, second).read_bytes() == b"photo " + secret
     db.close()
+
+
+def test_usb_package_of_an_encrypted_branch_carries_readable_attachments(tmp_path,
+                                                                         monkeypatch):
+    """The U盘 package leaves the office as the user chose it (masked or not), its attachments
+    as they were added: unsealed in memory, never written plain to this PC's disk."""
+    from branchdesk.core.package import write_package
+    from tests.core.package_helpers import TODAY, YEAR, fake_ledger, fake_writers, make_branch, tree
+
+    (tmp_path / "branch").mkdir()
+    db = make_branch(tmp_path / "branch")
+    path = db.path
+    db.close()
+    encryption.set_password(path, PASSWORD)
+    db = open_db(path)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    monkeypatch.setattr("branchdesk.core.package.ledger_bytes", fake_ledger())
+    write_package(db, stick, YEAR, today=TODAY, pdf_writers=fake_writers())
+    db.close()
+    stored = [p.read_bytes() for p in (tmp_path / "branch").rglob("*") if "attachments" in str(p)
+              and p.is_file()]
+    assert stored and not any(b"photo one" in data for data in stored)  # sealed at home
+    files = tree(stick)
+    photos = {name: data for name, data in files.items() if "附件/03月/支部党员大会" in name}
+    assert sorted(photos.values()) == sorted([b"photo one", b"photo two", b"upper", b"lower",
+                                              b"odd name"])
