@@ -211,7 +211,11 @@ def _open_for_writing(args, *, create: bool = False):
     path = _db_path(args)
     _hold(path)
     _unlock(args, path)
-    return open_db(path, create=create)
+    db = open_db(path, create=create)
+    from branchdesk.core import encryption
+
+    encryption.finish(path)  # a ``password set`` cut off half-way: its backups and attachments
+    return db
 
 
 # ---------------------------------------------------------------- passwords

@@ -130,14 +130,18 @@ def remove_password(db_path: Path | str, password: str) -> Done:
     return Done()
 
 
-def finish_sealing(db_path: Path | str) -> None:
-    """Seal the attachments a set cut off half-way left plain (an encrypted branch whose key
-    is unlocked; nothing to do otherwise). Files already sealed are only peeked at."""
-    data_key = keys.connection_key(db_path) if keys.is_encrypted(db_path) else None
-    if data_key is not None:
-        from branchdesk.core import attachments
+def finish(db_path: Path | str) -> None:
+    """Complete a set that was cut off after the swap: encrypt the backups and seal the
+    attachments still plain (an encrypted branch whose key is unlocked; nothing otherwise).
+    What is done already is only peeked at (16 bytes of each file)."""
+    db_path = Path(db_path)
+    if not keys.is_encrypted(db_path) or keys.needs_password(db_path):
+        return
+    from branchdesk.core import attachments, backup
 
-        attachments.seal_all(db_path, data_key)
+    data_key = keys.connection_key(db_path)
+    backup.encrypt_backups(db_path, data_key, keys.read_key_file(keys.key_path(db_path)))
+    attachments.seal_all(db_path, data_key)
 
 
 def reset_with_recovery_key(db_path: Path | str, recovery_text: str, new: str) -> None:

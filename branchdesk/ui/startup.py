@@ -53,7 +53,7 @@ def open_locked(path: Path, parent=None):
         if not db.read_only:
             from branchdesk.core import encryption
 
-            encryption.finish_sealing(path)
+            encryption.finish(path)
         return db
     except BaseException:
         single_writer.release(path)

@@ -317,3 +317,17 @@ def test_usb_package_of_an_encrypted_branch_carries_readable_attachments(tmp_pat
     photos = {name: data for name, data in files.items() if "附件/03月/支部党员大会" in name}
     assert sorted(photos.values()) == sorted([b"photo one", b"photo two", b"upper", b"lower",
                                               b"odd name"])
+
+
+def test_a_set_cut_off_after_the_swap_is_finished_later(demo_path, monkeypatch):
+    """Killed after the database was swapped but before the backups were encrypted: the next
+    open for writing (window or CLI) encrypts what is still plain."""
+    old = backup.make_backup(demo_path)
+    monkeypatch.setattr(backup, "encrypt_backups", lambda *a: (0, ()))  # as if killed there
+    encryption.set_password(demo_path, PASSWORD)
+    assert old.read_bytes().startswith(b"SQLite format 3")
+    monkeypatch.undo()
+    keys.forget_all()
+    keys.unlock(demo_path, PASSWORD)
+    encryption.finish(demo_path)
+    assert not old.read_bytes().startswith(b"SQLite format 3") and backup.inspect_file(old).ok
