@@ -594,20 +594,26 @@ def recover_from_newest_backup(db_path: Path | str) -> tuple[BackupInfo, Restore
 
 def encrypt_backups(db_path: Path | str, data_key: bytes,
                     keyfile: keys.KeyFile) -> tuple[int, tuple[str, ...]]:
-    """Encrypt with the branch's (new) data key every plain copy of it this app keeps: the
-    backups in ``backups/`` (safety copies included) and damaged copies set aside beside the
-    database. Each is rewritten checked (encryption.rewrite), gets its key file, and replaces
-    the plain file by rename. Returns how many were encrypted and the names of those that
-    could not be (kept as they were, e.g. a damaged copy SQLite cannot read)."""
+    """Encrypt with the branch's (new) data key every copy of it this app keeps that has no
+    key of its own: the backups in ``backups/`` (safety copies included) and damaged copies
+    set aside beside the database. Each is rewritten checked (encryption.rewrite), gets its
+    key file, and replaces the plain file by rename. A copy SQLite cannot read (damaged) is
+    sealed whole instead (``seal_unreadable``). Returns how many were encrypted or sealed and
+    the names of those that could not be (kept as they were: a file system error)."""
     from branchdesk.core import encryption
 
     changed, missed = 0, []
     for path in _plain_copies(Path(db_path)):
         partial = path.with_name(f"{path.name}.{os.getpid()}{PARTIAL}")
         try:
-            encryption.rewrite(path, None, partial, data_key)
-            files.write_bytes(keys.key_path(path), keyfile.to_bytes())
-            os.replace(partial, path)
+            try:
+                encryption.rewrite(path, None, partial, data_key)
+            except (BranchdeskError, driver.Error) as exc:
+                log.warning("%s cannot be read (%s): sealed whole", path.name, exc)
+                seal_unreadable(path, data_key)
+            else:
+                files.write_bytes(keys.key_path(path), keyfile.to_bytes())
+                os.replace(partial, path)
             changed += 1
         except (BranchdeskError, OSError, driver.Error) as exc:
             log.warning("could not encrypt %s: %s", path.name, exc)
@@ -617,11 +623,35 @@ def encrypt_backups(db_path: Path | str, data_key: bytes,
     return changed, tuple(missed)
 
 
+SEALED = ".sealed"
+_SEAL_LABEL = b"BranchDesk unreadable copies v1"
+
+
+def seal_unreadable(path: Path, data_key: bytes) -> Path:
+    """Replace a copy SQLite cannot read (and its journal) by ``<name>.sealed``: its bytes
+    sealed with AES-GCM under a key derived from the data key, as attachments are. No plain
+    copy stays; a technician with the 恢复密钥 can unseal it (attachments.unseal)."""
+    import hmac
+
+    from branchdesk.core import attachments
+
+    key = hmac.new(data_key, _SEAL_LABEL, "sha256").digest()
+    target = path.with_name(path.name + SEALED)
+    for plain in (path, Path(f"{path}-journal")):
+        if plain.is_file():
+            sealed = plain.with_name(plain.name + SEALED)
+            files.write_bytes(sealed, attachments.seal(plain.read_bytes(), key))
+            plain.unlink()
+    return target
+
+
 def _plain_copies(db_path: Path) -> list[Path]:
+    """Our copies of ``db_path`` not encrypted by us (no key file, or a plain header)."""
     folder = paths.backups_dir(db_path)
     found = sorted(folder.glob(f"{db_path.stem}-*{SUFFIX}")) if folder.is_dir() else []
     found += sorted(db_path.parent.glob(f"{db_path.stem}-damaged-*{SUFFIX}"))
-    return [path for path in found if driver.has_plain_header(path)]
+    return [path for path in found
+            if driver.has_plain_header(path) or not keys.key_path(path).is_file()]
 
 
 def rewrap_backups(db_path: Path | str, data_key: bytes, keyfile: keys.KeyFile) -> int:

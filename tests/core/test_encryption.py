@@ -331,3 +331,28 @@ def test_a_set_cut_off_after_the_swap_is_finished_later(demo_path, monkeypatch):
     keys.unlock(demo_path, PASSWORD)
     encryption.finish(demo_path)
     assert not old.read_bytes().startswith(b"SQLite format 3") and backup.inspect_file(old).ok
+
+
+def test_damaged_copies_are_encrypted_or_sealed_never_left_plain(demo_path):
+    """A damaged file set aside beside the database: encrypted if SQLite can still read it,
+    else sealed whole; either way no plain copy of the data remains."""
+    needles = secrets_of(demo_path)
+    readable = demo_path.with_name(f"{demo_path.stem}-damaged-20261101-090000.sqlite3")
+    shutil.copy(demo_path, readable)
+    broken = demo_path.with_name(f"{demo_path.stem}-damaged-20261102-090000.sqlite3")
+    data = bytearray(demo_path.read_bytes())
+    data[:100] = b"\0" * 100  # the header gone: SQLite cannot read it, the rows are still there
+    broken.write_bytes(bytes(data))
+    Path(f"{broken}-journal").write_bytes(bytes(data[:8192]))
+
+    done = encryption.set_password(demo_path, PASSWORD)
+
+    assert done.not_reached == ()
+    assert_no_plain_data(readable, needles)
+    assert not broken.exists() and not Path(f"{broken}-journal").exists()
+    sealed = broken.with_name(broken.name + ".sealed")
+    assert_no_plain_data(sealed, needles)
+    leftovers = [p for p in demo_path.parent.iterdir() if p.is_file()
+                 and not p.name.endswith((".key", ".sealed", ".lock"))
+                 and p != demo_path and p != readable]
+    assert leftovers == []
