@@ -164,7 +164,7 @@ def _unlock_backup(window, source: Path) -> bool:
     password): its own password is asked; True when it was given."""
     from branchdesk.ui.dialogs.unlock_dialog import UnlockDialog
 
-    return bool(UnlockDialog(source, window, what="备份文件").exec())
+    return bool(UnlockDialog(source, window, what="备份文件", cancel_text="取消").exec())
 
 
 def _confirm_restore(window, source: Path, report: backup.FileReport) -> bool:

@@ -233,8 +233,8 @@ class LockController(QObject):
         if self.enabled():
             self.lock()
         elif not self.locked:
-            QMessageBox.information(self.window, "锁定", "还没有设置锁定密码。"
-                                    "请在“设置 → 锁定密码…”中设置密码后再锁定。")
+            QMessageBox.information(self.window, "锁定", "还没有设置密码。"
+                                    "请在“设置 → 密码…”中设置密码后再锁定。")
 
     def lock_if_enabled(self) -> None:
         if self.enabled():

@@ -69,7 +69,8 @@ def ask_password(path: Path, parent=None) -> bool:
         return True
     from branchdesk.ui.dialogs.unlock_dialog import UnlockDialog
 
-    return bool(UnlockDialog(path, parent).exec())
+    # at start the only way on is the password; from the window (回到我的支部数据) it is 取消
+    return bool(UnlockDialog(path, parent, cancel_text="退出" if parent is None else "取消").exec())
 
 
 def open_start_database(db_path: Path | None):

@@ -346,7 +346,7 @@ def test_without_a_password_nothing_locks(app, demo_db, qtbot, monkeypatch):
     window.locker.lock_if_enabled()
     window.locker.lock_now()
     assert not window.locker.locked
-    assert shown and "还没有设置锁定密码" in shown[0]
+    assert shown and "还没有设置密码" in shown[0] and "设置 → 密码" in shown[0]
 
 
 def test_idle_minutes_setting_is_used(window):

@@ -31,7 +31,8 @@ class UnlockDialog(QDialog):
     the password opens the key file; a wrong one waits longer after a few tries (as the lock)
     and never leads to a restore offer."""
 
-    def __init__(self, path: Path, parent=None, *, what: str = "数据文件"):
+    def __init__(self, path: Path, parent=None, *, what: str = "数据文件",
+                 cancel_text: str = "退出"):
         super().__init__(parent)
         self.path = Path(path)
         self.failures = 0
@@ -52,7 +53,7 @@ class UnlockDialog(QDialog):
         forgot.setFlat(True)
         forgot.clicked.connect(self.use_recovery_key)
         layout.addWidget(forgot, 0, Qt.AlignmentFlag.AlignLeft)
-        self.buttons = dialog_buttons(self, "打开", "退出", on_accept=self.try_unlock)
+        self.buttons = dialog_buttons(self, "打开", cancel_text, on_accept=self.try_unlock)
         layout.addWidget(self.buttons)
 
     def try_unlock(self) -> None:
