@@ -75,7 +75,7 @@ def set_password(db_path: Path | str, password: str, *, upgrade: bool = False) -
     data_key = keys.new_data_key()
     keyfile = keys.wrap(data_key, password)
     partial = db_path.with_name(db_path.name + _PARTIALS[0])
-    _rewrite(db_path, None, partial, data_key)
+    rewrite(db_path, None, partial, data_key)
     files.write_bytes(keys.key_path(db_path), keyfile.to_bytes())  # ignored until the rename
     _swap(partial, db_path)
     keys.remember(data_key)
@@ -121,7 +121,7 @@ def remove_password(db_path: Path | str, password: str) -> Done:
         raise DatabaseError(f"有 {len(failed)} 个附件文件没能解密（{'、'.join(failed[:3])}），"
                             "密码没有取消，数据文件仍加密。请确认附件文件夹可以写入后重试。")
     partial = db_path.with_name(db_path.name + _PARTIALS[1])
-    _rewrite(db_path, data_key, partial, None)
+    rewrite(db_path, data_key, partial, None)
     _swap(partial, db_path)
     keys.key_path(db_path).unlink(missing_ok=True)  # beside a plain file it is ignored anyway
     files.fsync_dir(db_path.parent)
@@ -211,13 +211,9 @@ def rewrite(source: Path, source_key: bytes | None, target: Path,
             target_key: bytes | None) -> None:
     """Write ``source`` to ``target`` under ``target_key`` (None: plain), checked and flushed.
 
-    Raises BackupError when the copy does not match the source; the target is removed then.
+    Raises BackupError when the copy does not match the source, FileWriteError when it cannot
+    be written; the target is removed then.
     """
-    _rewrite(source, source_key, target, target_key)
-
-
-def _rewrite(source: Path, source_key: bytes | None, target: Path,
-             target_key: bytes | None) -> None:
     try:
         export(source, source_key, target, target_key)
         problem = difference(source, source_key, target, target_key)

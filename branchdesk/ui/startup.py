@@ -93,17 +93,35 @@ def open_start_database(db_path: Path | None):
 def _open_or_recover(path: Path):
     """Open ``path``; if it is damaged, offer the newest good backup (None: the user quits)."""
     try:
-        db = open_locked(path)
-        if db is None:
-            return None
-        return db
+        return open_locked(path)
     except DamagedDatabaseError as exc:
         from branchdesk.ui.dialogs.backup_dialog import offer_recovery  # rarely needed: not at start
 
         single_writer.hold(path)  # nobody else may write while the backup is put in place
-        if not offer_recovery(path, exc):
+        if not _key_file_restored(path) and not offer_recovery(path, exc):
             return None
     return open_locked(path)
+
+
+def _key_file_restored(path: Path) -> bool:
+    """A file that is not plain SQLite and has no key file may be an encrypted branch whose
+    key file was lost: with its 恢复密钥 it gets a new one (and a new password). False when
+    that is not the case or the user has no 恢复密钥 (then a backup is offered)."""
+    from branchdesk.core import driver, keys
+
+    if keys.key_path(path).exists() or driver.has_plain_header(path) \
+            or path.stat().st_size == 0:
+        return False
+    asked = QMessageBox.question(
+        None, "数据文件打不开",
+        f"数据文件“{path.name}”打不开：它可能已损坏，也可能是加密的数据文件而旁边的钥匙文件"
+        f"“{keys.key_path(path).name}”丢失了。\n\n如果设置过密码，可以用恢复密钥打开它并设一个新密码。"
+        "现在输入恢复密钥吗？（选“否”则改用备份恢复）")
+    if asked != QMessageBox.StandardButton.Yes:
+        return False
+    from branchdesk.ui.dialogs.unlock_dialog import RecoveryResetDialog
+
+    return bool(RecoveryResetDialog(path).exec())
 
 
 def needs_setup(db) -> bool:

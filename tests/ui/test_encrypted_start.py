@@ -101,3 +101,33 @@ def test_restoring_a_backup_made_under_another_password_asks_for_it(app, encrypt
     assert members.count(replacement.db) == 35
     keys.forget_all()
     keys.unlock(encrypted_path, "新设的密码2027")  # the branch keeps its current password
+
+
+def test_lost_key_file_is_replaced_with_the_recovery_key_at_start(app, tmp_path, monkeypatch):
+    """The key file is gone: instead of calling the branch damaged and offering a backup,
+    the window asks for the 恢复密钥 and a new password, then opens the branch."""
+    from branchdesk.ui.dialogs.unlock_dialog import RecoveryResetDialog
+
+    path = tmp_path / "branch.sqlite3"
+    demo.create_demo(path, today=date(2026, 11, 29)).close()
+    recovery = encryption.set_password(path, PASSWORD).recovery_key
+    keys.forget_all()
+    keys.key_path(path).unlink()
+    offered = []
+    monkeypatch.setattr("branchdesk.ui.dialogs.backup_dialog.offer_recovery",
+                        lambda *a: offered.append(a) or False)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+
+    def fill(dialog):
+        dialog.recovery.setText(recovery)
+        dialog.new.setText("新设的密码2027")
+        dialog.again.setText("新设的密码2027")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(RecoveryResetDialog, "exec", fill)
+    db = startup.open_start_database(path)
+    assert db is not None and members.count(db) == 35 and not offered
+    db.close()
+    keys.forget_all()
+    keys.unlock(path, "新设的密码2027")
