@@ -14,7 +14,7 @@ PASSWORD = "支部密码2026"
 pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
-def run(argv, monkeypatch=None) -> int:
+def run(argv) -> int:
     """One command, as its own process would run it: no key unlocked beforehand."""
     keys.forget_all()
     return main([str(a) for a in argv])
@@ -158,8 +158,8 @@ def test_restore_into_an_encrypted_branch(encrypted, tmp_path, password_file, ca
     other_pw = tmp_path / "other.txt"
     other_pw.write_text("另一个支部的密码\n", encoding="utf-8")
     assert run(["password", "set", "--db", other, "--new-password-file", other_pw]) == 0
-    foreign = backup.make_backup(other, tmp_path / "stick") if keys.unlock(other, "另一个支部的密码") \
-        else None
+    keys.unlock(other, "另一个支部的密码")
+    foreign = backup.make_backup(other, tmp_path / "stick")
     before = digest(encrypted)
     assert run(["restore", foreign, "--db", encrypted, "--password-file", password_file]) == 2
     assert "另一个密码" in capsys.readouterr().err
