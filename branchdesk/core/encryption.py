@@ -158,8 +158,12 @@ def reset_with_recovery_key(db_path: Path | str, recovery_text: str, new: str) -
     if not _key_opens(db_path, data_key):
         raise WrongPasswordError("这个恢复密钥不是这个数据文件的，数据文件没有被修改。"
                                  "请找到设置密码时保存的那一份恢复密钥。")
-    files.write_bytes(keys.key_path(db_path), keys.wrap(data_key, new).to_bytes())
+    keyfile = keys.wrap(data_key, new)
+    files.write_bytes(keys.key_path(db_path), keyfile.to_bytes())
     keys.remember(data_key)
+    from branchdesk.core import backup
+
+    backup.rewrap_backups(db_path, data_key, keyfile)  # the forgotten password opens none of them
 
 
 def _key_opens(db_path: Path, data_key: bytes) -> bool:

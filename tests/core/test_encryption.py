@@ -167,6 +167,7 @@ def test_wrong_old_password_and_short_new_password_write_nothing(demo_path):
 def test_recovery_key_opens_a_file_whose_password_is_forgotten(demo_path):
     original = contents(demo_path)
     recovery = encryption.set_password(demo_path, PASSWORD).recovery_key
+    saved = backup.make_backup(demo_path)
     keys.forget_all()
     keys.key_path(demo_path).unlink()  # even the key file is lost
     with pytest.raises(DamagedDatabaseError, match="恢复密钥"):
@@ -177,6 +178,8 @@ def test_recovery_key_opens_a_file_whose_password_is_forgotten(demo_path):
     keys.forget_all()
     keys.unlock(demo_path, "另一个密码456")
     assert contents(demo_path) == original
+    keys.forget_all()
+    keys.unlock(saved, "另一个密码456")  # the backups follow the new password
 
 
 def test_mistyped_or_foreign_recovery_key_is_refused(demo_path, tmp_path):
