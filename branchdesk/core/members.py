@@ -565,6 +565,12 @@ class RollBook:
                          _suspended_on(m, evs, day), _observed_on(evs, day),
                          next((x for x in self._exemptions.get(m.id, ()) if x.covers(day)), None))
 
+    def owes_on(self, m: Member, day: date) -> bool:
+        """On the roll on ``day`` with 党籍 not stopped: what owing 党费 for that day's month
+        needs (core/dues.py), without building the whole entry."""
+        evs = self.events(m.id)
+        return _on_roll(m, evs, day) and not _suspended_on(m, evs, day)
+
     def exemptions(self, member_id: int) -> list["Exemption"]:
         return self._exemptions.get(member_id, [])
 

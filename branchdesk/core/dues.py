@@ -1,0 +1,803 @@
+"""党费: 交纳类别 and 计算基数 with their history, reliefs, payments, and what each month owes.
+
+The rules (关于中国共产党党费收缴、使用和管理的规定, 中组发〔2008〕3号) and their articles are in
+docs/rules.md; every band, rate, flat amount and the rounding are settings (group ``dues``).
+
+Money is integer 分 everywhere; amounts are computed with Decimal and rounded ROUND_HALF_UP
+(Decimal's default is half-even, which would turn 3001 × 0.5% = 15.005 into 15.00, not 15.01).
+
+Which months a payment pays is never stored: all of a member's payments (up to the day asked
+about) fill their owed months oldest first, so a correction to a base or a payment re-sorts
+everything consistently. A payment made after the month it fills is 补交 there, before it 预交.
+
+Two layers as in rules.py: ``monthly_due``, ``allocate``, ``month_states`` and the
+``check_*`` functions are pure; ``DuesBook`` reads the tables once and ``year_table`` /
+``findings`` use it. This module owns every SQL statement on the dues_* tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from branchdesk.core import members, settings, tables
+from branchdesk.core.db import Database, ensure_writable
+from branchdesk.core.dates import add_months, parse_date
+from branchdesk.core.errors import NotFoundError, ValidationError
+from branchdesk.core.members import Member
+
+# 交纳类别. RATED ones pay a share of a base; the others a flat monthly amount.
+WORKING, RETIRED = "在职", "离退休"
+FARMER, STUDENT, UNEMPLOYED = "农民", "学生", "下岗失业"
+RELIEF_FUNDS, SUBSISTENCE = "依靠抚恤或救济", "领取最低生活保障金"
+CATEGORIES = (WORKING, RETIRED, FARMER, STUDENT, UNEMPLOYED, RELIEF_FUNDS, SUBSISTENCE)
+RATED = (WORKING, RETIRED)
+CATEGORY_ALIASES = {"在职党员": WORKING, "离退休党员": RETIRED, "离休": RETIRED, "退休": RETIRED,
+                    "农民党员": FARMER, "学生党员": STUDENT, "下岗": UNEMPLOYED, "失业": UNEMPLOYED,
+                    "下岗失业党员": UNEMPLOYED, "低保": SUBSISTENCE}
+# Reliefs: 免交/少交 for 生活困难 need the 支部大会 date and the 上级党委's approval (art. 8);
+# 缓交 is a recorded reason the months stay owed for (no 党章第九条 prompt while it runs).
+EXEMPT, REDUCED, DEFERRED = "免交", "少交", "缓交"
+RELIEF_KINDS = (EXEMPT, REDUCED, DEFERRED)
+METHODS = ("现金", "转账", "线上")
+TRANSFER_IN, TRANSFER_OUT, APPROVED = "转入", "转出", "入党审批"
+EVENT_KINDS = (TRANSFER_IN, TRANSFER_OUT, APPROVED)
+
+# A month's state, as the tab, the ledger and ``branchdesk dues --json`` show it.
+PAID, PART, UNPAID, NOT_DUE, EXEMPTED = "paid", "part", "unpaid", "not_due", "exempt"
+STATE_TEXT = {PAID: "已交", PART: "部分", UNPAID: "未交", NOT_DUE: "", EXEMPTED: "免交"}
+
+LOOKBACK_MONTHS = 24  # how far back the 工作台 looks for unpaid months
+DUES = "dues"  # the record kind findings point at (ui/places.py shows it on the 党费 tab)
+
+
+# ---------------------------------------------------------------- money
+
+def yuan(fen: int | None) -> str | None:
+    """30.00 for 3000 分 (None stays None): how amounts are shown and printed."""
+    if fen is None:
+        return None
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def parse_yuan(text: object) -> int:
+    """分 from a typed or imported amount in 元 ("3,001.5", "3001元", 3001.5); ValueError
+    with a Chinese message when it is not an amount. Rounded half up to the 分."""
+    raw = str(text if text is not None else "").strip().replace(",", "").replace("，", "")
+    raw = raw.removesuffix("元").strip().replace("￥", "").replace("¥", "")
+    try:
+        value = Decimal(raw)
+    except ArithmeticError:
+        raise ValueError(f"“{text}”不是金额，请写成如 3000 或 3000.50") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"“{text}”不是有效的金额")
+    if value > 10_000_000:
+        raise ValueError(f"金额“{text}”过大，请核对")
+    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Band:
+    upper_fen: int | None  # inclusive; None: no upper limit
+    bp: int  # rate in 万分之一: 150 is 1.5%
+
+
+def bands(category: str, conf: dict) -> list[Band]:
+    """The rate bands of a RATED category, from the settings (national defaults: 在职 ≤3000
+    0.5%, ≤5000 1%, ≤10000 1.5%, above 2%; 离退休 ≤5000 0.5%, above 1%)."""
+    if category == RETIRED:
+        return [Band(conf["dues_retired_band_max"] * 100, conf["dues_retired_rate1_bp"]),
+                Band(None, conf["dues_retired_rate2_bp"])]
+    return [Band(conf["dues_band1_max"] * 100, conf["dues_rate1_bp"]),
+            Band(conf["dues_band2_max"] * 100, conf["dues_rate2_bp"]),
+            Band(conf["dues_band3_max"] * 100, conf["dues_rate3_bp"]),
+            Band(None, conf["dues_rate4_bp"])]
+
+
+def rate_bp(category: str, base_fen: int, conf: dict) -> int:
+    """The rate (万分之一) for ``base_fen`` of a RATED category: the first band whose upper
+    limit the base does not exceed (a base of exactly 3000.00 is in the 0.5% band)."""
+    return next(b.bp for b in bands(category, conf) if b.upper_fen is None or base_fen <= b.upper_fen)
+
+
+def rate_text(bp: int) -> str:
+    """1.5% for 150."""
+    text = f"{Decimal(bp) / 100:f}".rstrip("0").rstrip(".") if bp % 100 else str(bp // 100)
+    return f"{text}%"
+
+
+def round_money(value: Decimal, conf: dict) -> int:
+    """``value`` 分 rounded half up to the 分, or to the 角 when dues_round_jiao is set."""
+    step = Decimal(10) if conf["dues_round_jiao"] else Decimal(1)
+    return int((value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
+
+
+@dataclass(frozen=True)
+class Base:
+    """A member's 交纳类别 and 计算基数 from ``start_date`` on (its month and after, until a
+    later one). ``base_fen`` for RATED categories; ``fixed_fen`` a flat amount the branch
+    decided (农民党员; default from the settings); ``extra_fen`` 自愿多交 each month."""
+
+    member_id: int
+    start_date: str
+    category: str
+    base_fen: int | None = None
+    fixed_fen: int | None = None
+    extra_fen: int = 0
+    note: str = ""
+    id: int | None = None
+
+    @property
+    def month(self) -> str:
+        return self.start_date[:7]
+
+
+def monthly_due(base: Base, conf: dict) -> int | None:
+    """The 应交 for one month under ``base`` in 分, or None when a RATED category has no base."""
+    if base.category in RATED:
+        if base.base_fen is None:
+            return None
+        share = Decimal(base.base_fen) * rate_bp(base.category, base.base_fen, conf) / 10000
+        return round_money(share, conf) + base.extra_fen
+    if base.fixed_fen is not None:
+        return base.fixed_fen + base.extra_fen
+    flat = conf["dues_farmer_fen"] if base.category == FARMER else conf["dues_flat_fen"]
+    return flat + base.extra_fen
+
+
+def base_rate(base: Base | None, conf: dict) -> tuple[str | None, str | None]:
+    """(基数 in 元 as text, rate as "1.5%") for ``base``; None for flat categories / no base."""
+    if base is None or base.category not in RATED or base.base_fen is None:
+        return None, None
+    return yuan(base.base_fen), rate_text(rate_bp(base.category, base.base_fen, conf))
+
+
+# ---------------------------------------------------------------- months
+
+def month_of(day: date | str) -> str:
+    return (day.isoformat() if isinstance(day, date) else day)[:7]
+
+
+def next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + number // 12}-{number % 12 + 1:02d}"
+
+
+def previous_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+
+
+def month_span(first: str, last: str) -> list[str]:
+    out, month = [], first
+    while month <= last:
+        out.append(month)
+        month = next_month(month)
+    return out
+
+
+def first_day(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def last_day(month: str) -> date:
+    return add_months(first_day(month), 1) - timedelta(days=1)
+
+
+def month_label(month: str) -> str:
+    """2026年3月."""
+    return f"{int(month[:4])}年{int(month[5:7])}月"
+
+
+def parse_month(value: object) -> str:
+    """YYYY-MM from 2026-03, 2026.3, 2026年3月, a date, or an Excel date cell; ValueError with a
+    Chinese message otherwise."""
+    if isinstance(value, date):
+        return month_of(value)
+    text = str(value or "").strip().replace("年", "-").replace("月", "").replace(".", "-") \
+        .replace("/", "-")
+    parts = [p for p in text.split("-") if p]
+    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+        year, month = int(parts[0]), int(parts[1])
+        if 1900 <= year <= 2200 and 1 <= month <= 12:
+            return f"{year}-{month:02d}"
+    raise ValueError(f"“{value}”不是年月，请写成如 2026-03 或 2026年3月")
+
+
+# ---------------------------------------------------------------- records
+
+@dataclass(frozen=True)
+class Relief:
+    """免交 / 少交 (``amount_fen`` a month) for months ``start_month``–``end_month`` (None: open),
+    after the 支部大会 (``meeting_date``) and the 上级党委's approval (``approval_date``); or
+    缓交 with a reason."""
+
+    member_id: int
+    kind: str
+    start_month: str
+    end_month: str | None = None
+    amount_fen: int | None = None
+    meeting_date: str | None = None
+    approval_date: str | None = None
+    reason: str = ""
+    id: int | None = None
+
+    def covers(self, month: str) -> bool:
+        return self.start_month <= month and (self.end_month is None or month <= self.end_month)
+
+
+@dataclass(frozen=True)
+class Payment:
+    member_id: int
+    paid_on: str
+    amount_fen: int
+    first_month: str = ""  # the months the payer said it is for (shown; the filling is computed)
+    last_month: str = ""
+    receiver: str = ""
+    method: str = "现金"
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """转入 / 转出 with the 党费交至年月 on the 介绍信 (``paid_to``), or the 上级党委's
+    approval of a 预备党员 (入党审批)."""
+
+    member_id: int
+    kind: str
+    date: str
+    paid_to: str | None = None
+    note: str = ""
+    id: int | None = None
+
+
+def set_base(db: Database, base: Base) -> Base:
+    """Add or replace (same member and start date) a 交纳类别/基数 record. ValidationError
+    for an unknown category, a RATED one without a base, or a bad date."""
+    ensure_writable(db)
+    base = check_base(base)
+    members.get(db, base.member_id)
+    with db.atomic():
+        db.execute("INSERT INTO dues_bases (member_id, start_date, category, base_fen, fixed_fen, "
+                   "extra_fen, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT(member_id, start_date) DO UPDATE SET category = excluded.category, "
+                   "base_fen = excluded.base_fen, fixed_fen = excluded.fixed_fen, "
+                   "extra_fen = excluded.extra_fen, note = excluded.note",
+                   [base.member_id, base.start_date, base.category, base.base_fen, base.fixed_fen,
+                    base.extra_fen, base.note, tables.now()])
+    return next(b for b in bases(db, base.member_id) if b.start_date == base.start_date)
+
+
+def check_base(base: Base) -> Base:
+    """``base`` with its date as ISO text; ValidationError naming what to fix."""
+    if base.category not in CATEGORIES:
+        raise ValidationError({"category": f"交纳类别应为：{'、'.join(CATEGORIES)}"})
+    try:
+        start = parse_date(base.start_date)
+    except ValueError as exc:
+        raise ValidationError({"start_date": str(exc)}) from None
+    if start is None:
+        raise ValidationError({"start_date": "请填写基数的执行日期"})
+    if base.category in RATED and base.base_fen is None:
+        raise ValidationError({"base_fen": f"{base.category}党员请填写计算基数（月收入）"})
+    if base.category == FARMER and base.fixed_fen is not None and not 20 <= base.fixed_fen <= 100:
+        raise ValidationError({"fixed_fen": "农民党员每月交纳 0.2～1 元"})
+    return replace(base, start_date=start.isoformat(), note=base.note.strip())
+
+
+def bases(db: Database, member_id: int) -> list[Base]:
+    """The member's 交纳类别/基数 records, oldest first."""
+    rows = db.execute(f"SELECT {_BASE_COLUMNS} FROM dues_bases WHERE member_id = ? "
+                      "ORDER BY start_date", [member_id]).fetchall()
+    return [Base(*row) for row in rows]
+
+
+def delete_base(db: Database, base_id: int) -> None:
+    ensure_writable(db)
+    with db.atomic():
+        db.execute("DELETE FROM dues_bases WHERE id = ?", [base_id])
+
+
+def add_relief(db: Database, relief: Relief) -> int:
+    """Record a 免交/少交 (both dates required: 支部大会 讨论, 上级党委 批准) or a 缓交."""
+    ensure_writable(db)
+    relief = check_relief(relief)
+    members.get(db, relief.member_id)
+    with db.atomic():
+        return db.execute(
+            "INSERT INTO dues_reliefs (member_id, kind, amount_fen, start_month, end_month, "
+            "meeting_date, approval_date, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [relief.member_id, relief.kind, relief.amount_fen, relief.start_month,
+             relief.end_month, relief.meeting_date, relief.approval_date, relief.reason]).lastrowid
+
+
+def check_relief(relief: Relief) -> Relief:
+    if relief.kind not in RELIEF_KINDS:
+        raise ValidationError({"kind": f"请选择{'、'.join(RELIEF_KINDS)}之一"})
+    try:
+        start, end = parse_month(relief.start_month), (
+            parse_month(relief.end_month) if relief.end_month else None)
+        meeting, approval = parse_date(relief.meeting_date), parse_date(relief.approval_date)
+    except ValueError as exc:
+        raise ValidationError({"dates": str(exc)}) from None
+    if end is not None and end < start:
+        raise ValidationError({"end_month": "截止月份不能早于起始月份"})
+    if relief.kind != DEFERRED and (meeting is None or approval is None):
+        raise ValidationError({"approval_date": f"{relief.kind}党费须经支部党员大会讨论、报上级党委"
+                                                "批准，请填写两个日期"})
+    if meeting and approval and approval < meeting:
+        raise ValidationError({"approval_date": "上级党委批准日期不能早于支部党员大会日期"})
+    if relief.kind == REDUCED and not relief.amount_fen:
+        raise ValidationError({"amount_fen": "请填写少交后每月交纳的金额"})
+    if not relief.reason.strip():
+        raise ValidationError({"reason": "请写明原因（如：因病生活困难）"})
+    return replace(relief, start_month=start, end_month=end,
+                   meeting_date=meeting.isoformat() if meeting else None,
+                   approval_date=approval.isoformat() if approval else None,
+                   amount_fen=relief.amount_fen if relief.kind == REDUCED else None,
+                   reason=relief.reason.strip())
+
+
+def reliefs(db: Database, member_id: int) -> list[Relief]:
+    rows = db.execute(f"SELECT {_RELIEF_COLUMNS} FROM dues_reliefs WHERE member_id = ? "
+                      "ORDER BY start_month, id", [member_id]).fetchall()
+    return [Relief(*row) for row in rows]
+
+
+def delete_relief(db: Database, relief_id: int) -> None:
+    ensure_writable(db)
+    with db.atomic():
+        db.execute("DELETE FROM dues_reliefs WHERE id = ?", [relief_id])
+
+
+def add_payment(db: Database, payment: Payment, *, today: date | None = None) -> int:
+    """Record a payment. ValidationError for a zero amount, a date after today, an unknown
+    method, or money for later months when 预交 is not allowed (settings ``dues_prepay``)."""
+    ensure_writable(db)
+    payment = check_payment(payment, today or date.today())
+    member = members.get(db, payment.member_id)
+    if not settings.get(db, "dues_prepay"):
+        _refuse_prepay(db, member, payment)
+    with db.atomic():
+        return _insert_payment(db, payment)
+
+
+def _insert_payment(db: Database, p: Payment) -> int:
+    return db.execute(
+        "INSERT INTO dues_payments (member_id, paid_on, amount_fen, first_month, last_month, "
+        "receiver, method, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [p.member_id, p.paid_on, p.amount_fen, p.first_month, p.last_month, p.receiver,
+         p.method, p.note, tables.now()]).lastrowid
+
+
+def check_payment(p: Payment, today: date) -> Payment:
+    try:
+        paid_on = parse_date(p.paid_on)
+        first = parse_month(p.first_month) if p.first_month else ""
+        last = parse_month(p.last_month) if p.last_month else first
+    except ValueError as exc:
+        raise ValidationError({"paid_on": str(exc)}) from None
+    if paid_on is None:
+        raise ValidationError({"paid_on": "请填写交纳日期"})
+    if paid_on > today:
+        raise ValidationError({"paid_on": "交纳日期不能晚于今天"})
+    if p.amount_fen <= 0:
+        raise ValidationError({"amount_fen": "交纳金额应大于 0"})
+    if p.method not in METHODS:
+        raise ValidationError({"method": f"交纳方式应为{'、'.join(METHODS)}之一"})
+    if first and last < first:
+        raise ValidationError({"last_month": "截止月份不能早于起始月份"})
+    return replace(p, paid_on=paid_on.isoformat(), first_month=first, last_month=last,
+                   receiver=p.receiver.strip(), note=p.note.strip())
+
+
+def _refuse_prepay(db: Database, member: Member, payment: Payment) -> None:
+    book = DuesBook(db, as_of=date.fromisoformat(payment.paid_on))
+    owed = book.outstanding(member, month_of(payment.paid_on))
+    if owed is not None and payment.amount_fen > owed:
+        raise ValidationError({"amount_fen": f"本支部不允许预交党费：{member.name}截至本月应交 "
+                                             f"{yuan(owed)} 元，本次交纳 {yuan(payment.amount_fen)} 元"})
+
+
+def payments(db: Database, member_id: int | None = None) -> list[Payment]:
+    where, params = ("WHERE member_id = ?", [member_id]) if member_id is not None else ("", [])
+    rows = db.execute(f"SELECT {_PAYMENT_COLUMNS} FROM dues_payments {where} "
+                      "ORDER BY paid_on, id", params).fetchall()
+    return [Payment(*row) for row in rows]
+
+
+def delete_payment(db: Database, payment_id: int) -> None:
+    ensure_writable(db)
+    with db.atomic():
+        if db.execute("DELETE FROM dues_payments WHERE id = ?", [payment_id]).rowcount == 0:
+            raise NotFoundError("找不到这笔党费记录，可能已被删除")
+
+
+def record_event(db: Database, event: Event) -> int:
+    """Record a 转入/转出 (with the 党费交至年月 on the 介绍信) or a 预备党员's 入党审批."""
+    ensure_writable(db)
+    if event.kind not in EVENT_KINDS:
+        raise ValidationError({"kind": f"未知的类型：{event.kind}"})
+    try:
+        on = parse_date(event.date)
+        paid_to = parse_month(event.paid_to) if event.paid_to else None
+    except ValueError as exc:
+        raise ValidationError({"date": str(exc)}) from None
+    if on is None:
+        raise ValidationError({"date": "请填写日期"})
+    members.get(db, event.member_id)
+    with db.atomic():
+        if event.kind == APPROVED:  # one approval per member: a correction replaces it
+            db.execute("DELETE FROM dues_events WHERE member_id = ? AND kind = ?",
+                       [event.member_id, APPROVED])
+        return db.execute("INSERT INTO dues_events (member_id, kind, date, paid_to, note) "
+                          "VALUES (?, ?, ?, ?, ?)", [event.member_id, event.kind, on.isoformat(),
+                                                     paid_to, event.note.strip()]).lastrowid
+
+
+def events(db: Database, member_id: int) -> list[Event]:
+    rows = db.execute(f"SELECT {_EVENT_COLUMNS} FROM dues_events WHERE member_id = ? "
+                      "ORDER BY date, id", [member_id]).fetchall()
+    return [Event(*row) for row in rows]
+
+
+_BASE_COLUMNS = "member_id, start_date, category, base_fen, fixed_fen, extra_fen, note, id"
+_RELIEF_COLUMNS = ("member_id, kind, start_month, end_month, amount_fen, meeting_date, "
+                   "approval_date, reason, id")
+_PAYMENT_COLUMNS = ("member_id, paid_on, amount_fen, first_month, last_month, receiver, method, "
+                    "note, id")
+_EVENT_COLUMNS = "member_id, kind, date, paid_to, note, id"
+
+
+# ---------------------------------------------------------------- what each month owes
+
+@dataclass
+class Owed:
+    """One month a member owes this branch: ``due`` in 分 (None: no base known), whether a
+    relief covers it, and ``falls_due``: the day it becomes payable (a 预备党员's months
+    before the 上级党委's approval fall due on the approval; None: not yet known)."""
+
+    month: str
+    due: int | None
+    relief: str = ""  # 免交 / 少交 / 缓交
+    falls_due: date | None = None
+
+
+@dataclass
+class Filled:
+    """What the payments put into one month: ``paid`` 分; ``late`` some of it paid after the
+    month (补交), ``ahead`` some before it (预交); ``last_paid`` the latest payment day."""
+
+    paid: int = 0
+    late: bool = False
+    ahead: bool = False
+    last_paid: str = ""
+
+
+def allocate(owed: list[Owed], paid: list[Payment]) -> tuple[dict[str, Filled], int]:
+    """Fill the ``owed`` months (oldest first) with the ``paid`` payments in date order: each
+    payment tops up the oldest month not yet fully paid, then the next. Months with no known
+    due are passed over. Returns month -> Filled and the credit left (分, overpayment)."""
+    filled: dict[str, Filled] = {}
+    open_months = [o for o in owed if o.due]
+    index, credit = 0, 0
+    for p in sorted(paid, key=lambda x: (x.paid_on, x.id or 0)):
+        money = p.amount_fen
+        while money and index < len(open_months):
+            o = open_months[index]
+            slot = filled.setdefault(o.month, Filled())
+            take = min(money, o.due - slot.paid)
+            slot.paid += take
+            money -= take
+            slot.late |= month_of(p.paid_on) > o.month
+            slot.ahead |= month_of(p.paid_on) < o.month
+            slot.last_paid = max(slot.last_paid, p.paid_on)
+            if slot.paid >= o.due:
+                index += 1
+        credit += money
+    return filled, credit
+
+
+@dataclass
+class MonthState:
+    month: str
+    state: str  # PAID, PART, UNPAID, NOT_DUE, EXEMPTED
+    due: int | None  # 分; None when not owed here or no base known
+    paid: int  # 分 put into the month
+    late: bool = False  # 补交
+    ahead: bool = False  # 预交
+    relief: str = ""
+    pending: bool = False  # owed, not payable yet (a 预备党员 awaiting the 上级党委's approval)
+    last_paid: str = ""
+
+    @property
+    def text(self) -> str:
+        """已交 / 部分 / 未交 / 免交 / "" and 补 or 预 after it: what a grid cell says."""
+        base = STATE_TEXT[self.state]
+        if self.state in (PAID, PART) and (self.late or self.ahead):
+            return base + ("·补" if self.late else "·预")
+        if self.state == NOT_DUE and self.pending:
+            return "待审批"
+        return base
+
+
+def month_states(months: list[str], owed: list[Owed], filled: dict[str, Filled],
+                 as_of: date) -> list[MonthState]:
+    """The state of each of ``months`` as of ``as_of``: a month owed, payable and not paid by
+    then is 未交 from its first day (so the month under way shows 未交 until paid)."""
+    by_month = {o.month: o for o in owed}
+    now = month_of(as_of)
+    out = []
+    for month in months:
+        o, f = by_month.get(month), filled.get(month, Filled())
+        if o is None:
+            out.append(MonthState(month, NOT_DUE, None, f.paid))
+            continue
+        # Waiting for the 上级党委's approval (not merely a month still to come).
+        pending = o.falls_due is None or first_day(month) < o.falls_due > as_of
+        extra = dict(late=f.late, ahead=f.ahead, relief=o.relief, last_paid=f.last_paid)
+        if o.due == 0:
+            state = EXEMPTED
+        elif o.due is not None and f.paid >= o.due:
+            state = PAID
+        elif f.paid:
+            state = PART
+        else:
+            state = NOT_DUE if month > now or pending else UNPAID
+        out.append(MonthState(month, state, o.due, f.paid, pending=pending and state == NOT_DUE,
+                              **extra))
+    return out
+
+
+def owed_months(person: Member, book: "DuesBook", last: str, first: str | None = None
+                ) -> list[Owed]:
+    """The months ``person`` owes this branch from ``first`` (or the first base record, when
+    earlier; none without either) to ``last``: months on the roll (on the month's first or last day) with 党籍 not stopped, narrowed by a
+    转入's 交至年月 (months up to it were paid at the old branch) and widened by a 转出's (months
+    up to it stay here, months after it go to the new branch)."""
+    history = book.bases.get(person.id, [])
+    starts = [m for m in (first, history[0].month if history else None) if m]
+    if not starts:
+        return []
+    evs = book.events.get(person.id, [])
+    approval = next((date.fromisoformat(e.date) for e in evs if e.kind == APPROVED), None)
+    accepted = _accepted_here(person)
+    out = []
+    for month in month_span(min(starts), last):
+        if not _owes(person, book, evs, month):
+            continue
+        base = _in_force(history, month)
+        due = monthly_due(base, book.conf) if base else None
+        relief = next((r for r in book.reliefs.get(person.id, []) if r.covers(month)), None)
+        if relief is not None and relief.kind == EXEMPT:
+            due = 0
+        elif relief is not None and relief.kind == REDUCED:
+            due = relief.amount_fen
+        out.append(Owed(month, due, relief.kind if relief else "",
+                        _falls_due(person, month, accepted, approval, book.as_of)))
+    return out
+
+
+def _owes(person: Member, book: "DuesBook", evs: list[Event], month: str) -> bool:
+    for e in evs:
+        if e.kind == TRANSFER_IN and e.paid_to and month_of(e.date) <= month <= e.paid_to:
+            return False  # paid at the old branch up to its 交至年月
+        if e.kind == TRANSFER_IN and e.paid_to and e.paid_to < month < month_of(e.date):
+            return True  # not paid at the old branch: owed here from the month after
+        if e.kind == TRANSFER_OUT and e.paid_to:
+            if e.paid_to < month <= month_of(e.date):
+                return False  # the new branch collects from the month after 交至年月
+            if month_of(e.date) < month <= e.paid_to:
+                return True  # paid ahead here before leaving
+    return book.roll.owes_on(person, first_day(month)) or \
+        book.roll.owes_on(person, last_day(month))
+
+
+def _accepted_here(person: Member) -> str | None:
+    """The month the 支部大会 of this branch accepted ``person`` (入党日期), when it did: not
+    for a member who joined elsewhere and transferred in later."""
+    if not person.join_date:
+        return None
+    if person.branch_join_date and person.branch_join_date > person.join_date:
+        return None
+    return month_of(person.join_date)
+
+
+def _falls_due(person: Member, month: str, accepted: str | None, approval: date | None,
+               as_of: date) -> date | None:
+    """When ``month`` becomes payable: its first day, except a 预备党员's months from the
+    支部大会 to the 上级党委's approval, payable once the approval is recorded (None: not yet)."""
+    if accepted is None or month < accepted:
+        return first_day(month)
+    if approval is not None:
+        return max(first_day(month), approval) if month <= month_of(approval) else first_day(month)
+    probationary_now = person.category == "预备党员" or (
+        person.full_date is not None and person.full_date > as_of.isoformat())
+    return None if probationary_now else first_day(month)
+
+
+def _in_force(history: list[Base], month: str) -> Base | None:
+    found = None
+    for b in history:
+        if b.month > month:
+            break
+        found = b
+    return found
+
+
+# ---------------------------------------------------------------- a year, member by member
+
+@dataclass
+class MemberDues:
+    """One member's 党费 for a year as of a day."""
+
+    member: Member
+    base: Base | None  # in force in the year's last month owed (or the latest)
+    months: list[MonthState]
+    credit: int  # 分 paid beyond every month computed (预交 for next year and after)
+    paid_to: str | None  # 交至年月: every owed month up to it is paid or exempt
+    bases_in_year: bool  # a base record dated in the year (or a flat category)
+    as_of: date
+
+    @property
+    def due_total(self) -> int:
+        """应交 for the months payable by the day asked about (not later months, even paid)."""
+        now = month_of(self.as_of)
+        return sum(m.due or 0 for m in self.months
+                   if m.month <= now and m.state != NOT_DUE)
+
+    @property
+    def paid_total(self) -> int:
+        """Paid into the year's months (预交 for later months of the year included)."""
+        return sum(m.paid for m in self.months)
+
+    @property
+    def unpaid_total(self) -> int:
+        return sum((m.due or 0) - m.paid for m in self.months if m.state in (UNPAID, PART))
+
+    def category_text(self) -> str:
+        return self.base.category if self.base else ""
+
+
+class DuesBook:
+    """Every dues record and the roll, read once; answers for any member and year."""
+
+    def __init__(self, db: Database, *, as_of: date | None = None,
+                 roll: members.RollBook | None = None, conf: dict | None = None):
+        self.as_of = as_of or date.today()
+        self.conf = conf or settings.get_all(db)
+        self.roll = roll or members.RollBook(db)
+        self.bases = _grouped(db, f"SELECT {_BASE_COLUMNS} FROM dues_bases ORDER BY start_date",
+                              Base)
+        self.reliefs = _grouped(db, f"SELECT {_RELIEF_COLUMNS} FROM dues_reliefs "
+                                    "ORDER BY start_month, id", Relief)
+        self.events = _grouped(db, f"SELECT {_EVENT_COLUMNS} FROM dues_events ORDER BY date, id",
+                               Event)
+        self.paid = _grouped(db, f"SELECT {_PAYMENT_COLUMNS} FROM dues_payments WHERE paid_on <= ? "
+                                 "ORDER BY paid_on, id", Payment, [self.as_of.isoformat()])
+
+    def timeline(self, person: Member, last: str, first: str | None = None
+                 ) -> tuple[list[Owed], dict[str, Filled], int]:
+        """The months owed from ``first`` (or the first base) to ``last`` (and on, while
+        money is left: 预交), how the payments fill them, and the credit left."""
+        owed = owed_months(person, self, last, first)
+        filled, credit = allocate(owed, self.paid.get(person.id, []))
+        if credit and owed and self.conf["dues_prepay"]:
+            owed += owed_months(person, self, _months_after(last, 24), first)[len(owed):]
+            filled, credit = allocate(owed, self.paid.get(person.id, []))
+        return owed, filled, credit
+
+    def member_year(self, person: Member, year: int) -> MemberDues:
+        months = [f"{year}-{n:02d}" for n in range(1, 13)]
+        last = max(months[-1], month_of(self.as_of))
+        owed, filled, credit = self.timeline(person, last, months[0])
+        states = month_states(months, owed, filled, self.as_of)
+        in_year = [o.month for o in owed if o.month[:4] == str(year)]
+        history = self.bases.get(person.id, [])
+        base = _in_force(history, in_year[-1] if in_year else months[-1])
+        dated = any(b.start_date[:4] == str(year) for b in history) or (
+            base is not None and base.category not in RATED)
+        spill = sum(f.paid for m, f in filled.items() if m > months[-1])
+        return MemberDues(person, base, states, credit + spill, _paid_to(owed, filled), dated,
+                          self.as_of)
+
+    def outstanding(self, person: Member, through: str) -> int | None:
+        """分 still owed for the months up to ``through`` (None when a month's due is unknown)."""
+        owed, filled, _ = self.timeline(person, through)
+        if not owed or any(o.due is None for o in owed):
+            return None
+        return sum(o.due - filled.get(o.month, Filled()).paid for o in owed if o.month <= through)
+
+    def people(self, year: int) -> list[Member]:
+        """Members on the roll at some time in ``year`` (up to the day asked about), roll order."""
+        first = date(year, 1, 1)
+        last = min(date(year, 12, 31), max(self.as_of, first))
+        days = [d for n in range(1, 13) for d in (first_day(f"{year}-{n:02d}"),
+                                                  last_day(f"{year}-{n:02d}")) if d <= last]
+        return [m for m in self.roll.members
+                if not (not m.active and m.left_date and m.left_date < first.isoformat())
+                and any(self.roll.owes_on(m, d) for d in days or [first])]
+
+
+def _months_after(month: str, count: int) -> str:
+    for _ in range(count):
+        month = next_month(month)
+    return month
+
+
+def _paid_to(owed: list[Owed], filled: dict[str, Filled]) -> str | None:
+    """The last month of the unbroken run of paid (or exempt) owed months from the first."""
+    done = None
+    for o in owed:
+        if o.due is None or filled.get(o.month, Filled()).paid < o.due:
+            break
+        done = o.month
+    return done
+
+
+def _grouped(db: Database, sql: str, kind, params: list | None = None) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for row in db.execute(sql, params or []).fetchall():
+        out.setdefault(row[0], []).append(kind(*row))
+    return out
+
+
+def year_table(db: Database, year: int, as_of: date | None = None, *,
+               book: DuesBook | None = None) -> list[MemberDues]:
+    """Every member on the roll at some time in ``year``, in roll order, with their months."""
+    book = book or DuesBook(db, as_of=as_of)
+    return [book.member_year(m, year) for m in book.people(year)]
+
+
+def paid_to(db: Database, member_id: int, as_of: date | None = None) -> str | None:
+    """The member's 党费交至年月 as of a day (for the 介绍信 of a 转出)."""
+    book = DuesBook(db, as_of=as_of)
+    person = members.get(db, member_id)
+    owed, filled, _ = book.timeline(person, month_of(book.as_of))
+    return _paid_to(owed, filled)
+
+
+# ---------------------------------------------------------------- entering many at once
+
+@dataclass
+class QuickEntry:
+    """The 本月已交 quick entry for one member: ``amount`` 分 (everything owed up to the month,
+    补交 included), or why it cannot be entered."""
+
+    member: Member
+    amount: int | None
+    problem: str = ""
+
+
+def quick_entries(db: Database, member_ids: list[int], month: str, *,
+                  book: DuesBook | None = None) -> list[QuickEntry]:
+    """What 本月已交 would record for each member: the amount owed through ``month``."""
+    book = book or DuesBook(db)
+    out = []
+    for member_id in member_ids:
+        person = members.get(db, member_id)
+        owed = book.outstanding(person, month)
+        if owed is None:
+            out.append(QuickEntry(person, None, "尚未登记交纳类别或计算基数"))
+        elif owed <= 0:
+            out.append(QuickEntry(person, 0, "已交至本月"))
+        else:
+            out.append(QuickEntry(person, owed))
+    return out
+
+
+def record_quick(db: Database, entries: list[QuickEntry], month: str, paid_on: date, *,
+                 receiver: str = "", method: str = "现金", today: date | None = None) -> int:
+    """Record each entry with an amount as one payment for ``month``, in one transaction;
+    returns how many were recorded."""
+    ensure_writable(db)
+    rows = [check_payment(Payment(e.member.id, paid_on.isoformat(), e.amount, month, month,
+                                  receiver, method), today or date.today())
+            for e in entries if e.amount]
+    with db.atomic():
+        for p in rows:
+            _insert_payment(db, p)
+    return len(rows)
