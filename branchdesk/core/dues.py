@@ -801,3 +801,123 @@ def record_quick(db: Database, entries: list[QuickEntry], month: str, paid_on: d
         for p in rows:
             _insert_payment(db, p)
     return len(rows)
+
+
+# ---------------------------------------------------------------- 工作台
+
+def findings(db: Database, year: int, as_of: date, conf: dict | None = None, *,
+             roll: members.RollBook | None = None) -> list:
+    """The 党费 findings of the 工作台 (docs/rules.md, 党费) for the members on the roll on
+    ``as_of``: months unpaid, the 党章第九条 prompt, bases not set for ``year``, 预备党员."""
+    book = DuesBook(db, as_of=as_of, roll=roll, conf=conf)
+    people = [e.member for e in book.roll.on(as_of) if not e.suspended]
+    since = book.conf["records_start"] or None  # months before it are not judged
+    recent = {m.id: recent_states(book, m, since) for m in people}
+    return check_dues(people, recent, book, year)
+
+
+def recent_states(book: DuesBook, person: Member, since: str | None) -> list[MonthState]:
+    """The member's states over the LOOKBACK_MONTHS complete months before ``book.as_of``'s
+    month, none before ``since`` (the 开始检查的日期)."""
+    last = previous_month(month_of(book.as_of))
+    first = month_of(add_months(first_day(last), 1 - LOOKBACK_MONTHS))
+    if since:
+        first = max(first, month_of(since))
+    if first > last:
+        return []
+    owed, filled, _ = book.timeline(person, last, first)
+    return month_states(month_span(first, last), owed, filled, book.as_of)
+
+
+def check_dues(people: list[Member], recent: dict[int, list[MonthState]], book: DuesBook,
+               year: int) -> list:
+    """Findings from plain data: each member's recent complete months (recent_states)."""
+    from branchdesk.core.rules import WARNING, Finding, points_at
+
+    out, conf = [], book.conf
+    for m in people:
+        months = recent.get(m.id, [])
+        run = unpaid_run(months)
+        owing = [s for s in months if s.state in (UNPAID, PART) and s.due is not None]
+        target = points_at(DUES, m.id, year=year)
+        if len(run) >= conf["dues_unpaid_leave_months"]:
+            out.append(Finding(WARNING, "member", "dues_inactive",
+                               f"{m.name}已连续 {len(run)} 个月未交纳党费（{_span_text(run)}），"
+                               "也未登记缓交原因。请及时谈心谈话，了解情况（党章第九条：无正当理由"
+                               "连续六个月不交纳党费的，被认为是自行脱党，由支部大会决定除名）",
+                               target=target))
+        elif len(owing) >= conf["dues_unpaid_warn_months"]:
+            owed = sum((s.due or 0) - s.paid for s in owing)
+            out.append(Finding(WARNING, "member", "dues_unpaid",
+                               f"{m.name}有 {len(owing)} 个月党费未交足（{_span_text(owing)}），"
+                               f"共欠 {yuan(owed)} 元", target=target))
+    out += _bases_missing(people, book, year)
+    out += _probationers(people, recent, book, year)
+    return out
+
+
+def unpaid_run(months: list[MonthState]) -> list[MonthState]:
+    """The run of wholly unpaid months ending with the last one, none of them 缓交 and each
+    with a known 应交 (a month without a base is the bases finding's business)."""
+    run: list[MonthState] = []
+    for s in reversed(months):
+        if s.state != UNPAID or s.due is None or s.relief == DEFERRED:
+            break
+        run.insert(0, s)
+    return run
+
+
+def _span_text(months: list[MonthState]) -> str:
+    first, last = months[0].month, months[-1].month
+    if first == last:
+        return month_label(first)
+    to = f"{int(last[5:7])}月" if first[:4] == last[:4] else month_label(last)
+    return f"{month_label(first)}至{to}"
+
+
+def _bases_missing(people: list[Member], book: DuesBook, year: int) -> list:
+    from branchdesk.core.rules import WARNING, Finding, points_at
+
+    if year > book.as_of.year:
+        return []
+    missing = []
+    for m in people:
+        history = book.bases.get(m.id, [])
+        latest = _in_force(history, f"{year}-12")
+        if latest is not None and latest.category not in RATED:
+            continue
+        if not any(b.start_date[:4] == str(year) for b in history):
+            missing.append(m.name)
+    if not missing:
+        return []
+    names = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
+    return [Finding(WARNING, "branch", "dues_bases",
+                    f"{len(missing)} 名党员尚未登记{year}年党费计算基数（{names}）。"
+                    "每年按财务部门提供的工资收入核定一次，可从 Excel 导入",
+                    period=f"{year}年", target=points_at(DUES, None, year=year))]
+
+
+def _probationers(people: list[Member], recent: dict[int, list[MonthState]], book: DuesBook,
+                  year: int) -> list:
+    from branchdesk.core.rules import WARNING, Finding, points_at
+
+    out = []
+    for m in people:
+        accepted = _accepted_here(m)
+        if m.category != "预备党员" or accepted is None:
+            continue
+        history = book.bases.get(m.id, [])
+        approved = any(e.kind == APPROVED for e in book.events.get(m.id, []))
+        first = next((s for s in recent.get(m.id, []) if s.month == accepted), None)
+        if not history or history[0].month > accepted:
+            why = "尚未登记交纳类别和计算基数"
+        elif not approved:
+            why = "请登记上级党委审批日期，此前各月党费在审批后交纳"
+        elif first is not None and first.state == UNPAID:
+            why = "接收当月的党费尚未交纳"
+        else:
+            continue
+        out.append(Finding(WARNING, "member", "dues_probationer",
+                           f"预备党员{m.name}自{month_label(accepted)}（支部党员大会接收之月）起"
+                           f"应交纳党费：{why}", target=points_at(DUES, m.id, year=year)))
+    return out

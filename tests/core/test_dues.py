@@ -291,3 +291,67 @@ def test_schema_v4_file_migrates_and_takes_dues(tmp_path):
     book = dues.DuesBook(db, as_of=date(2026, 2, 1))
     assert book.member_year(people[0], 2026).months[0].due == 5000
     db.close()
+
+
+# ---------------------------------------------------------------- 工作台
+
+def rules_of(db, year=2026, as_of=TODAY):
+    from branchdesk.core import rules
+
+    return [f for f in rules.report(db, year, as_of).findings if f.rule.startswith("dues")]
+
+
+def test_unpaid_three_months_then_six_gives_the_article_nine_prompt(fresh_db):
+    m = add_member(fresh_db, "蒋七")
+    dues.set_base(fresh_db, Base(m.id, "2026-01-01", dues.WORKING, fen("4000")))
+    pay(fresh_db, m, "2026-01-10", "40")
+    assert rules_of(fresh_db, as_of=date(2026, 3, 31)) == []  # Feb unpaid, March under way
+    found = rules_of(fresh_db, as_of=date(2026, 5, 2))  # Feb, Mar, Apr
+    assert [f.rule for f in found] == ["dues_unpaid"]
+    assert "3 个月" in found[0].message and "2026年2月至4月" in found[0].message
+    assert "120.00" in found[0].message and found[0].target == {"record": "dues", "id": m.id, "year": 2026}
+    found = rules_of(fresh_db, as_of=date(2026, 8, 1))  # Feb–Jul: six
+    assert [f.rule for f in found] == ["dues_inactive"] and "党章第九条" in found[0].message
+    pay(fresh_db, m, "2026-08-01", "240")  # 补交
+    assert rules_of(fresh_db, as_of=date(2026, 8, 1)) == []
+
+
+def test_a_recorded_reason_stops_the_prompt_and_the_thresholds_are_settings(fresh_db):
+    m = add_member(fresh_db, "沈八")
+    dues.set_base(fresh_db, Base(m.id, "2026-01-01", dues.WORKING, fen("4000")))
+    dues.add_relief(fresh_db, Relief(m.id, dues.DEFERRED, "2026-05", None, reason="长期住院，家属代为联系"))
+    found = rules_of(fresh_db, as_of=date(2026, 8, 1))
+    assert [f.rule for f in found] == ["dues_unpaid"]  # still owed, but no 第九条 prompt
+    settings.put(fresh_db, {"dues_unpaid_warn_months": 12})
+    assert rules_of(fresh_db, as_of=date(2026, 8, 1)) == []
+
+
+def test_months_before_checking_began_are_not_judged(fresh_db):
+    m = add_member(fresh_db, "韩九")
+    dues.set_base(fresh_db, Base(m.id, "2026-01-01", dues.WORKING, fen("4000")))
+    settings.put(fresh_db, {"records_start": "2026-06-01"})
+    assert rules_of(fresh_db, as_of=date(2026, 8, 1)) == []
+
+
+def test_bases_not_set_for_the_year(fresh_db):
+    a, b, c = add_member(fresh_db, "杨一"), add_member(fresh_db, "杨二"), add_member(fresh_db, "杨三")
+    dues.set_base(fresh_db, Base(a.id, "2025-01-01", dues.WORKING, fen("4000")))
+    dues.set_base(fresh_db, Base(b.id, "2026-01-01", dues.WORKING, fen("4000")))
+    dues.set_base(fresh_db, Base(c.id, "2024-01-01", dues.STUDENT))  # flat: no yearly base
+    found = [f for f in rules_of(fresh_db, as_of=date(2026, 1, 20)) if f.rule == "dues_bases"]
+    assert len(found) == 1 and "1 名党员尚未登记2026年" in found[0].message
+    assert "杨一" in found[0].message and "杨二" not in found[0].message
+
+
+def test_probationer_without_dues_from_acceptance(fresh_db):
+    m = add_member(fresh_db, "朱预备", join="2026-03-18", category="预备党员")
+    found = [f.message for f in rules_of(fresh_db, as_of=date(2026, 4, 2)) if f.rule == "dues_probationer"]
+    assert found and "2026年3月" in found[0] and "尚未登记交纳类别" in found[0]
+    dues.set_base(fresh_db, Base(m.id, "2026-01-01", dues.WORKING, fen("4000")))
+    found = [f.message for f in rules_of(fresh_db, as_of=date(2026, 4, 2)) if f.rule == "dues_probationer"]
+    assert "审批日期" in found[0]
+    dues.record_event(fresh_db, Event(m.id, dues.APPROVED, "2026-03-30"))
+    found = [f.message for f in rules_of(fresh_db, as_of=date(2026, 4, 2)) if f.rule == "dues_probationer"]
+    assert "接收当月的党费尚未交纳" in found[0]
+    pay(fresh_db, m, "2026-04-01", "40")
+    assert not [f for f in rules_of(fresh_db, as_of=date(2026, 4, 2)) if f.rule == "dues_probationer"]
