@@ -261,14 +261,20 @@ def set_base(db: Database, base: Base) -> Base:
     base = check_base(base)
     members.get(db, base.member_id)
     with db.atomic():
-        db.execute("INSERT INTO dues_bases (member_id, start_date, category, base_fen, fixed_fen, "
-                   "extra_fen, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                   "ON CONFLICT(member_id, start_date) DO UPDATE SET category = excluded.category, "
-                   "base_fen = excluded.base_fen, fixed_fen = excluded.fixed_fen, "
-                   "extra_fen = excluded.extra_fen, note = excluded.note",
-                   [base.member_id, base.start_date, base.category, base.base_fen, base.fixed_fen,
-                    base.extra_fen, base.note, tables.now()])
+        upsert_base(db, base)
     return next(b for b in bases(db, base.member_id) if b.start_date == base.start_date)
+
+
+def upsert_base(db: Database, base: Base) -> None:
+    """Write a checked ``base`` (check_base) inside the caller's transaction, replacing the
+    member's record from the same date."""
+    db.execute("INSERT INTO dues_bases (member_id, start_date, category, base_fen, fixed_fen, "
+               "extra_fen, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT(member_id, start_date) DO UPDATE SET category = excluded.category, "
+               "base_fen = excluded.base_fen, fixed_fen = excluded.fixed_fen, "
+               "extra_fen = excluded.extra_fen, note = excluded.note",
+               [base.member_id, base.start_date, base.category, base.base_fen, base.fixed_fen,
+                base.extra_fen, base.note, tables.now()])
 
 
 def check_base(base: Base) -> Base:
