@@ -481,6 +481,7 @@ class Filled:
     late: bool = False
     ahead: bool = False
     last_paid: str = ""
+    slices: list[tuple[str, int]] = field(default_factory=list)  # (payment day, 分) put in
 
 
 def allocate(owed: list[Owed], paid: list[Payment]) -> tuple[dict[str, Filled], int]:
@@ -501,6 +502,7 @@ def allocate(owed: list[Owed], paid: list[Payment]) -> tuple[dict[str, Filled], 
             slot.late |= month_of(p.paid_on) > o.month
             slot.ahead |= month_of(p.paid_on) < o.month
             slot.last_paid = max(slot.last_paid, p.paid_on)
+            slot.slices.append((p.paid_on, take))
             if slot.paid >= o.due:
                 index += 1
         credit += money
@@ -518,6 +520,7 @@ class MonthState:
     relief: str = ""
     pending: bool = False  # owed, not payable yet (a 预备党员 awaiting the 上级党委's approval)
     last_paid: str = ""
+    slices: list[tuple[str, int]] = field(default_factory=list)  # (payment day, 分)
 
     @property
     def text(self) -> str:
@@ -544,7 +547,8 @@ def month_states(months: list[str], owed: list[Owed], filled: dict[str, Filled],
             continue
         # Waiting for the 上级党委's approval (not merely a month still to come).
         pending = o.falls_due is None or first_day(month) < o.falls_due > as_of
-        extra = dict(late=f.late, ahead=f.ahead, relief=o.relief, last_paid=f.last_paid)
+        extra = dict(late=f.late, ahead=f.ahead, relief=o.relief, last_paid=f.last_paid,
+                     slices=f.slices)
         if o.due == 0:
             state = EXEMPTED
         elif o.due is not None and f.paid >= o.due:
@@ -647,6 +651,7 @@ class MemberDues:
     paid_to: str | None  # 交至年月: every owed month up to it is paid or exempt
     bases_in_year: bool  # a base record dated in the year (or a flat category)
     as_of: date
+    filled: dict[str, Filled] = field(default_factory=dict, repr=False)  # every month computed
 
     @property
     def due_total(self) -> int:
@@ -708,7 +713,7 @@ class DuesBook:
             base is not None and base.category not in RATED)
         spill = sum(f.paid for m, f in filled.items() if m > months[-1])
         return MemberDues(person, base, states, credit + spill, _paid_to(owed, filled), dated,
-                          self.as_of)
+                          self.as_of, filled)
 
     def outstanding(self, person: Member, through: str) -> int | None:
         """分 still owed for the months up to ``through`` (None when a month's due is unknown)."""
