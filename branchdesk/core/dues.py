@@ -17,9 +17,11 @@ Two layers as in rules.py: ``monthly_due``, ``allocate``, ``month_states`` and t
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from branchdesk.core import members, settings, tables
 from branchdesk.core.db import Database, ensure_writable
@@ -178,10 +180,12 @@ def month_span(first: str, last: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def first_day(month: str) -> date:
     return date(int(month[:4]), int(month[5:7]), 1)
 
 
+@lru_cache(maxsize=4096)
 def last_day(month: str) -> date:
     return add_months(first_day(month), 1) - timedelta(days=1)
 
@@ -371,6 +375,20 @@ def add_payment(db: Database, payment: Payment, *, today: date | None = None) ->
         return _insert_payment(db, payment)
 
 
+def add_payments(db: Database, items: list[Payment], *, today: date | None = None) -> int:
+    """Record many payments in one transaction (each checked as add_payment checks it, except
+    the 预交 refusal): all or none. Returns how many were written."""
+    ensure_writable(db)
+    rows = [check_payment(p, today or date.today()) for p in items]
+    with db.atomic():
+        db.conn.executemany(
+            "INSERT INTO dues_payments (member_id, paid_on, amount_fen, first_month, last_month, "
+            "receiver, method, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(p.member_id, p.paid_on, p.amount_fen, p.first_month, p.last_month, p.receiver,
+              p.method, p.note, tables.now()) for p in rows])
+    return len(rows)
+
+
 def _insert_payment(db: Database, p: Payment) -> int:
     return db.execute(
         "INSERT INTO dues_payments (member_id, paid_on, amount_fen, first_month, last_month, "
@@ -484,25 +502,29 @@ class Filled:
     slices: list[tuple[str, int]] = field(default_factory=list)  # (payment day, 分) put in
 
 
-def allocate(owed: list[Owed], paid: list[Payment]) -> tuple[dict[str, Filled], int]:
-    """Fill the ``owed`` months (oldest first) with the ``paid`` payments in date order: each
+def allocate(owed: list[Owed], paid: list[tuple[str, int]], taken: int = 0
+             ) -> tuple[dict[str, Filled], int]:
+    """Fill the ``owed`` months (oldest first) with the ``paid`` payments ((day, 分), in the
+    order they were made: by day, then as entered): each
     payment tops up the oldest month not yet fully paid, then the next. Months with no known
-    due are passed over. Returns month -> Filled and the credit left (分, overpayment)."""
+    due are passed over. ``taken``: 分 the months before ``owed`` took first (owed_before).
+    Returns month -> Filled and the credit left (分, overpayment)."""
     filled: dict[str, Filled] = {}
     open_months = [o for o in owed if o.due]
     index, credit = 0, 0
-    for p in sorted(paid, key=lambda x: (x.paid_on, x.id or 0)):
-        money = p.amount_fen
+    for paid_on, money in paid:
+        used = min(money, taken)  # went into earlier months
+        money, taken = money - used, taken - used
         while money and index < len(open_months):
             o = open_months[index]
             slot = filled.setdefault(o.month, Filled())
             take = min(money, o.due - slot.paid)
             slot.paid += take
             money -= take
-            slot.late |= month_of(p.paid_on) > o.month
-            slot.ahead |= month_of(p.paid_on) < o.month
-            slot.last_paid = max(slot.last_paid, p.paid_on)
-            slot.slices.append((p.paid_on, take))
+            slot.late |= paid_on[:7] > o.month
+            slot.ahead |= paid_on[:7] < o.month
+            slot.last_paid = max(slot.last_paid, paid_on)
+            slot.slices.append((paid_on, take))
             if slot.paid >= o.due:
                 index += 1
         credit += money
@@ -564,46 +586,128 @@ def month_states(months: list[str], owed: list[Owed], filled: dict[str, Filled],
 
 def owed_months(person: Member, book: "DuesBook", last: str, first: str | None = None
                 ) -> list[Owed]:
-    """The months ``person`` owes this branch from ``first`` (or the first base record, when
-    earlier; none without either) to ``last``: months on the roll (on the month's first or last day) with 党籍 not stopped, narrowed by a
-    转入's 交至年月 (months up to it were paid at the old branch) and widened by a 转出's (months
-    up to it stay here, months after it go to the new branch)."""
+    """The months ``person`` owes this branch from ``first`` (default: the first base record;
+    none without either) to ``last``: months on the roll (on the month's first or last day)
+    with 党籍 not stopped, narrowed by a 转入's 交至年月 (months up to it were paid at the old
+    branch) and widened by a 转出's (months up to it stay here, months after it go to the new
+    branch). The months before ``first`` are owed_before's."""
     history = book.bases.get(person.id, [])
-    starts = [m for m in (first, history[0].month if history else None) if m]
-    if not starts:
+    start = first or (history[0].month if history else None)
+    if start is None:
         return []
-    evs = book.events.get(person.id, [])
-    approval = next((date.fromisoformat(e.date) for e in evs if e.kind == APPROVED), None)
-    accepted = _accepted_here(person)
-    out = []
-    for month in month_span(min(starts), last):
-        if not _owes(person, book, evs, month):
-            continue
+    rule = _rule(person, book)
+    return [o for o in map(rule, month_span(start, last)) if o is not None]
+
+
+def _rule(person: Member, book: "DuesBook"):
+    """month -> the Owed for it, or None when ``person`` does not owe it here."""
+    history = book.bases.get(person.id, [])
+    moves = [e for e in book.events.get(person.id, []) if e.kind != APPROVED and e.paid_to]
+    days, states = book.owing_changes(person)
+    steady = states[0] if len(set(states)) == 1 else None  # the same state all along
+    reliefs = book.reliefs.get(person.id, [])
+    payable = _payable(person, book)
+
+    def owed(month: str) -> Owed | None:
+        owes = _transferred(moves, month) if moves else None
+        if owes is None:
+            owes = steady if steady is not None else (
+                states[bisect_right(days, first_day(month)) - 1]
+                or states[bisect_right(days, last_day(month)) - 1])
+        if not owes:
+            return None
         base = _in_force(history, month)
-        due = monthly_due(base, book.conf) if base else None
-        relief = next((r for r in book.reliefs.get(person.id, []) if r.covers(month)), None)
-        if relief is not None and relief.kind == EXEMPT:
-            due = 0
-        elif relief is not None and relief.kind == REDUCED:
-            due = relief.amount_fen
-        out.append(Owed(month, due, relief.kind if relief else "",
-                        _falls_due(person, month, accepted, approval, book.as_of)))
+        due = book.due(base) if base else None
+        relief = next((r for r in reliefs if r.covers(month)), None) if reliefs else None
+        if relief is not None and relief.kind != DEFERRED:
+            due = 0 if relief.kind == EXEMPT else relief.amount_fen
+        return Owed(month, due, relief.kind if relief else "", payable(month))
+    return owed
+
+
+def _breaks(person: Member, book: "DuesBook") -> set[str]:
+    """The months where what ``person`` owes may differ from the month before: base records,
+    reliefs, 交至年月, days the roll changes (a month is judged on its first and last day),
+    acceptance and approval. Between two of them every month owes the same."""
+    out = {b.month for b in book.bases.get(person.id, [])}
+    for r in book.reliefs.get(person.id, []):
+        out |= {r.start_month} | ({next_month(r.end_month)} if r.end_month else set())
+    for e in book.events.get(person.id, []):
+        for month in (e.date[:7], e.paid_to):
+            if month:
+                out |= {month, next_month(month)}
+    for day in book.owing_changes(person)[0][1:]:
+        out |= {month_of(day), next_month(month_of(day))}
+    if person.join_date:
+        out |= {month_of(person.join_date), next_month(month_of(person.join_date))}
     return out
 
 
-def _owes(person: Member, book: "DuesBook", evs: list[Event], month: str) -> bool:
-    for e in evs:
-        if e.kind == TRANSFER_IN and e.paid_to and month_of(e.date) <= month <= e.paid_to:
+def months_between(first: str, last: str) -> int:
+    """How many months from ``first`` up to (not including) ``last``."""
+    return (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7])
+
+
+@dataclass
+class Before:
+    """What the months before a window owe, in runs of equal months (start, end exclusive,
+    Owed or None): enough to know how much of the payments they take, and the 交至年月."""
+
+    total: int = 0  # 分 owed before the window (months with a known 应交)
+    runs: list[tuple[str, str, Owed | None]] = field(default_factory=list)
+
+
+def owed_before(person: Member, book: "DuesBook", window: str) -> Before:
+    """The months from the first base record to before ``window``, as runs (fast: a handful of
+    steps for years of history)."""
+    history = book.bases.get(person.id, [])
+    if not history or history[0].month >= window:
+        return Before()
+    start = history[0].month
+    points = sorted({start} | {m for m in _breaks(person, book) if start < m < window})
+    rule, out = _rule(person, book), Before()
+    for a, b in zip(points, points[1:] + [window]):
+        o = rule(a)
+        out.runs.append((a, b, o))
+        if o is not None and o.due:
+            out.total += o.due * months_between(a, b)
+    return out
+
+
+def _transferred(moves: list[Event], month: str) -> bool | None:
+    """Whether a 转入's or 转出's 交至年月 decides ``month``: False for months paid at the old
+    branch, or the new branch's to collect; True for months owed here off the roll; None when
+    neither says (the roll decides)."""
+    for e in moves:
+        moved = e.date[:7]
+        if e.kind == TRANSFER_IN and moved <= month <= e.paid_to:
             return False  # paid at the old branch up to its 交至年月
-        if e.kind == TRANSFER_IN and e.paid_to and e.paid_to < month < month_of(e.date):
+        if e.kind == TRANSFER_IN and e.paid_to < month < moved:
             return True  # not paid at the old branch: owed here from the month after
-        if e.kind == TRANSFER_OUT and e.paid_to:
-            if e.paid_to < month <= month_of(e.date):
-                return False  # the new branch collects from the month after 交至年月
-            if month_of(e.date) < month <= e.paid_to:
-                return True  # paid ahead here before leaving
-    return book.roll.owes_on(person, first_day(month)) or \
-        book.roll.owes_on(person, last_day(month))
+        if e.kind == TRANSFER_OUT and e.paid_to < month <= moved:
+            return False  # the new branch collects from the month after 交至年月
+        if e.kind == TRANSFER_OUT and moved < month <= e.paid_to:
+            return True  # paid ahead here before leaving
+    return None
+
+
+def _payable(person: Member, book: "DuesBook"):
+    """month -> the day it becomes payable: its first day, except a 预备党员's months from the
+    支部大会 to the 上级党委's approval, payable once the approval is recorded (None: not yet)."""
+    accepted = _accepted_here(person)
+    approval = next((date.fromisoformat(e.date) for e in book.events.get(person.id, [])
+                     if e.kind == APPROVED), None)
+    approved_in = month_of(approval) if approval else ""
+    waiting = approval is None and (person.category == "预备党员" or (
+        person.full_date is not None and person.full_date > book.as_of.isoformat()))
+
+    def payable(month: str) -> date | None:
+        if accepted is None or month < accepted:
+            return first_day(month)
+        if approval is not None:
+            return max(first_day(month), approval) if month <= approved_in else first_day(month)
+        return None if waiting else first_day(month)
+    return payable
 
 
 def _accepted_here(person: Member) -> str | None:
@@ -614,19 +718,6 @@ def _accepted_here(person: Member) -> str | None:
     if person.branch_join_date and person.branch_join_date > person.join_date:
         return None
     return month_of(person.join_date)
-
-
-def _falls_due(person: Member, month: str, accepted: str | None, approval: date | None,
-               as_of: date) -> date | None:
-    """When ``month`` becomes payable: its first day, except a 预备党员's months from the
-    支部大会 to the 上级党委's approval, payable once the approval is recorded (None: not yet)."""
-    if accepted is None or month < accepted:
-        return first_day(month)
-    if approval is not None:
-        return max(first_day(month), approval) if month <= month_of(approval) else first_day(month)
-    probationary_now = person.category == "预备党员" or (
-        person.full_date is not None and person.full_date > as_of.isoformat())
-    return None if probationary_now else first_day(month)
 
 
 def _in_force(history: list[Base], month: str) -> Base | None:
@@ -674,11 +765,20 @@ class MemberDues:
 
 
 class DuesBook:
-    """Every dues record and the roll, read once; answers for any member and year."""
+    """Every dues record and the roll, read once; answers for any member and year.
+
+    Payments made before ``since`` (default: January two years before ``as_of``'s year, as far
+    back as the 工作台 looks) are read as one sum per member: in date order they fill the
+    oldest months first, so they matter one by one only when they reach the months asked
+    about, and then that member's payments are read in full (``_payments``).
+    """
 
     def __init__(self, db: Database, *, as_of: date | None = None,
-                 roll: members.RollBook | None = None, conf: dict | None = None):
+                 roll: members.RollBook | None = None, conf: dict | None = None,
+                 since: str | None = None):
         self.as_of = as_of or date.today()
+        self.since = since or f"{self.as_of.year - 2}-01-01"
+        self._db = db
         self.conf = conf or settings.get_all(db)
         self.roll = roll or members.RollBook(db)
         self.bases = _grouped(db, f"SELECT {_BASE_COLUMNS} FROM dues_bases ORDER BY start_date",
@@ -687,21 +787,101 @@ class DuesBook:
                                     "ORDER BY start_month, id", Relief)
         self.events = _grouped(db, f"SELECT {_EVENT_COLUMNS} FROM dues_events ORDER BY date, id",
                                Event)
-        self.paid = _grouped(db, f"SELECT {_PAYMENT_COLUMNS} FROM dues_payments WHERE paid_on <= ? "
-                                 "ORDER BY paid_on, id", Payment, [self.as_of.isoformat()])
+        # Payments as (day, 分) in the order they fill months: plain tuples, as there are many.
+        self.paid: dict[int, list[tuple[str, int]]] = {}
+        for member_id, paid_on, amount in db.execute(
+                "SELECT member_id, paid_on, amount_fen FROM dues_payments "
+                "WHERE paid_on >= ? AND paid_on <= ? ORDER BY paid_on, id",
+                [self.since, self.as_of.isoformat()]).fetchall():
+            self.paid.setdefault(member_id, []).append((paid_on, amount))
+        self._earlier = dict(db.execute(
+            "SELECT member_id, SUM(amount_fen) FROM dues_payments WHERE paid_on < ? "
+            "GROUP BY member_id", [self.since]).fetchall())
+        self._dues: dict[Base, int | None] = {}
+        self._runs: dict[tuple[int, str], Before] = {}
+        self._steps: dict[int, tuple[list[date], list[bool]]] = {}
+        self._years: dict[tuple[int, int], MemberDues] = {}
+
+    def owing_changes(self, person: Member) -> tuple[list[date], list[bool]]:
+        """RollBook.owing_changes, worked out once per member."""
+        if person.id not in self._steps:
+            self._steps[person.id] = self.roll.owing_changes(person)
+        return self._steps[person.id]
+
+    def total_paid(self, person: Member) -> int:
+        """分 the member paid up to ``as_of``, in all."""
+        return self._earlier.get(person.id, 0) + sum(a for _, a in self.paid.get(person.id, []))
+
+    def _payments(self, person: Member, taken: int) -> list[tuple[str, int]]:
+        """The member's payments in order, the ones before ``since`` as one sum when the
+        ``taken`` 分 owed before the months asked about use all of it (else read in full)."""
+        earlier = self._earlier.get(person.id, 0)
+        if not earlier:
+            return self.paid.get(person.id, [])
+        if earlier <= taken:
+            return [("", earlier)] + self.paid.get(person.id, [])
+        return self._db.execute("SELECT paid_on, amount_fen FROM dues_payments WHERE member_id = ? "
+                                "AND paid_on <= ? ORDER BY paid_on, id",
+                                [person.id, self.as_of.isoformat()]).fetchall()
+
+    def due(self, base: Base) -> int | None:
+        """monthly_due under this book's settings, worked out once per base record."""
+        if base not in self._dues:
+            self._dues[base] = monthly_due(base, self.conf)
+        return self._dues[base]
 
     def timeline(self, person: Member, last: str, first: str | None = None
                  ) -> tuple[list[Owed], dict[str, Filled], int]:
-        """The months owed from ``first`` (or the first base) to ``last`` (and on, while
-        money is left: 预交), how the payments fill them, and the credit left."""
+        """The months owed from ``first`` (default: the first base) to ``last`` (and on, while
+        money is left: 预交), how the payments fill them, and the credit left. The months
+        before ``first`` take their share of the payments first (owed_before)."""
+        history = self.bases.get(person.id, [])
+        first = first or (history[0].month if history else None)
+        if first is None:
+            return [], {}, 0
+        before = self._before(person, first)
+        paid = self._payments(person, before.total)
         owed = owed_months(person, self, last, first)
-        filled, credit = allocate(owed, self.paid.get(person.id, []))
+        filled, credit = allocate(owed, paid, before.total)
         if credit and owed and self.conf["dues_prepay"]:
             owed += owed_months(person, self, _months_after(last, 24), first)[len(owed):]
-            filled, credit = allocate(owed, self.paid.get(person.id, []))
+            filled, credit = allocate(owed, paid, before.total)
         return owed, filled, credit
 
+    def _before(self, person: Member, window: str) -> Before:
+        key = (person.id, window)
+        if key not in self._runs:
+            self._runs[key] = owed_before(person, self, window)
+        return self._runs[key]
+
+    def paid_to(self, person: Member, owed: list[Owed], filled: dict[str, Filled]) -> str | None:
+        """交至年月: the last month of the unbroken run of paid (or exempt) owed months from
+        the first, the months before ``owed`` included."""
+        if not owed:
+            return None
+        before = self._before(person, owed[0].month)
+        money = self.total_paid(person)
+        done = None
+        for a, b, o in before.runs:
+            if o is None:
+                continue
+            if o.due is None:
+                return done
+            full = months_between(a, b) if o.due == 0 else min(money // o.due, months_between(a, b))
+            if full:
+                done = _months_after(a, full - 1)
+            if full < months_between(a, b):
+                return done
+            money -= o.due * full
+        return _paid_to(owed, filled) or done  # None: the run broke at the window's start
+
     def member_year(self, person: Member, year: int) -> MemberDues:
+        """``person``'s months of ``year`` (worked out once per book)."""
+        if (person.id, year) not in self._years:
+            self._years[(person.id, year)] = self._member_year(person, year)
+        return self._years[(person.id, year)]
+
+    def _member_year(self, person: Member, year: int) -> MemberDues:
         months = [f"{year}-{n:02d}" for n in range(1, 13)]
         last = max(months[-1], month_of(self.as_of))
         owed, filled, credit = self.timeline(person, last, months[0])
@@ -712,13 +892,16 @@ class DuesBook:
         dated = any(b.start_date[:4] == str(year) for b in history) or (
             base is not None and base.category not in RATED)
         spill = sum(f.paid for m, f in filled.items() if m > months[-1])
-        return MemberDues(person, base, states, credit + spill, _paid_to(owed, filled), dated,
-                          self.as_of, filled)
+        return MemberDues(person, base, states, credit + spill,
+                          self.paid_to(person, owed, filled), dated, self.as_of, filled)
 
     def outstanding(self, person: Member, through: str) -> int | None:
-        """分 still owed for the months up to ``through`` (None when a month's due is unknown)."""
+        """分 still owed for the months up to ``through`` (None when a month's due is unknown
+        or nothing is owed at all)."""
         owed, filled, _ = self.timeline(person, through)
-        if not owed or any(o.due is None for o in owed):
+        before = self._before(person, owed[0].month) if owed else Before()
+        if not owed or any(o.due is None for o in owed) or \
+                any(o is not None and o.due is None for _, _, o in before.runs):
             return None
         return sum(o.due - filled.get(o.month, Filled()).paid for o in owed if o.month <= through)
 
@@ -734,9 +917,8 @@ class DuesBook:
 
 
 def _months_after(month: str, count: int) -> str:
-    for _ in range(count):
-        month = next_month(month)
-    return month
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + count
+    return f"{index // 12}-{index % 12 + 1:02d}"
 
 
 def _paid_to(owed: list[Owed], filled: dict[str, Filled]) -> str | None:
@@ -756,10 +938,30 @@ def _grouped(db: Database, sql: str, kind, params: list | None = None) -> dict[i
     return out
 
 
+_SHARED: dict[tuple, tuple[Database, DuesBook]] = {}
+
+
+def shared_book(db: Database, as_of: date, conf: dict | None = None,
+                roll: members.RollBook | None = None) -> DuesBook:
+    """A DuesBook for ``as_of``, the same one again while nothing in the database (or the
+    settings) changed: the ledger's 党费 sheets and its 工作完成情况 (the 工作台's findings)
+    then read and work out the dues once."""
+    import json
+
+    conf = conf or settings.get_all(db)
+    changes = db.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes
+    # The database object is kept with its book, so its id cannot be reused while cached.
+    key = (id(db), as_of, json.dumps(conf, sort_keys=True, default=str), changes)
+    if key not in _SHARED:
+        _SHARED.clear()  # one at a time: a book holds every payment
+        _SHARED[key] = (db, DuesBook(db, as_of=as_of, conf=conf, roll=roll))
+    return _SHARED[key][1]
+
+
 def year_table(db: Database, year: int, as_of: date | None = None, *,
                book: DuesBook | None = None) -> list[MemberDues]:
     """Every member on the roll at some time in ``year``, in roll order, with their months."""
-    book = book or DuesBook(db, as_of=as_of)
+    book = book or shared_book(db, as_of or date.today())
     return [book.member_year(m, year) for m in book.people(year)]
 
 
@@ -767,8 +969,8 @@ def paid_to(db: Database, member_id: int, as_of: date | None = None) -> str | No
     """The member's 党费交至年月 as of a day (for the 介绍信 of a 转出)."""
     book = DuesBook(db, as_of=as_of)
     person = members.get(db, member_id)
-    owed, filled, _ = book.timeline(person, month_of(book.as_of))
-    return _paid_to(owed, filled)
+    owed, filled, _ = book.timeline(person, month_of(book.as_of), month_of(book.as_of))
+    return book.paid_to(person, owed, filled)
 
 
 # ---------------------------------------------------------------- entering many at once
@@ -804,14 +1006,8 @@ def record_quick(db: Database, entries: list[QuickEntry], month: str, paid_on: d
                  receiver: str = "", method: str = "现金", today: date | None = None) -> int:
     """Record each entry with an amount as one payment for ``month``, in one transaction;
     returns how many were recorded."""
-    ensure_writable(db)
-    rows = [check_payment(Payment(e.member.id, paid_on.isoformat(), e.amount, month, month,
-                                  receiver, method), today or date.today())
-            for e in entries if e.amount]
-    with db.atomic():
-        for p in rows:
-            _insert_payment(db, p)
-    return len(rows)
+    return add_payments(db, [Payment(e.member.id, paid_on.isoformat(), e.amount, month, month,
+                                     receiver, method) for e in entries if e.amount], today=today)
 
 
 # ---------------------------------------------------------------- 工作台
@@ -820,7 +1016,7 @@ def findings(db: Database, year: int, as_of: date, conf: dict | None = None, *,
              roll: members.RollBook | None = None) -> list:
     """The 党费 findings of the 工作台 (docs/rules.md, 党费) for the members on the roll on
     ``as_of``: months unpaid, the 党章第九条 prompt, bases not set for ``year``, 预备党员."""
-    book = DuesBook(db, as_of=as_of, roll=roll, conf=conf)
+    book = shared_book(db, as_of, conf, roll)
     people = [e.member for e in book.roll.on(as_of) if not e.suspended]
     since = book.conf["records_start"] or None  # months before it are not judged
     recent = {m.id: recent_states(book, m, since) for m in people}

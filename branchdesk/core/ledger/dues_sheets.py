@@ -58,13 +58,15 @@ class DuesYear:
 
 def read_year(db: Database, year: int, as_of: date) -> DuesYear:
     """Everything both sheets need for ``year`` as of ``as_of``, read once."""
-    book = dues.DuesBook(db, as_of=as_of)
+    book = dues.shared_book(db, as_of)
+    if f"{year}-01-01" < book.since:  # an old year: every payment one by one
+        book = dues.DuesBook(db, as_of=as_of, since="0000-01-01")
     rows = [book.member_year(m, year) for m in book.people(year)]
     received, late, ahead = [0] * 12, [0] * 12, [0] * 12
-    for member_id, paid in book.paid.items():
-        for p in paid:
-            if p.paid_on[:4] == str(year):
-                received[int(p.paid_on[5:7]) - 1] += p.amount_fen
+    for paid in book.paid.values():
+        for paid_on, amount in paid:
+            if paid_on[:4] == str(year):
+                received[int(paid_on[5:7]) - 1] += amount
     for d in rows:  # the money of each payment that went into an earlier / a later month
         for month, f in d.filled.items():
             for paid_on, amount in f.slices:
