@@ -355,3 +355,22 @@ def test_probationer_without_dues_from_acceptance(fresh_db):
     assert "接收当月的党费尚未交纳" in found[0]
     pay(fresh_db, m, "2026-04-01", "40")
     assert not [f for f in rules_of(fresh_db, as_of=date(2026, 4, 2)) if f.rule == "dues_probationer"]
+
+
+@pytest.mark.parametrize("paid", [
+    [("2021-01-05", "1000")],                      # years ahead, paid long ago
+    [("2021-03-05", "120"), ("2025-06-01", "40")],  # arrears, then a little
+    [("2021-01-05", "40")] * 30 + [("2024-02-02", "700")],
+])
+def test_old_payments_summed_give_the_same_months_as_read_one_by_one(fresh_db, paid):
+    m = add_member(fresh_db, "秦一")
+    dues.set_base(fresh_db, Base(m.id, "2021-01-01", dues.WORKING, fen("4000")))
+    dues.set_base(fresh_db, Base(m.id, "2024-01-01", dues.WORKING, fen("5000.01")))
+    dues.add_payments(fresh_db, [Payment(m.id, on, fen(amount)) for on, amount in paid], today=TODAY)
+    person = members.get(fresh_db, m.id)
+    quick = dues.DuesBook(fresh_db, as_of=date(2026, 6, 30))
+    slow = dues.DuesBook(fresh_db, as_of=date(2026, 6, 30), since="0000-01-01")
+    for year in (2024, 2025, 2026):
+        a, b = quick.member_year(person, year), slow.member_year(person, year)
+        assert a.months == b.months and a.paid_to == b.paid_to and a.credit == b.credit
+    assert quick.outstanding(person, "2026-06") == slow.outstanding(person, "2026-06")
