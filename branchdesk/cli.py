@@ -13,7 +13,9 @@ import-members, import-dues-base, restore) refuse with exit 2; commands that onl
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,6 +126,13 @@ def _run(argv: list[str] | None) -> int:
         if isinstance(exc, DamagedDatabaseError):
             _err(f"可用 branchdesk restore <备份文件> 恢复；备份在：{paths.backups_dir(_db_path(args))}")
         return exc.exit_code
+    except BrokenPipeError:
+        raise  # the reader went away: main() exits quietly with 141
+    except (sqlite3.Error, OSError) as exc:  # what no check foresaw: words, never a traceback
+        logging.getLogger(__name__).exception("command %s failed", args.command)
+        _err(f"操作没有完成：读写文件时出错（{_reason(exc)}）。请确认数据文件和所在文件夹可以读写、"
+             "磁盘没有写满、没有其他程序占用，然后重试。详细情况已记入日志。")
+        return EXIT_UNREADABLE
     except KeyboardInterrupt:  # Ctrl+C: every writer leaves whole files, so a word suffices
         _err("已中断。")
         return EXIT_CANCELLED
@@ -148,6 +157,13 @@ def _import_core_first() -> None:
     reads the source of every module imported after it (its __feature__ check), about 0.1 s
     of the start-up when running from source."""
     from branchdesk.core import db, meetings, members, rules, settings, talks  # noqa: F401
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason with no personal data: the system's words, or SQLite's first line."""
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
 def _err(text: str) -> None:
@@ -195,9 +211,9 @@ def _hold(path: Path) -> None:
 def cmd_demo(args) -> int:
     from branchdesk.core import demo
 
-    path = _db_path(args)
+    path = args.db or paths.demo_db_path()  # never the real branch's file unless named
     _hold(path)
-    demo.create_demo(path, overwrite=args.force)
+    demo.create_demo(path, overwrite=args.force).close()
     print(f"已创建演示支部：{path}")
     return 0
 
@@ -525,8 +541,10 @@ _ANY_YEAR = arg("--year", type=_INT, help="年度（默认全部）")
 _THIS_YEAR = arg("--year", type=_INT, default=date.today().year, help="年度（默认今年）")
 
 COMMANDS = (
-    Command("demo", "创建一个虚构的演示支部数据文件", cmd_demo,
-            (arg("--force", action="store_true", help="覆盖已有文件"),)),
+    Command("demo", "创建一个虚构的演示支部数据文件（不加 --db 时为数据目录中的 demo-branch.sqlite3，"
+            "与真实数据分开）", cmd_demo,
+            (arg("--force", action="store_true",
+                 help="覆盖以前建立的演示支部（先备份；真实支部的数据文件不会被覆盖）"),)),
     Command("import-members", "从 Excel 花名册导入党员", cmd_import, (
         arg("file", type=Path, metavar="文件", help="花名册 .xlsx 或 .xls 文件"),
         arg("--sheet", metavar="工作表", help="读取这个工作表（默认自动选择最像花名册的可见工作表）"),

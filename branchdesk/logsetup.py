@@ -17,8 +17,8 @@ def setup(verbose: bool = False) -> None:
         handler = logging.handlers.RotatingFileHandler(
             paths.log_dir() / "branchdesk.log", maxBytes=1_000_000, backupCount=3,
             encoding="utf-8")
-    except OSError:
-        handler = logging.StreamHandler()
+    except OSError:  # no writable log folder (a read-only data folder): no log, rather than
+        handler = logging.NullHandler()  # English log lines on the user's terminal
     handler._branchdesk = True
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

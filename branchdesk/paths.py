@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 DB_FILENAME = "branchdesk.sqlite3"
+# The fictional demo branch: its own file beside the real one, never the real one.
+DEMO_FILENAME = "demo-branch.sqlite3"
 
 
 def is_frozen() -> bool:
@@ -57,6 +59,10 @@ def _user_data_dir() -> Path:
 
 def default_db_path() -> Path:
     return home_dir() / DB_FILENAME
+
+
+def demo_db_path() -> Path:
+    return home_dir() / DEMO_FILENAME
 
 
 def data_dir_for(db_path: Path) -> Path:

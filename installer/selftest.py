@@ -211,7 +211,7 @@ def portable(exe: Path, tmp: Path) -> dict:
         # Where the per-user folder would be, so a miss shows up here and not in the real home.
         env["XDG_DATA_HOME"] = str(tmp / "xdg")
         run(exe, "demo", env=env)
-        non_empty(data / "branchdesk.sqlite3")
+        non_empty(data / "demo-branch.sqlite3")  # the demo's own file, beside the real one
         check(not (tmp / "xdg" / "BranchDesk").exists(), "portable mode also wrote the user folder")
         check((data / "logs").is_dir(), "portable mode: logs are not in data/")
     finally:

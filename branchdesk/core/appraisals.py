@@ -7,6 +7,7 @@ from datetime import date
 from branchdesk.core.db import Database, ensure_writable
 from branchdesk.core.errors import ValidationError
 from branchdesk.core.members import RollEntry, roll_as_of
+from branchdesk.core.text import clean
 
 GRADES = ("优秀", "合格", "基本合格", "不合格")
 NOT_GRADED = "不参加评议"
@@ -37,7 +38,7 @@ def save(db: Database, year: int, graded: Grades) -> None:
         db.execute("DELETE FROM appraisals WHERE year = ?", [year])
         db.conn.executemany(
             "INSERT INTO appraisals (year, member_id, grade, note) VALUES (?, ?, ?, ?)",
-            [(year, mid, g, n.strip()) for mid, (g, n) in graded.items() if g])
+            [(year, mid, g, clean(n).strip()) for mid, (g, n) in graded.items() if g])
 
 
 def excellent_warning(graded: Grades, max_ratio_pct: int) -> str | None:

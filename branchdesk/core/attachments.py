@@ -23,6 +23,7 @@ from branchdesk.core.db import ensure_writable
 from branchdesk.core import files
 from branchdesk.core.errors import BranchdeskError, NotFoundError
 from branchdesk.core.files import size_text
+from branchdesk.core.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def add(db: Database, owner_kind: str, owner_id: int, src_path: Path | str,
             new_id = db.execute(
                 "INSERT INTO attachments (owner_kind, owner_id, original_name, stored_name, "
                 "sha256, size, note, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [owner_kind, owner_id, src.name, stored_name, sha, size, note.strip(),
+                [owner_kind, owner_id, clean(src.name), stored_name, sha, size, clean(note).strip(),
                  datetime.now().isoformat(timespec="seconds")]).lastrowid
     except BaseException:
         _discard_if_unused(db, sha, stored_name)

@@ -117,6 +117,8 @@ def inspect_file(path: Path | str, *, full: bool = True, allow_newer: bool = Fal
     path = Path(path)
     if not path.is_file():
         return FileReport(False, f"找不到文件“{path.name}”。")
+    if path.stat().st_size == 0:
+        return FileReport(False, f"文件“{path.name}”是空的（0 字节），不是党支部工作台账的数据文件或备份。")
     try:
         conn = connect_read_only(path)
         try:

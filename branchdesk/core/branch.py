@@ -262,7 +262,8 @@ def save_profile(db: Database, profile: Profile, groups: list[tuple[int | None, 
     month (``records_start``, unless already set): months before the branch began using the
     app are not 缺项, and 设置 → 检查规则 moves the date back for records entered afterwards.
     ``seats`` None leaves the committee alone (nobody on the roll yet); otherwise the first
-    committee is set up undated, and a change takes effect on ``effective`` (save_committee).
+    committee is set up undated, and a change takes effect on ``effective`` (save_committee;
+    ``today`` when None).
     ``leaders``: the 党小组长 of the groups that existed before (set_group_leaders); a group
     deleted here is skipped.
     """
@@ -280,7 +281,9 @@ def save_profile(db: Database, profile: Profile, groups: list[tuple[int | None, 
         set_group_leaders(db, {g: m for g, m in (leaders or {}).items() if g in kept}, today)
         if seats is not None:
             initial = not any(s.end_date is None for s in committee(db))
-            save_committee(db, seats, None if initial else effective)
+            # a change to a sitting committee is always dated (today when no date is given):
+            # undated, the seats that go would be deleted and past meetings lose their 支委会
+            save_committee(db, seats, None if initial else (effective or today))
 
 
 def _profile_values(db: Database, profile: Profile, name: str, seats: list[CommitteeSeat]

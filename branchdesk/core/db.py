@@ -83,34 +83,45 @@ class Database:
 
 def open_db(path: Path | str, *, create: bool = True,
             read_only: ReadOnlyDatabaseError | None = None) -> Database:
-    """Open (and if needed create and migrate) the database at ``path``.
+    """Open the database at ``path``; create it, complete and migrated, only where nothing is.
 
     The returned Database carries ``path``, ``read_only`` and ``read_only_reason``.
-    With ``read_only`` (the reason to show), the file is opened read-only and never migrated.
-    Raises DatabaseError with a readable message when the file cannot be used at all, and
-    DamagedDatabaseError when it fails the integrity check.
+    With ``read_only`` (the reason to show), the file is opened read-only and never migrated;
+    so is a file that this user or this place cannot write. An existing file is never
+    initialised. Raises DatabaseError with a readable message when the file cannot be used at
+    all (also an older file that would need migrating where it cannot be written), and
+    DamagedDatabaseError when it fails the integrity check or is empty.
     """
     path = Path(path)
-    if not path.exists() and not create:
-        raise DatabaseError(f"找不到数据文件：{path}。请确认路径是否正确。")
-    if path.exists():
-        _refuse_linked(path)
-    version = _inspect(path) if path.exists() else 0
-    if read_only is None and path.exists() and not _writable(path):
+    if not path.exists():
+        if not create or read_only is not None:
+            raise DatabaseError(f"找不到数据文件：{path}。请确认路径是否正确。")
+        return _create(path)
+    _refuse_linked(path)
+    version = _inspect(path)
+    if read_only is None and not _writable(path):
         read_only = ReadOnlyPlaceError(
             f"数据文件“{path.name}”或它所在的文件夹是只读的（或没有写入权限），只能查看，不能修改。"
             "要修改，请把数据文件复制到可以写入的文件夹。")
     if read_only is not None:
+        if version < SCHEMA_VERSION:  # its tables are not yet what this version reads
+            raise DatabaseError(f"数据文件“{path.name}”需要先升级结构才能使用，但现在只能以只读方式"
+                                f"打开它：{read_only}文件没有被修改。", detail=str(read_only))
         return _open_read_only(path, read_only)
     if version > SCHEMA_VERSION:
         return _open_read_only(path, TooNewError(
             "这个数据文件由更新版本的党支部工作台账创建，当前版本只能以只读方式打开它。"
             "请升级本软件后再编辑。"))
-    if 0 < version < SCHEMA_VERSION:
+    if version < SCHEMA_VERSION:
         _backup_before_migration(path, version)
     db = _connect(path)
-    if version == SCHEMA_VERSION:
-        return db
+    if version < SCHEMA_VERSION:
+        _migrate(db)
+    return db
+
+
+def _migrate(db: Database) -> None:
+    """Bring ``db`` to SCHEMA_VERSION; on failure it is exactly as it was (and closed)."""
     from branchdesk.core.migrations import migrations
 
     try:
@@ -120,7 +131,30 @@ def open_db(path: Path | str, *, create: bool = True,
         db.close()
         raise DatabaseError("升级数据文件结构失败，文件保持原样未被修改。请联系技术人员。",
                             detail=str(exc)) from exc
-    return db
+
+
+def _create(path: Path) -> Database:
+    """A new, complete file at ``path``: built beside it under a temporary name, migrated,
+    flushed and only then renamed. A crash or a failed step leaves nothing under the real
+    name (an empty or half-made file there would be refused at the next start)."""
+    if not path.parent.is_dir():
+        raise DatabaseError(f"找不到文件夹“{path.parent}”。请确认路径是否正确。")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        _migrate(db := _connect(temporary))
+        db.close()
+        with open(temporary, "rb+") as handle:  # writable: Windows refuses to flush otherwise
+            os.fsync(handle.fileno())
+        if path.exists():  # made meanwhile by another program: theirs stays
+            raise DatabaseError(f"数据文件“{path.name}”刚刚被其他程序建立，没有覆盖它。请重新打开。")
+        os.replace(temporary, path)
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseError(f"无法在“{path.parent}”中建立数据文件：这个文件夹可能是只读的，或磁盘"
+                            "已满。请换一个可以写入的文件夹后重试。", detail=str(exc)) from exc
+    finally:
+        for leftover in (temporary, Path(f"{temporary}-journal")):
+            leftover.unlink(missing_ok=True)
+    return _connect(path)
 
 
 def _refuse_linked(path: Path) -> None:
@@ -185,6 +219,10 @@ def _inspect(path: Path) -> int:
         raise DamagedDatabaseError(
             f"数据文件“{path.name}”已损坏（完整性检查未通过）。为免损失扩大，本软件没有对它做任何"
             "修改。可以用最近一次完好的备份恢复。", detail="; ".join(problems))
+    if version == 0 and path.stat().st_size == 0:  # where a power cut can leave the real data
+        raise DamagedDatabaseError(
+            f"数据文件“{path.name}”是空的（0 字节），可能在保存时断电或被其他程序清空，未做任何修改。"
+            "可以用最近一次完好的备份恢复；要新建支部，请指定一个还不存在的文件名。")
     if version == 0:
         raise DatabaseError(f"文件“{path.name}”不是党支部工作台账的数据文件（空文件或没有任何数据表），"
                             "未做任何修改。请选择正确的数据文件；要新建支部，请指定一个还不存在的文件名。")
@@ -201,11 +239,14 @@ def not_ours_message(name: str) -> str:
 
 
 def schema_differences(conn: sqlite3.Connection, version: int) -> list[str]:
-    """Differences from the schema our migrations build (versions we cannot know: none)."""
-    if not 1 <= version <= SCHEMA_VERSION:
-        return []
+    """Differences from the schema our migrations build; for a newer version (read-only), the
+    tables and columns of ours that it lacks."""
     from branchdesk.core import schema
 
+    if version > SCHEMA_VERSION:
+        return schema.missing_for_newer(conn)
+    if version < 1:
+        return []
     return schema.differences(conn, version)
 
 

@@ -9,6 +9,7 @@ held, a 预备期 past due) so that the 工作台 has findings to show.
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,23 +46,35 @@ THEMES = [("重温入党誓词", "集中学习"), ("走进社区志愿服务", "
 
 
 def create_demo(path: Path, *, overwrite: bool = False, today: date | None = None) -> Database:
-    """Write the demo branch to ``path`` (a new file).
+    """Write the demo branch to ``path`` (a new file) and return it open.
 
     An existing file is replaced only with ``overwrite`` and only if it is itself a demo branch;
-    a verified backup of it is written first. A real branch is never replaced by demo data.
+    a verified backup of it is written first, and the new branch is built under a temporary
+    name and renamed over it, so the old one stays until the new one is complete. A real
+    branch is never replaced by demo data.
     """
     path = Path(path)
-    if path.exists():
-        if not overwrite:
-            raise BranchdeskError(f"文件“{path}”已存在。演示数据需要新文件，请换一个文件名，或加 --force 覆盖。")
-        _replace_old_demo(path)
-    db = open_db(path)
-    populate(db, today or date.today())
-    return db
+    if not path.exists():
+        db = open_db(path)
+        populate(db, today or date.today())
+        return db
+    if not overwrite:
+        raise BranchdeskError(f"文件“{path}”已存在。演示数据需要新文件，请换一个文件名，或加 --force 覆盖。")
+    _back_up_old_demo(path)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.demo")
+    try:
+        db = open_db(staging)
+        populate(db, today or date.today())
+        db.close()
+        os.replace(staging, path)
+    finally:
+        for leftover in (staging, Path(f"{staging}-journal")):
+            leftover.unlink(missing_ok=True)
+    return open_db(path)
 
 
-def _replace_old_demo(path: Path) -> None:
-    """Back up and remove an earlier demo branch at ``path``; refuse anything else."""
+def _back_up_old_demo(path: Path) -> None:
+    """Back up an earlier demo branch at ``path``; refuse anything else."""
     from branchdesk.core import backup
 
     db = open_db(path, read_only=ReadOnlyDatabaseError("只读检查"))
@@ -75,7 +88,6 @@ def _replace_old_demo(path: Path) -> None:
         raise BranchdeskError(f"文件“{path}”是一个真实支部的数据文件，不能用演示数据覆盖它，文件没有被修改。"
                               "请为演示支部另选一个文件名。")
     backup.make_backup(path, tag="before-demo")
-    path.unlink()
 
 
 def populate(db: Database, today: date) -> None:

@@ -441,11 +441,14 @@ class MeetingSummary:
 
 def list_meetings(db: Database, *, year: int | None = None, kinds: tuple[str, ...] | None = None,
                   group_id: int | None = None, text: str = "") -> list[MeetingSummary]:
-    """Meetings newest first, with counts, in three queries whatever their number."""
+    """Meetings newest first, with counts, in three queries whatever their number.
+
+    ``year``: the meetings dated in it and those counted for it wherever they are dated (a
+    组织生活会 held in January for the year before, a 主题党日 by its 计入月份)."""
     clauses, params = [], []
-    if year is not None:  # a range, not substr(), so the indexes on the date serve it
-        clauses.append("mt.date >= ? AND mt.date < ?")
-        params.extend([f"{year:04d}", f"{year + 1:04d}"])
+    if year is not None:  # ranges, not substr(), so the indexes on the date serve it
+        clauses.append("((mt.date >= ? AND mt.date < ?) OR (mt.period >= ? AND mt.period < ?))")
+        params.extend([f"{year:04d}", f"{year + 1:04d}"] * 2)
     if kinds:
         clauses.append(f"mt.kind IN ({', '.join('?' * len(kinds))})")
         params.extend(kinds)
@@ -503,7 +506,10 @@ def theme_days_by_month(db: Database, year: int) -> dict[int, list[str]]:
 
 
 def years(db: Database) -> list[int]:
-    cursor = db.execute("SELECT DISTINCT substr(date, 1, 4) FROM meetings ORDER BY 1 DESC")
+    """The years meetings are dated in or counted for, newest first."""
+    cursor = db.execute("SELECT substr(date, 1, 4) FROM meetings UNION "
+                        "SELECT substr(period, 1, 4) FROM meetings WHERE period != '' "
+                        "ORDER BY 1 DESC")
     return [int(row[0]) for row in cursor.fetchall()]
 
 

@@ -418,11 +418,18 @@ def _check_observation(db: Database, member: Member, kind: str, months: int | No
 def observation(db: Database, member_id: int) -> tuple[date, date | None] | None:
     """The member's 留党察看 now in force (not ended by 恢复党员权利): its start and the end
     of the 察看期 recorded with it; None when there is none."""
+    return observation_in([{"date": date.fromisoformat(h["date"]), "kind": h["kind"],
+                            "new": h["new_value"]} for h in history(db, member_id)])
+
+
+def observation_in(events: list[dict]) -> tuple[date, date | None] | None:
+    """From a member's dated events (RollBook.events): the 留党察看 in force after them, as
+    (start, recorded end of the 察看期), or None when the last one was ended by 恢复党员权利."""
     current = None
-    for h in history(db, member_id):
-        if h["kind"] == OBSERVED:
-            current = (date.fromisoformat(h["date"]), from_iso(h["new_value"]))
-        elif h["kind"] == RESTORED:
+    for event in events:
+        if event["kind"] == OBSERVED:
+            current = (event["date"], from_iso(event["new"]))
+        elif event["kind"] == RESTORED:
             current = None
     return current
 

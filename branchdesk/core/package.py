@@ -415,15 +415,18 @@ def manifest_text(written: list[WrittenFile]) -> str:
 
 # A cell starting with one of these is a formula when the CSV is opened in Excel/WPS (the file
 # names carry the branch's name, which anyone with the app can set): an apostrophe keeps it text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The full-width forms too, which the ledger's cells also treat as formula starts.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def _csv_cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """An apostrophe before a formula start, and before a leading apostrophe, so that
+    ``_csv_value`` gives back exactly the text (a file called '=1.pdf stays '=1.pdf)."""
+    return "'" + text if text.startswith((*_FORMULA_START, "'")) else text
 
 
 def _csv_value(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+    return text[1:] if text.startswith("'") else text
 
 
 def read_manifest(path: Path | str) -> list[WrittenFile]:

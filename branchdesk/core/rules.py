@@ -405,22 +405,29 @@ def member_findings(db: Database, year: int, as_of: date, *,
                                       conf["absent_streak"])
     # Only a member whose latest mark is 缺席 can have a run of months against them.
     absent = [e.member.id for e in roll if latest.get(e.member.id, [""])[0] == meetings.ABSENT]
+    observed = {e.member.id: members.observation_in(
+        [x for x in book.events(e.member.id) if x["date"] <= as_of]) for e in roll if e.observed}
     return check_members(
         roll, as_of, conf, probation_ends=members.probation_ends(db, probationary),
         latest=latest, months=meetings.attendance_by_member_month(db, absent, first, as_of),
-        exemptions={e.member.id: book.exemptions(e.member.id) for e in roll})
+        exemptions={e.member.id: book.exemptions(e.member.id) for e in roll},
+        observations=observed)
 
 
 def check_members(roll: list[RollEntry], as_of: date, conf: dict, *,
                   probation_ends: dict[int, date | None], latest: dict[int, list[str]],
                   months: dict[int, list[MemberMonth]],
-                  exemptions: dict[int, list[Exemption]] | None = None) -> list[Finding]:
+                  exemptions: dict[int, list[Exemption]] | None = None,
+                  observations: dict[int, tuple[date, date | None] | None] | None = None
+                  ) -> list[Finding]:
     """Findings about members, from plain data: ``roll`` on ``as_of``; each member's latest
     statuses (newest first) and months with meetings they were expected at, as
     meetings.latest_statuses / attendance_by_member_month give them; their 不作硬性要求
-    periods. Members exempt on ``as_of`` get no attendance findings."""
+    periods; the 留党察看 in force for members under it (members.observation_in). Members
+    exempt on ``as_of`` get no attendance findings."""
     probationary = [e.member for e in roll if e.member.category == "预备党员"]
     out = _probation(probationary, probation_ends, as_of, conf["probation_warn_days"])
+    out += _observation_ends(roll, observations or {}, as_of, conf["probation_warn_days"])
     held_to = [e for e in roll if e.exemption is None]  # 不作硬性要求: no attendance findings
     out += _absent_streaks(held_to, latest, conf["absent_streak"])
     out += _inactive(held_to, months, exemptions or {}, as_of, records_start(conf),
@@ -444,6 +451,29 @@ def _probation(probationary: list[Member], all_ends: dict[int, date | None], as_
         elif (ends - as_of).days <= warn_days:
             out.append(Finding(DUE, "member", "probation_ending",
                                f"{m.name}的预备期将于{ends:%Y-%m-%d}届满，需在此前后召开支部党员大会讨论转正",
+                               due=ends.isoformat(), target=target))
+    return out
+
+
+def _observation_ends(roll: list[RollEntry], observations: dict, as_of: date,
+                      warn_days: int) -> list[Finding]:
+    """A 留党察看 whose 察看期 is over (or nearly) with no decision recorded: the 支部大会 must
+    decide 恢复党员权利 or 开除党籍 (党章 第四十条), and the roll needs the outcome."""
+    out = []
+    for e in roll:
+        ends = (observations.get(e.member.id) or (None, None))[1]
+        if not e.observed or ends is None:
+            continue
+        target = points_at(MEMBER, e.member.id)
+        if ends < as_of:
+            out.append(Finding(MISSING, "member", "observation_over",
+                               f"{e.member.name}的留党察看期已于{ends:%Y-%m-%d}届满，尚未登记恢复党员权利："
+                               "请召开支部党员大会讨论，报上级党组织批准后在“组织关系变动”中登记结果",
+                               due=ends.isoformat(), target=target))
+        elif (ends - as_of).days <= warn_days:
+            out.append(Finding(DUE, "member", "observation_ending",
+                               f"{e.member.name}的留党察看期将于{ends:%Y-%m-%d}届满，"
+                               "届时需召开支部党员大会讨论恢复党员权利",
                                due=ends.isoformat(), target=target))
     return out
 

@@ -17,13 +17,14 @@ from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QStackedWidget, QTa
 StandardKey = QKeySequence.StandardKey
 
 # The tab's method for each command, first one it has wins (ThemeDaysTab inherits MeetingsTab's).
-NEW = ("add_member", "add_meeting", "add_talk")
+# A new record tab names its add method add_record.
+NEW = ("add_member", "add_meeting", "add_talk", "add_record")
 OPEN = ("edit_selected", "open_current")
 DELETE = ("delete_selected",)
 PRINT = ("print_signin",)
-# The lists in each tab where Enter opens and Del deletes the selected row.
-RECORD_LISTS = {"DashboardTab": ("grid", "findings"), "MembersTab": ("view",),
-                "MeetingsTab": ("view",), "TalksTab": ("view",)}
+# The lists in each tab where Enter opens and Del deletes the selected row (by class, up the
+# inheritance: "RecordTab" gives every record tab its table).
+RECORD_LISTS = {"DashboardTab": ("grid", "findings"), "RecordTab": ("view",)}
 
 NOT_HERE = {
     "new": "这个页签上不能新建记录：请先点上方的“党员名册”“会议记录”“主题党日”或“谈心谈话”。",

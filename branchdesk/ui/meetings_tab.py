@@ -8,16 +8,16 @@ from __future__ import annotations
 import importlib
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QTableView, QVBoxLayout)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from branchdesk.core import branch, meetings
 from branchdesk.core.errors import BranchdeskError
 from branchdesk.core.meetings import MEETING_KINDS, MeetingSummary
-from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import LATE_HINT, HelpLink, LazyTab
-from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
+from branchdesk.ui.errors import show_error
+from branchdesk.ui.models import Column
+from branchdesk.ui.record_tab import RecordTab
+from branchdesk.ui.widgets import LATE_HINT, HelpLink
 
 LATE_COLOR = "#c0392b"
 PLANNED_COLOR = "#1f618d"  # a meeting dated after today: a plan
@@ -90,19 +90,15 @@ def print_functions(what: str):
     return getattr(layout, layout_name), getattr(preview, preview_name)
 
 
-class MeetingsTab(LazyTab):
-    changed = Signal()
+class MeetingsTab(RecordTab):
     KINDS = MEETING_KINDS
-    SUBJECT_COLUMN = SUBJECT_COLUMN  # the column that takes the spare width
+    STRETCH_COLUMN = SUBJECT_COLUMN
+    NOT_SELECTED = ("请先在表格中选中一次会议。", "未选择会议")
 
     def __init__(self, db, parent=None, *, lazy: bool = False):
         """``lazy``: read the data when the tab is first shown, not now (start-up is quicker
         when only the first tab has to be filled before the window appears)."""
-        super().__init__(parent)
-        self.db = db
-        self.model = RecordTableModel(self._columns(), self)
-        self.proxy = FilterProxy(lambda s: "", self)  # the search runs in the core
-        self.proxy.setSourceModel(self.model)
+        super().__init__(db, self._columns(), None, parent)  # the search runs in the core
         self._build()
         self.fill_now_or_later(lazy)
 
@@ -113,15 +109,16 @@ class MeetingsTab(LazyTab):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addLayout(self._filters())
-        layout.addWidget(self._table())
-        layout.addLayout(self._buttons())
+        layout.addWidget(self.record_view())
+        layout.addLayout(self.button_row(
+            [("新建会议", self.add_meeting), ("编辑", self.edit_selected),
+             ("删除", self.delete_selected), ("打印签到表", self.print_signin),
+             ("打印会议记录", self.print_minutes)],
+            trailing=[("民主评议…", self.open_appraisal)]))
 
     def _filters(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索议题、内容、决议、地点或党课题目")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._reload)
+        self.search_box("搜索议题、内容、决议、地点或党课题目", lambda _: self._reload())
         self.kind = self._combo([("全部类型", None)] + [(k, k) for k in self.KINDS])
         self.year = self._combo([])
         self.group = self._combo([])
@@ -139,39 +136,6 @@ class MeetingsTab(LazyTab):
             combo.addItem(text, data)
         combo.currentIndexChanged.connect(self._reload)
         return combo
-
-    def _table(self) -> QTableView:
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(self.SUBJECT_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.view.verticalHeader().setDefaultSectionSize(26)
-        self.view.doubleClicked.connect(lambda _: self.edit_selected())
-        return self.view
-
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for text, slot in (("新建会议", self.add_meeting), ("编辑", self.edit_selected),
-                           ("删除", self.delete_selected), ("打印签到表", self.print_signin),
-                           ("打印会议记录", self.print_minutes)):
-            row.addWidget(self._button(text, slot))
-        row.addStretch()
-        row.addWidget(self._button("民主评议…", self.open_appraisal))
-        return row
-
-    def _button(self, text: str, slot) -> QPushButton:
-        button = QPushButton(text)
-        button.clicked.connect(slot)
-        setattr(self, "button_" + slot.__name__, button)
-        return button
 
     # ------------------------------------------------------------ data
     def refresh(self) -> None:
@@ -200,30 +164,23 @@ class MeetingsTab(LazyTab):
         rows = meetings.list_meetings(self.db, year=self.year.currentData(),
                                       kinds=(kind,) if kind else self.KINDS,
                                       group_id=self.group.currentData(), text=self.search.text())
-        self.model.set_rows(rows)
-        self._update_count(rows)
-        fit_columns(self.view)
+        self.show_records(rows)
 
-    def _update_count(self, rows: list[MeetingSummary]) -> None:
+    def update_count(self) -> None:
+        rows = self.model.records
         late = sum(1 for s in rows if s.meeting.late_entry)
         self.count_label.setText(f"共 {len(rows)} 次" + (f"（补录 {late} 次）" if late else ""))
 
-    def selected(self) -> MeetingSummary | None:
-        rows = self.view.selectionModel().selectedRows()
-        return self.proxy.record_at(rows[0].row()) if rows else None
+    def record_key(self, record: MeetingSummary) -> int:
+        return record.meeting.id
 
     def select_meeting(self, meeting_id: int) -> bool:
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.record_at(row).meeting.id == meeting_id:
-                self.view.selectRow(row)
-                return True
-        return False
+        return self.select_record(meeting_id)
 
     def _require_selection(self) -> meetings.Meeting | None:
         """The selected meeting, read afresh with its attendance and 整改 items."""
-        summary = self.selected()
+        summary = self.require_selected()
         if summary is None:
-            show_error(self, "请先在表格中选中一次会议。", "未选择会议")
             return None
         try:
             return meetings.get(self.db, summary.meeting.id)
@@ -251,25 +208,19 @@ class MeetingsTab(LazyTab):
         dialog.exec()
         dialog.deleteLater()
         if dialog.saved:  # also after 取消 following a partly failed save (attachments)
-            self._after_change(dialog.saved)
+            self.after_change(dialog.saved)
 
     def delete_selected(self) -> None:
-        summary = self.selected()
+        summary = self.require_selected()
         if summary is None:
-            show_error(self, "请先在表格中选中一次会议。", "未选择会议")
             return
         m = summary.meeting
-        if not confirm(self, "删除会议记录", f"确定删除{m.date}的“{m.title}”记录吗？"
-                       "出勤记录和附件也会删除，且不能恢复。", yes="删除"):
-            return
-        try:
-            meetings.delete(self.db, m.id)
-        except BranchdeskError as exc:
-            show_error(self, exc)
-            return
-        self._after_change(None)
+        self.delete_confirmed("删除会议记录", f"确定删除{m.date}的“{m.title}”记录吗？"
+                              "出勤记录和附件也会删除，且不能恢复。",
+                              lambda: meetings.delete(self.db, m.id))
 
-    def _after_change(self, meeting: meetings.Meeting | None) -> None:
+    def after_change(self, meeting: meetings.Meeting | None = None) -> None:
+        """Refresh; select ``meeting`` (just saved), clearing the filters that hide it."""
         self.refresh()
         if meeting is not None and not self.select_meeting(meeting.id):
             self._reveal(meeting)

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout
 
 from branchdesk.core import branch, masking, members
-from branchdesk.core.errors import BranchdeskError
-from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import LazyTab
-from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
+from branchdesk.ui.models import Column, fit_columns
+from branchdesk.ui.record_tab import RecordTab
 
 
 def member_columns(show_private: callable) -> list[Column]:
@@ -51,18 +46,16 @@ def member_columns(show_private: callable) -> list[Column]:
     ]
 
 
-class MembersTab(LazyTab):
-    changed = Signal()
+class MembersTab(RecordTab):
+    NOT_SELECTED = ("请先在表格中选中一名党员。", "未选择党员")
 
     def __init__(self, db, parent=None, *, lazy: bool = False):
         """``lazy``: read the data when the tab is first shown, not now (start-up is quicker
         when only the first tab has to be filled before the window appears)."""
-        super().__init__(parent)
-        self.db = db
-        self.show_private = QCheckBox("显示身份证号和电话")
-        self.model = RecordTableModel(member_columns(self.show_private.isChecked), self)
-        self.proxy = FilterProxy(lambda m: m.search_key, self)
-        self.proxy.setSourceModel(self.model)
+        show_private = QCheckBox("显示身份证号和电话")
+        super().__init__(db, member_columns(show_private.isChecked), lambda m: m.search_key,
+                         parent)
+        self.show_private = show_private
         self._roll_counts, self._roll_counts_for = "", None
         self._build()
         self.fill_now_or_later(lazy)
@@ -71,15 +64,15 @@ class MembersTab(LazyTab):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addLayout(self._filters())
-        layout.addWidget(self._table())
-        layout.addLayout(self._buttons())
+        layout.addWidget(self.record_view())
+        layout.addLayout(self.button_row([
+            ("新增党员", self.add_member), ("编辑", self.edit_selected),
+            ("组织关系变动…", self.change_status), ("删除", self.delete_selected),
+            ("导入花名册…", self.import_roster), ("导出花名册…", self.export_roster)]))
 
     def _filters(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索姓名、拼音或首字母（如 zs 找到 张三）")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._search)
+        self.search_box("搜索姓名、拼音或首字母（如 zs 找到 张三）")
         self.category = self._combo(["全部类别", *members.CATEGORIES])
         self.group = QComboBox()
         self.group.currentIndexChanged.connect(self._apply_filters)
@@ -98,39 +91,11 @@ class MembersTab(LazyTab):
         combo.currentIndexChanged.connect(self._apply_filters)
         return combo
 
-    def _table(self) -> QTableView:
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.verticalHeader().setDefaultSectionSize(26)
-        self.view.doubleClicked.connect(lambda _: self.edit_selected())
-        return self.view
-
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for text, slot in (("新增党员", self.add_member), ("编辑", self.edit_selected),
-                           ("组织关系变动…", self.change_status), ("删除", self.delete_selected),
-                           ("导入花名册…", self.import_roster), ("导出花名册…", self.export_roster)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-            setattr(self, "button_" + slot.__name__, button)
-        row.addStretch()
-        return row
-
     # ------------------------------------------------------------ data
     def refresh(self) -> None:
         self._refresh_groups()
-        self.model.set_rows(members.list_members(self.db, include_left=True))
+        self.show_records(members.list_members(self.db, include_left=True))
         self._apply_filters()
-        fit_columns(self.view)
 
     def _refresh_groups(self) -> None:
         current = self.group.currentData()
@@ -150,17 +115,13 @@ class MembersTab(LazyTab):
         self.proxy.set_predicate("group", (lambda m: m.group_id == group) if group else None)
         self.proxy.set_predicate("status", None if status == 2 else
                                  (lambda m: m.active) if status == 0 else (lambda m: not m.active))
-        self._update_count()
-
-    def _search(self, text: str) -> None:
-        self.proxy.set_text(text)
-        self._update_count()
+        self.update_count()
 
     def _privacy_toggled(self) -> None:
         fit_columns(self.view)  # full numbers are wider than masked ones
         self.view.viewport().update()
 
-    def _update_count(self) -> None:
+    def update_count(self) -> None:
         if self._roll_counts_for is not self.model.records:  # the counts change with the rows only
             active = [m for m in self.model.records if m.active]
             probation = sum(1 for m in active if m.category == "预备党员")
@@ -169,15 +130,8 @@ class MembersTab(LazyTab):
             self._roll_counts_for = self.model.records
         self.count_label.setText(f"显示 {self.proxy.rowCount()} 人　{self._roll_counts}")
 
-    def selected(self) -> members.Member | None:
-        rows = self.view.selectionModel().selectedRows()
-        return self.proxy.record_at(rows[0].row()) if rows else None
-
-    def select_member(self, member_id: int) -> None:
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.record_at(row).id == member_id:
-                self.view.selectRow(row)
-                return
+    def select_member(self, member_id: int) -> bool:
+        return self.select_record(member_id)
 
     # ------------------------------------------------------------ actions
     def add_member(self) -> None:
@@ -185,48 +139,30 @@ class MembersTab(LazyTab):
 
         dialog = MemberDialog(self.db, None, self)
         if dialog.exec() and dialog.saved:
-            self._after_change(dialog.saved.id)
+            self.after_change(dialog.saved.id)
 
     def edit_selected(self) -> None:
         from branchdesk.ui.dialogs.member_dialog import MemberDialog
 
-        member = self._require_selection()
+        member = self.require_selected()
         if member:
             dialog = MemberDialog(self.db, member, self)
             if dialog.exec():
-                self._after_change(member.id)
+                self.after_change(member.id)
 
     def change_status(self) -> None:
         from branchdesk.ui.dialogs.status_dialog import StatusDialog
 
-        member = self._require_selection()
+        member = self.require_selected()
         if member and StatusDialog(self.db, member, self).exec():
-            self._after_change(member.id)
+            self.after_change(member.id)
 
     def delete_selected(self) -> None:
-        member = self._require_selection()
-        if not member or not confirm(self, "删除党员", f"确定删除“{member.name}”吗？\n"
-                                     "只适用于录入错误的人员；已离开本支部的党员请用“组织关系变动”登记。",
-                                     yes="删除"):
-            return
-        try:
-            members.delete(self.db, member.id)
-        except BranchdeskError as exc:
-            show_error(self, exc)
-            return
-        self._after_change(None)
-
-    def _require_selection(self) -> members.Member | None:
-        member = self.selected()
-        if member is None:
-            show_error(self, "请先在表格中选中一名党员。", "未选择党员")
-        return member
-
-    def _after_change(self, member_id: int | None) -> None:
-        self.refresh()
-        if member_id is not None:
-            self.select_member(member_id)
-        self.changed.emit()
+        member = self.require_selected()
+        if member:
+            self.delete_confirmed("删除党员", f"确定删除“{member.name}”吗？\n"
+                                  "只适用于录入错误的人员；已离开本支部的党员请用“组织关系变动”登记。",
+                                  lambda: members.delete(self.db, member.id))
 
     def import_roster(self) -> None:
         from branchdesk.ui.dialogs.import_dialog import ImportDialog
@@ -234,7 +170,7 @@ class MembersTab(LazyTab):
         path, _ = QFileDialog.getOpenFileName(self, "选择花名册文件", str(Path.home()),
                                               "Excel 文件 (*.xlsx *.xls);;所有文件 (*)")
         if path and ImportDialog(self.db, Path(path), self).exec():
-            self._after_change(None)
+            self.after_change(None)
 
     def export_roster(self) -> None:
         from branchdesk.ui.tasks import export_roster_interactive

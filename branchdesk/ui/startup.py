@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QVBoxLa
 from branchdesk import APP_TITLE, paths
 from branchdesk.core import members, settings, single_writer
 from branchdesk.core.db import open_db
-from branchdesk.core.errors import BranchdeskError, DamagedDatabaseError
+from branchdesk.core.errors import BranchdeskError, DamagedDatabaseError, ReadOnlyPlaceError
 from branchdesk.ui.errors import show_error
 
-DEMO_FILENAME = "demo-branch.sqlite3"
+DEMO_FILENAME = paths.DEMO_FILENAME
 
 
 def demo_path() -> Path:
-    return paths.home_dir() / DEMO_FILENAME
+    return paths.demo_db_path()
 
 
 def open_demo():
@@ -36,8 +36,12 @@ def open_demo():
 
 
 def open_locked(path: Path):
-    """Lock ``path`` for this process, then open it; raises BranchdeskError (lock released)."""
-    single_writer.hold(path)
+    """Lock ``path`` for this process, then open it; raises BranchdeskError (lock released).
+    In a folder nobody can write (no lock file can be made there) it opens read-only."""
+    try:
+        single_writer.hold(path)
+    except ReadOnlyPlaceError as exc:
+        return open_db(path, create=False, read_only=exc)
     try:
         return open_db(path)
     except BaseException:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSplitter,
-                               QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QListWidget, QListWidgetItem, QSplitter, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from branchdesk.core import members, talks
-from branchdesk.core.errors import BranchdeskError
-from branchdesk.ui.errors import confirm, show_error
-from branchdesk.ui.widgets import LazyTab
-from branchdesk.ui.models import Column, FilterProxy, RecordTableModel, fit_columns
+from branchdesk.ui.models import Column
+from branchdesk.ui.record_tab import RecordTab
 
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 5
 DONE, GAP = "done", "gap"  # the two coloured kinds of cell in the coverage grid
@@ -48,18 +45,15 @@ def year_combo(extra_years: list[int]) -> QComboBox:
     return combo
 
 
-class TalksTab(LazyTab):
-    changed = Signal()
+class TalksTab(RecordTab):
+    STRETCH_COLUMN = TOPIC_COLUMN
+    NOT_SELECTED = ("请先在表格中选中一条谈话记录。", "未选择记录")
 
     def __init__(self, db, parent=None, *, lazy: bool = False):
         """``lazy``: read the data when the tab is first shown, not now (start-up is quicker
         when only the first tab has to be filled before the window appears)."""
-        super().__init__(parent)
-        self.db = db
-        self.model = RecordTableModel(talk_columns(), self)
+        super().__init__(db, talk_columns(), self._search_key, parent)
         self._name_keys: dict[int, str] = {}  # member id -> 张三|zs|zhangsan (members.search_key)
-        self.proxy = FilterProxy(self._search_key, self)
-        self.proxy.setSourceModel(self.model)
         layout = QVBoxLayout(self)
         self.inner = QTabWidget()
         self.inner.addTab(self._register_page(), "谈话记录")
@@ -74,41 +68,18 @@ class TalksTab(LazyTab):
         row = QHBoxLayout()
         self.year = year_combo(talks.years(self.db))
         self.year.currentIndexChanged.connect(lambda _: self.refresh())
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索谈话人、谈话对象（可用拼音或首字母）或主题")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._search)
+        self.search_box("搜索谈话人、谈话对象（可用拼音或首字母）或主题")
         self.count_label = QLabel()
         for widget in (QLabel("年度"), self.year, self.search):
             row.addWidget(widget)
         row.addStretch()
         row.addWidget(self.count_label)
         layout.addLayout(row)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        # The core's order (newest first) until a header is clicked: sorting the proxy again
-        # after every reload asked Python for thousands of sort keys in a big branch.
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # 主题 takes the spare width, not the narrow 补录 column at the end
-        self.view.horizontalHeader().setStretchLastSection(False)
-        self.view.horizontalHeader().setSectionResizeMode(TOPIC_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.view.doubleClicked.connect(lambda _: self.edit_selected())
-        layout.addWidget(self.view)
-        layout.addLayout(self._buttons())
+        layout.addWidget(self.record_view())
+        layout.addLayout(self.button_row([("新增谈话记录", self.add_talk),
+                                          ("编辑", self.edit_selected),
+                                          ("删除", self.delete_selected)]))
         return page
-
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for text, slot in (("新增谈话记录", self.add_talk), ("编辑", self.edit_selected),
-                           ("删除", self.delete_selected)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        row.addStretch()
-        return row
 
     # ------------------------------------------------------------ coverage
     def _coverage_page(self) -> QWidget:
@@ -161,16 +132,10 @@ class TalksTab(LazyTab):
 
     def refresh(self) -> None:
         self._name_keys = {m.id: m.search_key for m in members.list_members(self.db, include_left=True)}
-        self.model.set_rows(talks.list_talks(self.db, year=self.year.currentData()))
-        fit_columns(self.view)
-        self._update_count()
+        self.show_records(talks.list_talks(self.db, year=self.year.currentData()))
         self.refresh_coverage()
 
-    def _search(self, text: str) -> None:
-        self.proxy.set_text(text)
-        self._update_count()
-
-    def _update_count(self) -> None:
+    def update_count(self) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} 条（共 {total} 条）")
 
@@ -235,10 +200,6 @@ class TalksTab(LazyTab):
         return item
 
     # ------------------------------------------------------------ actions
-    def selected(self) -> talks.Talk | None:
-        rows = self.view.selectionModel().selectedRows()
-        return self.proxy.record_at(rows[0].row()) if rows else None
-
     def add_talk(self, pair=None) -> None:
         from branchdesk.ui.dialogs.talk_dialog import TalkDialog
 
@@ -247,34 +208,21 @@ class TalksTab(LazyTab):
             start.talker_id, start.target_ids = pair[0], [pair[1]]
         dialog = TalkDialog(self.db, start, self)
         if dialog.exec():
-            self._after_change()
+            self.after_change()
 
     def edit_selected(self) -> None:
         from branchdesk.ui.dialogs.talk_dialog import TalkDialog
 
-        talk = self.selected()
-        if talk is None:
-            show_error(self, "请先在表格中选中一条谈话记录。", "未选择记录")
-            return
-        if TalkDialog(self.db, talks.get(self.db, talk.id), self).exec():
-            self._after_change()
+        talk = self.require_selected()
+        if talk and TalkDialog(self.db, talks.get(self.db, talk.id), self).exec():
+            self.after_change(talk.id)
 
     def delete_selected(self) -> None:
-        talk = self.selected()
-        if talk is None or not confirm(self, "删除谈话记录",
-                                       f"确定删除 {talk.date} {talk.talker_name} 与 "
-                                       f"{'、'.join(talk.target_names)} 的谈话记录吗？", yes="删除"):
-            return
-        try:
-            talks.delete(self.db, talk.id)
-        except BranchdeskError as exc:
-            show_error(self, exc)
-            return
-        self._after_change()
-
-    def _after_change(self) -> None:
-        self.refresh()
-        self.changed.emit()
+        talk = self.selected()  # nothing selected: Del and 删除 do nothing
+        if talk is not None:
+            self.delete_confirmed("删除谈话记录", f"确定删除 {talk.date} {talk.talker_name} 与 "
+                                  f"{'、'.join(talk.target_names)} 的谈话记录吗？",
+                                  lambda: talks.delete(self.db, talk.id))
 
     def show_target(self, target: dict) -> None:
         self.inner.setCurrentIndex(1)

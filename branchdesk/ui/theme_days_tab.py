@@ -41,7 +41,7 @@ class ThemeDaysTab(MeetingsTab):
     """The meetings list narrowed to 主题党日, with the months of the year above it."""
 
     KINDS = (THEME_DAY,)
-    SUBJECT_COLUMN = 2
+    STRETCH_COLUMN = 2  # 主题
 
     def _columns(self) -> list[Column]:
         return theme_day_columns()
@@ -53,8 +53,11 @@ class ThemeDaysTab(MeetingsTab):
         self.group.hide()
         self.search.setPlaceholderText("搜索主题、内容或地点")
         layout.addLayout(self._months())
-        layout.addWidget(self._table())
-        layout.addLayout(self._buttons())
+        layout.addWidget(self.record_view())
+        layout.addLayout(self.button_row([
+            ("新建主题党日", self.add_meeting), ("编辑", self.edit_selected),
+            ("删除", self.delete_selected), ("打印签到表", self.print_signin),
+            ("打印活动记录", self.print_minutes)]))
 
     def _months(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -69,15 +72,6 @@ class ThemeDaysTab(MeetingsTab):
             label.setMinimumWidth(56)
             self.month_labels.append(label)
             row.addWidget(label, 1)
-        return row
-
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for text, slot in (("新建主题党日", self.add_meeting), ("编辑", self.edit_selected),
-                           ("删除", self.delete_selected), ("打印签到表", self.print_signin),
-                           ("打印活动记录", self.print_minutes)):
-            row.addWidget(self._button(text, slot))
-        row.addStretch()
         return row
 
     def _reload(self) -> None:

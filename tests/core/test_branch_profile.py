@@ -64,6 +64,17 @@ def test_the_first_committee_is_undated_and_a_change_takes_effect_on_its_day(fre
     assert branch.secretary_seat(fresh_db, TODAY).member_id == b.id
 
 
+def test_a_change_without_a_date_closes_the_old_seat_today_and_keeps_its_history(fresh_db):
+    a = members.add(fresh_db, members.Member(name="甲"))
+    b = members.add(fresh_db, members.Member(name="乙"))
+    branch.save_profile(fresh_db, Profile("某支部"), [], [CommitteeSeat(None, a.id, "书记")])
+    branch.save_profile(fresh_db, Profile("某支部"), [], [CommitteeSeat(None, b.id, "书记")],
+                        effective=None, today=TODAY)
+    assert [(s.member_name, s.start_date, s.end_date) for s in branch.committee(fresh_db)] == \
+        [("乙", "2026-05-17", None), ("甲", None, "2026-05-16")]
+    assert branch.secretary_seat(fresh_db, date(2026, 1, 5)).member_id == a.id
+
+
 def test_no_seats_leaves_the_committee_alone(fresh_db):
     a = members.add(fresh_db, members.Member(name="甲"))
     branch.save_committee(fresh_db, [CommitteeSeat(None, a.id, "书记")])

@@ -138,6 +138,24 @@ def test_an_unknown_meeting_is_exit_1(tmp_path, capsys, qapp):
     assert "错误：" in capsys.readouterr().err and not (tmp_path / "m.pdf").exists()
 
 
+def test_an_unforeseen_database_error_is_words_and_exit_2_not_a_traceback(tmp_path, capsys,
+                                                                          monkeypatch):
+    import sqlite3
+
+    from branchdesk.core import meetings
+
+    db_path = tmp_path / "d.sqlite3"
+    open_db(db_path).close()
+
+    def fails(*_args, **_kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(meetings, "list_meetings", fails)
+    assert main(["meetings", "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert "操作没有完成" in err and "disk I/O error" in err and "Traceback" not in err
+
+
 def test_each_command_says_what_it_does_in_its_help(capsys):
     from branchdesk.cli import COMMANDS
 

@@ -7,6 +7,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from branchdesk import paths
 from branchdesk.cli import main
 from branchdesk.core import backup, branch, demo, settings
@@ -28,9 +30,27 @@ def _real_branch(path: Path) -> Path:
 def test_demo_force_never_replaces_a_real_branch(tmp_path, _home, capsys):
     path = _real_branch(paths.default_db_path())  # BRANCHDESK_HOME, no --db: the real branch
     digest = _digest(path)
-    assert main(["demo", "--force"]) != 0
+    assert main(["demo", "--force"]) == 0  # the demo has a file of its own
+    assert str(paths.demo_db_path()) in capsys.readouterr().out
+    assert settings.get(open_db(paths.demo_db_path()), "is_demo")
+    assert main(["demo", "--force", "--db", str(path)]) != 0  # named: refused
     assert "真实支部" in capsys.readouterr().err
     assert _digest(path) == digest
+
+
+def test_a_demo_branch_is_replaced_only_once_the_new_one_is_complete(tmp_path, monkeypatch):
+    path = tmp_path / "demo.sqlite3"
+    demo.create_demo(path, today=date(2026, 11, 29)).close()
+    digest = _digest(path)
+
+    def fails(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(demo, "populate", fails)
+    with pytest.raises(OSError):
+        demo.create_demo(path, overwrite=True)
+    assert _digest(path) == digest  # the earlier demo is still there
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 def test_demo_force_replaces_an_earlier_demo_after_a_backup(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import time
 import zipfile
 
@@ -41,7 +42,8 @@ def truncated(path):
 
 
 def random_bytes(path):
-    path.write_bytes(os.urandom(20_000))
+    # Seeded: os.urandom once began with bytes that read as the start of an HTML page
+    path.write_bytes(random.Random(20261204).randbytes(20_000))
     return path
 
 
@@ -244,3 +246,43 @@ def test_ole_file_that_is_not_a_workbook_is_reported(tmp_path):
     path.write_bytes(files.OLE_MAGIC + os.urandom(2048))
     with pytest.raises(ImportFileError):
         read_table(path)
+
+
+def test_too_many_xml_elements_in_all_parts_are_refused_before_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "MAX_ELEMENTS", 1_000)
+    path = good_xlsx(tmp_path / "roster.xlsx")
+    assert read_table(path).rows[1][0] == "张三"  # a roster well within the limit
+    rewrite_zip(path, {"xl/sharedStrings.xml": b"<sst>" + b"<si><t>x</t></si>" * 600 + b"</sst>"})
+    with pytest.raises(ImportFileError, match="内容太多"):
+        read_table(path)
+
+
+def test_a_sheet_stored_under_another_name_is_bounded_all_the_same(tmp_path, monkeypatch):
+    """The relationships, not the part's name, make a part a worksheet."""
+    monkeypatch.setattr(files, "MAX_ELEMENTS", 1_000)
+    path = good_xlsx(tmp_path / "roster.xlsx")
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    sheet = parts.pop("xl/worksheets/sheet1.xml")
+    row = b"<row>" + b"<c><v>1</v></c>" * 100 + b"</row>"
+    parts["xl/data/s.xml"] = sheet.replace(b"</sheetData>", row * 20 + b"</sheetData>")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"worksheets/sheet1.xml", b"data/s.xml")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"/xl/worksheets/sheet1.xml", b"/xl/data/s.xml")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(ImportFileError, match="内容太多"):
+        read_table(path)
+
+
+def test_rows_of_invisible_characters_are_empty_rows_not_members(tmp_path, fresh_db):
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "公民身份号码"])
+    book.active.append(["\u202e三张", ID_A])
+    for _ in range(5):
+        book.active.append(["\u200b", "\ufeff\u2060"])
+    book.save(tmp_path / "roster.xlsx")
+    plan = plan_file(fresh_db, tmp_path / "roster.xlsx")
+    assert [r.member.name for r in plan.accepted] == ["三张"] and not plan.rejected

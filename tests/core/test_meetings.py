@@ -237,6 +237,15 @@ def test_list_filters(fresh_db, several, groups):
     assert meetings.years(fresh_db) == [2025, 2024]
 
 
+def test_a_year_lists_what_is_counted_for_it_wherever_it_is_dated(fresh_db):
+    life = meeting_on(fresh_db, date(2026, 1, 20), meetings.LIFE, period="2025")
+    meetings.save(fresh_db, life, today=date(2026, 2, 1))
+    assert dates(meetings.list_meetings(fresh_db, year=2025)) == ["2026-01-20"]
+    assert dates(meetings.list_meetings(fresh_db, year=2026)) == ["2026-01-20"]
+    assert meetings.list_meetings(fresh_db, year=2024) == []
+    assert meetings.years(fresh_db) == [2026, 2025]
+
+
 def test_list_is_newest_first_with_titles(fresh_db, several):
     found = meetings.list_meetings(fresh_db, year=2025)
     assert dates(found) == sorted(dates(found), reverse=True)

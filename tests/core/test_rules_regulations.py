@@ -103,6 +103,31 @@ def test_a_seat_held_by_someone_now_barred_is_reported(fresh_db):
     assert "党员2正在留党察看期间" in found[0].message
 
 
+@pytest.mark.parametrize("as_of, expected", [
+    (date(2026, 4, 1), []),  # more than probation_warn_days (60) before the end
+    (date(2026, 4, 2), ["observation_ending"]),  # 60 days before 2026-06-01
+    (date(2026, 6, 1), ["observation_ending"]),  # the 察看期's last day
+    (date(2026, 6, 2), ["observation_over"]),
+])
+def test_an_observation_period_running_out_asks_for_the_decision(fresh_db, as_of, expected):
+    who = person(fresh_db, "察看甲")
+    members.change_status(fresh_db, who, members.OBSERVED, date(2025, 6, 1), months=12)
+    ends = members.observation(fresh_db, who)[1]
+    found = [f for f in rules.report(fresh_db, as_of.year, as_of).findings
+             if f.rule.startswith("observation_")]
+    assert ends == date(2026, 6, 1) and [f.rule for f in found] == expected
+    assert all(f.target["id"] == who and "察看甲" in f.message for f in found)
+
+
+def test_restoring_rights_ends_the_reminder(fresh_db):
+    who = person(fresh_db, "察看乙")
+    members.change_status(fresh_db, who, members.OBSERVED, date(2025, 6, 1), months=12)
+    members.change_status(fresh_db, who, members.RESTORED, date(2026, 6, 5))
+    found = [f for f in rules.report(fresh_db, 2026, date(2026, 7, 1)).findings
+             if f.rule.startswith("observation_")]
+    assert found == []
+
+
 # ---------------------------------------------------------------- 17.2 quorum and elections
 
 def test_quorum_counts_only_members_with_a_vote(fresh_db):

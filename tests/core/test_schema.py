@@ -12,7 +12,10 @@ import pytest
 from branchdesk.cli import main
 from branchdesk.core import backup, schema
 from branchdesk.core.db import APPLICATION_ID, SCHEMA_VERSION, open_db
-from branchdesk.core.errors import BackupError, DatabaseError, ForeignSchemaError
+from branchdesk.core.errors import (BackupError, DamagedDatabaseError, DatabaseError,
+                                    ForeignSchemaError)
+
+from tests.core import hostile_corpus
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -33,12 +36,7 @@ def _branch(path: Path) -> Path:
 
 
 def _tamper(path: Path, *statements: str) -> str:
-    conn = sqlite3.connect(path)
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
-    return _digest(path)
+    return _digest(hostile_corpus.alter(path, *statements))
 
 
 PLANTED = {
@@ -94,7 +92,7 @@ def test_a_file_with_our_id_and_no_tables_is_refused(tmp_path):
 def test_an_existing_empty_file_is_never_initialised(tmp_path):
     path = tmp_path / "zero.sqlite3"
     path.write_bytes(b"")
-    with pytest.raises(DatabaseError, match="空文件"):
+    with pytest.raises(DamagedDatabaseError, match="0 字节"):  # the window offers a backup
         open_db(path)
     for command in (["meetings"], ["export-members", "-o", str(tmp_path / "m.xlsx")], ["backup"]):
         assert main([*command, "--db", str(path)]) == 2
@@ -123,5 +121,105 @@ def test_a_failed_migration_leaves_the_file_exactly_as_it_was(tmp_path, monkeypa
 
     monkeypatch.setattr(step, "fn", broken)
     with pytest.raises(DatabaseError, match="文件保持原样"):
+        open_db(path)
+    assert _digest(path) == digest
+
+
+def _write_schema(path: Path, *statements: str) -> str:
+    """Change sqlite_master directly, as PRAGMA writable_schema allows any file to."""
+    return _tamper(path, "PRAGMA writable_schema = ON", *statements)
+
+
+def _rewrite_table(path: Path, table: str, old: str, new: str) -> str:
+    """Replace ``old`` by ``new`` in ``table``'s stored CREATE text; the file's new digest."""
+    conn = sqlite3.connect(path)
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+    conn.close()
+    assert old in sql
+    quoted = sql.replace(old, new).replace("'", "''")
+    return _write_schema(path, f"UPDATE sqlite_master SET sql = '{quoted}' WHERE name = '{table}'")
+
+
+def test_a_trigger_with_a_reserved_name_is_refused_untouched(tmp_path):
+    path = _branch(tmp_path / "branch.sqlite3")
+    db = open_db(path)
+    from branchdesk.core import members
+
+    members.add(db, members.Member(name="张三"))
+    db.close()
+    digest = _write_schema(
+        path, "INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES "
+              "('trigger', 'sqlite_x', 'members', 0, 'CREATE TRIGGER sqlite_x AFTER INSERT ON "
+              "members BEGIN DELETE FROM members WHERE id <> new.id; END')")
+    with pytest.raises(ForeignSchemaError):
+        open_db(path)
+    assert not backup.inspect_file(path).ok
+    assert _digest(path) == digest
+
+
+def test_a_dropped_check_constraint_is_refused(tmp_path):
+    path = _branch(tmp_path / "branch.sqlite3")
+    digest = _rewrite_table(path, "attendance", "CHECK (status IN ('出席', '请假', '缺席'))", "")
+    with pytest.raises(ForeignSchemaError):
+        open_db(path)
+    assert _digest(path) == digest
+
+
+def test_the_same_table_written_with_other_spaces_and_quotes_is_ours(tmp_path):
+    path = _branch(tmp_path / "branch.sqlite3")
+    _rewrite_table(path, "talks", "CREATE TABLE talks (", 'CREATE TABLE "talks"(\n\n  ')
+    open_db(path).close()
+    assert backup.inspect_file(path).ok
+
+
+def test_a_newer_file_may_add_but_must_keep_what_this_version_reads(tmp_path):
+    path = _branch(tmp_path / "branch.sqlite3")
+    _tamper(path, f"PRAGMA user_version = {SCHEMA_VERSION + 1}", "CREATE TABLE future (x)",
+            "ALTER TABLE members ADD COLUMN later TEXT")
+    db = open_db(path)
+    assert db.read_only
+    db.close()
+    digest = _tamper(path, "ALTER TABLE talks DROP COLUMN feedback")
+    with pytest.raises(ForeignSchemaError):
+        open_db(path)
+    assert main(["talks", "--db", str(path)]) == 2
+    assert _digest(path) == digest
+
+
+def test_an_empty_sqlite_file_of_another_program_is_not_ours(tmp_path):
+    path = tmp_path / "other.sqlite3"
+    sqlite3.connect(path).execute("VACUUM")  # valid, empty, no application_id
+    digest = _digest(path)
+    with pytest.raises(DatabaseError, match="不是党支部工作台账的数据文件"):
+        open_db(path)
+    assert _digest(path) == digest
+
+
+def test_a_new_file_appears_complete_or_not_at_all(tmp_path, monkeypatch):
+    """A half-made new file would be refused ever after as 没有任何数据表."""
+    from branchdesk.core.migrations import migrations
+
+    def broken(db):
+        raise sqlite3.OperationalError("simulated failure")
+
+    monkeypatch.setattr(migrations._migrations[-1], "fn", broken)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with pytest.raises(DatabaseError):
+        open_db(folder / "branch.sqlite3")
+    assert list(folder.iterdir()) == []  # neither the file nor a temporary
+    monkeypatch.undo()
+    open_db(folder / "branch.sqlite3").close()
+    assert [p.name for p in folder.iterdir()] == ["branch.sqlite3"]
+
+
+def test_an_old_file_where_it_cannot_be_written_is_refused_not_half_read(tmp_path, monkeypatch):
+    from branchdesk.core import db as db_module
+
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(FIXTURES / "schema-v1.sqlite3", path)
+    digest = _digest(path)
+    monkeypatch.setattr(db_module, "_writable", lambda _path: False)
+    with pytest.raises(DatabaseError, match="需要先升级结构"):
         open_db(path)
     assert _digest(path) == digest

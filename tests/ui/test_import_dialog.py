@@ -169,3 +169,28 @@ def test_result_mentions_rows_with_warnings(app, fresh_db, qtbot, tmp_path, monk
     assert "按正式党员导入" in cell_texts(dialog, 1)["说明"]
     dialog.do_import()
     assert told == ["已导入 2 人（新增 2 人，更新 0 人），其中 1 行有提示，请在党员名册中核对这些人的信息。"]
+
+
+def test_hidden_sheets_are_marked_and_a_chosen_sheet_is_read_at_once(app, fresh_db, qtbot, tmp_path):
+    from branchdesk.ui.dialogs.import_dialog import HIDDEN_MARK
+
+    book = openpyxl.Workbook()
+    book.active.title = "名册"
+    book.active.append(["姓名", "性别"])
+    book.active.append(["张三", "男"])
+    old = book.create_sheet("旧名册")
+    old.sheet_state = "hidden"
+    old.append(["姓名", "性别"])
+    old.append(["旧甲", "男"])
+    old.append(["旧乙", "女"])
+    book.save(tmp_path / "r.xlsx")
+    dialog = ImportDialog(fresh_db, tmp_path / "r.xlsx")
+    qtbot.addWidget(dialog)
+    labels = [dialog.sheet.itemText(i) for i in range(dialog.sheet.count())]
+    assert labels == ["名册", f"旧名册{HIDDEN_MARK}"]
+    assert dialog.sheet.currentText() == "名册" and dialog.rows.rowCount() == 1
+    dialog.sheet.setCurrentIndex(1)
+    dialog.sheet.activated.emit(1)  # as choosing it with the mouse does
+    assert dialog.plan.table.sheet == "旧名册" and dialog.rows.rowCount() == 2
+    dialog.do_import()
+    assert sorted(m.name for m in members.list_members(fresh_db)) == ["旧乙", "旧甲"]

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from branchdesk.core import appraisals, attachments, branch, meetings, members
 from branchdesk.ui import attachment_panel as panel_module
-from branchdesk.ui import meetings_tab as tab_module
+from branchdesk.ui import record_tab  # the tabs ask before deleting through its confirm
 from branchdesk.ui.dialogs import meeting_dialog as dialog_module
 from branchdesk.ui.dialogs.appraisal_dialog import AppraisalDialog
 from branchdesk.ui.dialogs.meeting_dialog import MeetingDialog
@@ -361,7 +361,7 @@ def test_delete_asks_first(qtbot, tab, branch_db, monkeypatch, tmp_path, answer)
     tab.refresh()
     tab.select_meeting(saved.id)
     asked = []
-    monkeypatch.setattr(tab_module, "confirm", lambda *a, **k: asked.append(a[2]) or answer)
+    monkeypatch.setattr(record_tab, "confirm", lambda *a, **k: asked.append(a[2]) or answer)
     tab.button_delete_selected.click()
     assert "出勤记录和附件也会删除" in asked[0]
     assert (len(meetings.list_meetings(branch_db)) == 0) is answer

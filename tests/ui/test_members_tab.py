@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from branchdesk.core import members
-from branchdesk.ui import members_tab as tab_module
+from branchdesk.ui import record_tab  # the tabs ask before deleting through its confirm
 from branchdesk.ui.dialogs.member_dialog import MemberDialog
 from branchdesk.ui.members_tab import MembersTab
 
@@ -141,10 +141,10 @@ def test_edit_member_from_tab(tab, qtbot, monkeypatch):
 
 def test_delete_asks_first_and_refusal_keeps_member(tab, monkeypatch):
     tab.select_member(members.search(tab.db, "张三")[0].id)
-    monkeypatch.setattr(tab_module, "confirm", lambda *a, **k: False)
+    monkeypatch.setattr(record_tab, "confirm", lambda *a, **k: False)
     tab.delete_selected()
     assert members.count(tab.db) == 3
-    monkeypatch.setattr(tab_module, "confirm", lambda *a, **k: True)
+    monkeypatch.setattr(record_tab, "confirm", lambda *a, **k: True)
     tab.delete_selected()
     assert members.count(tab.db) == 2
     assert "张三" not in shown_names(tab)

@@ -141,3 +141,26 @@ def test_each_group_gets_its_leader_from_its_own_members(app, fresh_db, qtbot):
     assert [g.leader_id for g in branch.groups(fresh_db)][:2] == [a.id, None]
     dialog.show()
     dialog.grab().save("/tmp/profile_leader.png")
+
+
+def test_start_in_a_folder_nobody_can_write_opens_read_only(app, db_path, monkeypatch):
+    import errno
+    import os
+
+    from branchdesk.core import single_writer
+
+    open_db(db_path).close()
+    real_open = os.open
+
+    def read_only_folder(path, flags, *args):  # as os.open answers in a read-only folder
+        if str(path).endswith(".lock"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(single_writer.os, "open", read_only_folder)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    db = startup.open_start_database(db_path)
+    assert db is not None and db.read_only
+    assert "只读" in warnings[0] and "文件夹" in warnings[0]
+    db.close()

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from branchdesk.core import idcard
 from branchdesk.core.dates import month_only, parse_date
+from branchdesk.core.text import clean
 
 CATEGORY_ALIASES = {"正式": "正式党员", "正式党员": "正式党员", "预备": "预备党员", "预备党员": "预备党员"}
 GENDER_ALIASES = {"男性": "男", "女性": "女"}
@@ -19,7 +20,8 @@ _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+")
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Nothing shows: None, spaces, or only invisible format characters (core/text.py)."""
+    return value is None or (isinstance(value, str) and not clean(value).strip())
 
 
 def text(value: object) -> str:

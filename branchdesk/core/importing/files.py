@@ -2,13 +2,16 @@
 
 Only .xlsx (openpyxl) and .xls (xlrd) are read, chosen by content rather than by the name, so a
 real .xls renamed to .xlsx still opens. Everything that cannot be read raises ImportFileError
-with a message that says what to do. Limits keep time and memory bounded on hostile files.
+with a message that says what to do. Limits keep time and memory bounded on hostile files and
+are checked before any parser runs: the file, the parts' sizes and ratio, and the XML elements
+of all parts together (MAX_ELEMENTS); docs/safety.md lists the attacks tried.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import openpyxl
 import xlrd
 
 from branchdesk.core.errors import BranchdeskError, ImportFileError
+from branchdesk.core.text import clean
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -28,6 +32,14 @@ RATIO_CHECKED_FROM = 1024 * 1024
 # 2 MB/s, shared strings at 1 MB/s (with 13 MB of memory per MB), styles at 1 MB/s. A real
 # roster of a few thousand rows needs a fraction of each.
 MAX_PART_BYTES = {"sheet": 12 * 2**20, "sharedStrings": 6 * 2**20, "styles": 2**20}
+# Those bounds go by the usual part names, and bytes are not the cost: parts may be stored under
+# any name (the relationships say which is a sheet), and 11 MB of the shortest cells (<c/>) is
+# 1.3 million of them. What openpyxl's time follows is the number of XML elements it parses:
+# about 100,000 a second here, through defusedxml. So the start tags of all parts together
+# are counted while inflating them (bytes.count, C speed; stops at the limit) and bounded: a
+# 20,000-row roster of 5 columns has about 320,000, and the worst 400,000 found take 4–6 s.
+MAX_ELEMENTS = 400_000
+_SCAN_CHUNK = 2**20
 MAX_SHEET_ROWS = 100_000
 MAX_DATA_ROWS = 20_000
 HEADER_ROOM = 20  # title and header rows above the data (headers.HEADER_SCAN_ROWS)
@@ -114,11 +126,41 @@ def _check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
+            _check_sizes(path, infos)
+            _check_is_spreadsheet(path, {info.filename for info in infos})
+            _check_elements(path, archive, infos)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
-            NotImplementedError) as exc:  # a flipped version byte: "zip file version 14.8"
+            NotImplementedError, RuntimeError, zlib.error) as exc:
+        # a flipped version byte ("zip file version 14.8"), an encrypted member (RuntimeError),
+        # a member that does not inflate (zlib.error, or a CRC error once read)
         raise _damaged(path, exc) from exc
-    _check_sizes(path, infos)
-    _check_is_spreadsheet(path, {info.filename for info in infos})
+
+
+def _check_elements(path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook with more XML elements than MAX_ELEMENTS in all its parts, or with an
+    XML part, under whatever name, larger than a sheet may be."""
+    elements = 0
+    for info in infos:
+        counted, is_xml = _count_elements(archive, info, MAX_ELEMENTS - elements)
+        elements += counted
+        if elements > MAX_ELEMENTS or (is_xml and info.file_size > MAX_PART_BYTES["sheet"]):
+            raise ImportFileError(
+                f"文件“{path.name}”的内容太多（单元格、文字和格式合计超过 {MAX_ELEMENTS // 10_000} 万项），"
+                "远超党员名册的正常规模，读取会非常慢，未读取。请在 Excel/WPS 中只保留名册所在的工作表"
+                "和有内容的区域（删除多余的工作表、行、列和格式），另存为新的 .xlsx 后重试。")
+
+
+def _count_elements(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
+                    ) -> tuple[int, bool]:
+    """(start tags in the part, stopping once past ``limit``; whether it is XML at all).
+    A tag cut between two chunks may be counted wrongly by one: a bound, not a census."""
+    count, is_xml = 0, False
+    with archive.open(info) as member:
+        while count <= limit and (chunk := member.read(_SCAN_CHUNK)):
+            if not count:
+                is_xml = chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+            count += chunk.count(b"<") - chunk.count(b"</")
+    return count, is_xml
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
@@ -232,8 +274,10 @@ class _XlsxBook(Workbook):
         # The declared size is sometimes wrong (some generators write "A1"); read what is there.
         worksheet.reset_dimensions()
         try:
-            for values in worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-                yield list(values)
+            # No max_col: openpyxl would pad every row to that width (200 values for a roster
+            # of 5 columns, 40 times the work below); a row is as wide as its last cell.
+            for values in worksheet.iter_rows(values_only=True):
+                yield list(values[:MAX_COLUMNS])
         except BranchdeskError:
             raise
         except Exception as exc:  # noqa: BLE001 — damaged sheet XML raises anything
@@ -360,7 +404,9 @@ def read_rows(book: Workbook, sheet: str, limit: int | None = None) -> list[list
 
 
 def is_filled(value: object) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
+    """Something shows in the cell: not None, not only spaces or invisible format characters
+    (a row of zero-width spaces is an empty row, not a member without a name)."""
+    return value is not None and not (isinstance(value, str) and not clean(value).strip())
 
 
 def _trim_cells(values: list[object]) -> list[object]:

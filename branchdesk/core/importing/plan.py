@@ -35,8 +35,9 @@ class Table:
 
     source: str  # the file name, for messages
     sheet: str
-    sheet_names: list[str]
+    sheet_names: list[str]  # the worksheets, visible ones first
     rows: list[list[object]] = field(repr=False)
+    hidden_sheets: set[str] = field(default_factory=set)  # hidden in Excel/WPS
 
 
 @dataclass
@@ -109,7 +110,7 @@ def read_table(path: Path | str, sheet: str | None = None,
         chosen = sheet if sheet is not None else _likeliest_sheet(book, names, lookup)
         if chosen not in names:
             raise ImportFileError(f"文件中没有名为“{chosen}”的工作表。")
-        return Table(Path(path).name, chosen, names, read_rows(book, chosen))
+        return Table(Path(path).name, chosen, names, read_rows(book, chosen), set(book.hidden))
 
 
 def _likeliest_sheet(book: Workbook, names: list[str], lookup: dict[str, str] | None) -> str:

@@ -18,6 +18,7 @@ from branchdesk.ui.widgets import dialog_buttons, fit_to_screen
 from branchdesk.ui.tasks import Cancelled, run_with_progress
 
 NOT_IMPORTED = "（不导入）"
+HIDDEN_MARK = "（隐藏的工作表）"
 # The preview shows what would be written, field by field, so it can be checked first; the ID
 # and the birth date as every masked output shows them (beside the region of a masked ID, a full
 # birth date would leave 500 candidate numbers, below the rule of docs/privacy.md).
@@ -64,6 +65,8 @@ class ImportDialog(QDialog):
     def _file_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.sheet = QComboBox()
+        self.sheet.setToolTip("文件中有几个工作表时，可以在这里选择导入哪一个")
+        self.sheet.activated.connect(self._sheet_chosen)
         self.header_row = QSpinBox()
         self.header_row.setRange(1, 50)
         again = QPushButton("按此设置重新识别")
@@ -124,8 +127,8 @@ class ImportDialog(QDialog):
             return
         try:
             table = self.plan.table
-            if self.sheet.currentText() != table.sheet:
-                table = importing.read_table(self.path, self.sheet.currentText())
+            if self.sheet.currentData() != table.sheet:
+                table = importing.read_table(self.path, self.sheet.currentData())
                 plan = importing.build_plan(self.db, table)
             elif self.header_row.value() != self.plan.header.row:
                 # another header row means other column titles: guess the mapping afresh
@@ -136,8 +139,14 @@ class ImportDialog(QDialog):
                                             mapping=self.chosen_mapping())
         except BranchdeskError as exc:
             show_error(self, exc)
+            self._show_sheets(self.plan.table)  # back to the sheet that is shown
             return
         self._show_plan(plan)
+
+    def _sheet_chosen(self, _index: int) -> None:
+        """The sheet chosen in the list is read at once (a bound slot: no lambda keeps a closed
+        dialog alive)."""
+        self.replan()
 
     def chosen_mapping(self) -> dict[int, str]:
         mapping = {}
@@ -149,15 +158,20 @@ class ImportDialog(QDialog):
 
     def _show_plan(self, plan: importing.ImportPlan) -> None:
         self.plan = plan
-        self.sheet.blockSignals(True)
-        self.sheet.clear()
-        self.sheet.addItems(plan.table.sheet_names)
-        self.sheet.setCurrentText(plan.table.sheet)
-        self.sheet.blockSignals(False)
+        self._show_sheets(plan.table)
         self.header_row.setValue(plan.header.row)
         self._fill_mapping(plan)
         self._fill_rows(plan)
         self._update_button()
+
+    def _show_sheets(self, table: importing.Table) -> None:
+        """Every worksheet, hidden ones marked, the one read selected (item data: its name)."""
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        for name in table.sheet_names:
+            self.sheet.addItem(f"{name}{HIDDEN_MARK if name in table.hidden_sheets else ''}", name)
+        self.sheet.setCurrentIndex(self.sheet.findData(table.sheet))
+        self.sheet.blockSignals(False)
 
     def _fill_mapping(self, plan: importing.ImportPlan) -> None:
         titles = plan.header.titles
