@@ -743,6 +743,7 @@ class MemberDues:
     bases_in_year: bool  # a base record dated in the year (or a flat category)
     as_of: date
     filled: dict[str, Filled] = field(default_factory=dict, repr=False)  # every month computed
+    monthly_due: int | None = None  # 分 a month under ``base`` (no relief), None without one
 
     @property
     def due_total(self) -> int:
@@ -893,7 +894,8 @@ class DuesBook:
             base is not None and base.category not in RATED)
         spill = sum(f.paid for m, f in filled.items() if m > months[-1])
         return MemberDues(person, base, states, credit + spill,
-                          self.paid_to(person, owed, filled), dated, self.as_of, filled)
+                          self.paid_to(person, owed, filled), dated, self.as_of, filled,
+                          self.due(base) if base else None)
 
     def outstanding(self, person: Member, through: str) -> int | None:
         """分 still owed for the months up to ``through`` (None when a month's due is unknown

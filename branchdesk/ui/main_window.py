@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         # builds and fills the 工作台 only.
         self._slots = {}
         for key, title in (("members", "党员名册"), ("meetings", "会议记录"),
-                           ("theme_days", "主题党日"), ("talks", "谈心谈话")):
+                           ("theme_days", "主题党日"), ("talks", "谈心谈话"), ("dues", "党费")):
             slot = TabSlot(lambda key=key: self._build_tab(key))
             self._slots[key] = slot
             self.tabs.addTab(slot, title)
@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
             from branchdesk.ui.meetings_tab import MeetingsTab as cls
         elif key == "theme_days":
             from branchdesk.ui.theme_days_tab import ThemeDaysTab as cls
+        elif key == "dues":
+            from branchdesk.ui.dues_tab import DuesTab as cls
         else:
             from branchdesk.ui.talks_tab import TalksTab as cls
         tab = cls(self.db, lazy=True)  # data read when shown
