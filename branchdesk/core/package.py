@@ -2,7 +2,7 @@
 
 Layout of ``<支部名称>台账_<年度>/`` (the name as titles print it, ``branch.title_name``)::
 
-    <支部名称><年度>年度工作台账.xlsx          the ledger (ID and phone numbers masked by default)
+    <支部名称><年度>年度工作台账.xlsx          the ledger (personal data masked by default)
     签到表/2026-03-20_支部党员大会_签到表.pdf   one per meeting and 主题党日 of the year
     会议记录/2026-03-20_支部党员大会_会议记录.pdf (主题党日: …_主题党日_活动记录.pdf)
     附件/03月/支部党员大会/<original name>       photos and scans as added (谈心谈话 too), if any
@@ -302,9 +302,10 @@ def write_package(db: Database, target_dir: Path | str, year: int, *, mask: bool
                   today: date | None = None) -> PackageResult:
     """Write the package for ``year`` into ``target_dir/<支部名称>台账_<年度>/``.
 
-    ``mask`` hides the middle of ID and phone numbers in the ledger (on by default: the stick
-    leaves the office). ``progress(percent, "正在写入 …")`` is called before each file and
-    every few MB of a large one; an exception it raises (取消) stops the run and propagates.
+    ``mask`` masks personal data (core.masking) in the ledger, the PDFs, the attachments'
+    names and notes, README.txt and 清单.csv (on by default: the stick leaves the office).
+    ``progress(percent, "正在写入 …")`` is called before each file and every few MB of a
+    large one; an exception it raises (取消) stops the run and propagates.
     Raises PackageError (in Chinese: what happened and what to do) when the target cannot be
     written; see the module docstring for what is then left on the stick.
     """
@@ -473,7 +474,8 @@ def _in_folder(plan: PackagePlan, folder: str) -> int:
 
 def _mask_line(mask: bool) -> str:
     if mask:
-        return "  台账和文件名中的身份证号、出生日期（只显示年月）、电话号码和住址（只到区县）已隐藏关键部分。"
+        return ("  台账、签到表、会议记录和文件名中的身份证号、出生日期（只显示年月）、电话号码和住址"
+                "（只到区县）已隐藏关键部分。")
     return "  台账中含完整的身份证号和电话号码，请妥善保管，用后及时删除。"
 
 

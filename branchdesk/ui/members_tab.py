@@ -27,18 +27,18 @@ def member_columns(show_private: callable) -> list[Column]:
         Column("民族", lambda m: m.ethnicity),
         Column("出生日期", private(lambda m: m.birth_date, masking.birth)),
         Column("公民身份号码", private(lambda m: m.id_number, masking.id_number)),
-        Column("籍贯", lambda m: m.native_place),
+        Column("籍贯", private(lambda m: m.native_place, masking.free_text)),
         Column("学历", lambda m: m.education),
         Column("人员类别", lambda m: m.category,
                color=lambda m: "#b9770e" if m.category == "预备党员" else None),
         Column("党小组", lambda m: m.group_name),
         Column("入党日期", lambda m: m.join_date),
         Column("转正日期", lambda m: m.full_date),
-        Column("工作岗位/职务", lambda m: m.job),
+        Column("工作岗位/职务", private(lambda m: m.job, masking.free_text)),
         Column("党内职务", lambda m: m.party_post),
         Column("联系电话", private(lambda m: m.phone, masking.phone)),
         Column("家庭住址", private(lambda m: m.address, masking.address)),
-        Column("入党介绍人", lambda m: m.introducers),
+        Column("入党介绍人", private(lambda m: m.introducers, masking.free_text)),
         Column("党籍状态", lambda m: m.party_status,
                color=lambda m: "#c0392b" if m.party_status != "正常" else None),
         Column("状态", lambda m: m.status, color=lambda m: None if m.active else "#7f8c8d"),
@@ -52,7 +52,9 @@ class MembersTab(RecordTab):
     def __init__(self, db, parent=None, *, lazy: bool = False):
         """``lazy``: read the data when the tab is first shown, not now (start-up is quicker
         when only the first tab has to be filled before the window appears)."""
-        show_private = QCheckBox("显示身份证号和电话")
+        show_private = QCheckBox("显示完整个人信息")
+        show_private.setToolTip("不勾选时，身份证号只显示地区，出生日期只到月，电话只显示前后几位，"
+                                "住址只到区县，备注等文字中的身份证号和电话同样隐藏")
         super().__init__(db, member_columns(show_private.isChecked), lambda m: m.search_key,
                          parent)
         self.show_private = show_private
@@ -118,6 +120,7 @@ class MembersTab(RecordTab):
         self.update_count()
 
     def _privacy_toggled(self) -> None:
+        self.proxy.resort()  # an order taken from full birth dates would tell the hidden days
         fit_columns(self.view)  # full numbers are wider than masked ones
         self.view.viewport().update()
 

@@ -166,6 +166,10 @@ class FilterProxy(QAbstractTableModel):
         self._order()
         self._relayout()
 
+    def resort(self) -> None:
+        """Sort again by the same column, because the values it shows have changed."""
+        self.sort(self._sort_column, self._sort_order)
+
     def _source_reset(self) -> None:
         self.beginResetModel()
         self._order()

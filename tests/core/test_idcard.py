@@ -1,4 +1,4 @@
-"""GB 11643-1999 ID numbers: check character, normalisation, legacy numbers, masking."""
+"""GB 11643-1999 ID numbers: check character, normalisation, legacy numbers."""
 
 from __future__ import annotations
 

@@ -224,13 +224,15 @@ def test_members_who_leave_after_the_date_are_still_on_the_roll(db, people, tmp_
 
 # ---------------------------------------------------------------- masking
 
-def test_masking_hides_id_and_phone(db, people, tmp_path):
+def test_masking_hides_id_birth_day_phone_and_street(db, people, tmp_path):
     rows = by_name(export(db, tmp_path, mask=True))
     number = people["zhao"].id_number
     assert rows["赵二"]["公民身份号码"] == number[:6] + "*" * 12
     assert rows["赵二"]["出生日期"] == f"{number[6:10]}-{number[10:12]}"  # to the month
     assert rows["赵二"]["联系电话"] == "138****0000"
     assert rows["钱一"]["联系电话"] == "010-****5678"
+    assert rows["赵二"]["家庭住址"] == "示例市****"  # no district named: the city
+    assert rows["赵二"]["籍贯"] == "山东济南" and rows["赵二"]["入党日期"] == datetime(2000, 7, 1)
 
 
 def test_without_masking_nothing_is_hidden(db, people, tmp_path):

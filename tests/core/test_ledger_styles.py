@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from branchdesk.core import idcard
+from branchdesk.core import idcard, masking
 from branchdesk.core.ledger import styles
 from branchdesk.core.ledger.styles import (DATE, ID, LONG_TEXT, NUMBER, PHONE, TEXT, Column,
                                            Table, add_sheet, new_workbook)
@@ -204,12 +204,24 @@ def test_short_rows_are_padded_and_long_rows_cut():
     assert ws["G5"].value is None
 
 
-def test_masking_hides_the_middle_of_ids_and_phones():
-    ws = one_sheet([[1, "张三", None, ID_NUMBER, "13812345678", "13812345678"]], mask=True)
+def test_masking_shows_each_column_as_core_masking_does():
+    columns = [*COLUMNS[:2], Column("出生日期", DATE, private=masking.BIRTH), *COLUMNS[3:],
+               Column("入党日期", DATE)]
+    ws = one_sheet([[1, "张三", date(1980, 1, 1), ID_NUMBER, "13812345678",
+                     f"电话13812345678，身份证{ID_NUMBER}", date(2001, 7, 1)]], columns, mask=True)
+    assert ws["C4"].value == "1980-01" and ws["C4"].data_type == "s"
     assert ws["D4"].value == "110105************"
     assert ws["E4"].value == "138****5678"
-    assert ws["F4"].value == "138****5678"  # a phone typed into a text column is masked too
-    assert ws["A4"].value == 1  # numbers and dates are shown as they are
+    assert ws["F4"].value == "电话138****5678，身份证110105************"  # numbers in text
+    assert ws["G4"].value == datetime(2001, 7, 1)  # other dates stay whole
+
+
+def test_masking_cleans_text_before_looking_for_numbers():
+    """A control character the cell cannot hold is removed before masking, so it cannot keep
+    the two halves of an ID number apart from the masking and join them in the file."""
+    ws = one_sheet([[1, "张三", None, None, None, ID_NUMBER[:9] + "\x01" + ID_NUMBER[9:]]],
+                   mask=True)
+    assert ws["F4"].value == "110105************"
 
 
 @pytest.mark.parametrize("text", ["=1+1", "=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)",

@@ -1,8 +1,8 @@
 """Masking everywhere (core/masking.py, docs/privacy.md): for every masked output of a generated
 branch — the roster, every sheet of the ledger, the U盘 package (ledger, printed forms,
 attachment names, README, 清单) — at least 1,000 valid ID numbers fit what it shows about each
-member (counted exhaustively by id_candidates), and no ID or phone number typed into free text
-comes out whole.
+member (counted exhaustively by id_candidates), and no ID or phone number typed into free text,
+nor a street address, comes out whole.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from branchdesk.core import attachments, idcard, masking, meetings, members, talks
+from branchdesk.core import appraisals, attachments, idcard, masking, meetings, members, talks
 from branchdesk.core.ledger.roster import export_members
 from branchdesk.core.ledger.yearly import export_ledger
 from branchdesk.core.package import PdfWriters, write_package
@@ -26,6 +26,8 @@ from tests.core.id_candidates import Visible, count_valid_ids
 
 TODAY = date(2026, 11, 29)
 RULE = 1000  # valid IDs that must remain per member
+STREET = "浙江省杭州市西湖区文三路90号"
+LANDLINE = "0571-88881234"
 
 
 # ---------------------------------------------------------------- the counting helper itself
@@ -38,7 +40,6 @@ def test_the_count_fails_the_old_mask_beside_a_full_birth_date():
 
 
 def test_the_count_agrees_with_listing_every_candidate():
-    number = idcard.make_valid("11010519800115002")
     visible = Visible("11" + "*" * 16, "1980-01", "女")
     listed = sum(1 for day in range(1, 32) for seq in range(1000)
                  if seq % 2 == 0 and idcard.parse(idcard.make_valid(
@@ -63,18 +64,24 @@ def test_the_chosen_mask_leaves_15500_numbers():
 @pytest.fixture(scope="module")
 def branch(tmp_path_factory):
     """The small generated branch, with ID and phone numbers typed into every kind of free
-    text: 备注, 会议内容, 整改措施, 谈话内容, an attachment's name and note."""
+    text: 备注, 会议内容, 议题, a leave reason, 列席, 整改措施, 谈话内容, 评议备注 (beside
+    letters), an attachment's name and note; and a street address."""
     folder = tmp_path_factory.mktemp("masking")
     db = fakedata.create(folder / "small.sqlite3", "small", today=TODAY)
     people = members.list_members(db)
     a, b, c = people[0], people[1], people[2]
-    members.update(db, replace(a, notes=f"原身份证号 {_spaced(b.id_number)}，电话 +86 {b.phone}"),
-                   today=TODAY)
+    members.update(db, replace(a, notes=f"原身份证号 {_spaced(b.id_number)}，电话 +86 {b.phone}",
+                               address=STREET), today=TODAY)
     found = [s.meeting for s in meetings.list_meetings(db, year=TODAY.year)]
     meeting = next(m for m in found if m.kind == meetings.GENERAL)
     meeting = meetings.get(db, meeting.id)
     meeting.content += f"\n联系人{c.name}，电话{c.phone[:3]}-{c.phone[3:7]}-{c.phone[7:]}，身份证{c.id_number}。"
+    meeting.topics.append(f"为{b.name}（{b.id_number}）办理组织关系转接")
+    meeting.observers = f"区委联系人（{LANDLINE}）"
+    meeting.attendance[0].status = meetings.LEAVE
+    meeting.attendance[0].reason = f"出差，电话{b.phone}"
     meetings.save(db, meeting, today=TODAY)
+    appraisals.save(db, TODAY.year, {a.id: ("合格", f"sfz{c.id_number}")})
     life = meetings.get(db, next(m for m in found if m.kind == meetings.LIFE).id)
     life.rectifications[0].measure += f"（联系{a.phone}）"
     meetings.save(db, life, today=TODAY)
@@ -96,11 +103,15 @@ def everyone(db) -> list[members.Member]:
 
 
 def assert_no_number_whole(db, text: str) -> None:
-    """No member's ID or phone number in ``text``, even with spaces and dashes taken out."""
+    """No member's ID or phone number in ``text``, even with spaces and dashes taken out; no
+    ID-shaped run that shows more than the region; no street address, no typed landline."""
     squeezed = re.sub(r"[\s\-]", "", text)
     for m in everyone(db):
         assert m.id_number not in squeezed, f"{m.name}的身份证号"
         assert m.phone not in squeezed, f"{m.name}的电话"
+    for token in re.findall(r"[0-9Xx*]{18}", re.sub(r"[ \u3000\-]", "", text)):  # in one line
+        assert token.endswith("*" * 12), token
+    assert STREET not in text and LANDLINE[5:] not in squeezed
 
 
 def assert_roster_sheet_keeps_the_rule(db, ws) -> None:

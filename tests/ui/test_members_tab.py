@@ -73,19 +73,43 @@ def test_selection_survives_typing_and_sorting_while_the_member_is_shown(tab, qt
     qtmodeltester.check(tab.proxy)
 
 
+def row_texts(tab, row=0):
+    return {tab.proxy.headerData(c, Qt.Orientation.Horizontal): tab.proxy.index(row, c).data()
+            for c in range(tab.proxy.columnCount())}
+
+
 def test_private_columns_masked_until_shown(app, fresh_db, qtbot):
-    members.add(fresh_db, members.Member(name="王五", id_number="11010519491231002X",
-                                         phone="13812345678"))
+    members.add(fresh_db, members.Member(
+        name="王五", id_number="11010519491231002X", birth_date="1949-12-31",
+        phone="13812345678", address="北京市朝阳区建国路1号", notes="原身份证号11010519491231002X已作废"))
     tab = MembersTab(fresh_db)
     qtbot.addWidget(tab)
-    row = [tab.proxy.index(0, c).data() for c in range(tab.proxy.columnCount())]
-    assert "110105************" in row and "138****5678" in row and "1949-12" in row
-    id_column = row.index("110105************")
+    masked = row_texts(tab)
+    assert masked["公民身份号码"] == "110105************" and masked["联系电话"] == "138****5678"
+    assert masked["出生日期"] == "1949-12" and masked["家庭住址"] == "北京市朝阳区****"
+    assert masked["备注"] == "原身份证号110105************已作废"
+    id_column = list(masked).index("公民身份号码")
     masked_width = tab.view.columnWidth(id_column)
     tab.show_private.setChecked(True)
-    row = [tab.proxy.index(0, c).data() for c in range(tab.proxy.columnCount())]
-    assert "11010519491231002X" in row and "13812345678" in row
+    shown = row_texts(tab)
+    assert shown["公民身份号码"] == "11010519491231002X" and shown["联系电话"] == "13812345678"
+    assert shown["出生日期"] == "1949-12-31" and shown["家庭住址"] == "北京市朝阳区建国路1号"
     assert tab.view.columnWidth(id_column) > masked_width  # the full number fits
+
+
+def test_hiding_again_sorts_by_what_is_shown(app, fresh_db, qtbot):
+    """Sorted by 出生日期 while shown, then hidden: the order must not keep telling which of
+    two members born in the same month was born first."""
+    for name, born in (("甲", "1968-07-20"), ("乙", "1968-07-05")):
+        members.add(fresh_db, members.Member(name=name, birth_date=born))
+    tab = MembersTab(fresh_db)
+    qtbot.addWidget(tab)
+    source_order = shown_names(tab)
+    tab.show_private.setChecked(True)
+    tab.view.sortByColumn(list(row_texts(tab)).index("出生日期"), Qt.SortOrder.AscendingOrder)
+    assert shown_names(tab) == ["乙", "甲"]
+    tab.show_private.setChecked(False)
+    assert shown_names(tab) == source_order == ["甲", "乙"]
 
 
 def test_add_member_dialog_marks_errors_and_keeps_input(app, fresh_db, qtbot):

@@ -12,7 +12,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from branchdesk.core.db import Database
 
-from branchdesk.core import branch, members, settings
+from branchdesk.core import branch, masking, members, settings
 from branchdesk.core.dates import long_cn
 from branchdesk.core.ledger.blocks import merge
 from branchdesk.core.ledger.period import LedgerPeriod
@@ -67,8 +67,9 @@ def groups_text(db: Database, roll: Sequence[members.RollEntry]) -> str:
 
 
 def add_cover(wb: Workbook, db: Database, branch_name: str, period: LedgerPeriod, today: date,
-              contents: Sequence[str]) -> Worksheet:
-    """The cover sheet; ``contents`` are the names of the other sheets, for the 目录 line."""
+              contents: Sequence[str], *, mask: bool = False) -> Worksheet:
+    """The cover sheet; ``contents`` are the names of the other sheets, for the 目录 line;
+    ``mask``: numbers in the facts masked (core.masking)."""
     ws = wb.create_sheet(SHEET_NAME, 0)
     for letter, width in _WIDTHS.items():
         ws.column_dimensions[letter].width = width
@@ -77,7 +78,7 @@ def add_cover(wb: Workbook, db: Database, branch_name: str, period: LedgerPeriod
     ws.row_dimensions[3].height = 30
     row = 4
     for label, text in cover_facts(db, period, today):
-        _fact(ws, row, label, text)
+        _fact(ws, row, label, masking.free_text(text) if mask else text)
         row += 1
     ws.row_dimensions[row].height = 24
     _line(ws, row + 1, "本台账包括：" + "、".join(contents), NOTE_SIZE, align="left")

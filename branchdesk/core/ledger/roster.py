@@ -55,7 +55,7 @@ def export_members(db: Database, path: Path | str, *, as_of: date | None = None,
                    mask: bool = False, include_left_since: date | None = None) -> Path:
     """Write the 党员花名册 for ``as_of`` (default today) to ``path`` and return the path.
 
-    ``mask`` hides the middle of ID and phone numbers. With ``include_left_since``, members
+    ``mask`` shows personal data as core.masking masks it. With ``include_left_since``, members
     who left the roll from that date up to ``as_of`` are listed after the others, marked in
     备注. Raises ExportError when the file cannot be written (e.g. open in Excel).
     """

@@ -61,7 +61,8 @@ def ledger_bytes(db: Database, path: Path, *, year: int | None = None, start: da
                  today: date | None = None) -> bytes:
     """The ledger's .xlsx file, made in memory (``path``: where it will go, named in errors).
 
-    ``mask`` masks personal data on every sheet as core/masking.py says (docs/privacy.md).
+    ``mask`` masks personal data on every sheet (core.masking: ID numbers, birth dates,
+    phones, addresses, numbers in text; docs/privacy.md).
     ``progress(percent, text)`` is called before each sheet and before saving; an exception it
     raises (e.g. to cancel) propagates.
     ``today`` (default: the real date) is the 生成日期; while the period runs, the roll and the
@@ -110,7 +111,8 @@ def _steps() -> list[tuple[str, Callable[[Workbook, LedgerContext], object]]]:
 # ---------------------------------------------------------------- one builder per sheet
 
 def _cover(wb: Workbook, ctx: LedgerContext) -> None:
-    cover.add_cover(wb, ctx.db, ctx.branch_name, ctx.period, ctx.today, sheet_names()[1:])
+    cover.add_cover(wb, ctx.db, ctx.branch_name, ctx.period, ctx.today, sheet_names()[1:],
+                    mask=ctx.mask)
 
 
 def _roster(wb: Workbook, ctx: LedgerContext) -> None:
