@@ -27,6 +27,8 @@ SECTION_FOR = {
     "QPrintPreviewDialog": "signin", "QPrintDialog": "signin", "LedgerDialog": "export",
     "PackageDialog": "export", "RestoreDialog": "backup", "BackupSettingsDialog": "backup",
     "PasswordDialog": "password", "RulesDialog": "dashboard", "TalkDialog": "talks",
+    "DuesTab": "dues", "PaymentDialog": "dues", "QuickEntryDialog": "dues", "BaseDialog": "dues",
+    "ReliefDialog": "dues", "EventDialog": "dues", "DuesSettingsDialog": "dues",
 }
 
 
