@@ -309,7 +309,8 @@ def test_unpaid_three_months_then_six_gives_the_article_nine_prompt(fresh_db):
     found = rules_of(fresh_db, as_of=date(2026, 5, 2))  # Feb, Mar, Apr
     assert [f.rule for f in found] == ["dues_unpaid"]
     assert "3 个月" in found[0].message and "2026年2月至4月" in found[0].message
-    assert "120.00" in found[0].message and found[0].target == {"record": "dues", "id": m.id, "year": 2026}
+    assert "元" not in found[0].message  # no amount: it gives the income away
+    assert found[0].target == {"record": "dues", "id": m.id, "year": 2026}
     found = rules_of(fresh_db, as_of=date(2026, 8, 1))  # Feb–Jul: six
     assert [f.rule for f in found] == ["dues_inactive"] and "党章第九条" in found[0].message
     pay(fresh_db, m, "2026-08-01", "240")  # 补交
