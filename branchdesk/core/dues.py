@@ -549,6 +549,7 @@ class MonthState:
     pending: bool = False  # owed, not payable yet (a 预备党员 awaiting the 上级党委's approval)
     last_paid: str = ""
     slices: list[tuple[str, int]] = field(default_factory=list)  # (payment day, 分)
+    overdue: bool = False  # some of it paid more than dues_makeup_months after the month
 
     @property
     def text(self) -> str:
@@ -562,9 +563,11 @@ class MonthState:
 
 
 def month_states(months: list[str], owed: list[Owed], filled: dict[str, Filled],
-                 as_of: date) -> list[MonthState]:
+                 as_of: date, makeup_months: int = 6) -> list[MonthState]:
     """The state of each of ``months`` as of ``as_of``: a month owed, payable and not paid by
-    then is 未交 from its first day (so the month under way shows 未交 until paid)."""
+    then is 未交 from its first day (so the month under way shows 未交 until paid). Money put
+    into a month more than ``makeup_months`` after it marks it ``overdue`` (补交 is normally
+    made within 6 months: settings dues_makeup_months)."""
     by_month = {o.month: o for o in owed}
     now = month_of(as_of)
     out = []
@@ -576,7 +579,9 @@ def month_states(months: list[str], owed: list[Owed], filled: dict[str, Filled],
         # Waiting for the 上级党委's approval (not merely a month still to come).
         pending = o.falls_due is None or first_day(month) < o.falls_due > as_of
         extra = dict(late=f.late, ahead=f.ahead, relief=o.relief, last_paid=f.last_paid,
-                     slices=f.slices)
+                     slices=f.slices, overdue=any(
+                         months_between(month, day[:7]) > makeup_months for day, _ in f.slices
+                         if day))
         if o.due == 0:
             state = EXEMPTED
         elif o.due is not None and f.paid >= o.due:
@@ -895,7 +900,7 @@ class DuesBook:
         months = [f"{year}-{n:02d}" for n in range(1, 13)]
         last = max(months[-1], month_of(self.as_of))
         owed, filled, credit = self.timeline(person, last, months[0])
-        states = month_states(months, owed, filled, self.as_of)
+        states = month_states(months, owed, filled, self.as_of, self.conf["dues_makeup_months"])
         in_year = [o.month for o in owed if o.month[:4] == str(year)]
         history = self.bases.get(person.id, [])
         base = _in_force(history, in_year[-1] if in_year else months[-1])
@@ -1048,7 +1053,8 @@ def recent_states(book: DuesBook, person: Member, since: str | None) -> list[Mon
     if first > last:
         return []
     owed, filled, _ = book.timeline(person, last, first)
-    return month_states(month_span(first, last), owed, filled, book.as_of)
+    return month_states(month_span(first, last), owed, filled, book.as_of,
+                        book.conf["dues_makeup_months"])
 
 
 def check_dues(people: list[Member], recent: dict[int, list[MonthState]], book: DuesBook,

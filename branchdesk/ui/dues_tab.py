@@ -50,7 +50,7 @@ def _month_tip(state: dues.MonthState, show_money: bool) -> str:
     if show_money and state.due is not None:
         parts.append(f"应交 {dues.yuan(state.due)} 元，已交 {dues.yuan(state.paid)} 元")
     if state.late:
-        parts.append("补交")
+        parts.append("补交（超过规定期限）" if state.overdue else "补交")
     if state.ahead:
         parts.append("预交")
     if state.relief:

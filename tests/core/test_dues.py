@@ -175,6 +175,10 @@ def test_makeup_after_six_months(fresh_db):
     assert [s.state for s in after.months[:8]] == [dues.PAID] * 8
     assert all(s.late for s in after.months[:7]) and not after.months[7].late
     assert after.months[0].text == "已交·补"
+    # January paid in August: more than 6 months late (a setting); February: within
+    assert [s.overdue for s in after.months[:3]] == [True, False, False]
+    settings.put(fresh_db, {"dues_makeup_months": 7})
+    assert not states(fresh_db, m, as_of=date(2026, 8, 31)).months[0].overdue
 
 
 def test_probationary_member_accepted_mid_month(fresh_db):

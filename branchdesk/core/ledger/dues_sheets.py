@@ -85,7 +85,7 @@ def cell_text(m: MonthState, mask: bool) -> str:
     amount = dues.yuan(m.paid)
     if m.state == dues.PART:
         return f"{amount}部分"
-    return amount + ("补" if m.late else "预" if m.ahead else "")
+    return amount + ("补" if m.late else "预" if m.ahead else "") + ("超期" if m.overdue else "")
 
 
 def register_rows(data: DuesYear, conf: dict, mask: bool) -> list[list[object]]:
@@ -170,6 +170,7 @@ def _legend(mask: bool) -> str:
     if mask:
         return "已交：该月已交足；部分：已交一部分；未交：应交未交；—：无需交纳；空白：不在本支部或尚未到期。"
     return ("各月为交入该月的金额：“补”为过月补交，“预”为提前预交，“部分”为未交足；"
+            "“超期”为超过规定期限（一般为6个月）后补交；"
             "未交：应交未交；免交：经批准免交；待审批：预备党员待上级党委审批后交纳；空白：不在本支部或尚未到期。")
 
 
