@@ -26,14 +26,14 @@ MONTHS = [f"{n}月" for n in range(1, 13)]
 
 
 def _month_columns() -> list[Column]:
-    return [Column(label, TEXT, width=3.6) for label in MONTHS]
+    return [Column(label, TEXT, width=3.9) for label in MONTHS]
 
 
 REGISTER_COLUMNS = (Column("序号", NUMBER, width=2), Column("姓名", TEXT, max_width=4),
                     Column("交纳类别", TEXT, width=3), Column("计算基数", TEXT, width=4),
                     Column("比例", TEXT, width=2.2), Column("月应交", TEXT, width=3.2),
                     *_month_columns(), Column("应交合计", TEXT, width=3.6),
-                    Column("已交合计", TEXT, width=3.6), Column("交至年月", TEXT, width=4.6))
+                    Column("已交合计", TEXT, width=3.6), Column("交至年月", TEXT, width=5.2))
 MASKED_COLUMNS = (Column("序号", NUMBER, width=2), Column("姓名", TEXT, max_width=4),
                   *_month_columns(), Column("交至年月", TEXT, width=5))
 SUMMARY_COLUMNS = (Column("月份", TEXT, width=4), Column("应交人数", NUMBER, width=4),
