@@ -453,6 +453,30 @@ def cmd_check(args) -> int:
     return EXIT_FINDINGS if report.has_missing else EXIT_OK
 
 
+def cmd_recruits(args) -> int:
+    """发展党员: each person's stage, steps done (by the numbers of docs/rules.md), next step
+    and its deadline; exit 0 whatever is overdue (``check`` reports the overdue as 缺项)."""
+    import json
+
+    from branchdesk.core import recruitment, settings
+
+    db = _open(args)
+    as_of = args.as_of or date.today()
+    conf = settings.get_all(db)
+    people = [recruitment.summary(r, conf, as_of) for r in recruitment.list_recruits(db)]
+    if args.json:
+        print(json.dumps({"as_of": as_of.isoformat(), "people": people},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for p in people:
+        nxt = p["next"]
+        step = f"下一步：第{nxt['step']}步 {nxt['name']}" if nxt else "无待办步骤"
+        due = f"（{nxt['due']}前）" if nxt and nxt["due"] else ""
+        print(f"{p['id']}\t{p['name']}\t{p['stage']}\t{step}{due}{' [已逾期]' if p['overdue'] else ''}")
+    print(f"共 {len(people)} 人（截至 {as_of.isoformat()}）")
+    return EXIT_OK
+
+
 def _finding_json(finding) -> dict:
     """A finding as ``check --json`` prints it: its target names the record (``record``,
     ``id``) and, as before, the window's ``tab`` that shows it."""
@@ -579,6 +603,9 @@ COMMANDS = (
     Command("minutes", "把某次会议的会议记录写成 PDF", cmd_minutes, (_MEETING_ID, _PDF_OUT)),
     Command("check", "检查某年度各项工作的完成情况", cmd_check, (
         _THIS_YEAR, arg("--as-of", type=_DATE, help="按哪一天检查 YYYY-MM-DD（默认今天）"),
+        arg("--json", action="store_true", help="以 JSON 输出"))),
+    Command("recruits", "列出发展党员工作：各人所处阶段、下一步及期限", cmd_recruits, (
+        arg("--as-of", type=_DATE, help="按哪一天计算期限 YYYY-MM-DD（默认今天）"),
         arg("--json", action="store_true", help="以 JSON 输出"))),
     Command("backup", "备份数据文件（默认写入数据目录下的 backups 文件夹）", cmd_backup,
             (arg("-o", "--output", type=Path, help="备份到这个文件夹（如U盘）"),)),

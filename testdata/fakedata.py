@@ -33,8 +33,9 @@ from pathlib import Path
 from branchdesk.core.db import Database
 
 from branchdesk.core import (appraisals, attachments, branch, demo, dues, idcard, meetings, members,
-                             settings, talks)
+                             settings, talks, transfers)
 from branchdesk.core.dates import add_years
+from branchdesk.core.transfers import Contact, Letter
 from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError
 
@@ -145,6 +146,10 @@ class _Builder:
         self.phones = 0
         self.files = scratch
         self.rolls: _RollCache | None = None  # made once every member and change is written
+        # The lifecycle details (contacts, 介绍信 numbers, 回执 days) draw from their own stream,
+        # so the people, meetings and talks stay those of the same seed without them.
+        self.life = random.Random(19)
+        self.letters_out: list[tuple[date, int]] = []
 
     def run(self) -> None:
         settings.put(self.db, _profile())
@@ -155,11 +160,13 @@ class _Builder:
         self._plan_terms()
         self._add_people()
         self._record_changes()
+        self._receipts()
         self._committee()
         self.rolls = _RollCache(self.db)
         self._meetings()
         self._appraisals()
         self._talks()
+        demo.add_pipeline(self.db, self.rng, self.today)  # 发展党员: applicants to 待审批
         self._dues()
 
     # ------------------------------------------------------------ people
@@ -243,8 +250,14 @@ class _Builder:
 
     def _mobile(self) -> dict:
         if self.rng.random() < 0.02:
-            return {"mobile": True, "mobile_destination": "外派支教（示例县中学）"}
+            return self._away()
         return {}
+
+    def _away(self) -> dict:
+        """A 流动党员's fields: away for two months to a year and a half."""
+        since = self.today - timedelta(days=self.life.randint(60, 540))
+        return {"mobile": True, "mobile_destination": "外派支教（示例县中学）",
+                "mobile_since": since.isoformat(), "mobile_contact": "（虚构）示例县中学党支部联系人"}
 
     def _unique_name(self) -> str:
         while True:
@@ -280,18 +293,47 @@ class _Builder:
     def _add_people(self) -> None:
         """Initial members first, then newcomers as they arrived (ids grow with time)."""
         order = sorted(self.people, key=lambda p: p.arrives or date.min)
+        staying = [i for i, p in enumerate(order) if p.leaves is None and not p.stable
+                   and p.arrives is None and not p.member.mobile]
+        middle = staying[len(staying) // 2 - 1:][:2]  # a 失联 and a 流动党员 in every branch
+        lost = {i for i in staying if i % 97 == 40} | set(middle[:1])
+        away = set(middle[1:])
         for index, person in enumerate(order):
             person.member.group_id = self.group_ids[index % len(self.group_ids)]
-            if person.leaves is None and index % 97 == 40:
+            if index in lost:
                 person.member.lost_contact = True
                 person.member.lost_contact_date = (self.today - timedelta(days=300)).isoformat()
+            if index in away:
+                person.member = members.with_changes(person.member, **self._away())
             saved = members.add(self.db, person.member, today=self.today)
             person.id, person.member = saved.id, saved
+            self._lifecycle_records(person)
         self.people = order
+
+    def _lifecycle_records(self, person: _Person) -> None:
+        """The 介绍信 a newcomer brought, and the contacts kept with a 流动党员."""
+        m = person.member
+        if m.branch_join_date and person.arrives:
+            issued = person.arrives - timedelta(days=self.life.randint(1, 10))
+            transfers.save_letter_in(self.db, person.id, Letter(
+                "转入", issued.isoformat(), f"外组转字〔{issued.year}〕{self.life.randint(1, 99)}号",
+                m.notes.removeprefix("由").removesuffix("转入") or "示例市委组织部",
+                dues_paid_to=f"{issued:%Y-%m}"), today=self.today)
+        if m.mobile and m.mobile_since:
+            since = date.fromisoformat(m.mobile_since)
+            days = sorted(self.life.randint(20, max(21, (self.today - since).days))
+                          for _ in range(self.life.randint(1, 3)))
+            transfers.save_contacts(self.db, person.id, [
+                Contact((since + timedelta(days=d)).isoformat(), self.life.choice(("电话", "微信")),
+                        "（虚构）了解工作和学习情况，按时参加当地组织生活") for d in days],
+                today=self.today)
 
     def _record_changes(self) -> None:
         """转正, 转出/去世, 调整党小组 and one 停止党籍 … 恢复党籍, in date order."""
         changes = []
+        leaving = sorted((p for p in self.people if p.leaves), key=lambda p: p.leaves[0])
+        if leaving and all(p.leaves[1] != "转出" for p in leaving):  # one 转出 in every branch
+            leaving[-1].leaves = (leaving[-1].leaves[0], "转出", "调往示例市第二中学")
         for person in self.people:
             if person.full_on:
                 changes.append((person.full_on, lambda p=person: self._status(p, "转正", p.full_on)))
@@ -310,7 +352,27 @@ class _Builder:
             change()
 
     def _status(self, person: _Person, kind: str, on: date, reason: str = "") -> None:
+        if kind == "转出":
+            self._transfer_out(person, on, reason)
+            return
         members.change_status(self.db, person.id, kind, on, reason)
+
+    def _transfer_out(self, person: _Person, on: date, reason: str) -> None:
+        """A 转出 with its 介绍信 (its 回执 comes in _receipts)."""
+        place = (reason.removeprefix("调往") + "党支部" if reason.startswith("调往")
+                 else reason.split("转至")[-1] if "转至" in reason else "示例大学研究生党支部")
+        letter = transfers.transfer_out(self.db, person.id, Letter(
+            "转出", on.isoformat(), f"示组转字〔{on.year}〕{self.life.randint(1, 99)}号", place, 3,
+            f"{on:%Y-%m}", note=reason), today=self.today)
+        self.letters_out.append((on, letter.id))
+
+    def _receipts(self) -> None:
+        """Every 回执 comes back one to eight weeks after its letter, except the latest
+        转出's and any not yet due by today: those are pending."""
+        for on, letter_id in sorted(self.letters_out)[:-1]:
+            back = on + timedelta(days=self.life.randint(7, 56))
+            if back <= self.today:
+                transfers.record_receipt(self.db, letter_id, back, today=self.today)
 
     def _move(self, person: _Person, on: date, group: int) -> None:
         member = members.get(self.db, person.id)

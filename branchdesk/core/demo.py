@@ -4,7 +4,8 @@ Every name, ID number and phone number here is invented: names are random pairs 
 surnames and given names, ID numbers combine one city-district code with random birth dates
 and sequences (with a valid check character, so validation passes), and phone numbers are
 1380000xxxx. Gaps are left on purpose (a missing 支委会, 党小组会 and 主题党日, talks not yet
-held, a 预备期 past due) so that the 工作台 has findings to show.
+held, a 预备期 past due, a 失联 member, a 流动党员 not contacted for six months, a 转出 awaiting
+its 回执) so that the 工作台 has findings to show.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from pathlib import Path
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import appraisals, branch, dues, idcard, meetings, members, settings, talks
+from branchdesk.core import (appraisals, branch, dues, idcard, meetings, members, recruitment,
+                             settings, talks, transfers)
+from branchdesk.core.transfers import Contact, Letter
 from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError, ReadOnlyDatabaseError
 
@@ -98,10 +101,12 @@ def populate(db: Database, today: date) -> None:
         groups = [branch.ensure_group(db, f"第{n}党小组") for n in "一二三"]
         people = _members(db, rng, groups, today)
         _committee(db, people)
-        _status_changes(db, people, year)
+        _status_changes(db, people, year, today)
+        _lifecycle(db, people, today)
         _meetings(db, rng, people, groups, today)
         _appraisal(db, rng, year - 1, today)
         _talks(db, rng, people, today)
+        add_pipeline(db, rng, today)
         _dues(db, random.Random(21), people, today)
 
 
@@ -181,12 +186,43 @@ def _committee(db, people) -> None:
         members.update(db, m)
 
 
-def _status_changes(db, people, year) -> None:
-    members.change_status(db, people[33].id, "转出", date(year, 6, 30), "调往示例市第二中学")
+def _status_changes(db, people, year, today) -> None:
+    """A 转出 in June whose 回执 came back, and a 转入 in April with the 介绍信 it brought."""
+    out = date(year, 6, 30)
+    letter = transfers.transfer_out(db, people[33].id, Letter(
+        "转出", out.isoformat(), f"示组转字〔{year}〕6号", "示例市第二中学党支部", 3, f"{year}-06",
+        note="调往示例市第二中学"), today=max(today, out))
+    if out + timedelta(days=21) <= today:
+        transfers.record_receipt(db, letter.id, out + timedelta(days=21), today=today)
     late = people[34]
     late.branch_join_date = f"{year}-04-10"
     late.notes = "由示例市实验小学党支部转入"
     members.update(db, late)
+    transfers.save_letter_in(db, late.id, Letter(
+        "转入", f"{year}-04-08", f"示教组转字〔{year}〕3号", "示例市实验小学党支部",
+        dues_paid_to=f"{year}-03"), today=max(today, date(year, 4, 10)))
+
+
+def _lifecycle(db, people, today) -> None:
+    """What the 工作台 reminds a branch of about its members' whereabouts: a member out of
+    contact for seven months (停止党籍 is due), a 流动党员 last contacted more than six months
+    ago, and a 转出 three weeks ago whose 回执 has not come back."""
+    lost = members.get(db, people[28].id)
+    members.update(db, members.with_changes(
+        lost, lost_contact=True, lost_contact_date=(today - timedelta(days=213)).isoformat(),
+        notes="（虚构）外出务工后电话停机，多方联系未果"), today=today)
+    away = members.get(db, people[25].id)
+    members.update(db, members.with_changes(
+        away, mobile_since=(today - timedelta(days=330)).isoformat(),
+        mobile_contact="示例县中学党支部 刘老师"), today=today)
+    transfers.save_contacts(db, away.id, [
+        Contact((today - timedelta(days=300)).isoformat(), "电话", "已到示例县中学报到，工作安顿"),
+        Contact((today - timedelta(days=200)).isoformat(), "微信", "参加当地学校党支部组织生活")],
+        today=today)
+    gone = today - timedelta(days=21)
+    transfers.transfer_out(db, people[32].id, Letter(
+        "转出", gone.isoformat(), f"示组转字〔{gone.year}〕9号", "示例市教育科学研究院党支部", 3,
+        f"{gone:%Y-%m}", note="工作调动"), today=today)
 
 
 def _meetings(db, rng, people, groups, today) -> None:
@@ -328,6 +364,111 @@ def _talk(db, rng, talker, targets, today, index, probationary=False) -> None:
     talks.save(db, talk, today=min(on + timedelta(days=1), today))
 
 
+# ---------------------------------------------------------------- 发展党员
+
+def add_pipeline(db: Database, rng: random.Random, today: date, *, region: str = "330106") -> None:
+    """A realistic 发展党员 pipeline (core/recruitment.py), dated back from ``today``: two
+    applicants (one still waiting for the 谈话, past its month), two 积极分子 (one just past a
+    year of 培养, one half-way), one 发展对象 with the 政审 done and the 集中培训 missing, one
+    whose 支部大会 passed two months ago, awaiting the 上级党委's 审批. The 培养联系人 and
+    入党介绍人 are 正式党员 on the roll on the day. Fictional people, ``region`` in their IDs."""
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    plan = PipelinePlan(db, rng, today, region)
+    plan.person(ago(40), [])  # 谈话 due after 30 days: overdue
+    plan.person(ago(20), [(2, ago(12))])
+    first = ago(400)
+    plan.person(first - timedelta(days=60), [(2, first - timedelta(days=45)), (3, first),
+                                             (4, first + timedelta(days=5)),
+                                             (5, first + timedelta(days=5))],
+                reviews=[first + timedelta(days=170), first + timedelta(days=350)])
+    half = ago(150)
+    plan.person(half - timedelta(days=90), [(2, half - timedelta(days=70)), (3, half),
+                                            (4, half + timedelta(days=4)),
+                                            (5, half + timedelta(days=4))],
+                reviews=[half + timedelta(days=120)])
+    act = ago(560)
+    cand = act + timedelta(days=400)
+    plan.person(act - timedelta(days=60), [
+        (2, act - timedelta(days=40)), (3, act), (4, act + timedelta(days=3)),
+        (5, act + timedelta(days=3)), (7, cand), (8, cand + timedelta(days=5)),
+        (9, cand + timedelta(days=5)), (10, cand + timedelta(days=60))],
+        reviews=[act + timedelta(days=175), act + timedelta(days=355)])
+    meeting = ago(62)
+    act = meeting - timedelta(days=600)
+    cand = act + timedelta(days=380)
+    plan.person(act - timedelta(days=75), [
+        (2, act - timedelta(days=55)), (3, act), (4, act + timedelta(days=6)),
+        (5, act + timedelta(days=6)), (7, cand), (8, cand + timedelta(days=4)),
+        (9, cand + timedelta(days=4)), (10, cand + timedelta(days=70)),
+        (11, cand + timedelta(days=100)), (12, cand + timedelta(days=150)),
+        (13, cand + timedelta(days=165)), (14, cand + timedelta(days=180)),
+        (15, meeting), (16, meeting + timedelta(days=20))],
+        reviews=[act + timedelta(days=178), act + timedelta(days=350)],
+        publicity=(meeting - timedelta(days=20), meeting - timedelta(days=14)))
+
+
+class PipelinePlan:
+    """Writes fictional pipeline people through core/recruitment.py (add_pipeline)."""
+
+    def __init__(self, db: Database, rng: random.Random, today: date, region: str):
+        self.db, self.rng, self.today, self.region = db, rng, today, region
+        self.conf = settings.get_all(db)
+        self.book = members.RollBook(db)  # read once: a generated branch has many members
+        taken = {m.name for m in members.list_members(db, include_left=True)}
+        self.used = taken | {r.name for r in recruitment.list_recruits(db)}
+
+    def person(self, applied: date, steps: list[tuple[int, date]], *,
+               reviews: tuple | list = (), publicity: tuple[date, date] | None = None) -> None:
+        female = self.rng.random() < 0.5
+        name = _unique_name(self.rng, self.used, GIVEN_FEMALE if female else GIVEN_MALE)
+        birth = date(applied.year - self.rng.randint(23, 35), self.rng.randint(1, 12),
+                     self.rng.randint(1, 28))
+        seq = self.rng.randrange(10, 99) * 10 + (self.rng.choice((0, 2, 4, 6, 8)) if female
+                                                 else self.rng.choice((1, 3, 5, 7, 9)))
+        r = recruitment.add(self.db, recruitment.Recruit(
+            name=name, id_number=idcard.make_valid(f"{self.region}{birth:%Y%m%d}{seq:03d}"),
+            ethnicity="汉族", education=self.rng.choice(EDU), job=self.rng.choice(JOBS),
+            phone=f"1390000{self.rng.randrange(10000):04d}"), applied, today=self.today)
+        for day in reviews:
+            recruitment.add_entry(self.db, r.id, recruitment.Entry(
+                "考察", day.isoformat(), notes="党支部考察，表现良好"), today=self.today)
+        last = [d for n, d in steps if n == 3]
+        if last:
+            for k in range(1, 9):
+                day = last[0] + timedelta(days=85 * k)
+                if day > min(self.today, *[d for n, d in steps if n == 15] or [self.today]):
+                    break
+                recruitment.add_entry(self.db, r.id, recruitment.Entry(
+                    "思想汇报", day.isoformat(), notes=f"第{k}季度思想汇报"), today=self.today)
+        if publicity:
+            recruitment.add_entry(self.db, r.id, recruitment.Entry(
+                "公示", publicity[0].isoformat(), publicity[1].isoformat(), "公示期内无异议"),
+                today=self.today)
+        for number, day in steps:
+            recruitment.record_step(self.db, r.id, self._step(number, day), today=self.today,
+                                    conf=self.conf)
+
+    def _step(self, number: int, day: date) -> recruitment.StepRecord:
+        rec = recruitment.StepRecord(number, day.isoformat())
+        full = [e.member for e in self.book.on(day) if e.category == "正式党员"]
+        if number == recruitment.TALK:
+            rec.people = [recruitment.Person(full[0].name, full[0].id)] if full else []
+        elif number in recruitment.FROM_ROLL:
+            count = recruitment.FROM_ROLL[number][1]
+            rec.people = [recruitment.Person(m.name, m.id) for m in self.rng.sample(full, count)]
+        elif number == recruitment.TRAINING:
+            rec.end_date, rec.hours = (day + timedelta(days=2)).isoformat(), 24
+        elif number == recruitment.GENERAL_MEETING:
+            voters = len(full)
+            rec.voters, rec.present = voters, voters - 2
+            rec.ayes = voters - 2
+        elif number == 16:
+            rec.people = [recruitment.Person("上级党委组织员（示例）")]
+        return rec
+
+
 # ---------------------------------------------------------------- 党费
 
 RETIRED = (3, 12)  # indexes of the two oldest-looking members who are 离退休
@@ -337,8 +478,8 @@ STUDENT, EXEMPT, BEHIND, MAKE_UP = 22, 16, 27, (9, 14)
 def _dues(db, rng, people, today) -> None:
     """Two years of 党费: bases from the finance office each January (one raised in July), two
     retirees, one on full-time study (学生), one 免交 for hardship with both dates, most paying
-    monthly, two paying 补交 for three months at once, one four months behind; the 转出 and
-    转入 members with their 交至年月, and the 预备党员's approvals."""
+    monthly, two paying 补交 for three months at once, one four months behind, and the
+    预备党员's approvals (the 转出 and 转入 members' 交至年月 are on their 介绍信)."""
     year, receiver = today.year, people[1].name
     for index, m in enumerate(people):
         pay = rng.randrange(2800, 11000) * 100
@@ -368,11 +509,6 @@ def _dues(db, rng, people, today) -> None:
 
 
 def _dues_events(db, people, today) -> None:
-    year = today.year
-    dues.record_event(db, dues.Event(people[33].id, dues.TRANSFER_OUT, f"{year}-06-30",
-                                     f"{year}-06"))
-    dues.record_event(db, dues.Event(people[34].id, dues.TRANSFER_IN, f"{year}-04-10",
-                                     f"{year}-03", "介绍信注明党费交至3月"))
     for index in (7, 19, 30):
         joined = date.fromisoformat(people[index].join_date)
         dues.record_event(db, dues.Event(people[index].id, dues.APPROVED,

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from branchdesk.core import members, settings, tables
+from branchdesk.core import members, settings, tables, transfers
 from branchdesk.core.db import Database, ensure_writable
 from branchdesk.core.dates import add_months, parse_date
 from branchdesk.core.errors import NotFoundError, ValidationError
@@ -43,8 +43,10 @@ CATEGORY_ALIASES = {"在职党员": WORKING, "离退休党员": RETIRED, "离休
 EXEMPT, REDUCED, DEFERRED = "免交", "少交", "缓交"
 RELIEF_KINDS = (EXEMPT, REDUCED, DEFERRED)
 METHODS = ("现金", "转账", "线上")
+# 转入/转出 with the 党费交至年月 of their 介绍信 come from core/transfers.py; the 上级党委's
+# approval of a 预备党员 (入党审批) is kept here.
 TRANSFER_IN, TRANSFER_OUT, APPROVED = "转入", "转出", "入党审批"
-EVENT_KINDS = (TRANSFER_IN, TRANSFER_OUT, APPROVED)
+EVENT_KINDS = (APPROVED,)
 
 # A month's state, as the tab, the ledger and ``branchdesk dues --json`` show it.
 PAID, PART, UNPAID, NOT_DUE, EXEMPTED = "paid", "part", "unpaid", "not_due", "exempt"
@@ -253,8 +255,8 @@ class Payment:
 
 @dataclass(frozen=True)
 class Event:
-    """转入 / 转出 with the 党费交至年月 on the 介绍信 (``paid_to``), or the 上级党委's
-    approval of a 预备党员 (入党审批)."""
+    """The 上级党委's approval of a 预备党员 (入党审批, recorded here), or a 转入 / 转出 with
+    the 党费交至年月 of its 介绍信 (``paid_to``; read from core/transfers.py)."""
 
     member_id: int
     kind: str
@@ -447,7 +449,8 @@ def delete_payment(db: Database, payment_id: int) -> None:
 
 
 def record_event(db: Database, event: Event) -> int:
-    """Record a 转入/转出 (with the 党费交至年月 on the 介绍信) or a 预备党员's 入党审批."""
+    """Record a 预备党员's 入党审批 (the 上级党委's approval; a later one replaces it). The
+    党费交至年月 of a 转入 or 转出 goes with its 介绍信 (core/transfers.py)."""
     ensure_writable(db)
     if event.kind not in EVENT_KINDS:
         raise ValidationError({"kind": f"未知的类型：{event.kind}"})
@@ -801,6 +804,11 @@ class DuesBook:
                                     "ORDER BY start_month, id", Relief)
         self.events = _grouped(db, f"SELECT {_EVENT_COLUMNS} FROM dues_events ORDER BY date, id",
                                Event)
+        for letter in transfers.all_letters(db):  # the 介绍信's 党费交至年月
+            if letter.dues_paid_to and letter.letter_date:
+                self.events.setdefault(letter.member_id, []).append(
+                    Event(letter.member_id, letter.direction, letter.letter_date,
+                          letter.dues_paid_to, letter.note))
         # Payments as (day, 分) in the order they fill months: plain tuples, as there are many.
         self.paid: dict[int, list[tuple[str, int]]] = {}
         for member_id, paid_on, amount in db.execute(

@@ -26,13 +26,17 @@ LEAVE_KINDS = ("转出", "去世", "出党", "除名", "取消预备党员资格
 ENTER_KINDS = ("转入",)
 # 留党察看 (a dated 党纪处分: no vote, cannot elect or be elected) lasts until 恢复党员权利.
 OBSERVED, RESTORED = "留党察看", "恢复党员权利"
-OTHER_KINDS = ("转正", "延长预备期", "停止党籍", "恢复党籍", OBSERVED, RESTORED, "出国出境",
+# 出国出境 lasts until 回国（境）: the branch contacts the member every six months meanwhile.
+ABROAD, RETURNED = "出国出境", "回国（境）"
+OTHER_KINDS = ("转正", "延长预备期", "停止党籍", "恢复党籍", OBSERVED, RESTORED, ABROAD, RETURNED,
                "调整党小组", "其他")
+# Written to the history when the 失联 box is ticked or cleared (dated by 失联日期).
+LOST, FOUND = "失联", "恢复联系"
 STATUS_KINDS = ENTER_KINDS + LEAVE_KINDS + OTHER_KINDS
 # 组织活动不作硬性要求 (党员教育管理工作条例 第二十三条): why, when marked for a member.
 EXEMPTION_KINDS = ("老弱病残", "经支部同意长期外出")
 DATE_FIELDS = ("birth_date", "join_date", "full_date", "branch_join_date", "lost_contact_date",
-               "left_date")
+               "mobile_since", "left_date")
 
 LABELS = {
     "name": "姓名", "gender": "性别", "ethnicity": "民族", "id_number": "公民身份号码",
@@ -41,7 +45,8 @@ LABELS = {
     "full_date": "转正日期", "branch_join_date": "转入本支部日期", "job": "工作岗位/职务",
     "party_post": "党内职务", "phone": "联系电话", "address": "家庭住址",
     "party_status": "党籍状态", "lost_contact": "失联", "lost_contact_date": "失联日期",
-    "mobile": "流动党员", "mobile_destination": "外出流向", "introducers": "入党介绍人",
+    "mobile": "流动党员", "mobile_destination": "外出流向", "mobile_since": "外出日期",
+    "mobile_contact": "联系人", "introducers": "入党介绍人",
     "notes": "备注", "status": "状态", "left_date": "离开日期",
 }
 
@@ -69,6 +74,8 @@ class Member:
     lost_contact_date: str | None = None
     mobile: bool = False
     mobile_destination: str = ""
+    mobile_since: str | None = None  # 外出日期: away from here, without transferring
+    mobile_contact: str = ""  # who keeps in touch (a person there, or the branch's own)
     introducers: str = ""
     notes: str = ""
     status: str = ACTIVE
@@ -155,6 +162,8 @@ def validate(member: Member, today: date | None = None) -> Issues:
         warn["lost_contact_date"] = "已标记失联，建议填写失联日期"
     if member.mobile and not member.mobile_destination:
         warn["mobile_destination"] = "已标记流动党员，建议填写外出流向"
+    if member.mobile and not member.mobile_since:
+        warn["mobile_since"] = "已标记流动党员，建议填写外出日期"
     return issues
 
 
@@ -304,6 +313,8 @@ def add(db: Database, member: Member, *, today: date | None = None,
     with db.atomic():
         m.id = _insert(db, m)
         _write_exemptions(db, m.id, items)
+        if m.lost_contact and m.lost_contact_date:
+            _add_history(db, m.id, m.lost_contact_date, LOST, "")
     return get(db, m.id)
 
 
@@ -322,9 +333,12 @@ def _check_unique_id(db: Database, m: Member) -> None:
 
 
 def update(db: Database, member: Member, *, effective: date | None = None,
-           today: date | None = None, exemptions: list[Exemption] | None = None) -> Member:
-    """Validate and save changes. A changed 党小组 or a 转正 is written to the history.
-    ``exemptions``, when given, replace the member's 不作硬性要求 periods."""
+           today: date | None = None, exemptions: list[Exemption] | None = None,
+           full_date_reason: str = "") -> Member:
+    """Validate and save changes. A changed 党小组, a 转正 and a ticked or cleared 失联 are
+    written to the history. ``exemptions``, when given, replace the member's 不作硬性要求
+    periods. ``full_date_reason``: why a 转正日期 is not the day the 预备期 ends
+    (full_date_mismatch), recorded with the 转正."""
     ensure_writable(db)
     if member.id is None:
         raise ValueError("update() needs a member with an id")
@@ -335,7 +349,7 @@ def update(db: Database, member: Member, *, effective: date | None = None,
     effective = effective or today or date.today()
     with db.atomic():
         _write_update(db, m)
-        _history_for_changes(db, old, m, effective)
+        _history_for_changes(db, old, m, effective, full_date_reason)
         if items is not None:
             _write_exemptions(db, m.id, items)
     return get(db, m.id)
@@ -346,14 +360,55 @@ def _write_update(db: Database, m: Member) -> None:
     tables.update(db, "members", m.id, _record(m))
 
 
-def _history_for_changes(db: Database, old: Member, new: Member, effective: date) -> None:
+def _history_for_changes(db: Database, old: Member, new: Member, effective: date,
+                         full_date_reason: str = "") -> None:
     if old.group_id != new.group_id:
         _add_history(db, new.id, effective.isoformat(), "调整党小组", "",
                      old.group_id, new.group_id)
         db.execute("UPDATE party_groups SET leader_id = NULL WHERE leader_id = ?", [new.id])
     if old.category == "预备党员" and new.category == "正式党员":
-        _add_history(db, new.id, new.full_date or effective.isoformat(), "转正", "",
-                     old.category, new.category)
+        on = from_iso(new.full_date) or effective
+        _add_history(db, new.id, on.isoformat(), "转正",
+                     _full_date_reason(db, old, on, full_date_reason), old.category, new.category)
+    if old.lost_contact != new.lost_contact:
+        on = (new.lost_contact_date if new.lost_contact else None) or effective.isoformat()
+        _add_history(db, new.id, on, LOST if new.lost_contact else FOUND, "")
+    elif new.lost_contact and new.lost_contact_date != old.lost_contact_date:
+        _redate_lost(db, new.id, new.lost_contact_date)
+
+
+def _redate_lost(db: Database, member_id: int, on: str | None) -> None:
+    """A 失联日期 filled in (or corrected) later dates the 失联 already in the history."""
+    row = db.execute("SELECT id FROM member_history WHERE member_id = ? AND kind = ? "
+                     "ORDER BY date DESC, id DESC LIMIT 1", [member_id, LOST]).fetchone()
+    if row and on:
+        db.execute("UPDATE member_history SET date = ? WHERE id = ?", [on, row[0]])
+    elif on:
+        _add_history(db, member_id, on, LOST, "")
+
+
+def full_date_mismatch(db: Database, member: Member, on: date) -> str | None:
+    """The warning when ``member`` (a 预备党员) would become a 正式党员 on ``on`` although the
+    预备期 (or its extension) ends on another day: 党龄 counts from the day it ends, so a
+    different 转正日期 needs a reason recorded with the change. None when the days agree or
+    the end cannot be known (no 入党日期)."""
+    if member.category != "预备党员" or member.id is None:
+        return None
+    ends = probation_ends(db, [member]).get(member.id)
+    if ends is None or ends == on:
+        return None
+    return (f"转正日期 {on:%Y-%m-%d} 与预备期满之日 {ends:%Y-%m-%d} 不同（党龄从预备期满之日算起），"
+            "请写明原因")
+
+
+def _full_date_reason(db: Database, member: Member, on: date, reason: str) -> str:
+    """The reason to record with a 转正: as given, or a note that none was given when the
+    date is not the end of the 预备期 (e.g. a roster imported with another date)."""
+    reason = reason.strip()
+    if reason or not full_date_mismatch(db, member, on):
+        return reason
+    ends = probation_ends(db, [member])[member.id]
+    return f"转正日期与预备期满之日（{ends:%Y-%m-%d}）不同，未注明原因"
 
 
 def _add_history(db: Database, member_id: int, on: str, kind: str, reason: str,
@@ -382,11 +437,14 @@ def change_status(db: Database, member_id: int, kind: str, on: date, reason: str
     member = get(db, member_id)
     _check_status_change(member, kind, on)
     _check_observation(db, member, kind, months)
+    _check_abroad(db, member, kind)
     new_value = None
     if kind == "延长预备期":
         new_value = _extended_end(db, member, months).isoformat()
     elif kind == OBSERVED:
         new_value = add_months(on, months).isoformat()
+    if kind == "转正":
+        reason = _full_date_reason(db, member, on, reason)
     with db.atomic():
         _add_history(db, member_id, on.isoformat(), kind, reason.strip(), member.status,
                      new_value)
@@ -413,6 +471,30 @@ def _check_observation(db: Database, member: Member, kind: str, months: int | No
         raise ValidationError({"months": "留党察看的期限为一年或二年"})
     if kind == RESTORED and not observed:
         raise ValidationError({"kind": f"{member.name}不在留党察看期间，无需恢复党员权利"})
+
+
+def _check_abroad(db: Database, member: Member, kind: str) -> None:
+    away = abroad_since(db, member.id) is not None
+    if kind == ABROAD and away:
+        raise ValidationError({"kind": f"{member.name}已登记出国出境，尚未回国（境）"})
+    if kind == RETURNED and not away:
+        raise ValidationError({"kind": f"{member.name}没有登记出国出境，无需登记回国（境）"})
+
+
+def abroad_since(db: Database, member_id: int) -> date | None:
+    """The day the member went abroad (出国出境) when not back (回国（境）) since; else None."""
+    return abroad_in(history(db, member_id))
+
+
+def abroad_in(events: list[dict]) -> date | None:
+    """abroad_since over a member's history, oldest first (dates as ISO text or dates)."""
+    since = None
+    for h in events:
+        if h["kind"] == ABROAD:
+            since = h["date"] if isinstance(h["date"], date) else date.fromisoformat(h["date"])
+        elif h["kind"] == RETURNED:
+            since = None
+    return since
 
 
 def observation(db: Database, member_id: int) -> tuple[date, date | None] | None:

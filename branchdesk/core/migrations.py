@@ -229,12 +229,170 @@ def m0004_regulations(db: Database) -> None:
 
 
 
-@migrations(name="0006_dues")
-def m0006_dues(db: Database) -> None:
+@migrations(name="0005_recruitment")
+def m0005_recruitment(db: Database) -> None:
+    """发展党员 (core/recruitment.py): people in the pipeline live in their own table, never in
+    ``members``; each of the 25 steps of the 细则 is a dated row with its people; 考察, 思想汇报
+    and 公示 are dated entries; pausing, withdrawing and admission are kept in a history."""
+    _run(db, """
+        CREATE TABLE recruits (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            gender TEXT NOT NULL DEFAULT '',
+            ethnicity TEXT NOT NULL DEFAULT '',
+            id_number TEXT UNIQUE,
+            birth_date TEXT,
+            native_place TEXT NOT NULL DEFAULT '',
+            education TEXT NOT NULL DEFAULT '',
+            job TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT '进行中',
+            approval_extended INTEGER NOT NULL DEFAULT 0,
+            member_id INTEGER REFERENCES members(id) ON DELETE RESTRICT,
+            search_key TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX recruits_status ON recruits(status);
+        CREATE TABLE recruit_steps (
+            id INTEGER PRIMARY KEY,
+            recruit_id INTEGER NOT NULL REFERENCES recruits(id) ON DELETE CASCADE,
+            step INTEGER NOT NULL CHECK (step BETWEEN 1 AND 25),
+            date TEXT NOT NULL,
+            end_date TEXT,
+            hours INTEGER,
+            meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+            voters INTEGER,
+            present INTEGER,
+            ayes INTEGER,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (recruit_id, step)
+        );
+        CREATE TABLE recruit_step_people (
+            step_id INTEGER NOT NULL REFERENCES recruit_steps(id) ON DELETE CASCADE,
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            member_id INTEGER REFERENCES members(id) ON DELETE RESTRICT,
+            name TEXT NOT NULL
+        );
+        CREATE INDEX recruit_step_people_step ON recruit_step_people(step_id);
+        CREATE INDEX recruit_step_people_member ON recruit_step_people(member_id);
+        CREATE TABLE recruit_entries (
+            id INTEGER PRIMARY KEY,
+            recruit_id INTEGER NOT NULL REFERENCES recruits(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('考察', '思想汇报', '公示')),
+            date TEXT NOT NULL,
+            end_date TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX recruit_entries_recruit ON recruit_entries(recruit_id, kind, date);
+        CREATE TABLE recruit_history (
+            id INTEGER PRIMARY KEY,
+            recruit_id INTEGER NOT NULL REFERENCES recruits(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX recruit_history_recruit ON recruit_history(recruit_id, date);
+    """)
+    db.execute("PRAGMA user_version = 5")
+
+
+# One part of a free-text 党内职务 naming a 党小组长 (党小组长, 第一党小组组长, 组长), not a 副组长.
+_LEADER_POST = re.compile(r"(?:[^副]*党小组|小组)组?长|组长")
+_POST_PARTS = re.compile(r"[、，,；;/\s]+")
+
+
+def _group_leaders_from_posts(db: Database) -> None:
+    """A 党小组长 written in a member's 党内职务 becomes the leader of that member's 党小组
+    (when only one member of the group is so named), and leaves the free text."""
+    rows = db.execute("SELECT id, group_id, party_post FROM members WHERE status = '在册' "
+                      "AND group_id IS NOT NULL AND party_post != ''").fetchall()
+    named: dict[int, list[tuple[int, list[str]]]] = {}
+    for member_id, group_id, post in rows:
+        parts = [p for p in _POST_PARTS.split(post) if p]
+        if any(_LEADER_POST.fullmatch(p) for p in parts):
+            named.setdefault(group_id, []).append((member_id, parts))
+    for group_id, claims in named.items():
+        if len(claims) != 1:
+            continue  # two people named 组长 of one group: the user chooses in 支部信息
+        member_id, parts = claims[0]
+        rest = "、".join(p for p in parts if not _LEADER_POST.fullmatch(p))
+        db.execute("UPDATE party_groups SET leader_id = ? WHERE id = ?", [member_id, group_id])
+        db.execute("UPDATE members SET party_post = ? WHERE id = ?", [rest, member_id])
+
+
+def _birth_dates_from_ids(db: Database) -> None:
+    """Birth dates imported to the month were stored as the 1st: take the day from the ID
+    number where its year and month agree."""
+    from branchdesk.core import idcard
+
+    rows = db.execute("SELECT id, birth_date, id_number FROM members WHERE id_number IS NOT NULL "
+                      "AND birth_date LIKE '____-__-01'").fetchall()
+    for member_id, birth, number in rows:
+        try:
+            born = idcard.parse(number).birth_date
+        except ValueError:
+            continue
+        if birth[:7] == born.isoformat()[:7]:
+            db.execute("UPDATE members SET birth_date = ? WHERE id = ?",
+                       [born.isoformat(), member_id])
+
+
+@migrations(name="0006_lifecycle")
+def m0006_lifecycle(db: Database) -> None:
+    """The member lifecycle of 党员教育管理工作条例 第二十五、三十四条 (docs/rules.md): a
+    流动党员's 外出日期 and 联系人, the contacts kept with 流动 and 出国出境 members, and the
+    组织关系介绍信 of each 转出 (pending until its 回执) and 转入. A 失联 already dated gets
+    its 失联 in the history; one without a date gets none (the 工作台 asks for the date)."""
+    _run(db, """
+        ALTER TABLE members ADD COLUMN mobile_since TEXT;
+        ALTER TABLE members ADD COLUMN mobile_contact TEXT NOT NULL DEFAULT '';
+        CREATE TABLE member_contacts (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            way TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX member_contacts_member ON member_contacts(member_id, date);
+        CREATE TABLE transfers (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            direction TEXT NOT NULL CHECK (direction IN ('转出', '转入')),
+            letter_date TEXT NOT NULL,
+            letter_number TEXT NOT NULL DEFAULT '',
+            place TEXT NOT NULL DEFAULT '',
+            valid_months INTEGER NOT NULL DEFAULT 3,
+            dues_paid_to TEXT NOT NULL DEFAULT '',
+            receipt_date TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX transfers_member ON transfers(member_id);
+        CREATE INDEX transfers_letter_date ON transfers(letter_date);
+    """)
+    db.execute("INSERT INTO member_history (member_id, date, kind, reason, created_at) "
+               "SELECT id, lost_contact_date, '失联', '', strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime') "
+               "FROM members WHERE lost_contact = 1 AND lost_contact_date IS NOT NULL "
+               "AND id NOT IN (SELECT member_id FROM member_history WHERE kind = '失联')")
+    db.execute("PRAGMA user_version = 6")
+
+
+@migrations(name="0007_dues")
+def m0007_dues(db: Database) -> None:
     """党费 (core/dues.py, docs/rules.md): each member's 交纳类别 and 计算基数 with the date
     they apply from (history kept), approved reliefs (少交/免交 with the 支部大会 and 上级党委
-    dates, or a recorded reason for 缓交), payments in 分, and the dated facts the months owed
-    depend on (转入/转出 with the 党费交至年月, the 上级党委's approval of a 预备党员)."""
+    dates, or a recorded reason for 缓交), payments in 分, and the 上级党委's approval of a
+    预备党员 (from which the months since the 支部大会 fall due). The 党费交至年月 of a 转入 or
+    转出 is the 介绍信's, kept with the letter (transfers)."""
     _run(db, """
         CREATE TABLE dues_bases (
             id INTEGER PRIMARY KEY,
@@ -276,54 +434,14 @@ def m0006_dues(db: Database) -> None:
         CREATE TABLE dues_events (
             id INTEGER PRIMARY KEY,
             member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
-            kind TEXT NOT NULL CHECK (kind IN ('转入', '转出', '入党审批')),
+            kind TEXT NOT NULL CHECK (kind IN ('入党审批')),
             date TEXT NOT NULL,
             paid_to TEXT,
             note TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX dues_events_member ON dues_events(member_id);
     """)
-    db.execute("PRAGMA user_version = 5")
-
-# One part of a free-text 党内职务 naming a 党小组长 (党小组长, 第一党小组组长, 组长), not a 副组长.
-_LEADER_POST = re.compile(r"(?:[^副]*党小组|小组)组?长|组长")
-_POST_PARTS = re.compile(r"[、，,；;/\s]+")
-
-
-def _group_leaders_from_posts(db: Database) -> None:
-    """A 党小组长 written in a member's 党内职务 becomes the leader of that member's 党小组
-    (when only one member of the group is so named), and leaves the free text."""
-    rows = db.execute("SELECT id, group_id, party_post FROM members WHERE status = '在册' "
-                      "AND group_id IS NOT NULL AND party_post != ''").fetchall()
-    named: dict[int, list[tuple[int, list[str]]]] = {}
-    for member_id, group_id, post in rows:
-        parts = [p for p in _POST_PARTS.split(post) if p]
-        if any(_LEADER_POST.fullmatch(p) for p in parts):
-            named.setdefault(group_id, []).append((member_id, parts))
-    for group_id, claims in named.items():
-        if len(claims) != 1:
-            continue  # two people named 组长 of one group: the user chooses in 支部信息
-        member_id, parts = claims[0]
-        rest = "、".join(p for p in parts if not _LEADER_POST.fullmatch(p))
-        db.execute("UPDATE party_groups SET leader_id = ? WHERE id = ?", [member_id, group_id])
-        db.execute("UPDATE members SET party_post = ? WHERE id = ?", [rest, member_id])
-
-
-def _birth_dates_from_ids(db: Database) -> None:
-    """Birth dates imported to the month were stored as the 1st: take the day from the ID
-    number where its year and month agree."""
-    from branchdesk.core import idcard
-
-    rows = db.execute("SELECT id, birth_date, id_number FROM members WHERE id_number IS NOT NULL "
-                      "AND birth_date LIKE '____-__-01'").fetchall()
-    for member_id, birth, number in rows:
-        try:
-            born = idcard.parse(number).birth_date
-        except ValueError:
-            continue
-        if birth[:7] == born.isoformat()[:7]:
-            db.execute("UPDATE members SET birth_date = ? WHERE id = ?",
-                       [born.isoformat(), member_id])
+    db.execute("PRAGMA user_version = 7")
 
 
 def _run(db: Database, script: str) -> None:

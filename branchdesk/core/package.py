@@ -5,6 +5,7 @@ Layout of ``<支部名称>台账_<年度>/`` (the name as titles print it, ``bra
     <支部名称><年度>年度工作台账.xlsx          the ledger (personal data masked by default)
     签到表/2026-03-20_支部党员大会_签到表.pdf   one per meeting and 主题党日 of the year
     会议记录/2026-03-20_支部党员大会_会议记录.pdf (主题党日: …_主题党日_活动记录.pdf)
+    发展党员/赵晓明_发展党员全程纪实表.pdf       one per person of the year's 发展党员 sheet
     附件/03月/支部党员大会/<original name>       photos and scans as added (谈心谈话 too), if any
     README.txt                                  what is where, in Chinese
     清单.csv                                    every other file with its size and SHA-256
@@ -73,6 +74,7 @@ MANIFEST = "清单.csv"
 README = "README.txt"
 UNFINISHED = "未完成-请重新导出.txt"
 SIGNIN_DIR, MINUTES_DIR, FILES_DIR = "签到表", "会议记录", "附件"
+RECRUITS_DIR = "发展党员"
 TALK = "talk"  # attachments.owner_kind of a 谈心谈话 record (core/talks.py)
 TALK_LABEL = "谈心谈话"
 PDF_ESTIMATE = 60_000  # bytes; the demo's forms average 40 KB
@@ -214,6 +216,7 @@ def plan_package(db: Database, year: int, *, mask: bool = False) -> PackagePlan:
                   LEDGER_ESTIMATE, _make_ledger)]
     for meeting in found:
         items += _form_items(db, meeting, names)
+    items += _recruit_items(db, year, names)
     shown = masking.free_text if mask else str
     attached = _attachment_items(db, year, found, names, missing, shown)
     return PackagePlan(folder_name(title, year), items + attached, missing)
@@ -228,6 +231,33 @@ def _form_items(db: Database, meeting: meetings.Meeting, names: _Names) -> list[
                  _pdf_maker(meeting.id, signin_sheet, lambda w: w.signin)),
             Item(minutes, f"{note} {record}", PDF_ESTIMATE,
                  _pdf_maker(meeting.id, minutes_page, lambda w: w.minutes))]
+
+
+def _recruit_items(db: Database, year: int, names: _Names) -> list[Item]:
+    """A 发展党员全程纪实表 for each person whose record was open during ``year`` (the people on
+    the ledger's 发展党员 sheet), laid out when its turn comes, masked as the ledger is."""
+    from branchdesk.core import recruitment, recruitment_print
+    from branchdesk.core.ledger import recruitment_sheet
+    from branchdesk.core.ledger.period import resolve
+
+    period = resolve(year)
+    people = [r for r in recruitment.list_recruits(db)
+              if recruitment_sheet.in_period(db, r, period)]
+    return [Item(names.claim(RECRUITS_DIR, recruitment_print.file_name(r)),
+                 f"{r.name} {recruitment_print.FORM_NAME}", PDF_ESTIMATE, _recruit_maker(r.id))
+            for r in people]
+
+
+def _recruit_maker(recruit_id: int) -> Callable[[_Run, Path], bytes]:
+    def make(run: _Run, dest: Path) -> bytes:
+        from branchdesk.core import recruitment, recruitment_print
+
+        as_of = min(run.today, date(run.year, 12, 31))
+        page = recruitment_print.record_page(run.db, recruitment.get(run.db, recruit_id), as_of,
+                                             mask=run.mask)
+        return run.writers.minutes(page)
+
+    return make
 
 
 def _attachment_items(db: Database, year: int, found: list[meetings.Meeting], names: _Names,
@@ -460,6 +490,7 @@ def _contents_lines(plan: PackagePlan) -> list[str]:
              f"共 {len(sheet_names())} 个工作表：{'、'.join(sheet_names())}。"]
     folders = [(SIGNIN_DIR, "每次会议和主题党日的签到表（PDF），共 {n} 份，文件名为“日期_名称_签到表”。"),
                (MINUTES_DIR, "每次会议和主题党日的记录（PDF），共 {n} 份。"),
+               (RECRUITS_DIR, "本年度发展党员对象的发展党员全程纪实表（PDF），每人一份，共 {n} 份。"),
                (FILES_DIR, "会议、主题党日和谈心谈话的照片、扫描件等原始文件，按“月份\\类型”存放，共 {n} 个。")]
     for folder, text in folders:
         if count := _in_folder(plan, folder):

@@ -19,8 +19,8 @@ from datetime import date, timedelta
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import (appraisals, branch, dues, meetings, members, quorum, settings,
-                             talks)
+from branchdesk.core import (appraisals, branch, dues, meetings, members, quorum, recruitment,
+                             settings, talks)
 from branchdesk.core.branch import CommitteeSeat, Group
 from branchdesk.core.dates import add_months, add_years
 from branchdesk.core.meetings import (COMMITTEE, GENERAL, GROUP, LECTURE, LIFE, THEME_DAY,
@@ -37,6 +37,7 @@ STATUS_TEXT = {DONE: "已完成", DUE: "待完成", MISSING: "缺项", FUTURE: "
 
 # The kinds of record a finding or a grid row points at; the window decides where each is shown.
 MEMBER, MEETING, TALK, APPRAISAL, BRANCH = "member", "meeting", "talk", "appraisal", "branch"
+RECRUIT = "recruit"  # a person in the 发展党员 pipeline (core/recruitment.py)
 DUES = "dues"  # 党费 (core/dues.py): a member's months, or the year's bases
 
 
@@ -722,10 +723,18 @@ def report(db: Database, year: int, as_of: date | None = None) -> Report:
     findings = activity_findings(grid) + _last_year(db, year, as_of, conf, book) + \
         member_findings(db, year, as_of, book=book, conf=conf) + \
         branch_findings(db, year, as_of, roll=roll, conf=conf, book=book)
+    findings += _lifecycle().findings(db, year, as_of, conf, book=book)
+    findings += recruitment.findings(db, year, as_of, conf)
     findings += dues.findings(db, year, as_of, conf, roll=book)
     rates, activities, year_rate = monthly_rates(meetings.attendance_by_month(db, year))
     return Report(year, as_of, grid, findings, member_counts(db, as_of, roll=roll),
                   year_rate, rates, activities, records_start(conf))
+
+
+def _lifecycle():
+    """core/lifecycle.py, imported when first used: it builds on this module's Finding."""
+    from branchdesk.core import lifecycle
+    return lifecycle
 
 
 def _last_year(db: Database, year: int, as_of: date, conf: dict,

@@ -78,7 +78,7 @@ class DuesTab(RecordTab):
              Button("登记交纳…", self.add_record, "为选中的党员登记一笔党费"),
              Button("交纳类别和基数…", self.edit_base),
              Button("少交/免交/缓交…", self.add_relief),
-             Button("交至年月/审批…", self.add_event),
+             Button("入党审批…", self.add_approval, "预备党员：登记上级党委审批日期"),
              Button("删除最近一笔", self.delete_selected, "删除选中党员最近登记的一笔党费")],
             [Button("导入基数…", self.import_bases, "从财务部门的 Excel 导入本年度的计算基数"),
              Button("签收表…", self.print_month), Button("公示表…", self.print_notice),
@@ -176,11 +176,11 @@ class DuesTab(RecordTab):
         if record and ReliefDialog(self.db, record.member, self.chosen_month, self).exec():
             self.after_change(record.member.id)
 
-    def add_event(self) -> None:
-        from branchdesk.ui.dialogs.dues_dialogs import EventDialog
+    def add_approval(self) -> None:
+        from branchdesk.ui.dialogs.dues_dialogs import ApprovalDialog
 
         record = self.require_selected()
-        if record and EventDialog(self.db, record.member, self).exec():
+        if record and ApprovalDialog(self.db, record.member, self).exec():
             self.after_change(record.member.id)
 
     def delete_selected(self) -> None:

@@ -27,8 +27,11 @@ SECTION_FOR = {
     "QPrintPreviewDialog": "signin", "QPrintDialog": "signin", "LedgerDialog": "export",
     "PackageDialog": "export", "RestoreDialog": "backup", "BackupSettingsDialog": "backup",
     "PasswordDialog": "password", "RulesDialog": "dashboard", "TalkDialog": "talks",
+    "MemberDialog": "lifecycle", "StatusDialog": "lifecycle",
+    "RecruitsTab": "recruits", "PersonDialog": "recruits", "StepDialog": "recruits",
+    "EntryDialog": "recruits",
     "DuesTab": "dues", "PaymentDialog": "dues", "QuickEntryDialog": "dues", "BaseDialog": "dues",
-    "ReliefDialog": "dues", "EventDialog": "dues", "DuesSettingsDialog": "dues",
+    "ReliefDialog": "dues", "ApprovalDialog": "dues", "DuesSettingsDialog": "dues",
 }
 
 

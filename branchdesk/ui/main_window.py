@@ -49,7 +49,8 @@ class MainWindow(QMainWindow):
         # builds and fills the 工作台 only.
         self._slots = {}
         for key, title in (("members", "党员名册"), ("meetings", "会议记录"),
-                           ("theme_days", "主题党日"), ("talks", "谈心谈话"), ("dues", "党费")):
+                           ("theme_days", "主题党日"), ("talks", "谈心谈话"),
+                           ("recruits", "发展党员"), ("dues", "党费")):
             slot = TabSlot(lambda key=key: self._build_tab(key))
             self._slots[key] = slot
             self.tabs.addTab(slot, title)
@@ -62,6 +63,8 @@ class MainWindow(QMainWindow):
             from branchdesk.ui.meetings_tab import MeetingsTab as cls
         elif key == "theme_days":
             from branchdesk.ui.theme_days_tab import ThemeDaysTab as cls
+        elif key == "recruits":
+            from branchdesk.ui.recruits_tab import RecruitsTab as cls
         elif key == "dues":
             from branchdesk.ui.dues_tab import DuesTab as cls
         else:

@@ -6,18 +6,20 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout
 
-from branchdesk.core import branch, masking, members
+from branchdesk.core import branch, masking, members, transfers
 from branchdesk.ui.models import Column, fit_columns
 from branchdesk.ui.record_tab import RecordTab
 
 
-def member_columns(show_private: callable) -> list[Column]:
+def member_columns(show_private: callable, pending: callable = set) -> list[Column]:
+    """``pending()``: the ids of members whose 转出 awaits its 回执 (备注: 转出（待回执）)."""
     def private(value, masker):
         return lambda m: value(m) if show_private() else masker(value(m) or "")
 
     def flags(m):
         parts = ["流动：" + m.mobile_destination if m.mobile else "", "失联" if m.lost_contact else "",
-                 "" if m.active else f"{m.left_date or ''} {m.status}"]
+                 "" if m.active else f"{m.left_date or ''} {m.status}"
+                 + ("（待回执）" if m.id in pending() else "")]
         text = "；".join(p for p in parts + [m.notes] if p)
         return text if show_private() else masking.free_text(text)
 
@@ -41,7 +43,8 @@ def member_columns(show_private: callable) -> list[Column]:
         Column("入党介绍人", private(lambda m: m.introducers, masking.free_text)),
         Column("党籍状态", lambda m: m.party_status,
                color=lambda m: "#c0392b" if m.party_status != "正常" else None),
-        Column("状态", lambda m: m.status, color=lambda m: None if m.active else "#7f8c8d"),
+        Column("状态", lambda m: m.status, color=lambda m: "#b9770e" if m.id in pending() else
+               None if m.active else "#7f8c8d"),
         Column("备注", flags),
     ]
 
@@ -55,8 +58,9 @@ class MembersTab(RecordTab):
         show_private = QCheckBox("显示完整个人信息")
         show_private.setToolTip("不勾选时，身份证号只显示地区，出生日期只到月，电话只显示前后几位，"
                                 "住址只到区县，备注等文字中的身份证号和电话同样隐藏")
-        super().__init__(db, member_columns(show_private.isChecked), lambda m: m.search_key,
-                         parent)
+        self._pending: set[int] = set()  # members whose 转出 awaits its 回执
+        super().__init__(db, member_columns(show_private.isChecked, lambda: self._pending),
+                         lambda m: m.search_key, parent)
         self.show_private = show_private
         self._roll_counts, self._roll_counts_for = "", None
         self._build()
@@ -96,6 +100,7 @@ class MembersTab(RecordTab):
     # ------------------------------------------------------------ data
     def refresh(self) -> None:
         self._refresh_groups()
+        self._pending = transfers.pending_out_ids(self.db)
         self.show_records(members.list_members(self.db, include_left=True))
         self._apply_filters()
 
@@ -134,6 +139,15 @@ class MembersTab(RecordTab):
         self.count_label.setText(f"显示 {self.proxy.rowCount()} 人　{self._roll_counts}")
 
     def select_member(self, member_id: int) -> bool:
+        """Select the member's row; one hidden by the filters (e.g. a 转出 awaiting its 回执,
+        which a 工作台 finding points at) is shown by widening them first."""
+        if self.select_record(member_id):
+            return True
+        if not any(m.id == member_id for m in self.model.records):
+            return False
+        self.search.clear()
+        for combo in (self.category, self.group, self.status):
+            combo.setCurrentIndex(2 if combo is self.status else 0)
         return self.select_record(member_id)
 
     # ------------------------------------------------------------ actions

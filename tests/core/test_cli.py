@@ -176,3 +176,26 @@ def test_ctrl_c_in_any_command_exits_130_without_a_traceback(tmp_path, capsys, m
     monkeypatch.setattr(backup, "inspect_file", interrupted)
     assert main(["verify", "--db", str(db_path)]) == 130
     assert capsys.readouterr().err == "错误：已中断。\n"
+
+
+def test_recruits_json_has_the_documented_shape(tmp_path, capsys):
+    import json
+
+    from branchdesk.core import recruitment
+    from branchdesk.core.recruitment import Recruit, StepRecord
+
+    db_path = tmp_path / "b.sqlite3"
+    db = open_db(db_path)
+    r = recruitment.add(db, Recruit(name="赵晓明"), "2026-01-05", today=date(2026, 11, 30))
+    recruitment.record_step(db, r.id, StepRecord(3, "2026-03-01"), today=date(2026, 11, 30))
+    db.close()
+    assert main(["recruits", "--json", "--as-of", "2026-11-30", "--db", str(db_path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["as_of"] == "2026-11-30"
+    (person,) = out["people"]
+    assert person == {"id": r.id, "name": "赵晓明", "stage": "入党积极分子",
+                      "steps": {"1": "2026-01-05", "3": "2026-03-01"},
+                      "next": {"step": 2, "name": "党组织派人谈话", "due": "2026-02-04"},
+                      "overdue": True}
+    assert main(["recruits", "--as-of", "2026-11-30", "--db", str(db_path)]) == 0
+    assert "赵晓明\t入党积极分子" in capsys.readouterr().out

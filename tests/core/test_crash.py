@@ -195,11 +195,15 @@ def slow_migrator(conn, path: str) -> None:
     migrations._run = original
 
 
-EXPECTED_TABLES = {1: ({"members"}, {"meetings", "talks", "exemptions"}),
-                   2: ({"members", "meetings"}, {"talks", "exemptions"}),
-                   3: ({"members", "meetings", "talks"}, {"exemptions"}),
-                   4: ({"members", "meetings", "talks", "exemptions"}, {"dues_payments"}),
-                   5: ({"members", "meetings", "talks", "exemptions", "dues_payments"}, set())}
+EXPECTED_TABLES = {1: ({"members"}, {"meetings", "talks", "exemptions", "recruits", "transfers"}),
+                   2: ({"members", "meetings"}, {"talks", "exemptions", "recruits", "transfers"}),
+                   3: ({"members", "meetings", "talks"}, {"exemptions", "recruits", "transfers"}),
+                   4: ({"members", "meetings", "talks", "exemptions"}, {"recruits", "transfers"}),
+                   5: ({"members", "meetings", "talks", "exemptions", "recruits"}, {"transfers"}),
+                   6: ({"members", "meetings", "talks", "exemptions", "recruits", "transfers",
+                        "member_contacts"}, {"dues_payments"}),
+                   7: ({"members", "meetings", "talks", "exemptions", "recruits", "transfers",
+                        "member_contacts", "dues_payments"}, set())}
 
 
 def test_migration_killed_at_any_point_leaves_old_or_new_schema(forkserver, tmp_path):

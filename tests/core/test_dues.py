@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from branchdesk.core import dues, members, settings
+from branchdesk.core import dues, members, settings, transfers
 from branchdesk.core.dues import Base, Event, Payment, Relief
 from branchdesk.core.errors import ValidationError
 from branchdesk.core.members import Member
+from branchdesk.core.transfers import Letter
 
 CONF = {s.key: s.default for s in settings._SETTINGS}
 TODAY = date(2026, 12, 31)
@@ -217,15 +218,17 @@ def test_exemption_needs_both_dates(fresh_db):
     assert year.due_total == 3 * 1000 + 3 * 500
 
 
-def test_transfer_in_from_paid_to_and_out_with_paid_to(fresh_db):
+def test_transfer_letters_paid_to_decide_the_months_owed_here(fresh_db):
     newcomer = add_member(fresh_db, "郑一", branch_join="2026-04-15")
     dues.set_base(fresh_db, Base(newcomer.id, "2026-01-01", dues.WORKING, fen("4000")))
-    dues.record_event(fresh_db, Event(newcomer.id, dues.TRANSFER_IN, "2026-04-15", "2026-05"))
+    transfers.save_letter_in(fresh_db, newcomer.id, Letter("转入", "2026-04-15", dues_paid_to="2026-05"),
+                             today=TODAY)
     year = states(fresh_db, newcomer)
     assert [s.state for s in year.months[:6]] == [dues.NOT_DUE] * 5 + [dues.UNPAID]
     late = add_member(fresh_db, "郑二", branch_join="2026-04-15")
     dues.set_base(fresh_db, Base(late.id, "2026-01-01", dues.WORKING, fen("4000")))
-    dues.record_event(fresh_db, Event(late.id, dues.TRANSFER_IN, "2026-04-15", "2026-02"))
+    transfers.save_letter_in(fresh_db, late.id, Letter("转入", "2026-04-15", dues_paid_to="2026-02"),
+                             today=TODAY)
     assert [s.state for s in states(fresh_db, late).months[:4]] == \
         [dues.NOT_DUE] * 2 + [dues.UNPAID] * 2  # March owed here though it joined in April
 
@@ -233,8 +236,8 @@ def test_transfer_in_from_paid_to_and_out_with_paid_to(fresh_db):
     dues.set_base(fresh_db, Base(leaver.id, "2026-01-01", dues.WORKING, fen("4000")))
     pay(fresh_db, leaver, "2026-03-01", "120")
     assert dues.paid_to(fresh_db, leaver.id, date(2026, 6, 1)) == "2026-03"
-    members.change_status(fresh_db, leaver.id, "转出", date(2026, 6, 10))
-    dues.record_event(fresh_db, Event(leaver.id, dues.TRANSFER_OUT, "2026-06-10", "2026-03"))
+    transfers.transfer_out(fresh_db, leaver.id, Letter("转出", "2026-06-10", place="某支部",
+                                                       dues_paid_to="2026-03"), today=TODAY)
     year = states(fresh_db, leaver)
     assert [s.state for s in year.months[:7]] == [dues.PAID] * 3 + [dues.NOT_DUE] * 4
 

@@ -64,3 +64,18 @@ def test_same_seed_same_branch(tmp_path):
         return rows
 
     assert roster("a.sqlite3") == roster("b.sqlite3")
+
+
+def test_the_lifecycle_shows_in_a_generated_branch(small):
+    """A 失联 member, a 流动党员 with contacts and a pending 转出, so the findings and the
+    转入/转出登记表 have something to show."""
+    from branchdesk.core import transfers
+
+    roll = [e.member for e in members.roll_as_of(small, TODAY)]
+    assert any(m.lost_contact and m.lost_contact_date for m in roll)
+    away = [m for m in roll if m.mobile and m.mobile_since]
+    assert away and any(transfers.contacts(small, m.id) for m in away)
+    assert transfers.pending_out_ids(small)
+    rules_found = {f.rule for f in rules.report(small, TODAY.year, TODAY).findings}
+    assert "lost_contact" in rules_found
+    assert rules_found & {"transfer_receipt_due", "transfer_receipt_overdue"}

@@ -23,7 +23,7 @@ from branchdesk.core.members import Member
 
 TODAY = date(2026, 11, 29)
 SHEETS = ["封面", "党员花名册", "支部党员大会", "支委会", "党小组会", "党课", "组织生活会", "主题党日",
-          "谈心谈话", "民主评议", "党费收缴登记表", "党费收缴汇总", "出勤统计", "工作完成情况"]
+          "谈心谈话", "民主评议", "转入登记表", "转出登记表", "发展党员", "党费收缴登记表", "党费收缴汇总", "出勤统计", "工作完成情况"]
 MINUTES = "一、学习文件。\n二、讨论工作安排，与会党员逐一发言。\n会议最后，书记作了部署。"
 
 
@@ -472,7 +472,7 @@ def test_progress_is_reported_before_each_sheet(records, tmp_path):
     percents = [p for p, _ in calls]
     assert percents == sorted(percents) and percents[0] == 0 and percents[-1] < 100
     assert len(calls) == len(SHEETS) + 1
-    assert "出勤统计" in calls[12][1] and "保存" in calls[-1][1]
+    assert "出勤统计" in calls[SHEETS.index("出勤统计")][1] and "保存" in calls[-1][1]
 
 
 class Cancelled(Exception):

@@ -163,7 +163,7 @@ def test_plan_estimates_at_least_the_attachments(branch_db):
     plan = plan_package(branch_db, YEAR)
     assert plan.folder_name == FOLDER
     assert plan.estimated_bytes > sum(len(b) for b in (b"photo one", b"photo two", b"talk scan"))
-    assert len(plan.items) == 1 + 2 * 58 + 6
+    assert len(plan.items) == 1 + 2 * 58 + 6 + 6  # ledger, forms, 纪实表, attachments
 
 
 # ---------------------------------------------------------------- masking

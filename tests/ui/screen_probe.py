@@ -183,6 +183,7 @@ def dialogs(db, window):
     from branchdesk.ui.dialogs.package_dialog import PackageDialog
     from branchdesk.ui.dialogs.password_dialog import PasswordDialog
     from branchdesk.ui.dialogs.profile_dialog import ProfileDialog
+    from branchdesk.ui.dialogs.recruit_dialogs import EntryDialog, PersonDialog, StepDialog
     from branchdesk.ui.dialogs.rules_dialog import RulesDialog
     from branchdesk.ui.dialogs.status_dialog import StatusDialog
     from branchdesk.ui.dialogs.talk_dialog import TalkDialog
@@ -195,7 +196,12 @@ def dialogs(db, window):
     theme = meetings.get(db, meetings.list_meetings(db, kinds=(meetings.THEME_DAY,))[-1].meeting.id)
     sheet = signin_sheet(db, general)
     roster = _roster_file(members.list_members(db)[:20])
+    from branchdesk.core import recruitment
+    recruit = recruitment.list_recruits(db)[-1]
     return [
+        ("recruit", lambda: PersonDialog(db, recruit, window)),
+        ("recruit_step", lambda: StepDialog(db, recruit, recruitment.GENERAL_MEETING, window)),
+        ("recruit_entry", lambda: EntryDialog(db, recruit, parent=window)),
         ("member", lambda: MemberDialog(db, person, window)),
         ("member_new", lambda: MemberDialog(db, None, window)),
         ("meeting", lambda: MeetingDialog(db, general, window)),
@@ -221,7 +227,7 @@ def dialogs(db, window):
         ("dues_base", lambda: dues_dialogs.BaseDialog(db, person, date.today().year, window)),
         ("dues_relief", lambda: dues_dialogs.ReliefDialog(db, person, f"{date.today():%Y-%m}",
                                                           window)),
-        ("dues_event", lambda: dues_dialogs.EventDialog(db, person, window)),
+        ("dues_approval", lambda: dues_dialogs.ApprovalDialog(db, person, window)),
         ("dues_settings", lambda: dues_dialogs.DuesSettingsDialog(db, window)),
         ("print_preview", lambda: make_preview_dialog(
             window, lambda device: paint_signin(device, sheet), sheet.title)),

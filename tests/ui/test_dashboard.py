@@ -15,8 +15,12 @@ def test_dashboard_shows_gaps_and_findings(app, demo_db, qtbot):
     texts = [tab.findings.item(i).text() for i in range(tab.findings.count())]
     assert any("8月未召开支委会" in t for t in texts)
     assert any("预备期已于" in t for t in texts)
-    assert "缺项 4" in tab.summary.text()
-    assert "正式党员 31" in tab.counts.text()
+    # the demo's 失联 member and its 流动党员 not contacted for six months; its pending 转出
+    assert any("应按规定启动停止党籍程序" in t for t in texts)
+    assert any("流动党员" in t and "没有联系记录" in t for t in texts)
+    assert any("尚未收到回执" in t for t in texts)
+    assert "缺项 7" in tab.summary.text()  # and the demo applicant's overdue 谈话
+    assert "正式党员 30" in tab.counts.text()  # the pending 转出 is off the roll (docs/rules.md)
     assert tab.rate_chart.values[0] is not None and tab.rate_chart.values[11] is None
 
 

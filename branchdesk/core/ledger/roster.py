@@ -114,8 +114,9 @@ def remarks(member: Member, departure: Departure | None = None) -> str:
     """备注 text: departure, 流动党员 and 失联 flags, then the member's own notes."""
     parts = [departure.remark()] if departure else []
     if member.mobile:
-        destination = member.mobile_destination
-        parts.append("流动党员" + (f"，外出流向：{destination}" if destination else ""))
+        destination, since = member.mobile_destination, member.mobile_since
+        parts.append("流动党员" + (f"（{since}外出）" if since else "")
+                     + (f"，外出流向：{destination}" if destination else ""))
     if member.lost_contact:
         since = member.lost_contact_date
         parts.append("失联" + (f"（{since}起）" if since else ""))

@@ -1,9 +1,9 @@
 """The yearly ledger (年度工作台账): one .xlsx with every record of a year, ready for inspection.
 
 Sheets, in order: 封面, 党员花名册, 支部党员大会, 支委会, 党小组会, 党课, 组织生活会, 主题党日,
-谈心谈话, 民主评议, 党费收缴登记表, 党费收缴汇总, 出勤统计, 工作完成情况. Each table sheet has
-the shared look of styles.py (A4 landscape, header repeated, "第 N 页 共 M 页"); a kind with no
-records still has its sheet, saying "本期无记录".
+谈心谈话, 民主评议, 转入登记表, 转出登记表, 发展党员, 党费收缴登记表, 党费收缴汇总, 出勤统计,
+工作完成情况. Each table sheet has the shared look of styles.py (A4 landscape, header repeated,
+"第 N 页 共 M 页"); a kind with no records still has its sheet, saying "本期无记录".
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from branchdesk.core.db import Database
 
 from branchdesk.core import branch
 from branchdesk.core.ledger import (attendance_sheet, completion_sheet, cover, dues_sheets,
-                                    meeting_sheets, register_sheets, roster)
+                                    meeting_sheets, recruitment_sheet, register_sheets, roster,
+                                    transfer_sheets)
 from branchdesk.core.ledger.period import LedgerPeriod, resolve
 from branchdesk.core.ledger.records import meetings_in, talks_in
 from branchdesk.core.ledger.saving import save_xlsx, workbook_bytes
@@ -103,6 +104,8 @@ def _steps() -> list[tuple[str, Callable[[Workbook, LedgerContext], object]]]:
              partial(_meeting_sheet, name=meeting_sheets.THEME_DAY_SHEET, kind=THEME_DAY)),
             (register_sheets.TALKS_SHEET, _talks),
             (register_sheets.APPRAISAL_SHEET, _appraisal),
+            (transfer_sheets.IN_SHEET, _transfers_in), (transfer_sheets.OUT_SHEET, _transfers_out),
+            (recruitment_sheet.SHEET_NAME, recruitment_sheet.build),
             (dues_sheets.REGISTER_SHEET, _dues_register), (dues_sheets.SUMMARY_SHEET, _dues_summary),
             (attendance_sheet.SHEET_NAME, _attendance),
             (completion_sheet.SHEET_NAME, _completion)]
@@ -133,6 +136,14 @@ def _talks(wb: Workbook, ctx: LedgerContext) -> None:
 def _appraisal(wb: Workbook, ctx: LedgerContext) -> None:
     register_sheets.add_appraisal_sheet(wb, ctx.db, ctx.branch_name, ctx.period,
                                         mask=ctx.mask)
+
+
+def _transfers_in(wb: Workbook, ctx: LedgerContext) -> None:
+    transfer_sheets.add_in_sheet(wb, ctx.db, ctx.branch_name, ctx.period, mask=ctx.mask)
+
+
+def _transfers_out(wb: Workbook, ctx: LedgerContext) -> None:
+    transfer_sheets.add_out_sheet(wb, ctx.db, ctx.branch_name, ctx.period, mask=ctx.mask)
 
 
 def _dues_data(ctx: LedgerContext) -> list[dues_sheets.DuesYear]:

@@ -1,5 +1,5 @@
 """党费 dialogs: a payment, 本月已交 for many members, a member's 交纳类别/基数, a 减免/缓交,
-转入/转出 交至年月 and 入党审批, and the 党费标准 settings. Each collects input, calls one
+a 预备党员's 入党审批, and the 党费标准 settings. Each collects input, calls one
 core function (core/dues.py) and shows its error in Chinese."""
 
 from __future__ import annotations
@@ -278,42 +278,34 @@ class ReliefDialog(QDialog):
         self.accept()
 
 
-class EventDialog(QDialog):
-    """转入/转出 with the 介绍信's 党费交至年月, or a 预备党员's 上级党委 approval date."""
+class ApprovalDialog(QDialog):
+    """A 预备党员's 入党审批: the day the 上级党委 approved; the months since the 支部大会 fall
+    due then. (The 党费交至年月 of a 转入 or 转出 is entered with its 介绍信.)"""
 
     def __init__(self, db, member: Member, parent=None):
         super().__init__(parent)
         self.db, self.member = db, member
-        self.setWindowTitle(f"党费交至年月与入党审批：{member.name}")
+        self.setWindowTitle(f"入党审批：{member.name}")
         form = QFormLayout(self)
-        self.kind = QComboBox()
-        self.kind.addItems(dues.EVENT_KINDS)
-        self.kind.setCurrentText(dues.APPROVED if member.category == "预备党员" else
-                                 dues.TRANSFER_OUT if not member.active else dues.TRANSFER_IN)
+        known = [e for e in dues.events(db, member.id) if e.kind == dues.APPROVED]
         self.on = DateEdit()
-        self.on.set_value(member.left_date or member.branch_join_date or date.today())
-        self.paid_to = QLineEdit(dues.paid_to(db, member.id) or "")
-        self.paid_to.setPlaceholderText("如 2026-06（介绍信上的党费交至年月）")
-        self.note = QLineEdit()
-        for label, widget in (("类型", self.kind), ("日期", self.on), ("党费交至年月", self.paid_to),
-                              ("备注", self.note)):
-            form.addRow(label, widget)
-        note = QLabel("转出：填入介绍信的党费交至年月（默认为已交至的月份）；转入：按介绍信上的"
-                      "交至年月，从下一个月起在本支部交纳。入党审批：预备党员自支部大会通过之月起"
-                      "交纳党费，审批前的月份在登记审批日期后应交。")
+        self.on.set_value(known[-1].date if known else "")
+        self.note = QLineEdit(known[-1].note if known else "")
+        form.addRow("上级党委审批日期", self.on)
+        form.addRow("备注", self.note)
+        note = QLabel(f"预备党员自支部党员大会通过之月（入党日期 {member.join_date or '未填写'}）起"
+                      "交纳党费；上级党委审批之前的月份，在登记审批日期后计入应交。"
+                      "转入、转出的党费交至年月，请在党员信息的“组织关系转接”中随介绍信填写。")
         note.setWordWrap(True)
         form.addRow(note)
         form.addRow(dialog_buttons(self))
         tab_through(self)
-        fit_to_screen(self, 460, 340)
+        fit_to_screen(self, 460, 260)
 
     def save(self) -> None:
-        kind = self.kind.currentText()
         try:
-            paid_to = _month(self.paid_to, "党费交至年月", required=kind != dues.APPROVED)
-            dues.record_event(self.db, dues.Event(self.member.id, kind, _iso(self.on),
-                                                  paid_to if kind != dues.APPROVED else None,
-                                                  self.note.text()))
+            dues.record_event(self.db, dues.Event(self.member.id, dues.APPROVED, _iso(self.on),
+                                                  None, self.note.text()))
         except BranchdeskError as exc:
             show_error(self, exc)
             return

@@ -6,21 +6,24 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QLabel,
-                               QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QMessageBox,
-                               QPushButton,
+                               QGridLayout, QGroupBox, QHBoxLayout, QInputDialog, QLineEdit,
+                               QMessageBox, QPushButton,
                                QPlainTextEdit, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget, QHeaderView, QAbstractItemView)
 
-from branchdesk.core import branch, idcard, meetings, members
+from branchdesk.core import branch, idcard, lifecycle, meetings, members, settings, transfers
 from branchdesk.core.errors import BranchdeskError, ValidationError
+from branchdesk.core.dates import parse_date
 from branchdesk.core.members import Member
 from branchdesk.ui.errors import show_error
 from branchdesk.ui.widgets import (ERROR_STYLE, DateEdit, Field, dialog_buttons, fit_to_screen,
                                   scrolled, tab_through)
 
 TEXT_FIELDS = ("name", "ethnicity", "id_number", "native_place", "job", "party_post", "phone",
-               "address", "mobile_destination", "introducers")
-DATE_FIELDS = ("birth_date", "join_date", "full_date", "branch_join_date", "lost_contact_date")
+               "address", "mobile_destination", "mobile_contact", "introducers")
+DATE_FIELDS = ("birth_date", "join_date", "full_date", "branch_join_date", "lost_contact_date",
+               "mobile_since")
+NOTE_STYLE = "color: #555555;"
 
 
 class ExemptionTable(QWidget):
@@ -85,6 +88,154 @@ class ExemptionTable(QWidget):
         self.message.setVisible(bool(text))
 
 
+class ContactTable(QWidget):
+    """The contacts kept with a member who is away (流动党员, 出国出境): 日期, 方式, 情况."""
+
+    HEADERS = ["联系日期", "方式", "了解到的情况"]
+
+    def __init__(self, items: list[transfers.Contact], months: int, parent=None):
+        """``months``: after how long without a contact the 工作台 reminds (a setting)."""
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        note = QLabel("流动党员和出国出境党员，支部应经常保持联系：每次联系（电话、微信、视频、当面等）"
+                      f"请登记在这里。连续 {months} 个月没有联系记录的，工作台会提醒（可在“检查规则”中调整）。")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table)
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        add, remove = QPushButton("增加联系记录"), QPushButton("删除所选")
+        add.clicked.connect(lambda: self.add_row(transfers.Contact(date.today().isoformat())))
+        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch()
+        layout.addLayout(row)
+        for item in items:
+            self.add_row(item)
+
+    def add_row(self, item: transfers.Contact) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        ways = QComboBox()
+        ways.addItems(transfers.CONTACT_WAYS)
+        ways.setEditable(True)
+        ways.setCurrentText(item.way)
+        self.table.setItem(row, 0, QTableWidgetItem(item.date or ""))
+        self.table.setCellWidget(row, 1, ways)
+        self.table.setItem(row, 2, QTableWidgetItem(item.note))
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text().strip() if item else ""
+
+    def items(self) -> list[transfers.Contact]:
+        """The rows as typed (the core parses the dates)."""
+        return [transfers.Contact(self._text(r, 0), self.table.cellWidget(r, 1).currentText(),
+                                  self._text(r, 2)) for r in range(self.table.rowCount())]
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+
+class LetterPage(QWidget):
+    """组织关系转接: the 介绍信 received when the member came (editable), and the latest 转出
+    with its 回执 (the day it came back is entered here)."""
+
+    def __init__(self, letters: list[transfers.Letter], parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        incoming = [x for x in letters if x.direction == transfers.IN]
+        outgoing = [x for x in letters if x.direction == transfers.OUT]
+        self.letter_out = outgoing[-1] if outgoing else None
+        self.receipt = None
+        if self.letter_out is not None:  # the 转出 first: while pending, it is what matters
+            layout.addWidget(self._out_box(self.letter_out))
+        layout.addWidget(self._in_box(incoming[-1] if incoming else None))
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
+        layout.addStretch()
+
+    def _in_box(self, letter: transfers.Letter | None) -> QGroupBox:
+        box = QGroupBox("转入时收到的组织关系介绍信")
+        form = QFormLayout(box)
+        self.in_date, self.in_number = DateEdit(), QLineEdit()
+        self.in_place, self.in_dues = QLineEdit(), QLineEdit()
+        self.in_place.setPlaceholderText("如：示例县委组织部、某单位党支部")
+        self.in_dues.setPlaceholderText("如 2026-11")
+        if letter is not None:
+            self.in_date.set_value(letter.letter_date)
+            self.in_number.setText(letter.letter_number)
+            self.in_place.setText(letter.place)
+            self.in_dues.setText(letter.dues_paid_to)
+        for label, editor in (("介绍信日期", self.in_date), ("介绍信编号", self.in_number),
+                              ("从何处转来", self.in_place), ("党费交至年月", self.in_dues)):
+            form.addRow(label, editor)
+        note = QLabel("新转入的党员，请登记收到的介绍信；没有的可不填。")
+        note.setStyleSheet(NOTE_STYLE)
+        form.addRow(note)
+        return box
+
+    def _out_box(self, letter: transfers.Letter) -> QGroupBox:
+        box = QGroupBox("转出（组织关系介绍信）")
+        form = QFormLayout(box)
+        until = letter.valid_until
+        for label, text in (("介绍信日期", letter.letter_date), ("介绍信编号", letter.letter_number),
+                            ("转往", letter.place), ("有效期至", f"{until:%Y-%m-%d}（{letter.valid_months} 个月）"),
+                            ("党费交至年月", letter.dues_paid_to or "（未填写）")):
+            form.addRow(label, QLabel(text))
+        self.receipt = DateEdit(placeholder="回执退回后填写，如 2026-12-01")
+        self.receipt.set_value(letter.receipt_date)
+        form.addRow("回执收到日期", self.receipt)
+        self.out_state = QLabel(self._state(letter))
+        self.out_state.setWordWrap(True)
+        self.out_state.setStyleSheet("color: #b9770e;" if letter.pending else NOTE_STYLE)
+        form.addRow(self.out_state)
+        return box
+
+    @staticmethod
+    def _state(letter: transfers.Letter) -> str:
+        if not letter.pending:
+            return f"已于 {letter.receipt_date} 收到回执，转接完成。"
+        return (f"待回执：回执退回前本支部仍负责管理。介绍信有效期至 {letter.valid_until:%Y-%m-%d}，"
+                "过期仍未收到回执的，工作台会提醒。")
+
+    def letter_in(self) -> transfers.Letter | None:
+        """The 转入 letter as typed, or None when every field is empty."""
+        values = [self.in_date.text().strip(), self.in_number.text().strip(),
+                  self.in_place.text().strip(), self.in_dues.text().strip()]
+        if not any(values):
+            return None
+        return transfers.Letter(transfers.IN, values[0], values[1], values[2],
+                                dues_paid_to=values[3])
+
+    def receipt_change(self) -> tuple[int, str | None] | None:
+        """(the 转出 letter's id, the 回执 day as typed) when it was changed, else None."""
+        if self.receipt is None:
+            return None
+        typed = self.receipt.text().strip() or None
+        if typed == self.letter_out.receipt_date:
+            return None
+        return self.letter_out.id, typed
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+
 class MemberDialog(QDialog):
     """Edits a copy of the member; nothing is saved until 保存 succeeds."""
 
@@ -99,10 +250,15 @@ class MemberDialog(QDialog):
         self._build()
         self._load(member or Member())
         self._recheck_on_edit()
-        for flag, detail in (("lost_contact", "lost_contact_date"), ("mobile", "mobile_destination")):
+        for flag, detail in (("lost_contact", "lost_contact_date"), ("mobile", "mobile_destination"),
+                             ("mobile", "mobile_contact")):
             box = self.fields[flag].editor  # the date / destination only mean something when ticked
             box.toggled.connect(self.fields[detail].editor.setEnabled)
             self.fields[detail].editor.setEnabled(box.isChecked())
+        for signal in (self.fields["mobile"].editor.toggled,
+                       self.fields["mobile_since"].editor.textChanged):
+            signal.connect(lambda *_: self._update_mobile_note())
+        self._update_mobile_note()
         tab_through(self)
         fit_to_screen(self, 820, 640)
 
@@ -114,6 +270,12 @@ class MemberDialog(QDialog):
         self.exemptions = ExemptionTable(
             members.exemptions(self.db, self.original.id) if self.original else [])
         self.tabs.addTab(self.exemptions, "不作硬性要求")
+        member_id = self.original.id if self.original else None
+        self.contacts = ContactTable(transfers.contacts(self.db, member_id) if member_id else [],
+                                     settings.get(self.db, "mobile_contact_months"))
+        self.tabs.addTab(self.contacts, "联系记录")
+        self.letters = LetterPage(transfers.letters(self.db, member_id) if member_id else [])
+        self.tabs.addTab(self.letters, "组织关系转接")
         if self.original is not None:
             self.tabs.addTab(self._attendance_page(), "出勤记录")
             self.tabs.addTab(self._history_page(), "变动记录")
@@ -130,7 +292,8 @@ class MemberDialog(QDialog):
                                           "branch_join_date", "introducers", "party_post"]), 0, 1)
         grid.addWidget(self._box("工作与联系方式", ["job", "phone", "address"]), 1, 0)
         grid.addWidget(self._box("党籍状态", ["party_status", "lost_contact", "lost_contact_date",
-                                          "mobile", "mobile_destination"]), 1, 1)
+                                          "mobile", "mobile_since", "mobile_destination",
+                                          "mobile_contact"]), 1, 1)
         grid.addWidget(self._box("备注", ["notes"]), 2, 0, 1, 2)
         return page
 
@@ -141,6 +304,11 @@ class MemberDialog(QDialog):
             self.fields[name] = Field(self._editor(name))
             label = "" if name in ("lost_contact", "mobile") else members.LABELS[name]
             form.addRow(label, self.fields[name])
+            if name == "mobile_since":  # whether the dates make the member 流动
+                self.mobile_note = QLabel()
+                self.mobile_note.setWordWrap(True)
+                self.mobile_note.setStyleSheet(NOTE_STYLE)
+                form.addRow("", self.mobile_note)
         return box
 
     def _editor(self, name: str) -> QWidget:
@@ -160,6 +328,8 @@ class MemberDialog(QDialog):
             return combo
         if name in ("lost_contact", "mobile"):
             return QCheckBox("失联（联系不上）" if name == "lost_contact" else "流动党员（外出半年以上未转关系）")
+        if name == "mobile_since":
+            return DateEdit(placeholder="离开本地的日期，如 2026-05-01")
         if name == "notes":
             edit = QPlainTextEdit()
             edit.setFixedHeight(60)
@@ -170,7 +340,16 @@ class MemberDialog(QDialog):
             edit.editingFinished.connect(self._fill_from_id)
         if name == "phone":
             edit.setPlaceholderText("手机号或座机，如 010-12345678")
+        if name == "mobile_contact":
+            edit.setPlaceholderText("负责联系的人及方式，如：王某（当地党组织）")
         return edit
+
+    def _update_mobile_note(self) -> None:
+        months = settings.get(self.db, "mobile_months")
+        note = lifecycle.mobile_note(self.member(), date.today(), months) \
+            if self.fields["mobile_since"].editor.value() else ""
+        self.mobile_note.setText(note)
+        self.mobile_note.setVisible(bool(note))
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox()
@@ -310,6 +489,16 @@ class MemberDialog(QDialog):
             field.clear_message()
 
     # ------------------------------------------------------------ saving
+    def _show_saving_error(self, exc: ValidationError) -> None:
+        """Put the message where the problem is: a page of its own, or beside a field."""
+        pages = {"exemptions": self.exemptions, "contacts": self.contacts,
+                 "letter_in": self.letters, "receipt_date": self.letters}
+        for key, page in pages.items():
+            if key in exc.fields:
+                page.show_message(exc.fields[key])
+                self.tabs.setCurrentWidget(page)
+                return
+        self.show_issues(members.Issues(errors=exc.fields), from_saving=True)
     def show_issues(self, issues: members.Issues, *, from_saving: bool = False) -> None:
         self._from_saving = set(issues.errors) if from_saving else set()
         for name in self.fields:
@@ -332,19 +521,36 @@ class MemberDialog(QDialog):
         answer = QMessageBox.question(self, "请确认", f"以下内容请核对：\n{text}\n\n仍然保存吗？")
         return answer == QMessageBox.StandardButton.Yes
 
-    def _write(self, candidate: Member) -> None:
-        items = self.exemptions.items()
+    def _full_date_reason(self, candidate: Member) -> str | None:
+        """When a 预备党员 becomes 正式 on another day than the end of the 预备期: the reason,
+        asked for (None: the user cancelled); "" when the days agree."""
+        old = self.original
+        if old is None or old.category != "预备党员" or candidate.category != "正式党员":
+            return ""
         try:
-            if candidate.id is None:
-                self.saved = members.add(self.db, candidate, exemptions=items)
-            else:
-                self.saved = members.update(self.db, candidate, exemptions=items)
+            on = parse_date(candidate.full_date) or date.today()
+        except ValueError:
+            return ""
+        warning = members.full_date_mismatch(self.db, old, on)
+        if warning is None:
+            return ""
+        reason, ok = QInputDialog.getText(self, "转正日期与预备期满之日不同",
+                                          f"{warning}：\n（如：支部大会延期召开，经上级批准）")
+        return reason.strip() if ok else None  # left empty: recorded as 未注明原因
+
+    def _write(self, candidate: Member) -> None:
+        reason = self._full_date_reason(candidate)
+        if reason is None:
+            return
+        for page in (self.exemptions, self.contacts, self.letters):
+            page.show_message("")
+        try:
+            self.saved = transfers.save_member(
+                self.db, candidate, exemptions=self.exemptions.items(),
+                contacts=self.contacts.items(), letter_in=self.letters.letter_in(),
+                receipt=self.letters.receipt_change(), full_date_reason=reason)
         except ValidationError as exc:
-            if "exemptions" in exc.fields:
-                self.exemptions.show_message(exc.fields["exemptions"])
-                self.tabs.setCurrentWidget(self.exemptions)
-                return
-            self.show_issues(members.Issues(errors=exc.fields), from_saving=True)
+            self._show_saving_error(exc)
             return
         except BranchdeskError as exc:
             show_error(self, exc)

@@ -37,6 +37,18 @@ def export_minutes_pdf(db: Database, meeting_id: int, path: Path | str) -> int:
     return write_minutes_pdf(minutes_page(db, meetings.get(db, meeting_id)), path)
 
 
+def export_recruit_pdf(db: Database, recruit_id: int, path: Path | str, *,
+                       as_of=None) -> int:
+    """Write the 发展党员全程纪实表 of pipeline person ``recruit_id`` to ``path``."""
+    from datetime import date
+
+    from branchdesk.core import recruitment, recruitment_print
+
+    ensure_gui_app()
+    page = recruitment_print.record_page(db, recruitment.get(db, recruit_id), as_of or date.today())
+    return write_minutes_pdf(page, path)
+
+
 def ensure_gui_app() -> QCoreApplication:
     """The running Qt application, or a new QGuiApplication (the print font registers itself
     when the first page is laid out).
