@@ -522,12 +522,13 @@ def allocate(owed: list[Owed], paid: list[tuple[str, int]], taken: int = 0
     open_months = [o for o in owed if o.due]
     index, credit = 0, 0
     for paid_on, money in paid:
-        used = min(money, taken)  # went into earlier months
+        used = money if money < taken else taken  # went into earlier months
         money, taken = money - used, taken - used
         while money and index < len(open_months):
             o = open_months[index]
             slot = filled.setdefault(o.month, Filled())
-            take = min(money, o.due - slot.paid)
+            room = o.due - slot.paid
+            take = money if money < room else room
             slot.paid += take
             money -= take
             slot.late |= paid_on[:7] > o.month
@@ -582,7 +583,7 @@ def month_states(months: list[str], owed: list[Owed], filled: dict[str, Filled],
         # Waiting for the 上级党委's approval (not merely a month still to come).
         pending = o.falls_due is None or first_day(month) < o.falls_due > as_of
         extra = dict(late=f.late, ahead=f.ahead, relief=o.relief, last_paid=f.last_paid,
-                     slices=f.slices, overdue=any(
+                     slices=f.slices, overdue=f.late and any(
                          months_between(month, day[:7]) > makeup_months for day, _ in f.slices
                          if day))
         if o.due == 0:
@@ -609,7 +610,7 @@ def owed_months(person: Member, book: "DuesBook", last: str, first: str | None =
     start = first or (history[0].month if history else None)
     if start is None:
         return []
-    rule = _rule(person, book)
+    rule = book.rule(person)
     return [o for o in map(rule, month_span(start, last)) if o is not None]
 
 
@@ -681,7 +682,7 @@ def owed_before(person: Member, book: "DuesBook", window: str) -> Before:
         return Before()
     start = history[0].month
     points = sorted({start} | {m for m in _breaks(person, book) if start < m < window})
-    rule, out = _rule(person, book), Before()
+    rule, out = book.rule(person), Before()
     for a, b in zip(points, points[1:] + [window]):
         o = rule(a)
         out.runs.append((a, b, o))
@@ -822,7 +823,14 @@ class DuesBook:
         self._dues: dict[int, int | None] = {}
         self._runs: dict[tuple[int, str], Before] = {}
         self._steps: dict[int, tuple[list[date], list[bool]]] = {}
+        self._rules: dict[int, object] = {}
         self._years: dict[tuple[int, int], MemberDues] = {}
+
+    def rule(self, person: Member):
+        """_rule for ``person``, made once per book."""
+        if person.id not in self._rules:
+            self._rules[person.id] = _rule(person, self)
+        return self._rules[person.id]
 
     def owing_changes(self, person: Member) -> tuple[list[date], list[bool]]:
         """RollBook.owing_changes, worked out once per member."""
