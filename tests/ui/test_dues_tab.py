@@ -126,3 +126,13 @@ def test_dashboard_finding_opens_the_dues_tab_on_the_member(shown_window, qtbot)
     tab = window.current_tab()
     assert type(tab).__name__ == "DuesTab"
     assert tab.selected().member.id == finding.target["id"]
+
+
+def test_transfer_out_letter_starts_with_the_months_paid(app, fresh_db, qtbot):
+    from branchdesk.ui.dialogs.status_dialog import StatusDialog
+
+    people = make_branch(fresh_db)
+    dues.add_payment(fresh_db, dues.Payment(people["张三"].id, "2026-02-01", 8000), today=TODAY)
+    dialog = StatusDialog(fresh_db, members.get(fresh_db, people["张三"].id))
+    qtbot.addWidget(dialog)
+    assert dialog.dues.text() == "2026-02"
