@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import (appraisals, branch, meetings, members, quorum, recruitment,
+from branchdesk.core import (appraisals, branch, dues, meetings, members, quorum, recruitment,
                              settings, talks)
 from branchdesk.core.branch import CommitteeSeat, Group
 from branchdesk.core.dates import add_months, add_years
@@ -38,6 +38,7 @@ STATUS_TEXT = {DONE: "已完成", DUE: "待完成", MISSING: "缺项", FUTURE: "
 # The kinds of record a finding or a grid row points at; the window decides where each is shown.
 MEMBER, MEETING, TALK, APPRAISAL, BRANCH = "member", "meeting", "talk", "appraisal", "branch"
 RECRUIT = "recruit"  # a person in the 发展党员 pipeline (core/recruitment.py)
+DUES = "dues"  # 党费 (core/dues.py): a member's months, or the year's bases
 
 
 def points_at(record: str, record_id: int | None = None, **context) -> dict:
@@ -724,6 +725,7 @@ def report(db: Database, year: int, as_of: date | None = None) -> Report:
         branch_findings(db, year, as_of, roll=roll, conf=conf, book=book)
     findings += _lifecycle().findings(db, year, as_of, conf, book=book)
     findings += recruitment.findings(db, year, as_of, conf)
+    findings += dues.findings(db, year, as_of, conf, roll=book)
     rates, activities, year_rate = monthly_rates(meetings.attendance_by_month(db, year))
     return Report(year, as_of, grid, findings, member_counts(db, as_of, roll=roll),
                   year_rate, rates, activities, records_start(conf))
