@@ -48,6 +48,7 @@ class Database:
         self.read_only = read_only
         self.read_only_reason = read_only_reason
         self._utils = None
+        self.closed = False  # after close(): work queued for later must not touch it
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite-utils' Database sets it
 
     def execute(self, sql: str, parameters=None) -> driver.Cursor:
@@ -71,6 +72,7 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+        self.closed = True
 
     def __getattr__(self, name: str):  # any other sqlite-utils helper
         if name.startswith("_"):
