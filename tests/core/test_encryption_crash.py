@@ -80,6 +80,29 @@ def _state_after_kill(path: Path, original) -> str:
     return "encrypted" if encrypted else "plain"
 
 
+def _duration(context, target, start: Path, folder: Path) -> float:
+    """Seconds ``target`` takes on a copy of ``start`` from "ready" to "done", not killed."""
+    import time
+
+    from branchdesk.core import keys
+
+    folder.mkdir()
+    path = folder / "branch.sqlite3"
+    shutil.copy(start, path)
+    if keys.key_path(start).exists():
+        shutil.copy(keys.key_path(start), keys.key_path(path))
+    parent_end, child_end = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(child_end, str(path)))
+    process.start()
+    child_end.close()
+    assert parent_end.poll(30) and parent_end.recv_bytes() == b"ready"
+    began = time.monotonic()
+    assert parent_end.poll(120) and parent_end.recv_bytes() == b"done"
+    took = time.monotonic() - began
+    process.join()
+    return took
+
+
 @pytest.mark.usefixtures("fast_kdf")
 def test_kill_during_set_or_remove_leaves_the_old_file_or_the_new_one(forkserver, tmp_path):
     from branchdesk.core import demo, encryption, keys
@@ -93,6 +116,10 @@ def test_kill_during_set_or_remove_leaves_the_old_file_or_the_new_one(forkserver
     encryption.set_password(encrypted, PASSWORD)
     rng = random.Random(18)
     seen = {"set": set(), "remove": set()}
+    # Kill times spread over how long an uninterrupted run takes here and now (a loaded machine
+    # is slower: fixed times would all land before the swap).
+    took = {action: _duration(forkserver, target, start, tmp_path / f"{action}-timed")
+            for action, start, target in (("set", source, setter), ("remove", encrypted, remover))}
     for index in range(KILLS):
         for action, start, target in (("set", source, setter), ("remove", encrypted, remover)):
             folder = tmp_path / f"{action}{index}"
@@ -101,7 +128,7 @@ def test_kill_during_set_or_remove_leaves_the_old_file_or_the_new_one(forkserver
             shutil.copy(start, path)
             if keys.key_path(start).exists():
                 shutil.copy(keys.key_path(start), keys.key_path(path))
-            run_and_kill(forkserver, target, (str(path),), rng.uniform(0, 0.25))
+            run_and_kill(forkserver, target, (str(path),), rng.uniform(0, 1.3 * took[action]))
             seen[action].add(_state_after_kill(path, original))
             open_db(path).close()  # the next open for writing removes a killed run's copy
             assert not list(folder.glob("*.partial*"))
