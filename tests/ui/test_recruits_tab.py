@@ -33,9 +33,9 @@ def test_people_by_stage_with_overdue_in_red(app, qtbot, tmp_path):
     stages = [tab.model.index(i, 1).data() for i in range(tab.model.rowCount())]
     assert stages == ["入党申请人", "入党申请人", "入党积极分子", "入党积极分子", "发展对象", "待审批"]
     late = next(i for i in range(tab.model.rowCount())
-                if "已逾期" in (tab.model.index(i, 4).data() or ""))
-    assert tab.model.index(late, 3).data() == "第2步 党组织派人谈话"
-    assert tab.model.index(late, 3).data(Qt.ItemDataRole.ForegroundRole).color().name() == RED
+                if "已逾期" in (tab.model.index(i, 3).data() or ""))
+    assert tab.model.index(late, 2).data() == "第2步 党组织派人谈话"
+    assert tab.model.index(late, 2).data(Qt.ItemDataRole.ForegroundRole).color().name() == RED
     assert "1 人有逾期事项" in tab.count_label.text()
 
 
@@ -179,3 +179,27 @@ def test_entries_and_history_of_the_selected_person(app, demo_db, qtbot, monkeyp
     tab.remove_entry()
     assert len(rc.get(demo_db, row.id).entries) == before - 1
     assert tab.entries.rowCount() == before - 1
+
+
+def _fits(view, column: int) -> bool:
+    """The column lies wholly inside the visible part of the table."""
+    left = view.horizontalHeader().sectionViewportPosition(column)
+    return left >= 0 and left + view.columnWidth(column) <= view.viewport().width()
+
+
+def test_next_step_deadline_and_timeline_readable_on_a_1024_screen(app, demo_db, qtbot):
+    tab = _tab(demo_db, qtbot)
+    tab.resize(1000, 620)
+    tab.show()
+    qtbot.waitExposed(tab)
+    row = _select(tab, "待审批")
+    metrics = tab.view.fontMetrics()
+    index = tab.proxy.shown_records().index(row)
+    for column in (2, 3, 4):  # 下一步, 期限, 状态: whole text, inside the list
+        text = tab.proxy.index(index, column).data()
+        assert tab.view.columnWidth(column) >= metrics.horizontalAdvance(text), text
+        assert _fits(tab.view, column)
+    for column in range(4):  # the timeline's 步骤…日期/期限 in view, no sideways scrolling
+        assert _fits(tab.timeline, column)
+    explanation = tab.timeline.horizontalHeader().sectionViewportPosition(4)
+    assert tab.timeline.viewport().width() - explanation >= 60  # 说明 shows its start
