@@ -203,3 +203,15 @@ def test_next_step_deadline_and_timeline_readable_on_a_1024_screen(app, demo_db,
         assert _fits(tab.timeline, column)
     explanation = tab.timeline.horizontalHeader().sectionViewportPosition(4)
     assert tab.timeline.viewport().width() - explanation >= 60  # 说明 shows its start
+
+
+def test_material_hints_name_recruitment_papers_not_meeting_photos(app, demo_db, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from branchdesk.ui.dialogs.recruit_dialogs import EntryDialog
+
+    person = next(r for r in rc.list_recruits(demo_db) if rc.stage(r) == "发展对象")
+    for dialog in (StepDialog(demo_db, person, rc.GENERAL_MEETING), EntryDialog(demo_db, person)):
+        qtbot.addWidget(dialog)
+        texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        assert "扫描件" in texts and "会场照片" not in texts and "讲稿" not in texts
