@@ -7,7 +7,7 @@ output file could not be written (the old one is unchanged); 130 cancelled; 141 
 reader went away (``| head``), quietly.
 
 While the window has the database open (core/single_writer.py), commands that write (demo,
-import-members, restore) refuse with exit 2; commands that only read open the file read-only.
+import-members, import-dues-base, restore) refuse with exit 2; commands that only read open the file read-only.
 """
 
 from __future__ import annotations
@@ -243,6 +243,74 @@ def _print_plan(plan, update_existing: bool) -> None:
         print(f"第{row.row}行\t{row.member.name}\t{action}{note}")
     for row in plan.rejected:
         print(f"第{row.row}行\t不能导入：{row.reason}")
+
+
+def cmd_import_dues_base(args) -> int:
+    from branchdesk.core import dues
+    from branchdesk.core.importing import dues_base
+
+    db = _open(args, create=False) if args.dry_run else _open_for_writing(args)
+    plan = dues_base.plan_file(db, args.file, args.year, sheet=args.sheet)
+    print(f"文件：{plan.table.source}　工作表：{plan.table.sheet}　表头在第 {plan.header.row} 行"
+          f"　{args.year}年党费计算基数")
+    for row in plan.accepted:
+        action = ("更新" if args.update_existing else "跳过（已有同日基数）") if row.existing else "新增"
+        amount = f"{dues.yuan(row.base.base_fen)} 元" if row.base.base_fen is not None else ""
+        note = f"　提示：{'；'.join(row.warnings)}" if row.warnings else ""
+        print(f"第{row.row}行\t{row.member.name}\t{row.base.category}\t{amount}\t{action}{note}")
+    for row in plan.rejected:
+        print(f"第{row.row}行\t不能导入：{row.reason}")
+    if plan.rejected:
+        print(f"有 {len(plan.rejected)} 行不能导入，本次未写入任何数据。请修改文件后重试。")
+        return EXIT_REJECTED
+    if args.dry_run:
+        print(f"检查通过：可导入 {len(plan.accepted)} 行（--dry-run，未写入）。")
+        return 0
+    result = dues_base.apply(db, plan, update_existing=args.update_existing)
+    print(f"导入完成：{result.summary()}")
+    return 0
+
+
+def cmd_dues(args) -> int:
+    import json
+
+    from branchdesk.core import dues
+
+    db = _open(args)
+    as_of = args.as_of or date.today()
+    table = dues.year_table(db, args.year, as_of)
+    if args.json:
+        print(json.dumps({"year": args.year, "as_of": as_of.isoformat(),
+                          "members": [_dues_json(d, args.mask, db) for d in table]},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{args.year}年党费收缴情况（截至 {as_of.isoformat()}）")
+    print("姓名\t交纳类别\t" + "\t".join(f"{n}月" for n in range(1, 13)) + "\t交至\t应交\t已交")
+    for d in table:
+        marks = "\t".join(m.text or "—" for m in d.months)
+        money = "\t".join(["—", "—"] if args.mask else [dues.yuan(d.due_total), dues.yuan(d.paid_total)])
+        print(f"{d.member.name}\t{d.category_text() or '未登记'}\t{marks}\t"
+              f"{dues.month_label(d.paid_to) if d.paid_to else '—'}\t{money}")
+    due, paid = sum(d.due_total for d in table), sum(d.paid_total for d in table)
+    print(f"共 {len(table)} 人，应交合计 {dues.yuan(due)} 元，已交合计 {dues.yuan(paid)} 元")
+    return EXIT_OK
+
+
+def _dues_json(d, mask: bool, db) -> dict:
+    """One member as ``dues --json`` prints it. ``mask``: the ID number masked, and no base,
+    rate or amount of the member (an amount gives the band, and so the income, away)."""
+    from branchdesk.core import dues, masking
+
+    from branchdesk.core import settings
+
+    base, rate = dues.base_rate(d.base, settings.get_all(db)) if not mask else (None, None)
+    money = (lambda fen: None) if mask else dues.yuan
+    return {"member_id": d.member.id, "name": d.member.name,
+            "id_number": masking.id_number(d.member.id_number) if mask else d.member.id_number,
+            "category": d.category_text() or None, "base": base, "rate": rate,
+            "months": {m.month: {"status": m.state, "due": money(m.due),
+                                 "paid": money(m.paid) if m.paid else None} for m in d.months},
+            "due_total": money(d.due_total), "paid_total": money(d.paid_total)}
 
 
 def cmd_export(args) -> int:
@@ -506,6 +574,16 @@ COMMANDS = (
         arg("--sheet", metavar="工作表", help="读取这个工作表（默认自动选择最像花名册的可见工作表）"),
         arg("--dry-run", action="store_true", help="只检查，不写入"),
         arg("--update-existing", action="store_true", help="身份证号相同的党员用文件内容更新"))),
+    Command("import-dues-base", "从财务部门的 Excel 导入某年的党费计算基数", cmd_import_dues_base, (
+        arg("file", type=Path, metavar="文件", help="含姓名和/或身份证号、基数（或工资收入）的 .xlsx 或 .xls 文件"),
+        arg("--year", type=_INT, required=True, help="基数所属年度（默认从该年1月1日起执行）"),
+        arg("--sheet", metavar="工作表", help="读取这个工作表（默认自动选择）"),
+        arg("--dry-run", action="store_true", help="只检查，不写入"),
+        arg("--update-existing", action="store_true", help="已有同日基数的党员用文件内容更新"))),
+    Command("dues", "列出某年度每名党员每月的党费交纳情况", cmd_dues, (
+        _THIS_YEAR, arg("--as-of", type=_DATE, help="截至哪一天 YYYY-MM-DD（默认今天）"),
+        arg("--mask", action="store_true", help="隐藏身份证号和每人的基数、金额（只显示已交/未交、交至年月和合计）"),
+        arg("--json", action="store_true", help="以 JSON 输出"))),
     Command("export-members", "导出党员花名册 .xlsx", cmd_export, (
         _XLSX_OUT, arg("--as-of", type=_DATE, help="截至日期 YYYY-MM-DD"), _MASK)),
     Command("export-ledger", "导出年度工作台账 .xlsx（封面、花名册、三会一课等）", cmd_export_ledger, (

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import (appraisals, attachments, branch, demo, idcard, meetings, members,
+from branchdesk.core import (appraisals, attachments, branch, demo, dues, idcard, meetings, members,
                              settings, talks, transfers)
 from branchdesk.core.dates import add_years
 from branchdesk.core.transfers import Contact, Letter
@@ -167,6 +167,7 @@ class _Builder:
         self._appraisals()
         self._talks()
         demo.add_pipeline(self.db, self.rng, self.today)  # 发展党员: applicants to 待审批
+        self._dues()
 
     # ------------------------------------------------------------ people
     def _plan_people(self) -> None:
@@ -529,6 +530,54 @@ class _Builder:
                           follow_up="已向支委会反映，纳入下季度活动安排。" if follow else "",
                           followed_up=follow and on.year < self.today.year)
         talks.save(self.db, talk, today=min(on + timedelta(days=1), self.today))
+
+
+    # ------------------------------------------------------------ 党费
+    def _dues(self) -> None:
+        """Yearly bases (pay rises a little each year; members born before 1962 are 离退休
+        from 60; one 学生, one 免交 for hardship), payments month by month, some three months
+        at once (补交), one member behind for the last seven months, and the 预备党员's
+        approvals three weeks after the 支部大会."""
+        rng, first_year = self.rng, self.start.year
+        for n, person in enumerate(self.people):
+            m = person.member
+            pay = rng.randrange(2600, 12000) * 100
+            born = date.fromisoformat(m.birth_date)
+            for year in range(first_year, self.today.year + 1):
+                retired = date(year, 1, 1) >= add_years(born, 60)
+                category = dues.RETIRED if retired else dues.STUDENT if n == 7 else dues.WORKING
+                base = None if category == dues.STUDENT else pay * (100 + 3 * (year - first_year)) // (
+                    160 if retired else 100)
+                dues.upsert_base(self.db, dues.Base(person.id, f"{year}-01-01", category, base))
+            if m.category == "预备党员" or person.full_on:
+                approved = date.fromisoformat(m.join_date) + timedelta(days=21)
+                dues.record_event(self.db, dues.Event(person.id, dues.APPROVED,
+                                                      min(approved, self.today).isoformat()))
+        hardship = self.people[len(self.people) // 3]
+        dues.add_relief(self.db, dues.Relief(hardship.id, dues.EXEMPT, f"{self.today.year}-01", None,
+                                             None, f"{self.today.year - 1}-12-10",
+                                             f"{self.today.year - 1}-12-20", "（虚构）因病生活困难"))
+        self._payments()
+
+    def _payments(self) -> None:
+        book = dues.DuesBook(self.db, as_of=self.today)
+        last = dues.month_of(self.today - timedelta(days=10))
+        items = []
+        for n, person in enumerate(self.people):
+            owed = [o for o in dues.owed_months(person.member, book, last,
+                                                f"{self.start.year}-01") if o.due]
+            if n == 5:
+                owed = owed[:-7]  # behind: the 党章第九条 prompt shows
+            batch = 3 if n % 17 == 3 else 1
+            for i in range(0, len(owed), batch):
+                chunk = owed[i:i + batch]
+                due = max([o.falls_due or dues.first_day(o.month) for o in chunk])
+                on = min(due + timedelta(days=self.rng.randrange(3, 20) + 31 * (batch - 1)),
+                         self.today)
+                items.append(dues.Payment(person.id, on.isoformat(), sum(o.due for o in chunk),
+                                          chunk[0].month, chunk[-1].month, "（虚构）组织委员",
+                                          self.rng.choice(dues.METHODS)))
+        dues.add_payments(self.db, items, today=self.today)
 
 
 class _RollCache:

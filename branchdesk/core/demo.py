@@ -17,8 +17,8 @@ from pathlib import Path
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import (appraisals, branch, idcard, meetings, members, recruitment, settings,
-                             talks, transfers)
+from branchdesk.core import (appraisals, branch, dues, idcard, meetings, members, recruitment,
+                             settings, talks, transfers)
 from branchdesk.core.transfers import Contact, Letter
 from branchdesk.core.db import open_db
 from branchdesk.core.errors import BranchdeskError, ReadOnlyDatabaseError
@@ -107,6 +107,7 @@ def populate(db: Database, today: date) -> None:
         _appraisal(db, rng, year - 1, today)
         _talks(db, rng, people, today)
         add_pipeline(db, rng, today)
+        _dues(db, random.Random(21), people, today)
 
 
 def _profile(year: int) -> dict:
@@ -466,3 +467,68 @@ class PipelinePlan:
         elif number == 16:
             rec.people = [recruitment.Person("上级党委组织员（示例）")]
         return rec
+
+
+# ---------------------------------------------------------------- 党费
+
+RETIRED = (3, 12)  # indexes of the two oldest-looking members who are 离退休
+STUDENT, EXEMPT, BEHIND, MAKE_UP = 22, 16, 27, (9, 14)
+
+
+def _dues(db, rng, people, today) -> None:
+    """Two years of 党费: bases from the finance office each January (one raised in July), two
+    retirees, one on full-time study (学生), one 免交 for hardship with both dates, most paying
+    monthly, two paying 补交 for three months at once, one four months behind, and the
+    预备党员's approvals (the 转出 and 转入 members' 交至年月 are on their 介绍信)."""
+    year, receiver = today.year, people[1].name
+    for index, m in enumerate(people):
+        pay = rng.randrange(2800, 11000) * 100
+        for y, share in ((year - 1, 96), (year, 100)):
+            start = f"{y}-01-01"
+            if index in RETIRED:
+                base = dues.Base(m.id, start, dues.RETIRED, pay * share // 160)
+            elif index == STUDENT and y == year:
+                base = dues.Base(m.id, start, dues.STUDENT, note="全日制攻读硕士学位（脱产）")
+            else:
+                base = dues.Base(m.id, start, dues.WORKING, pay * share // 100)
+            dues.set_base(db, base)
+    dues.set_base(db, dues.Base(people[5].id, f"{year}-07-01", dues.WORKING,
+                                dues.bases(db, people[5].id)[-1].base_fen + 80000, note="岗位调整"))
+    if today.month >= 4:
+        dues.add_relief(db, dues.Relief(people[EXEMPT].id, dues.EXEMPT, f"{year}-04", f"{year}-12",
+                                        None, f"{year}-03-12", f"{year}-03-25",
+                                        "家属重病，生活困难，本人申请"))
+    _dues_events(db, people, today)
+    book = dues.DuesBook(db, as_of=today)
+    for index, m in enumerate(people):
+        last = today.month if today.day >= 10 else today.month - 1
+        if index == BEHIND:
+            last -= 4
+        _pay_months(db, rng, book, members.get(db, m.id), year, last, index in MAKE_UP,
+                    receiver, today)
+
+
+def _dues_events(db, people, today) -> None:
+    for index in (7, 19, 30):
+        joined = date.fromisoformat(people[index].join_date)
+        dues.record_event(db, dues.Event(people[index].id, dues.APPROVED,
+                                         min(joined + timedelta(days=21), today).isoformat()))
+
+
+def _pay_months(db, rng, book, m, year, last, in_threes, receiver, today) -> None:
+    """Pay month by month from January of last year up to ``last`` of this year (or three
+    months at a time, late)."""
+    months = [f"{year - 1}-{n:02d}" for n in range(1, 13)] + [f"{year}-{n:02d}"
+                                                               for n in range(1, last + 1)]
+    owed = {o.month: o for o in dues.owed_months(m, book, months[-1], months[0])} if months else {}
+    batch = 3 if in_threes else 1
+    for first in range(0, len(months), batch):
+        chunk = [mo for mo in months[first:first + batch] if owed.get(mo) and owed[mo].due]
+        if not chunk:
+            continue
+        payable = max([owed[mo].falls_due or dues.first_day(mo) for mo in chunk]
+                      + [dues.first_day(chunk[-1])])
+        day = min(payable + timedelta(days=rng.randrange(3, 12) + (25 if in_threes else 0)), today)
+        dues.add_payment(db, dues.Payment(m.id, day.isoformat(), sum(owed[mo].due for mo in chunk),
+                                          chunk[0], chunk[-1], receiver,
+                                          rng.choice(dues.METHODS)), today=today)

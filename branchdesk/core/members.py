@@ -654,6 +654,23 @@ class RollBook:
                          _suspended_on(m, evs, day), _observed_on(evs, day),
                          next((x for x in self._exemptions.get(m.id, ()) if x.covers(day)), None))
 
+    def owes_on(self, m: Member, day: date) -> bool:
+        """On the roll on ``day`` with 党籍 not stopped: what owing 党费 for that day's month
+        needs (core/dues.py), without building the whole entry."""
+        evs = self.events(m.id)
+        return _on_roll(m, evs, day) and not _suspended_on(m, evs, day)
+
+    def owing_changes(self, m: Member) -> tuple[list[date], list[bool]]:
+        """owes_on as steps: (days, states), the state from each day on (before the first,
+        the state on date.min). The state can only change on a day the member's record or
+        history names, so a month's question becomes a bisect (core/dues.py asks it for every
+        month of many years)."""
+        days = {date.min} | {e["date"] for e in self.events(m.id)}
+        days |= {d for d in (from_iso(m.branch_join_date), from_iso(m.join_date),
+                             from_iso(m.left_date)) if d}
+        ordered = sorted(days)
+        return ordered, [self.owes_on(m, d) for d in ordered]
+
     def exemptions(self, member_id: int) -> list["Exemption"]:
         return self._exemptions.get(member_id, [])
 

@@ -386,6 +386,64 @@ def m0006_lifecycle(db: Database) -> None:
     db.execute("PRAGMA user_version = 6")
 
 
+@migrations(name="0007_dues")
+def m0007_dues(db: Database) -> None:
+    """党费 (core/dues.py, docs/rules.md): each member's 交纳类别 and 计算基数 with the date
+    they apply from (history kept), approved reliefs (少交/免交 with the 支部大会 and 上级党委
+    dates, or a recorded reason for 缓交), payments in 分, and the 上级党委's approval of a
+    预备党员 (from which the months since the 支部大会 fall due). The 党费交至年月 of a 转入 or
+    转出 is the 介绍信's, kept with the letter (transfers)."""
+    _run(db, """
+        CREATE TABLE dues_bases (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            start_date TEXT NOT NULL,
+            category TEXT NOT NULL,
+            base_fen INTEGER CHECK (base_fen IS NULL OR base_fen >= 0),
+            fixed_fen INTEGER CHECK (fixed_fen IS NULL OR fixed_fen >= 0),
+            extra_fen INTEGER NOT NULL DEFAULT 0 CHECK (extra_fen >= 0),
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (member_id, start_date)
+        );
+        CREATE TABLE dues_reliefs (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('免交', '少交', '缓交')),
+            amount_fen INTEGER CHECK (amount_fen IS NULL OR amount_fen >= 0),
+            start_month TEXT NOT NULL,
+            end_month TEXT,
+            meeting_date TEXT,
+            approval_date TEXT,
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX dues_reliefs_member ON dues_reliefs(member_id);
+        CREATE TABLE dues_payments (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE RESTRICT,
+            paid_on TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            first_month TEXT NOT NULL DEFAULT '',
+            last_month TEXT NOT NULL DEFAULT '',
+            receiver TEXT NOT NULL DEFAULT '',
+            method TEXT NOT NULL DEFAULT '现金' CHECK (method IN ('现金', '转账', '线上')),
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX dues_payments_member ON dues_payments(member_id, paid_on);
+        CREATE TABLE dues_events (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('入党审批')),
+            date TEXT NOT NULL,
+            paid_to TEXT,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX dues_events_member ON dues_events(member_id);
+    """)
+    db.execute("PRAGMA user_version = 7")
+
+
 def _run(db: Database, script: str) -> None:
     """Run DDL statement by statement: executescript() would COMMIT the migration's transaction."""
     for statement in script.split(";"):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from branchdesk.core.db import Database
 
@@ -47,6 +48,7 @@ class SignInRow:
     name: str
     post: str
     note: str = ""
+    sign: str = ""  # what the 签名 column holds printed (empty on a sheet to sign)
 
     @property
     def blank(self) -> bool:
@@ -59,7 +61,8 @@ class Tally:
     """One figure of the totals line; ``value`` None means "leave blank, fill by hand"."""
 
     label: str
-    value: int | None
+    value: int | str | None
+    unit: str = "人"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class SignInSheet:
     people: list[tuple[str, str]] = field(default_factory=list)
     file_name: str = ""  # suggested when saving as PDF: 2026-03-05_支部党员大会_签到表.pdf
     voting: list[Tally] = field(default_factory=list)  # 有表决权 应到/实到, for a 党员大会
+    sign_header: str = "签名"  # the 党费 公示表 shows what was paid there instead
 
     @property
     def member_count(self) -> int:
@@ -361,3 +365,78 @@ def _rectification_line(number: int, r: Rectification) -> str:
              r.owner and f"责任人：{r.owner}", r.due_date and f"完成时限：{long_cn(r.due_date)}"]
     text = f"{number}. " + "；".join(p for p in parts if p)
     return text + ("（已完成）" if r.done else "")
+
+
+# ---------------------------------------------------------------- 党费 forms
+
+DUES_SIGNIN_FORM = "党费收缴签收表"
+DUES_NOTICE_FORM = "党费收缴情况公示表"
+
+
+def dues_signin_sheet(db: Database, month: str, as_of: date | None = None) -> SignInSheet:
+    """The monthly 党费收缴签收表: one row per member who owes ``month`` (YYYY-MM), with the
+    month's 应交 and, in 备注, what is still owed for earlier months; signed on paper."""
+    from branchdesk.core import dues
+
+    year = int(month[:4])
+    as_of = as_of or max(date.today(), dues.last_day(month))
+    rows, total = [], 0
+    for d in dues.year_table(db, year, as_of):
+        state = d.months[int(month[5:7]) - 1]
+        if state.due is None and state.state == dues.NOT_DUE:
+            continue  # not on the roll that month
+        earlier = [m for m in d.months[:int(month[5:7]) - 1] if m.state in (dues.UNPAID, dues.PART)]
+        note = ""
+        if earlier:
+            owed = sum((m.due or 0) - m.paid for m in earlier)
+            note = f"另欠{len(earlier)}个月 {dues.yuan(owed)} 元" if owed else "前月基数未登记"
+        if state.state == dues.EXEMPTED:
+            note = "免交（已批准）"
+        due = dues.yuan(state.due) if state.due is not None else "未定"
+        rows.append(SignInRow(str(len(rows) + 1), d.member.name, due, note))
+        total += state.due or 0
+    title = _titled(db, f"{int(month[:4])}年{int(month[5:7])}月{DUES_SIGNIN_FORM}")
+    return SignInSheet(title, [("月份", dues.month_label(month)), ("收款人", "")], "应交（元）",
+                       rows, [Tally("应交", len(rows)), Tally("应交合计", dues.yuan(total), "元"),
+                              Tally("实收合计", None, "元")],
+                       file_name=f"{month}_{DUES_SIGNIN_FORM}.pdf")
+
+
+def dues_notice(db: Database, year: int, as_of: date | None = None) -> SignInSheet:
+    """The yearly 党费收缴情况公示表 for posting: per member only the months paid, the
+    交至年月 and what is unpaid (no base and no amount: an amount gives the income away),
+    with the branch's totals."""
+    from branchdesk.core import dues
+
+    as_of = as_of or min(date.today(), date(year, 12, 31))
+    table = dues.year_table(db, year, as_of)
+    rows = []
+    for number, d in enumerate(table, 1):
+        owed = [m for m in d.months if m.state != dues.NOT_DUE]
+        paid = sum(1 for m in owed if m.state in (dues.PAID, dues.EXEMPTED))
+        unpaid = [m.month for m in owed if m.state in (dues.UNPAID, dues.PART)]
+        note = f"未交足：{_months_text(unpaid)}" if unpaid else ""
+        rows.append(SignInRow(str(number), d.member.name,
+                              dues.month_label(d.paid_to) if d.paid_to else "—", note,
+                              sign=f"{paid}/{len(owed)}"))
+    due = sum(d.due_total for d in table)
+    paid_total = sum(d.paid_total for d in table)
+    return SignInSheet(_titled(db, f"{year}年{DUES_NOTICE_FORM}"),
+                       [("截至", long_cn(as_of)), ("公示期", "")], "交至年月", rows,
+                       [Tally("党员", len(table)), Tally("应交合计", dues.yuan(due), "元"),
+                        Tally("已交合计", dues.yuan(paid_total), "元")],
+                       file_name=f"{year}年{DUES_NOTICE_FORM}.pdf", sign_header="已交月数")
+
+
+def _months_text(months: list[str]) -> str:
+    """3月、5月至7月 for 2026-03, 2026-05 … 2026-07."""
+    from branchdesk.core import dues
+
+    runs: list[list[str]] = []
+    for m in months:
+        if runs and dues.next_month(runs[-1][-1]) == m:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return "、".join(f"{int(r[0][5:7])}月" + (f"至{int(r[-1][5:7])}月" if len(r) > 1 else "")
+                    for r in runs)

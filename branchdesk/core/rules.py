@@ -38,6 +38,7 @@ STATUS_TEXT = {DONE: "已完成", DUE: "待完成", MISSING: "缺项", FUTURE: "
 # The kinds of record a finding or a grid row points at; the window decides where each is shown.
 MEMBER, MEETING, TALK, APPRAISAL, BRANCH = "member", "meeting", "talk", "appraisal", "branch"
 RECRUIT = "recruit"  # a person in the 发展党员 pipeline (core/recruitment.py)
+DUES = "dues"  # 党费 (core/dues.py): a member's months, or the year's bases
 
 
 def points_at(record: str, record_id: int | None = None, **context) -> dict:
@@ -701,6 +702,7 @@ class Report:
     monthly_rate: list[float | None]
     monthly_activities: list[int]
     records_start: date | None = None  # the 开始检查的日期, when set
+    complete: bool = True  # False: the 党费 checks are still to be added (report(later=False))
 
     @property
     def has_missing(self) -> bool:
@@ -711,9 +713,13 @@ class Report:
         return any(c.status == UNTRACKED for row in self.grid for c in row.cells)
 
 
-def report(db: Database, year: int, as_of: date | None = None) -> Report:
+def report(db: Database, year: int, as_of: date | None = None, *, later: bool = True) -> Report:
     """Everything the 工作台 shows for a year, as of a date (default today, or for a past year
-    the day after its 组织生活会 window closed: 1 April of the next year by default)."""
+    the day after its 组织生活会 window closed: 1 April of the next year by default).
+
+    ``later=False`` leaves out the 党费 checks, the ones that take longest to work out (every
+    member's payments filled into months): ``complete(db, report)`` adds them. The 工作台 shows
+    the rest at once and the 党费 findings a moment later, so the window appears sooner."""
     conf = settings.get_all(db)
     as_of = as_of or min(date.today(), window_end(year, conf) + timedelta(days=1))
     book = members.RollBook(db)  # read once for the checks that need the roll
@@ -724,9 +730,24 @@ def report(db: Database, year: int, as_of: date | None = None) -> Report:
         branch_findings(db, year, as_of, roll=roll, conf=conf, book=book)
     findings += _lifecycle().findings(db, year, as_of, conf, book=book)
     findings += recruitment.findings(db, year, as_of, conf)
+    if later:
+        findings += _dues().findings(db, year, as_of, conf, roll=book)
     rates, activities, year_rate = monthly_rates(meetings.attendance_by_month(db, year))
     return Report(year, as_of, grid, findings, member_counts(db, as_of, roll=roll),
-                  year_rate, rates, activities, records_start(conf))
+                  year_rate, rates, activities, records_start(conf), complete=later)
+
+
+def complete(db: Database, report: Report) -> None:
+    """Add the 党费 findings to a report made with ``later=False`` (nothing if it has them)."""
+    if not report.complete:
+        report.findings += _dues().findings(db, report.year, report.as_of, settings.get_all(db))
+        report.complete = True
+
+
+def _dues():
+    """core/dues.py, imported when first used: the 工作台 can be shown before it is needed."""
+    from branchdesk.core import dues
+    return dues
 
 
 def _lifecycle():

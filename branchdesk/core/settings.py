@@ -24,7 +24,7 @@ class Setting:
     key: str
     default: Any
     label: str
-    group: str  # 'profile', 'rules', 'app' or 'backup'
+    group: str  # 'profile', 'rules', 'dues', 'app', 'backup' or 'checks'
     minimum: int | None = None
     maximum: int | None = None
 
@@ -90,6 +90,25 @@ _SETTINGS = [
     Setting("recruit_approval_months", 3, "发展党员：支部大会后几个月内上级党委审批", "rules", 1, 12),
     Setting("recruit_approval_max_months", 6, "发展党员：审批经批准延长后最长几个月", "rules", 1, 12),
     Setting("recruit_publicity", True, "发展党员：接收预备党员前须公示", "rules"),
+    Setting("dues_unpaid_warn_months", 3, "党费：未交满几个月提醒", "rules", 1, 24),
+    Setting("dues_unpaid_leave_months", 6, "党费：连续几个月未交提示谈话（党章第九条）", "rules", 1, 24),
+    # 党费 (core/dues.py): 中组发〔2008〕3号 national defaults; docs/rules.md gives the articles.
+    # Band limits in 元 (inclusive upper limits), rates in 万分之一 (50 = 0.5%), amounts in 分.
+    Setting("dues_band1_max", 3000, "在职党员：第一档上限（元，含）", "dues", 1, 1_000_000),
+    Setting("dues_band2_max", 5000, "在职党员：第二档上限（元，含）", "dues", 1, 1_000_000),
+    Setting("dues_band3_max", 10000, "在职党员：第三档上限（元，含）", "dues", 1, 1_000_000),
+    Setting("dues_rate1_bp", 50, "在职党员：第一档比例（万分之）", "dues", 0, 10000),
+    Setting("dues_rate2_bp", 100, "在职党员：第二档比例（万分之）", "dues", 0, 10000),
+    Setting("dues_rate3_bp", 150, "在职党员：第三档比例（万分之）", "dues", 0, 10000),
+    Setting("dues_rate4_bp", 200, "在职党员：第四档比例（万分之）", "dues", 0, 10000),
+    Setting("dues_retired_band_max", 5000, "离退休党员：第一档上限（元，含）", "dues", 1, 1_000_000),
+    Setting("dues_retired_rate1_bp", 50, "离退休党员：第一档比例（万分之）", "dues", 0, 10000),
+    Setting("dues_retired_rate2_bp", 100, "离退休党员：第二档比例（万分之）", "dues", 0, 10000),
+    Setting("dues_farmer_fen", 50, "农民党员：每月交纳（分，0.2～1元）", "dues", 20, 100),
+    Setting("dues_flat_fen", 20, "学生、下岗失业等党员：每月交纳（分）", "dues", 0, 10000),
+    Setting("dues_round_jiao", False, "应交金额计算到角（默认到分）", "dues"),
+    Setting("dues_prepay", True, "允许预交以后月份的党费", "dues"),
+    Setting("dues_makeup_months", 6, "补交一般不超过几个月（超出在台账中注明）", "dues", 1, 60),
 ]
 SETTINGS = {s.key: s for s in _SETTINGS}
 
@@ -148,6 +167,18 @@ def reset_rules(db: Database) -> None:
 
 def rule_settings() -> list[Setting]:
     return [s for s in _SETTINGS if s.group == "rules"]
+
+
+def dues_settings() -> list[Setting]:
+    """The 党费 rates, bands, rounding and flat amounts (设置 → 党费标准)."""
+    return [s for s in _SETTINGS if s.group == "dues"]
+
+
+def reset_dues(db: Database) -> None:
+    ensure_writable(db)
+    keys = [s.key for s in dues_settings()]
+    with db.atomic():
+        db.execute(f"DELETE FROM settings WHERE key IN ({','.join('?' * len(keys))})", keys)
 
 
 def backup_settings() -> list[Setting]:

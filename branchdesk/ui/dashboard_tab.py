@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
@@ -41,7 +41,7 @@ class DashboardTab(QWidget):
         self.fixed_as_of = as_of
         self.report: rules.Report | None = None
         self._build()
-        self.refresh()
+        self.refresh(quick=True)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -112,15 +112,26 @@ class DashboardTab(QWidget):
         return box
 
     # ------------------------------------------------------------ data
-    def refresh(self) -> None:
+    def refresh(self, *, quick: bool = False) -> None:
+        """Show the year's report. ``quick`` (the first showing, at start-up): the 党费
+        findings are added just after, once the window is on the screen."""
         year = self.year.currentData()
         as_of = self.fixed_as_of if self.fixed_as_of else None
-        self.report = rules.report(self.db, year, as_of)
+        self.report = rules.report(self.db, year, as_of, later=not quick)
         self._fill_grid(self.report)
         self._fill_findings(self.report)
         self._fill_summary(self.report)
         self.rate_chart.set_values(self.report.monthly_rate)
         self.activity_chart.set_values([v or None for v in self.report.monthly_activities])
+        if quick:  # queued twice: the second call goes behind the window's first paint
+            QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, self._complete))
+
+    def _complete(self) -> None:
+        """The findings left for later by a quick refresh (a newer refresh has them all)."""
+        if self.report is not None and not self.report.complete:
+            rules.complete(self.db, self.report)
+            self._fill_findings(self.report)
+            self._fill_summary(self.report)
 
     def _fill_grid(self, report: rules.Report) -> None:
         # Rows are sized to their contents once, after filling: sized as each label and cell

@@ -30,6 +30,8 @@ SECTION_FOR = {
     "MemberDialog": "lifecycle", "StatusDialog": "lifecycle",
     "RecruitsTab": "recruits", "PersonDialog": "recruits", "StepDialog": "recruits",
     "EntryDialog": "recruits",
+    "DuesTab": "dues", "PaymentDialog": "dues", "QuickEntryDialog": "dues", "BaseDialog": "dues",
+    "ReliefDialog": "dues", "ApprovalDialog": "dues", "DuesSettingsDialog": "dues",
 }
 
 

@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
         self._slots = {}
         for key, title in (("members", "党员名册"), ("meetings", "会议记录"),
                            ("theme_days", "主题党日"), ("talks", "谈心谈话"),
-                           ("recruits", "发展党员")):
+                           ("recruits", "发展党员"), ("dues", "党费")):
             slot = TabSlot(lambda key=key: self._build_tab(key))
             self._slots[key] = slot
             self.tabs.addTab(slot, title)
@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
             from branchdesk.ui.theme_days_tab import ThemeDaysTab as cls
         elif key == "recruits":
             from branchdesk.ui.recruits_tab import RecruitsTab as cls
+        elif key == "dues":
+            from branchdesk.ui.dues_tab import DuesTab as cls
         else:
             from branchdesk.ui.talks_tab import TalksTab as cls
         tab = cls(self.db, lazy=True)  # data read when shown

@@ -10,10 +10,11 @@ from __future__ import annotations
 from branchdesk.core import rules
 from branchdesk.core.meetings import THEME_DAY
 
-# Tabs by their key in MainWindow (members, meetings, theme_days, talks, recruits) and the two places
-# that are dialogs: the 民主评议 dialog and 支部信息 (the profile).
+# Tabs by their key in MainWindow (members, meetings, theme_days, talks, recruits, dues) and the
+# two places that are dialogs: the 民主评议 dialog and 支部信息 (the profile).
 _PLACES = {rules.MEMBER: "members", rules.MEETING: "meetings", rules.TALK: "talks",
-           rules.APPRAISAL: "appraisal", rules.BRANCH: "profile", rules.RECRUIT: "recruits"}
+           rules.APPRAISAL: "appraisal", rules.BRANCH: "profile", rules.RECRUIT: "recruits",
+           rules.DUES: "dues"}
 
 
 def tab_for(target: dict) -> str:

@@ -201,7 +201,9 @@ EXPECTED_TABLES = {1: ({"members"}, {"meetings", "talks", "exemptions", "recruit
                    4: ({"members", "meetings", "talks", "exemptions"}, {"recruits", "transfers"}),
                    5: ({"members", "meetings", "talks", "exemptions", "recruits"}, {"transfers"}),
                    6: ({"members", "meetings", "talks", "exemptions", "recruits", "transfers",
-                        "member_contacts"}, set())}
+                        "member_contacts"}, {"dues_payments"}),
+                   7: ({"members", "meetings", "talks", "exemptions", "recruits", "transfers",
+                        "member_contacts", "dues_payments"}, set())}
 
 
 def test_migration_killed_at_any_point_leaves_old_or_new_schema(forkserver, tmp_path):

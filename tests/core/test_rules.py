@@ -240,7 +240,7 @@ def test_findings_point_at_records_not_at_tabs(fresh_db):
     assert findings and all("tab" not in f.target for f in findings)
     assert {f.target["record"] for f in findings} <= {rules.MEMBER, rules.MEETING, rules.TALK,
                                                      rules.APPRAISAL, rules.BRANCH,
-                                                     rules.RECRUIT}
+                                                     rules.RECRUIT, rules.DUES}
     theme = next(f.target for f in findings if f.rule == meetings.THEME_DAY)
     assert theme == {"record": rules.MEETING, "id": None, "kind": meetings.THEME_DAY,
                      "group_id": None}

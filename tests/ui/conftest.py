@@ -34,3 +34,27 @@ def shown_window(app, demo_db, qtbot):
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     return window
+
+
+@pytest.fixture(autouse=True)
+def _windows_gone_after_each_test(qapp):
+    """Every window a test opened is closed and deleted before the next test starts.
+
+    pytest-qt only closes the widgets given to qtbot.addWidget and leaves their deletion to an
+    event loop that may never run again; hundreds of leftover windows (each main window with
+    its app-wide event filters) then pile up across the suite. Deleting them here, with
+    Python's garbage collected at the same point, keeps each test's Qt state its own."""
+    yield
+    import gc
+
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        # the app's own windows and dialogs; not Qt's popups, tooltips and menus it reuses
+        if widget.parent() is None and widget.windowType() in (Qt.WindowType.Window,
+                                                                Qt.WindowType.Dialog):
+            widget.close()
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()

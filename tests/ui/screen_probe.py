@@ -175,6 +175,7 @@ def dialogs(db, window):
     from branchdesk.core.printing import signin_sheet
     from branchdesk.ui.dialogs.appraisal_dialog import AppraisalDialog
     from branchdesk.ui.dialogs.backup_dialog import BackupSettingsDialog, RestoreDialog
+    from branchdesk.ui.dialogs import dues_dialogs
     from branchdesk.ui.dialogs.import_dialog import ImportDialog
     from branchdesk.ui.dialogs.ledger_dialog import LedgerDialog
     from branchdesk.ui.dialogs.meeting_dialog import MeetingDialog
@@ -219,6 +220,15 @@ def dialogs(db, window):
         ("password", lambda: PasswordDialog(db, window)),
         ("import", lambda: ImportDialog(db, roster, window)),
         ("welcome", lambda: WelcomeDialog(window)),
+        ("dues_quick", lambda: dues_dialogs.QuickEntryDialog(
+            db, members.list_members(db), f"{date.today():%Y-%m}", window)),
+        ("dues_payment", lambda: dues_dialogs.PaymentDialog(db, person, f"{date.today():%Y-%m}",
+                                                            window)),
+        ("dues_base", lambda: dues_dialogs.BaseDialog(db, person, date.today().year, window)),
+        ("dues_relief", lambda: dues_dialogs.ReliefDialog(db, person, f"{date.today():%Y-%m}",
+                                                          window)),
+        ("dues_approval", lambda: dues_dialogs.ApprovalDialog(db, person, window)),
+        ("dues_settings", lambda: dues_dialogs.DuesSettingsDialog(db, window)),
         ("print_preview", lambda: make_preview_dialog(
             window, lambda device: paint_signin(device, sheet), sheet.title)),
     ]

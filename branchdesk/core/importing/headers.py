@@ -53,24 +53,31 @@ def normalise_title(text: object) -> str:
     return re.sub(r"[\s*]", "", folded).rstrip(":")
 
 
-_LOOKUP = {normalise_title(name): f for f, names in _SYNONYMS.items() for name in names}
+def make_lookup(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Normalised header text -> field, for a table of field -> the titles that name it. The
+    roster's is the default everywhere; another import (党费基数) passes its own."""
+    return {normalise_title(name): f for f, names in synonyms.items() for name in names}
 
 
-def field_for(title: object) -> str | None:
+_LOOKUP = make_lookup(_SYNONYMS)
+
+
+def field_for(title: object, lookup: dict[str, str] | None = None) -> str | None:
     """The Member field a header names, or None. Hints in brackets are ignored:
     “出生日期（YYYY-MM-DD）” is 出生日期."""
+    lookup = _LOOKUP if lookup is None else lookup
     key = re.sub(r"\(.*?\)|【.*?】", "", normalise_title(title))
-    if key in _LOOKUP or not key:
-        return _LOOKUP.get(key)
+    if key in lookup or not key:
+        return lookup.get(key)
     # “手机/电话”: the first part that names a field
-    return next((_LOOKUP[part] for part in key.split("/") if part in _LOOKUP), None)
+    return next((lookup[part] for part in key.split("/") if part in lookup), None)
 
 
-def guess_mapping(titles: list[str]) -> dict[int, str]:
+def guess_mapping(titles: list[str], lookup: dict[str, str] | None = None) -> dict[int, str]:
     """Column index (0-based) -> field, for every recognised title; the first column wins."""
     mapping: dict[int, str] = {}
     for index, title in enumerate(titles):
-        found = field_for(title)
+        found = field_for(title, lookup)
         if found and found not in mapping.values():
             mapping[index] = found
     return mapping
@@ -95,32 +102,36 @@ class Header:
         return self.row + self.height
 
 
-def header_at(rows: list[list[object]], row: int, height: int = 1) -> Header:
+def header_at(rows: list[list[object]], row: int, height: int = 1,
+              lookup: dict[str, str] | None = None) -> Header:
     """The header read from Excel row ``row`` (1-based) spanning ``height`` lines (1 or 2)."""
     top = _cells(rows, row - 1)
-    titles = _two_line_titles(top, _cells(rows, row)) if height == 2 else top
+    titles = _two_line_titles(top, _cells(rows, row), lookup) if height == 2 else top
     return Header(row, height, titles)
 
 
-def detect_header(rows: list[list[object]], scan: int = HEADER_SCAN_ROWS) -> Header | None:
+def detect_header(rows: list[list[object]], scan: int = HEADER_SCAN_ROWS,
+                  lookup: dict[str, str] | None = None) -> Header | None:
     """The most likely header among the first ``scan`` rows: the one naming the most fields.
 
     Title rows above and merged cells are passed over. A two-line header (a merged group title
     over sub-titles) is chosen only when it names more fields than either line alone. None when
     no row names at least two fields.
     """
+    def rate(header: Header | None) -> int:
+        return score(header, lookup)
     singles = [header_at(rows, r) for r in range(1, min(scan, len(rows)) + 1)]
-    best = max(singles, key=score, default=None)
+    best = max(singles, key=rate, default=None)
     for first, second in zip(singles, singles[1:]):
-        double = header_at(rows, first.row, 2)
-        if score(double) > max(score(first), score(second), score(best)):
+        double = header_at(rows, first.row, 2, lookup)
+        if rate(double) > max(rate(first), rate(second), rate(best)):
             best = double
-    return best if best and score(best) >= 2 else None
+    return best if best and rate(best) >= 2 else None
 
 
-def score(header: Header | None) -> int:
+def score(header: Header | None, lookup: dict[str, str] | None = None) -> int:
     """How many distinct fields the header names."""
-    return len(guess_mapping(header.titles)) if header else 0
+    return len(guess_mapping(header.titles, lookup)) if header else 0
 
 
 def _cells(rows: list[list[object]], index: int) -> list[str]:
@@ -128,7 +139,8 @@ def _cells(rows: list[list[object]], index: int) -> list[str]:
     return ["" if v is None else str(v).strip() for v in values]
 
 
-def _two_line_titles(top: list[str], bottom: list[str]) -> list[str]:
+def _two_line_titles(top: list[str], bottom: list[str],
+                     lookup: dict[str, str] | None = None) -> list[str]:
     titles, group = [], ""
     for upper, lower in zip_longest(top, bottom, fillvalue=""):
         if not lower:  # a title merged down over both lines, such as 姓名
@@ -137,12 +149,12 @@ def _two_line_titles(top: list[str], bottom: list[str]) -> list[str]:
             continue
         # A merged group title sits in its first column only; carry it to the right.
         group = upper or group
-        titles.append(_pick_title(group, lower))
+        titles.append(_pick_title(group, lower, lookup))
     return titles
 
 
-def _pick_title(group: str, sub: str) -> str:
+def _pick_title(group: str, sub: str, lookup: dict[str, str] | None = None) -> str:
     for candidate in (sub, group + sub, group):
-        if field_for(candidate):
+        if field_for(candidate, lookup):
             return candidate
     return f"{group}/{sub}" if group else sub

@@ -95,26 +95,29 @@ class ImportResult:
 
 # ---------------------------------------------------------------- reading
 
-def read_table(path: Path | str, sheet: str | None = None) -> Table:
+def read_table(path: Path | str, sheet: str | None = None,
+               lookup: dict[str, str] | None = None) -> Table:
     """Read one sheet of a roster workbook (.xlsx or .xls, told apart by content).
 
-    Without ``sheet``, the sheet whose first rows look most like a roster header is read.
+    Without ``sheet``, the sheet whose first rows look most like a roster header (or, with
+    ``lookup``, a header of that vocabulary: headers.make_lookup) is read.
     Raises ImportFileError when the file cannot be read.
     """
     with open_workbook(path) as book:
         names = book.sheet_names()
         if not names:
             raise ImportFileError(f"文件“{Path(path).name}”中没有工作表。{SAVE_AS}")
-        chosen = sheet if sheet is not None else _likeliest_sheet(book, names)
+        chosen = sheet if sheet is not None else _likeliest_sheet(book, names, lookup)
         if chosen not in names:
             raise ImportFileError(f"文件中没有名为“{chosen}”的工作表。")
         return Table(Path(path).name, chosen, names, read_rows(book, chosen), set(book.hidden))
 
 
-def _likeliest_sheet(book: Workbook, names: list[str]) -> str:
+def _likeliest_sheet(book: Workbook, names: list[str], lookup: dict[str, str] | None) -> str:
     """The best-scoring visible sheet that has a header at all, else the best-scoring sheet."""
     def header_score(name: str) -> int:
-        return score(detect_header(read_rows(book, name, limit=HEADER_SCAN_ROWS)))
+        rows = read_rows(book, name, limit=HEADER_SCAN_ROWS)
+        return score(detect_header(rows, lookup=lookup), lookup)
     scores = {name: header_score(name) for name in names}
     visible = [name for name in names if name not in book.hidden and scores[name] > 0]
     return max(visible or names, key=lambda name: scores[name])

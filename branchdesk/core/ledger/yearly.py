@@ -1,15 +1,15 @@
 """The yearly ledger (年度工作台账): one .xlsx with every record of a year, ready for inspection.
 
 Sheets, in order: 封面, 党员花名册, 支部党员大会, 支委会, 党小组会, 党课, 组织生活会, 主题党日,
-谈心谈话, 民主评议, 转入登记表, 转出登记表, 发展党员, 出勤统计, 工作完成情况. Each table sheet has the shared look of styles.py
-(A4 landscape, header repeated, "第 N 页 共 M 页"); a kind with no records still has its sheet,
-saying "本期无记录".
+谈心谈话, 民主评议, 转入登记表, 转出登记表, 发展党员, 党费收缴登记表, 党费收缴汇总, 出勤统计,
+工作完成情况. Each table sheet has the shared look of styles.py (A4 landscape, header repeated,
+"第 N 页 共 M 页"); a kind with no records still has its sheet, saying "本期无记录".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -18,8 +18,9 @@ from openpyxl.workbook import Workbook
 from branchdesk.core.db import Database
 
 from branchdesk.core import branch
-from branchdesk.core.ledger import (attendance_sheet, completion_sheet, cover, meeting_sheets,
-                                    recruitment_sheet, register_sheets, roster, transfer_sheets)
+from branchdesk.core.ledger import (attendance_sheet, completion_sheet, cover, dues_sheets,
+                                    meeting_sheets, recruitment_sheet, register_sheets, roster,
+                                    transfer_sheets)
 from branchdesk.core.ledger.period import LedgerPeriod, resolve
 from branchdesk.core.ledger.records import meetings_in, talks_in
 from branchdesk.core.ledger.saving import save_xlsx, workbook_bytes
@@ -39,6 +40,7 @@ class LedgerContext:
     branch_name: str
     mask: bool
     meetings: list[Meeting]
+    shared: dict = field(default_factory=dict)  # what two sheets read alike, read once
 
 
 def export_ledger(db: Database, path: Path | str, *, year: int | None = None,
@@ -104,6 +106,7 @@ def _steps() -> list[tuple[str, Callable[[Workbook, LedgerContext], object]]]:
             (register_sheets.APPRAISAL_SHEET, _appraisal),
             (transfer_sheets.IN_SHEET, _transfers_in), (transfer_sheets.OUT_SHEET, _transfers_out),
             (recruitment_sheet.SHEET_NAME, recruitment_sheet.build),
+            (dues_sheets.REGISTER_SHEET, _dues_register), (dues_sheets.SUMMARY_SHEET, _dues_summary),
             (attendance_sheet.SHEET_NAME, _attendance),
             (completion_sheet.SHEET_NAME, _completion)]
 
@@ -141,6 +144,23 @@ def _transfers_in(wb: Workbook, ctx: LedgerContext) -> None:
 
 def _transfers_out(wb: Workbook, ctx: LedgerContext) -> None:
     transfer_sheets.add_out_sheet(wb, ctx.db, ctx.branch_name, ctx.period, mask=ctx.mask)
+
+
+def _dues_data(ctx: LedgerContext) -> list[dues_sheets.DuesYear]:
+    if "dues" not in ctx.shared:
+        ctx.shared["dues"] = [dues_sheets.read_year(ctx.db, y, min(ctx.period.as_of, date(y, 12, 31)))
+                              for y in ctx.period.years]
+    return ctx.shared["dues"]
+
+
+def _dues_register(wb: Workbook, ctx: LedgerContext) -> None:
+    dues_sheets.add_register_sheet(wb, ctx.db, ctx.branch_name, ctx.period, mask=ctx.mask,
+                                   data=_dues_data(ctx))
+
+
+def _dues_summary(wb: Workbook, ctx: LedgerContext) -> None:
+    dues_sheets.add_summary_sheet(wb, ctx.db, ctx.branch_name, ctx.period, mask=ctx.mask,
+                                  data=_dues_data(ctx))
 
 
 def _attendance(wb: Workbook, ctx: LedgerContext) -> None:

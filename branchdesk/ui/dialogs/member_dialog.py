@@ -26,20 +26,20 @@ DATE_FIELDS = ("birth_date", "join_date", "full_date", "branch_join_date", "lost
 NOTE_STYLE = "color: #555555;"
 
 
-class ExemptionTable(QWidget):
-    """The periods in which organisational life is 不作硬性要求 for the member: 情形, 起止日期,
-    原因. The core checks them when the member is saved."""
+class RowsTable(QWidget):
+    """A page of the member form that is a list of rows typed in place: an explanatory note,
+    the table, a message line for the core's complaint, and 增加/删除所选 buttons. Subclasses
+    give HEADERS, ``add_row(item)`` and ``items()``."""
 
-    HEADERS = ["情形", "起始日期", "截止日期（可不填）", "原因及批准情况"]
+    HEADERS: list[str] = []
 
-    def __init__(self, items: list[members.Exemption], parent=None):
+    def __init__(self, note: str, add_text: str, new_item, items: list, parent=None):
+        """``new_item()``: the row 增加 adds (dated today)."""
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        note = QLabel("年老体弱、患病、残疾，或经支部同意长期外出的党员，参加组织活动和学习教育可不作"
-                      "硬性要求（《中国共产党党员教育管理工作条例》第二十三条）。登记后，工作台不再就缺席"
-                      "提醒；台账的出勤统计注明原因。")
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        label = QLabel(note)
+        label.setWordWrap(True)
+        layout.addWidget(label)
         self.table = QTableWidget(0, len(self.HEADERS))
         self.table.setHorizontalHeaderLabels(self.HEADERS)
         header = self.table.horizontalHeader()
@@ -52,9 +52,8 @@ class ExemptionTable(QWidget):
         self.message.hide()
         layout.addWidget(self.message)
         row = QHBoxLayout()
-        add, remove = QPushButton("增加一项"), QPushButton("删除所选")
-        add.clicked.connect(lambda: self.add_row(members.Exemption(
-            members.EXEMPTION_KINDS[0], date.today().isoformat())))
+        add, remove = QPushButton(add_text), QPushButton("删除所选")
+        add.clicked.connect(lambda: self.add_row(new_item()))
         remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         row.addWidget(add)
         row.addWidget(remove)
@@ -62,6 +61,32 @@ class ExemptionTable(QWidget):
         layout.addLayout(row)
         for item in items:
             self.add_row(item)
+
+    def add_row(self, item) -> None:
+        raise NotImplementedError
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text().strip() if item else ""
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+
+class ExemptionTable(RowsTable):
+    """The periods in which organisational life is 不作硬性要求 for the member: 情形, 起止日期,
+    原因. The core checks them when the member is saved."""
+
+    HEADERS = ["情形", "起始日期", "截止日期（可不填）", "原因及批准情况"]
+
+    def __init__(self, items: list[members.Exemption], parent=None):
+        super().__init__(
+            "年老体弱、患病、残疾，或经支部同意长期外出的党员，参加组织活动和学习教育可不作"
+            "硬性要求（《中国共产党党员教育管理工作条例》第二十三条）。登记后，工作台不再就缺席"
+            "提醒；台账的出勤统计注明原因。", "增加一项",
+            lambda: members.Exemption(members.EXEMPTION_KINDS[0], date.today().isoformat()),
+            items, parent)
 
     def add_row(self, item: members.Exemption) -> None:
         row = self.table.rowCount()
@@ -73,55 +98,24 @@ class ExemptionTable(QWidget):
         for column, text in enumerate((item.start_date, item.end_date or "", item.reason), 1):
             self.table.setItem(row, column, QTableWidgetItem(text))
 
-    def _text(self, row: int, column: int) -> str:
-        item = self.table.item(row, column)
-        return item.text().strip() if item else ""
-
     def items(self) -> list[members.Exemption]:
         """The rows as typed (the core parses the dates and checks the reasons)."""
         return [members.Exemption(self.table.cellWidget(r, 0).currentText(), self._text(r, 1),
                                   self._text(r, 2) or None, self._text(r, 3))
                 for r in range(self.table.rowCount())]
 
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
 
-
-class ContactTable(QWidget):
+class ContactTable(RowsTable):
     """The contacts kept with a member who is away (流动党员, 出国出境): 日期, 方式, 情况."""
 
     HEADERS = ["联系日期", "方式", "了解到的情况"]
 
     def __init__(self, items: list[transfers.Contact], months: int, parent=None):
         """``months``: after how long without a contact the 工作台 reminds (a setting)."""
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        note = QLabel("流动党员和出国出境党员，支部应经常保持联系：每次联系（电话、微信、视频、当面等）"
-                      f"请登记在这里。连续 {months} 个月没有联系记录的，工作台会提醒（可在“检查规则”中调整）。")
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        layout.addWidget(self.table)
-        self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout.addWidget(self.message)
-        row = QHBoxLayout()
-        add, remove = QPushButton("增加联系记录"), QPushButton("删除所选")
-        add.clicked.connect(lambda: self.add_row(transfers.Contact(date.today().isoformat())))
-        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
-        row.addWidget(add)
-        row.addWidget(remove)
-        row.addStretch()
-        layout.addLayout(row)
-        for item in items:
-            self.add_row(item)
+        super().__init__(
+            "流动党员和出国出境党员，支部应经常保持联系：每次联系（电话、微信、视频、当面等）"
+            f"请登记在这里。连续 {months} 个月没有联系记录的，工作台会提醒（可在“检查规则”中调整）。",
+            "增加联系记录", lambda: transfers.Contact(date.today().isoformat()), items, parent)
 
     def add_row(self, item: transfers.Contact) -> None:
         row = self.table.rowCount()
@@ -134,18 +128,10 @@ class ContactTable(QWidget):
         self.table.setCellWidget(row, 1, ways)
         self.table.setItem(row, 2, QTableWidgetItem(item.note))
 
-    def _text(self, row: int, column: int) -> str:
-        item = self.table.item(row, column)
-        return item.text().strip() if item else ""
-
     def items(self) -> list[transfers.Contact]:
         """The rows as typed (the core parses the dates)."""
         return [transfers.Contact(self._text(r, 0), self.table.cellWidget(r, 1).currentText(),
                                   self._text(r, 2)) for r in range(self.table.rowCount())]
-
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
 
 
 class LetterPage(QWidget):

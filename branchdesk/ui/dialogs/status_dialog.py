@@ -77,6 +77,10 @@ class StatusDialog(QDialog):
         self.letter_number, self.place, self.dues = QLineEdit(), QLineEdit(), QLineEdit()
         self.letter_number.setPlaceholderText("如：示组转字〔2026〕8号")
         self.dues.setPlaceholderText("如 2026-11")
+        if self.member.active:  # a 转出: the 交至年月 the 党费 book shows (core/dues.py)
+            from branchdesk.core import dues
+
+            self.dues.setText(dues.paid_to(self.db, self.member.id) or "")
         self.valid = QSpinBox()
         self.valid.setRange(1, 12)
         self.valid.setSuffix(" 个月")

@@ -81,7 +81,7 @@ def _without_blanks(rows: list[SignInRow], drop: int) -> list[SignInRow]:
 
 def _layout(canvas: Canvas, sheet: SignInSheet, row_mm: float,
             rows: list[SignInRow]) -> list[Page]:
-    header = _table_header(canvas, sheet.post_header)
+    header = _table_header(canvas, sheet.post_header, sheet.sign_header)
     blocks = [text_block(canvas, sheet.title, canvas.font(TITLE_PT, True), CENTER, 6)]
     blocks += _info_blocks(canvas, sheet) + [spacer(canvas.mm(2)), header]
     row_blocks = [_row_block(canvas, row, row_mm) for row in rows]
@@ -172,8 +172,8 @@ def _blank_line(painter: QPainter, canvas: Canvas, x: float, y: float) -> None:
 
 # ---------------------------------------------------------------- the table
 
-def _table_header(canvas: Canvas, post_header: str) -> Block:
-    titles = ("序号", "姓名", post_header, "签名", "备注")
+def _table_header(canvas: Canvas, post_header: str, sign_header: str = "签名") -> Block:
+    titles = ("序号", "姓名", post_header, sign_header, "备注")
     height = canvas.mm(HEADER_MM)
 
     def paint(painter: QPainter, top: float) -> None:
@@ -188,7 +188,7 @@ def _table_header(canvas: Canvas, post_header: str) -> Block:
 def _row_block(canvas: Canvas, row: SignInRow, row_mm: float) -> Block:
     height = canvas.mm(row_mm)
     pad = canvas.mm(1.5)
-    cells = (row.number, row.name, row.post, "", row.note)
+    cells = (row.number, row.name, row.post, row.sign, row.note)
 
     def paint(painter: QPainter, top: float) -> None:
         for (left, width), text, flags in zip(_columns(canvas), cells, (CENTER,) * 4 + (LEFT,)):
@@ -229,7 +229,7 @@ def _totals_block(canvas: Canvas, totals: list[Tally], height_mm: float = TOTALS
 
 
 def _paint_tally(painter: QPainter, canvas: Canvas, x: float, top: float, tally: Tally) -> None:
-    """Label, an underlined blank (holding the value when known), then 人."""
+    """Label, an underlined blank (holding the value when known), then its unit (人, 元)."""
     font = canvas.font(BODY_PT)
     painter.setFont(font)
     line_h, blank = canvas.metrics(font).height(), canvas.mm(16)
@@ -237,6 +237,8 @@ def _paint_tally(painter: QPainter, canvas: Canvas, x: float, top: float, tally:
     painter.setPen(canvas.pen(0.25))
     painter.drawText(QRectF(x, top, label_w, line_h), LEFT, tally.label)
     value = "" if tally.value is None else str(tally.value)
+    blank = max(blank, canvas.text_width(value, font) + canvas.mm(3))  # a sum of money
     painter.drawText(QRectF(x + label_w, top, blank, line_h), CENTER, value)
     painter.drawLine(QLineF(x + label_w, top + line_h, x + label_w + blank, top + line_h))
-    painter.drawText(QRectF(x + label_w + blank + canvas.mm(1.5), top, line_h, line_h), LEFT, "人")
+    painter.drawText(QRectF(x + label_w + blank + canvas.mm(1.5), top, line_h, line_h), LEFT,
+                     tally.unit)
