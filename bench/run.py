@@ -25,7 +25,7 @@ if __package__ in (None, ""):  # python bench/run.py
 
 from bench.common import REPO, Result, ensure_db, load_results, save_results  # noqa: E402
 
-BENCHES = ["startup", "search", "tabs", "importing", "ledger"]
+BENCHES = ["startup", "search", "tabs", "importing", "ledger", "encryption"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,13 @@ output file could not be written (the old one is unchanged); 130 cancelled; 141 
 reader went away (``| head``), quietly.
 
 While the window has the database open (core/single_writer.py), commands that write (demo,
-import-members, import-dues-base, restore) refuse with exit 2; commands that only read open the file read-only.
+import-members, import-dues-base, restore, password) refuse with exit 2; commands that only
+read open the file read-only.
+
+An encrypted branch file (core/keys.py) needs its password for every command: from
+``--password-file`` (UTF-8, one trailing newline stripped), else ``BRANCHDESK_PASSWORD``, else
+a prompt when stdin is a terminal. None of these, a wrong password or (for ``password``) a new
+one that is too short: a Chinese message, exit 2, nothing read or written.
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from branchdesk import APP_TITLE, __version__, logsetup, paths
+from branchdesk.core import driver  # its errors are not sqlite3's (core/driver.py)
 from branchdesk.core.errors import (EXIT_BROKEN_PIPE, EXIT_CANCELLED, EXIT_FINDINGS,
                                     EXIT_NOT_WRITTEN, EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE,
                                     BranchdeskError, DamagedDatabaseError, DatabaseError)
@@ -83,11 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     _argparse_in_chinese()
     parser = argparse.ArgumentParser(prog="branchdesk", description=f"{APP_TITLE}（BranchDesk）")
     parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录）")
+    parser.add_argument("--password-file", type=Path, metavar="文件",
+                        help="从这个文件读取加密数据文件的密码（UTF-8；也可用环境变量 BRANCHDESK_PASSWORD）")
     parser.add_argument("--version", action="version", version=f"BranchDesk {__version__}",
                         help="显示版本号并退出")
     # --db is accepted before or after the subcommand (branchdesk demo --db PATH).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据文件路径")
+    common.add_argument("--password-file", type=Path, default=argparse.SUPPRESS, metavar="文件",
+                        help="从这个文件读取加密数据文件的密码")
     sub = parser.add_subparsers(dest="command", title="命令", metavar="<命令>")
     for command in COMMANDS:
         one = sub.add_parser(command.name, help=command.help, description=command.help,
@@ -128,7 +138,7 @@ def _run(argv: list[str] | None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         raise  # the reader went away: main() exits quietly with 141
-    except (sqlite3.Error, OSError) as exc:  # what no check foresaw: words, never a traceback
+    except (driver.Error, OSError) as exc:  # what no check foresaw: words, never a traceback
         logging.getLogger(__name__).exception("command %s failed", args.command)
         _err(f"操作没有完成：读写文件时出错（{_reason(exc)}）。请确认数据文件和所在文件夹可以读写、"
              "磁盘没有写满、没有其他程序占用，然后重试。详细情况已记入日志。")
@@ -185,9 +195,12 @@ def _open(args, *, create: bool = False):
         _hold(path)
     except DatabaseInUseError:
         reason = ReadOnlyDatabaseError("党支部工作台账窗口正在使用这个数据文件，命令行只能读取。")
+        _unlock(args, path)
         return open_db(path, create=False, read_only=reason)
     except ReadOnlyPlaceError as exc:
+        _unlock(args, path)
         return open_db(path, create=False, read_only=exc)
+    _unlock(args, path)
     return open_db(path, create=create)
 
 
@@ -197,7 +210,141 @@ def _open_for_writing(args, *, create: bool = False):
 
     path = _db_path(args)
     _hold(path)
-    return open_db(path, create=create)
+    _unlock(args, path)
+    db = open_db(path, create=create)
+    from branchdesk.core import encryption
+
+    encryption.finish(path)  # a ``password set`` cut off half-way: its backups and attachments
+    return db
+
+
+# ---------------------------------------------------------------- passwords
+
+PASSWORD_ENV = "BRANCHDESK_PASSWORD"
+NEW_PASSWORD_ENV = "BRANCHDESK_NEW_PASSWORD"
+RECOVERY_ENV = "BRANCHDESK_RECOVERY_KEY"
+
+
+def _unlock(args, path: Path) -> None:
+    """Unlock an encrypted file's key with the password the user gave (module docstring);
+    nothing to do for a plain file or one already unlocked."""
+    from branchdesk.core import keys
+
+    if keys.needs_password(path):
+        keys.unlock(path, _current_password(args, path))
+
+
+def _current_password(args, path: Path) -> str:
+    """The password given for this run (asked once: a backup tried with it asks no more)."""
+    if getattr(args, "given_password", None) is None:
+        args.given_password = _ask_password(args, path)
+    return args.given_password
+
+
+def _ask_password(args, path: Path) -> str:
+    return _secret(getattr(args, "password_file", None), PASSWORD_ENV,
+                   f"数据文件“{path.name}”的密码：",
+                   f"数据文件“{path.name}”已加密，需要密码。请在终端中运行并按提示输入密码，"
+                   f"或用 --password-file 文件、环境变量 {PASSWORD_ENV} 提供密码。没有读取或修改任何数据。")
+
+
+def _secret(file: Path | None, env: str, prompt: str, missing: str) -> str:
+    """A secret from ``file``, else the environment variable ``env``, else a prompt on a
+    terminal; PasswordRequiredError (exit 2) when there is none of these."""
+    from branchdesk.core.errors import PasswordRequiredError
+
+    if file is not None:
+        return _read_secret_file(file)
+    if env in os.environ:
+        return os.environ[env]
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        try:
+            return getpass.getpass(prompt)
+        except EOFError:
+            pass
+    raise PasswordRequiredError(missing)
+
+
+def _read_secret_file(file: Path) -> str:
+    from branchdesk.core.errors import PasswordError
+
+    try:
+        text = Path(file).read_bytes()[:4096].decode("utf-8")
+    except OSError as exc:
+        raise PasswordError(f"无法读取密码文件“{file}”（{exc.strerror or exc}）。没有读取或修改任何数据。",
+                            detail=str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise PasswordError(f"密码文件“{file}”不是 UTF-8 编码的文本。没有读取或修改任何数据。") from exc
+    text = text.removeprefix("\ufeff")  # Notepad's BOM
+    return text.removesuffix("\n").removesuffix("\r")
+
+
+def _new_password(args) -> str:
+    """The new password: --new-password-file, BRANCHDESK_NEW_PASSWORD, or asked twice."""
+    from branchdesk.core import keys
+    from branchdesk.core.errors import PasswordError, ValidationError
+
+    file = args.new_password_file
+    prompted = file is None and NEW_PASSWORD_ENV not in os.environ
+    new = _secret(file, NEW_PASSWORD_ENV, "新密码：",
+                  f"需要新密码。请在终端中运行并按提示输入，或用 --new-password-file 文件、"
+                  f"环境变量 {NEW_PASSWORD_ENV} 提供。没有修改任何数据。")
+    try:
+        keys.check_new_password(new)
+    except ValidationError as exc:
+        raise PasswordError(f"{exc}。没有修改任何数据。") from None
+    if prompted and _secret(None, NEW_PASSWORD_ENV, "再输入一次新密码：", "") != new:
+        raise PasswordError("两次输入的新密码不一致。没有修改任何数据。")
+    return new
+
+
+def cmd_password(args) -> int:
+    from branchdesk.core import encryption
+    from branchdesk.core.errors import PasswordError, ValidationError
+
+    path = _db_path(args)
+    if not path.is_file():
+        raise DatabaseError(f"找不到数据文件：{path}。请确认路径是否正确。")
+    _hold(path)
+    try:
+        if args.action == "set":
+            done = encryption.set_password(path, _new_password(args))
+            _print_set(done)
+        elif args.action == "change":
+            current = _current_password(args, path)
+            done = encryption.change_password(path, current, _new_password(args))
+            print(f"已修改密码（另有 {done.backups_changed} 份备份随之改用新密码）。恢复密钥不变。")
+        elif args.action == "remove":
+            encryption.remove_password(path, _current_password(args, path))
+            print("已取消密码，数据文件不再加密。已有的加密备份仍需原密码或恢复密钥才能打开。")
+        else:
+            _reset(args, path)
+    except ValidationError as exc:  # a short password, a mistyped 恢复密钥: exit 2 as well
+        raise PasswordError(f"{exc}。没有修改任何数据。") from None
+    return EXIT_OK
+
+
+def _reset(args, path: Path) -> None:
+    from branchdesk.core import encryption
+
+    text = _secret(args.recovery_key_file, RECOVERY_ENV, "恢复密钥：",
+                   f"需要恢复密钥。请在终端中运行并按提示输入，或用 --recovery-key-file 文件、"
+                   f"环境变量 {RECOVERY_ENV} 提供。没有修改任何数据。")
+    encryption.reset_with_recovery_key(path, text, _new_password(args))
+    print("已用恢复密钥设置新密码。恢复密钥不变，仍可使用。")
+
+
+def _print_set(done) -> None:
+    print("已设置密码：数据文件已加密" + (f"，backups 文件夹中的 {done.backups_changed} 份备份也已加密。"
+                                 if done.backups_changed else "。"))
+    print("恢复密钥（只显示这一次；请抄写或打印后锁好，忘记密码时用它打开数据文件）：")
+    print(done.recovery_key)
+    if done.not_reached:
+        _err(f"以下副本没能加密，仍是未加密的：{'、'.join(done.not_reached)}。请确认后删除。")
+    print("备份到U盘等其他位置的旧副本没有加密，请删除它们或重新备份。"
+          "旧文件在磁盘（尤其是固态硬盘）上占用过的空间无法保证已被擦除。")
 
 
 def _hold(path: Path) -> None:
@@ -213,6 +360,7 @@ def cmd_demo(args) -> int:
 
     path = args.db or paths.demo_db_path()  # never the real branch's file unless named
     _hold(path)
+    _unlock(args, path)
     demo.create_demo(path, overwrite=args.force).close()
     print(f"已创建演示支部：{path}")
     return 0
@@ -516,6 +664,8 @@ def cmd_restore(args) -> int:
 
     path = _db_path(args)
     _hold(path)
+    _unlock(args, path)
+    _unlock_backup(args, Path(args.file))
     result = backup.restore(args.file, path)
     open_db(path).close()  # migrates an older backup now, with its own safety copy
     print(f"已用“{args.file}”恢复数据文件：{path}（{result.report.counts_text()}）")
@@ -525,6 +675,26 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def _unlock_backup(args, source: Path) -> None:
+    """An encrypted backup with a key other than the branch's: the same password first (a
+    backup of this branch made before the password changed), then its own."""
+    from branchdesk.core import keys
+    from branchdesk.core.errors import WrongPasswordError
+
+    if not source.is_file() or not keys.needs_password(source):
+        return
+    try:
+        keys.unlock(source, _current_password(args, source))
+        return
+    except WrongPasswordError:
+        if args.password_file is not None or not (sys.stdin and sys.stdin.isatty()):
+            raise WrongPasswordError(f"密码打不开备份文件“{source.name}”（它用的是另一个密码）。"
+                                     "没有恢复，数据文件没有被修改。") from None
+    import getpass
+
+    keys.unlock(source, getpass.getpass(f"备份文件“{source.name}”用的是另一个密码，请输入它的密码："))
+
+
 def cmd_verify(args) -> int:
     from branchdesk.core import backup
     from branchdesk.core.db import roll_back_hot_journal
@@ -532,6 +702,7 @@ def cmd_verify(args) -> int:
     path = _db_path(args)
     if not path.is_file():
         raise DatabaseError(f"找不到数据文件：{path}。请确认路径是否正确。")
+    _unlock(args, path)
     try:
         roll_back_hot_journal(path)
     except Exception:  # noqa: BLE001 - the check below reports the file as damaged
@@ -612,5 +783,12 @@ COMMANDS = (
     Command("restore", "用备份文件恢复数据（原文件先另存为备份）", cmd_restore,
             (arg("file", type=Path, metavar="备份文件", help="要恢复的备份文件"),)),
     Command("verify", "检查数据文件是否完好，并列出记录数", cmd_verify),
+    Command("password", "设置、修改或取消密码（设置后数据文件和备份都加密保存）", cmd_password, (
+        arg("action", choices=("set", "change", "remove", "reset"), metavar="操作",
+            help="set 设置密码，change 修改密码，remove 取消密码，reset 忘记密码时用恢复密钥设置新密码"),
+        arg("--new-password-file", type=Path, metavar="文件",
+            help=f"从这个文件读取新密码（UTF-8；也可用环境变量 {NEW_PASSWORD_ENV}）"),
+        arg("--recovery-key-file", type=Path, metavar="文件",
+            help=f"reset：从这个文件读取恢复密钥（也可用环境变量 {RECOVERY_ENV}）"))),
 )
 _BY_NAME = {command.name: command for command in COMMANDS}

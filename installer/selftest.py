@@ -165,7 +165,31 @@ def smoke(exe: Path, tmp: Path) -> dict:
             run(exe, listing_command, "--db", demo, env=env)
             ran.append(listing_command)
     check(not (tmp / "home" / "branchdesk.sqlite3").exists(), "--db was ignored")
+    ran += encrypted(exe, tmp, demo, env)
     return {"subcommands": ran, "demo_db": str(demo)}
+
+
+def encrypted(exe: Path, tmp: Path, demo: Path, env: dict) -> list[str]:
+    """SQLCipher and cryptography work frozen: a copy of the demo branch gets a password, is
+    encrypted on disk, opens with the password (file and environment) and refuses a wrong one."""
+    branch = tmp / "encrypted.sqlite3"
+    shutil.copy(demo, branch)
+    password = tmp / "password.txt"
+    password.write_text("自测密码2026\n", encoding="utf-8")
+    out = run(exe, "password", "set", "--db", branch, "--new-password-file", password, env=env)
+    check("恢复密钥" in out, f"`password set` printed no recovery key:\n{out}")
+    check(not branch.read_bytes().startswith(b"SQLite format 3"), "the branch was not encrypted")
+    check((tmp / "encrypted.sqlite3.key").is_file(), "no key file beside the encrypted branch")
+    report = run(exe, "verify", "--db", branch, "--password-file", password, env=env)
+    check("完好" in report, f"`verify` of the encrypted branch:\n{report}")
+    listing = run(exe, "meetings", "--db", branch, env=dict(env, BRANCHDESK_PASSWORD="自测密码2026"))
+    check(re.search(r"^\d+\t", listing, re.M) is not None, "no meeting listed from the encrypted file")
+    run(exe, "meetings", "--db", branch, env=dict(env, BRANCHDESK_PASSWORD="wrong"), ok=(2,))
+    run(exe, "backup", "--db", branch, "--password-file", password, env=env)
+    run(exe, "password", "remove", "--db", branch, "--password-file", password, env=env)
+    check(branch.read_bytes().startswith(b"SQLite format 3"), "`password remove` left it encrypted")
+    return ["password set", "verify (encrypted)", "meetings (encrypted)", "backup (encrypted)",
+            "password remove"]
 
 
 def guide_files(bundle: Path) -> dict:

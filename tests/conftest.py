@@ -32,3 +32,20 @@ def fresh_db(db_path):
     db = open_db(db_path)
     yield db
     db.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_unlocked_keys():
+    """Keys unlocked by one test (core/keys.py keeps them per process) never open another's files."""
+    yield
+    from branchdesk.core import keys
+
+    keys.forget_all()
+
+
+@pytest.fixture
+def fast_kdf(monkeypatch):
+    """A cheap scrypt for tests that set many passwords (the real cost: bench/README.md)."""
+    from branchdesk.core import keys
+
+    monkeypatch.setattr(keys, "N", 2**10)

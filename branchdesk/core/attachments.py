@@ -4,10 +4,20 @@ A file is copied to ``<attachments dir>/<sha256[:2]>/<sha256><ext>``: the same c
 stored once however many records use it, and a file is deleted only when no row refers to
 its content any more. The copy goes through the checked atomic write (core/files.py), so a
 full disk or a power cut never leaves a half-written file under a real name.
+
+Attachments of an encrypted branch (core/keys.py) are sealed: the file holds ``SEAL_MAGIC``,
+a 12-byte nonce and the content encrypted with AES-256-GCM under a key derived from the
+branch's data key (tag included), not the content itself. They stay files beside the database
+rather than rows in it, so backups keep within ``backup_max_mb``. Setting a password seals every
+file in the folder (the set-aside ``.removed`` ones too), removing it unseals them; reading
+tells the two apart by the magic, so a run cut off half-way leaves files that still open. The
+names stay content addresses: the SHA-256 of the content, which tells someone holding a copy
+of a known file that it is attached, not what an unknown file says.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import re
@@ -20,7 +30,7 @@ from branchdesk.core.db import Database
 
 from branchdesk import paths
 from branchdesk.core.db import ensure_writable
-from branchdesk.core import files
+from branchdesk.core import files, keys
 from branchdesk.core.errors import BranchdeskError, NotFoundError
 from branchdesk.core.files import size_text
 from branchdesk.core.text import clean
@@ -30,6 +40,10 @@ log = logging.getLogger(__name__)
 MEETING = "meeting"
 MAX_BYTES = 200 * 1024 * 1024
 _EXT = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
+SEAL_MAGIC = b"BDSEAL1\n"
+_NONCE = 12
+SEAL_OVERHEAD = len(SEAL_MAGIC) + _NONCE + 16  # magic, nonce, GCM tag
+_KEY_LABEL = b"BranchDesk attachments v1"
 
 
 class AttachmentError(BranchdeskError):
@@ -125,7 +139,7 @@ def add(db: Database, owner_kind: str, owner_id: int, src_path: Path | str,
 
 def _store(db: Database, src: Path) -> tuple[str, int, str]:
     """Hash the file, then copy it to its content address with the checked atomic write
-    (unless the same content is stored already)."""
+    (unless the same content is stored already); sealed for an encrypted branch."""
     root = paths.attachments_dir(db.path)
     sha, size = _hash(src)
     stored_name = f"{sha[:2]}/{sha}{_extension(src)}"
@@ -134,12 +148,35 @@ def _store(db: Database, src: Path) -> tuple[str, int, str]:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise files.write_error(exc, target) from exc
-    if target.exists() and target.stat().st_size == size:
+    key = attachment_key(db.path)
+    if target.exists() and _content_size(target) == size and (key is None) != is_sealed(target):
         return sha, size, stored_name
+    if key is not None:
+        return _store_sealed(db, src, key, sha, stored_name)
     if files.copy_file(src, target).sha256 != sha:  # it changed while we copied
         _discard_if_unused(db, sha, stored_name)
         raise AttachmentError(f"文件“{src.name}”在复制时被改动了，请关闭正在编辑它的程序后重新添加。")
     return sha, size, stored_name
+
+
+def _store_sealed(db: Database, src: Path, key: bytes, sha: str,
+                  stored_name: str) -> tuple[str, int, str]:
+    import hashlib
+
+    try:
+        content = src.read_bytes()
+    except OSError as exc:
+        raise AttachmentError(f"无法读取文件“{src.name}”：{exc.strerror or exc}。"
+                              "请确认文件可以打开后重试。") from exc
+    if hashlib.sha256(content).hexdigest() != sha:
+        raise AttachmentError(f"文件“{src.name}”在复制时被改动了，请关闭正在编辑它的程序后重新添加。")
+    files.write_bytes(paths.attachments_dir(db.path) / stored_name, seal(content, key))
+    return sha, len(content), stored_name
+
+
+def _content_size(path: Path) -> int:
+    size = path.stat().st_size
+    return size - SEAL_OVERHEAD if is_sealed(path) else size
 
 
 def _hash(src: Path) -> tuple[str, int]:
@@ -225,13 +262,26 @@ def purge_removed(db_path: Path | str, before: datetime) -> int:
 
 # ---------------------------------------------------------------- copies out
 
-def copy_out(db: Database, attachment: Attachment, dest: Path | str) -> Path:
-    """Copy the stored file to ``dest`` (e.g. 另存为, or a read-only copy to open) with the
-    checked atomic write."""
+def content(db: Database, attachment: Attachment) -> Path | bytes:
+    """The attachment's content as files.copy_file takes it: the stored file itself, or the
+    unsealed bytes of a sealed one (an encrypted branch)."""
     source = path_of(db, attachment)
     if not source.is_file():
         raise NotFoundError(f"附件“{attachment.original_name}”的文件已丢失（{source}）。"
                             "可以删除这条附件后重新添加。")
+    if not is_sealed(source):
+        return source
+    key = attachment_key(db.path)
+    if key is None:
+        raise AttachmentError(f"附件“{attachment.original_name}”是加密保存的，但数据文件没有密码。"
+                              "请联系技术人员。")
+    return unseal(source.read_bytes(), key, attachment.original_name)
+
+
+def copy_out(db: Database, attachment: Attachment, dest: Path | str) -> Path:
+    """Copy the stored file (unsealed) to ``dest`` (e.g. 另存为, or a read-only copy to
+    open) with the checked atomic write."""
+    source = content(db, attachment)
     dest = Path(dest)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -250,3 +300,69 @@ def viewing_copy(db: Database, attachment: Attachment, folder: Path | str) -> Pa
     copy_out(db, attachment, dest)
     dest.chmod(stat.S_IREAD)
     return dest
+
+
+# ---------------------------------------------------------------- sealing (encrypted branches)
+
+def attachment_key(db_path: Path | str) -> bytes | None:
+    """The sealing key of an encrypted branch's attachments (None for a plain branch)."""
+    data_key = keys.connection_key(db_path)
+    return None if data_key is None else _derive_key(data_key)
+
+
+def _derive_key(data_key: bytes) -> bytes:
+    return hmac.new(data_key, _KEY_LABEL, "sha256").digest()
+
+
+def seal(data: bytes, key: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(_NONCE)
+    return SEAL_MAGIC + nonce + AESGCM(key).encrypt(nonce, data, SEAL_MAGIC)
+
+
+def unseal(data: bytes, key: bytes, name: str = "") -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    start = len(SEAL_MAGIC)
+    try:
+        return AESGCM(key).decrypt(data[start:start + _NONCE], data[start + _NONCE:], SEAL_MAGIC)
+    except (InvalidTag, ValueError):
+        raise AttachmentError(f"附件“{name}”的文件已损坏，或不是用这个数据文件的密码加密的，无法打开。") \
+            from None
+
+
+def is_sealed(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(SEAL_MAGIC)) == SEAL_MAGIC
+    except OSError:
+        return False
+
+
+def seal_all(db_path: Path | str, data_key: bytes) -> list[str]:
+    """Seal every plain file in the branch's attachments folder (``.removed`` included), each
+    with the checked atomic write; returns the names that could not be sealed."""
+    return _convert_all(Path(db_path), _derive_key(data_key), sealing=True)
+
+
+def unseal_all(db_path: Path | str, data_key: bytes) -> list[str]:
+    """Turn every sealed file back into its content (after the password is removed)."""
+    return _convert_all(Path(db_path), _derive_key(data_key), sealing=False)
+
+
+def _convert_all(db_path: Path, key: bytes, *, sealing: bool) -> list[str]:
+    root = paths.attachments_dir(db_path)
+    failed = []
+    for path in sorted(root.rglob("*")) if root.is_dir() else []:
+        if not path.is_file() or path.name.startswith(files.TEMP_PREFIX) \
+                or is_sealed(path) == sealing:
+            continue
+        try:
+            data = path.read_bytes()
+            files.write_bytes(path, seal(data, key) if sealing else unseal(data, key, path.name))
+        except (BranchdeskError, OSError) as exc:
+            log.warning("could not %s an attachment file: %s", "seal" if sealing else "unseal", exc)
+            failed.append(path.name)
+    return failed

@@ -28,17 +28,18 @@ import json
 import logging
 import os
 import re
-import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from branchdesk import paths
-from branchdesk.core.db import (APPLICATION_ID, SCHEMA_VERSION, connect_read_only,
-                                not_ours_message, roll_back_hot_journal, schema_differences)
-from branchdesk.core import files
-from branchdesk.core.errors import BackupError, BackupWriteError, BranchdeskError
+from branchdesk.core.db import (AUTO, APPLICATION_ID, SCHEMA_VERSION, connect_file,
+                                connect_read_only, not_ours_message, roll_back_hot_journal,
+                                schema_differences)
+from branchdesk.core import driver, files, keys
+from branchdesk.core.errors import (BackupError, BackupWriteError, BranchdeskError, KeyFileError,
+                                    PasswordRequiredError)
 from branchdesk.core.files import FileWriteError
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class FileReport:
     problem: str = ""
     version: int = 0
     counts: dict | None = None
+    locked: bool = False  # encrypted, and its key not unlocked in this process
 
     def counts_text(self) -> str:
         counts = self.counts or {}
@@ -108,11 +110,14 @@ class FileReport:
 
 # ---------------------------------------------------------------- checking files
 
-def inspect_file(path: Path | str, *, full: bool = True, allow_newer: bool = False) -> FileReport:
+def inspect_file(path: Path | str, *, full: bool = True, allow_newer: bool = False,
+                 key=AUTO) -> FileReport:
     """Check a database or backup file read-only; never raises for bad content.
 
     ``full`` runs integrity_check (also compares indexes with tables), else quick_check.
     ``allow_newer`` accepts a file from a newer BranchDesk (it can be copied, not restored).
+    ``key``: the file's own (from its key file) unless given, as for a copy not yet named.
+    An encrypted file whose key is not unlocked here is reported ``locked``, not damaged.
     """
     path = Path(path)
     if not path.is_file():
@@ -120,17 +125,21 @@ def inspect_file(path: Path | str, *, full: bool = True, allow_newer: bool = Fal
     if path.stat().st_size == 0:
         return FileReport(False, f"文件“{path.name}”是空的（0 字节），不是党支部工作台账的数据文件或备份。")
     try:
-        conn = connect_read_only(path)
+        conn = connect_read_only(path, key=key)
         try:
             return _report(conn, path, full, allow_newer)
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except PasswordRequiredError:
+        return FileReport(False, f"文件“{path.name}”已加密，需要它的密码。", locked=True)
+    except KeyFileError as exc:
+        return FileReport(False, str(exc))
+    except driver.DatabaseError as exc:
         log.warning("check of %s failed: %s", path.name, exc)
         return FileReport(False, f"文件“{path.name}”不是有效的数据库文件，或已损坏。")
 
 
-def _report(conn: sqlite3.Connection, path: Path, full: bool, allow_newer: bool) -> FileReport:
+def _report(conn: driver.Connection, path: Path, full: bool, allow_newer: bool) -> FileReport:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if app_id != APPLICATION_ID or version < 1:
@@ -150,15 +159,18 @@ def _report(conn: sqlite3.Connection, path: Path, full: bool, allow_newer: bool)
     return FileReport(True, "", version, _counts(conn))
 
 
-def _counts(conn: sqlite3.Connection) -> dict[str, int]:
+def _counts(conn: driver.Connection) -> dict[str, int]:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     return {t: (conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] if t in tables else 0)
             for t in COUNTED_TABLES}
 
 
-def check_file(path: Path | str) -> FileReport:
-    """The full report of a good file; raises BackupError saying what is wrong otherwise."""
-    report = inspect_file(path)
+def check_file(path: Path | str, *, key=AUTO) -> FileReport:
+    """The full report of a good file; raises BackupError saying what is wrong otherwise
+    (PasswordRequiredError for an encrypted file whose key is not unlocked yet)."""
+    report = inspect_file(path, key=key)
+    if report.locked:
+        raise PasswordRequiredError(report.problem)
     if not report.ok:
         raise BackupError(report.problem + "没有用它做任何操作。")
     return report
@@ -172,7 +184,7 @@ def record_counts(path: Path | str) -> dict[str, int] | None:
             return _counts(conn)
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except (driver.DatabaseError, PasswordRequiredError, KeyFileError):
         return None
 
 
@@ -185,6 +197,8 @@ def make_backup(db_path: Path | str, folder: Path | str | None = None, *, tag: s
     Returns the final path. Nothing appears under a final name on a failure: BackupWriteError
     (exit 4) says why the file could not be written (disk full, read-only, stick pulled …),
     BackupError that the data file is missing or its copy failed the integrity check.
+    The backup of an encrypted file is encrypted with the same data key and gets a copy of
+    the key file (``<backup>.key``), written first: a backup never lacks its key file.
     """
     db_path = Path(db_path)
     folder = Path(folder) if folder is not None else paths.backups_dir(db_path)
@@ -197,7 +211,7 @@ def make_backup(db_path: Path | str, folder: Path | str | None = None, *, tag: s
         raise _write_failed(exc) from exc
     except BranchdeskError:
         raise
-    except (OSError, sqlite3.Error) as exc:  # the folder itself: making it, listing it
+    except (OSError, driver.Error) as exc:  # the folder itself: making it, listing it
         raise _write_failed(files.write_error(exc, folder / f"{db_path.stem}{SUFFIX}")) from exc
     log.info("backup written: %s", final.name)
     return final
@@ -210,30 +224,40 @@ def _write_failed(exc: FileWriteError) -> BackupWriteError:
 
 def _write_verified(source: Path, final: Path) -> None:
     """Copy, check, flush, rename with the checked atomic write (core/files.py): ``final``
-    appears only complete and checked."""
+    appears only complete and checked (with its key file, for an encrypted source)."""
     partial = final.with_name(f"{final.name}.{os.getpid()}{PARTIAL}")
+    key = keys.connection_key(source)
+    if key is not None:
+        files.write_bytes(keys.key_path(final), keys.key_path(source).read_bytes())
+    done = False
     try:
         files.write_with(final, lambda temp: copy_database(source, temp),
-                         verify=lambda temp: _check_copy(source, temp), temp=partial,
+                         verify=lambda temp: _check_copy(source, temp, key), temp=partial,
                          keep_mode=True)
+        done = True
     finally:
         _remove_with_journal(partial)
+        if not done:
+            keys.key_path(final).unlink(missing_ok=True)
 
 
-def _check_copy(source: Path, copy: Path) -> None:
-    if not inspect_file(copy, allow_newer=True).ok:
+def _check_copy(source: Path, copy: Path, key: bytes | None) -> None:
+    if not inspect_file(copy, allow_newer=True, key=key).ok:
         raise BackupError(f"备份没有完成：复制出的副本没有通过完整性检查，数据文件“{source.name}”"
                           "可能已损坏。原有的备份都没有受影响。")
 
 
 def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of ``source`` with SQLite's online backup API (source read-only)."""
+    """A consistent copy of ``source`` with SQLite's online backup API (source read-only).
+    An encrypted source gives a copy encrypted with the same key (the backup API copies
+    between two files keyed alike; the copy's salt is its own)."""
     if not Path(source).is_file():
         raise BackupError(f"找不到数据文件“{Path(source).name}”，没有可备份的内容。")
     _remove_with_journal(target)  # leftovers of a killed copy: a stale journal would be replayed
-    src = connect_read_only(source)
+    key = keys.connection_key(source)
+    src = connect_read_only(source, key=key)
     try:
-        dest = sqlite3.connect(str(target))
+        dest = connect_file(target, key=key)
         try:
             src.backup(dest)
         finally:
@@ -377,6 +401,7 @@ def prune(db_path: Path | str, policy: Policy, today: date | None = None) -> lis
         try:
             backup.path.unlink()
             deleted.append(backup.path)
+            keys.key_path(backup.path).unlink(missing_ok=True)
         except OSError as exc:
             log.warning("could not delete old backup %s: %s", backup.path.name, exc)
     kept = [b for b in backups if b.path not in deleted]
@@ -468,19 +493,31 @@ def restore(source: Path | str, db_path: Path | str, *,
     copy it beside the database and check the copy, save the current file aside (a checked
     before-restore backup; a damaged file is moved aside untouched), then swap the copy in
     with one rename. Any failure before the rename leaves the database as it was.
+
+    The restored file takes the branch's current state: into an encrypted branch it is
+    encrypted with the branch's key (a plain backup is encrypted on the way in), into a plain
+    one it is plain. An encrypted backup whose key is not unlocked raises
+    PasswordRequiredError: unlock it (keys.unlock on the backup) and call again.
     """
     source, db_path = Path(source), Path(db_path)
     check_file(source)
+    source_key = keys.connection_key(source)
+    target_key = keys.connection_key(db_path)
     partial = db_path.with_name(f"{db_path.name}.restoring{PARTIAL}")
     try:
-        copy_database(source, partial)
-        report = check_file(partial)
+        if source_key == target_key:
+            copy_database(source, partial)
+        else:
+            from branchdesk.core import encryption
+
+            encryption.rewrite(source, source_key, partial, target_key)
+        report = check_file(partial, key=target_key)
         files.fsync_file(partial)
         saved, damaged = _set_current_aside(db_path, now or datetime.now())
         _swap_in(partial, db_path, saved if damaged else None)
     except BranchdeskError:
         raise
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, driver.Error) as exc:
         raise BackupError("恢复没有完成，原数据文件保持不变。请确认磁盘没有写满、文件没有被其他程序"
                           "占用，然后重试。", detail=str(exc)) from exc
     finally:
@@ -511,7 +548,7 @@ def _set_current_aside(db_path: Path, now: datetime) -> tuple[Path | None, bool]
 def _is_intact(db_path: Path) -> bool:
     try:
         roll_back_hot_journal(db_path)
-    except sqlite3.DatabaseError:
+    except driver.DatabaseError:
         return False
     return inspect_file(db_path, full=False, allow_newer=True).ok
 
@@ -525,6 +562,8 @@ def set_damaged_aside(db_path: Path, now: datetime | None = None) -> Path:
         counter += 1
         target = db_path.with_name(f"{db_path.stem}-damaged-{stamp}-{counter}{SUFFIX}")
     journal = Path(f"{db_path}-journal")
+    if keys.is_encrypted(db_path):  # the set-aside copy keeps a key file; the branch keeps its own
+        files.write_bytes(keys.key_path(target), keys.key_path(db_path).read_bytes())
     os.replace(db_path, target)
     if journal.exists():
         os.replace(journal, Path(f"{target}-journal"))
@@ -549,3 +588,85 @@ def recover_from_newest_backup(db_path: Path | str) -> tuple[BackupInfo, Restore
                           "请联系技术人员。")
     info, _ = found
     return info, restore(info.path, db_path)
+
+
+# ---------------------------------------------------------------- encrypting the history
+
+def encrypt_backups(db_path: Path | str, data_key: bytes,
+                    keyfile: keys.KeyFile) -> tuple[int, tuple[str, ...]]:
+    """Encrypt with the branch's (new) data key every copy of it this app keeps that has no
+    key of its own: the backups in ``backups/`` (safety copies included) and damaged copies
+    set aside beside the database. Each is rewritten checked (encryption.rewrite), gets its
+    key file, and replaces the plain file by rename. A copy SQLite cannot read (damaged) is
+    sealed whole instead (``seal_unreadable``). Returns how many were encrypted or sealed and
+    the names of those that could not be (kept as they were: a file system error)."""
+    from branchdesk.core import encryption
+
+    changed, missed = 0, []
+    for path in _plain_copies(Path(db_path)):
+        partial = path.with_name(f"{path.name}.{os.getpid()}{PARTIAL}")
+        try:
+            try:
+                encryption.rewrite(path, None, partial, data_key)
+            except (BranchdeskError, driver.Error) as exc:
+                log.warning("%s cannot be read (%s): sealed whole", path.name, exc)
+                seal_unreadable(path, data_key)
+            else:
+                files.write_bytes(keys.key_path(path), keyfile.to_bytes())
+                os.replace(partial, path)
+            changed += 1
+        except (BranchdeskError, OSError, driver.Error) as exc:
+            log.warning("could not encrypt %s: %s", path.name, exc)
+            missed.append(path.name)
+        finally:
+            _remove_with_journal(partial)
+    return changed, tuple(missed)
+
+
+SEALED = ".sealed"
+_SEAL_LABEL = b"BranchDesk unreadable copies v1"
+
+
+def seal_unreadable(path: Path, data_key: bytes) -> Path:
+    """Replace a copy SQLite cannot read (and its journal) by ``<name>.sealed``: its bytes
+    sealed with AES-GCM under a key derived from the data key, as attachments are. No plain
+    copy stays; a technician with the 恢复密钥 can unseal it (attachments.unseal)."""
+    import hmac
+
+    from branchdesk.core import attachments
+
+    key = hmac.new(data_key, _SEAL_LABEL, "sha256").digest()
+    target = path.with_name(path.name + SEALED)
+    for plain in (path, Path(f"{path}-journal")):
+        if plain.is_file():
+            sealed = plain.with_name(plain.name + SEALED)
+            files.write_bytes(sealed, attachments.seal(plain.read_bytes(), key))
+            plain.unlink()
+    return target
+
+
+def _plain_copies(db_path: Path) -> list[Path]:
+    """Our copies of ``db_path`` not encrypted by us (no key file, or a plain header)."""
+    folder = paths.backups_dir(db_path)
+    found = sorted(folder.glob(f"{db_path.stem}-*{SUFFIX}")) if folder.is_dir() else []
+    found += sorted(db_path.parent.glob(f"{db_path.stem}-damaged-*{SUFFIX}"))
+    return [path for path in found
+            if driver.has_plain_header(path) or not keys.key_path(path).is_file()]
+
+
+def rewrap_backups(db_path: Path | str, data_key: bytes, keyfile: keys.KeyFile) -> int:
+    """Replace the key file of every backup in ``backups/`` encrypted with ``data_key`` by
+    ``keyfile`` (after a password change: the old password then opens none of them)."""
+    db_path = Path(db_path)
+    folder = paths.backups_dir(db_path)
+    changed = 0
+    kid = keys.key_id(data_key)
+    for path in sorted(folder.glob(f"{db_path.stem}-*{SUFFIX}{keys.KEY_SUFFIX}")) \
+            if folder.is_dir() else []:
+        try:
+            if keys.read_key_file(path).key_id == kid:
+                files.write_bytes(path, keyfile.to_bytes())
+                changed += 1
+        except (BranchdeskError, OSError) as exc:
+            log.warning("could not rewrap %s: %s", path.name, exc)
+    return changed

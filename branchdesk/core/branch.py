@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
 from branchdesk.core.text import clean
 from branchdesk.core.db import Database
 
-from branchdesk.core import members, settings
+from branchdesk.core import driver, members, settings
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.errors import InUseError, ValidationError
 
@@ -94,7 +93,7 @@ def save_groups(db: Database, items: list[str] | list[tuple[int | None, str]]) -
     try:
         with db.atomic():
             _apply_groups(db, pairs)
-    except sqlite3.IntegrityError:
+    except driver.IntegrityError:
         raise InUseError("要删除的党小组中还有党员（或有该小组的会议记录），请先把党员调整到其他党小组。") from None
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from pathlib import Path
 
+from branchdesk.core import driver, keys
 from branchdesk.core.errors import (DamagedDatabaseError, DatabaseError, ForeignSchemaError,
                                     ReadOnlyDatabaseError, ReadOnlyPlaceError, TooNewError)
 
@@ -41,16 +41,17 @@ class Database:
     need: the first save pays for it, once per process.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None, *,
+    def __init__(self, conn: driver.Connection, path: Path | None = None, *,
                  read_only: bool = False, read_only_reason: DatabaseError | None = None):
         self.conn = conn
         self.path = path
         self.read_only = read_only
         self.read_only_reason = read_only_reason
         self._utils = None
+        self.closed = False  # after close(): work queued for later must not touch it
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite-utils' Database sets it
 
-    def execute(self, sql: str, parameters=None) -> sqlite3.Cursor:
+    def execute(self, sql: str, parameters=None) -> driver.Cursor:
         if parameters is None:
             return self.conn.execute(sql)
         return self.conn.execute(sql, parameters)
@@ -71,6 +72,7 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+        self.closed = True
 
     def __getattr__(self, name: str):  # any other sqlite-utils helper
         if name.startswith("_"):
@@ -114,6 +116,7 @@ def open_db(path: Path | str, *, create: bool = True,
             "请升级本软件后再编辑。"))
     if version < SCHEMA_VERSION:
         _backup_before_migration(path, version)
+    _remove_encryption_leftovers(path)
     db = _connect(path)
     if version < SCHEMA_VERSION:
         _migrate(db)
@@ -127,7 +130,7 @@ def _migrate(db: Database) -> None:
     try:
         with db.atomic():  # the steps become savepoints: all of them, with their record, or none
             migrations.apply(db.utils)
-    except sqlite3.DatabaseError as exc:
+    except driver.DatabaseError as exc:
         db.close()
         raise DatabaseError("升级数据文件结构失败，文件保持原样未被修改。请联系技术人员。",
                             detail=str(exc)) from exc
@@ -148,13 +151,23 @@ def _create(path: Path) -> Database:
         if path.exists():  # made meanwhile by another program: theirs stays
             raise DatabaseError(f"数据文件“{path.name}”刚刚被其他程序建立，没有覆盖它。请重新打开。")
         os.replace(temporary, path)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, driver.Error) as exc:
         raise DatabaseError(f"无法在“{path.parent}”中建立数据文件：这个文件夹可能是只读的，或磁盘"
                             "已满。请换一个可以写入的文件夹后重试。", detail=str(exc)) from exc
     finally:
         for leftover in (temporary, Path(f"{temporary}-journal")):
             leftover.unlink(missing_ok=True)
     return _connect(path)
+
+
+def _remove_encryption_leftovers(path: Path) -> None:
+    """A set or remove password killed half-way leaves its new file beside the database
+    (core/encryption.py); for a remove that is a plain copy, which must not stay."""
+    if any(path.with_name(path.name + suffix).exists()
+           for suffix in (".encrypting.partial", ".decrypting.partial")):
+        from branchdesk.core import encryption
+
+        encryption.remove_leftovers(path)
 
 
 def _refuse_linked(path: Path) -> None:
@@ -169,22 +182,39 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
-def connect_read_only(path: Path | str) -> sqlite3.Connection:
-    """A connection that cannot write ``path`` (any characters in the path are safe)."""
+# ``key`` left at AUTO: the file's own key (keys.connection_key), None for a plain file.
+AUTO = object()
+
+
+def connect_file(path: Path | str, *, key=AUTO, timeout: float = 10) -> driver.Connection:
+    """A read-write connection to ``path`` through the one driver, keyed when encrypted.
+
+    PasswordRequiredError (before anything is read) when the file is encrypted and its key
+    is not unlocked in this process."""
+    key = keys.connection_key(path) if key is AUTO else key
+    return driver.connect(str(path), key=key, timeout=timeout)
+
+
+def connect_read_only(path: Path | str, *, key=AUTO) -> driver.Connection:
+    """A connection that cannot write ``path`` (any characters in the path are safe);
+    keyed as connect_file is."""
+    key = keys.connection_key(path) if key is AUTO else key
     # as_uri() percent-encodes ? # % and spaces; urllib.request (30 ms to import) not needed
     uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
-    return sqlite3.connect(uri, uri=True)
+    return driver.connect(uri, key=key, uri=True)
 
 
-def roll_back_hot_journal(path: Path) -> None:
+def roll_back_hot_journal(path: Path, *, key=AUTO) -> None:
     """Let SQLite finish the recovery of a transaction cut off by a crash or power cut.
 
     A read-only connection cannot read a file with a hot journal; a normal one rolls the
-    journal back on its first read. Nothing else is written.
+    journal back on its first read. Nothing else is written. An encrypted file's journal
+    holds encrypted pages: the connection is keyed, so the roll-back needs the key first
+    (and a wrong key never gets this far: keys.unlock checks it against the key file).
     """
     journal = Path(f"{path}-journal")
     if journal.exists() and journal.stat().st_size > 0:
-        conn = sqlite3.connect(str(path), timeout=10)
+        conn = connect_file(path, key=key)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
@@ -205,14 +235,12 @@ def _inspect(path: Path) -> int:
             foreign = schema_differences(conn, version) if problems == ["ok"] else []
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except driver.DatabaseError as exc:
         if not _is_damage(exc):
             raise DatabaseError(f"无法读取数据文件“{path.name}”：它可能正被其他程序占用，或当前用户"
                                 "没有读写权限。文件没有被修改。请关闭其他程序后重试。",
                                 detail=str(exc)) from exc
-        raise DamagedDatabaseError(
-            f"无法打开数据文件“{path.name}”：它不是有效的数据库文件，或已损坏。"
-            "为免损失扩大，本软件没有对它做任何修改。", detail=str(exc)) from exc
+        raise DamagedDatabaseError(unreadable_message(path), detail=str(exc)) from exc
     if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables > 0):
         raise DatabaseError(f"文件“{path.name}”不是党支部工作台账的数据文件，未做任何修改。")
     if problems != ["ok"]:
@@ -232,13 +260,28 @@ def _inspect(path: Path) -> int:
     return version
 
 
+def unreadable_message(path: Path) -> str:
+    """Why a file SQLite calls "not a database" cannot be opened. For an encrypted file the
+    password was already checked against its key file, so this is damage (or a key file
+    that belongs to another file), never a wrong password."""
+    if keys.is_encrypted(path):
+        return (f"无法打开数据文件“{path.name}”：密码正确，但数据文件解不开，它已损坏，或旁边的"
+                f"钥匙文件“{keys.key_path(path).name}”不是它的。为免损失扩大，本软件没有对它做任何修改。")
+    if not driver.has_plain_header(path) and path.stat().st_size > 0:
+        return (f"无法打开数据文件“{path.name}”：它不是有效的数据库文件，或已损坏；如果它是加密的"
+                f"数据文件，也可能是旁边的钥匙文件“{keys.key_path(path).name}”丢失了（那样可以用"
+                "恢复密钥打开）。为免损失扩大，本软件没有对它做任何修改。")
+    return (f"无法打开数据文件“{path.name}”：它不是有效的数据库文件，或已损坏。"
+            "为免损失扩大，本软件没有对它做任何修改。")
+
+
 def not_ours_message(name: str) -> str:
     return (f"文件“{name}”不是本软件的完整数据文件：其中的数据表、索引或触发器与本软件建立的不一致"
             "（可能被其他程序修改过）。为安全起见，本软件没有使用也没有修改它。"
             "请用最近一次完好的备份恢复，或联系技术人员。")
 
 
-def schema_differences(conn: sqlite3.Connection, version: int) -> list[str]:
+def schema_differences(conn: driver.Connection, version: int) -> list[str]:
     """Differences from the schema our migrations build; for a newer version (read-only), the
     tables and columns of ours that it lacks."""
     from branchdesk.core import schema
@@ -253,7 +296,7 @@ def schema_differences(conn: sqlite3.Connection, version: int) -> list[str]:
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
-def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+def _is_damage(exc: driver.DatabaseError) -> bool:
     """Damage, as opposed to a file that is busy, locked or not readable by this user."""
     code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
     if code is not None:
@@ -263,7 +306,7 @@ def _is_damage(exc: sqlite3.DatabaseError) -> bool:
 
 
 def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=10)
+    conn = connect_file(path)
     db = Database(conn, path)
     _configure(db)
     # Written only when it differs: writing the header bumps the file's change counter.

@@ -86,6 +86,31 @@ class DatabaseInUseError(DatabaseError):
     title = "数据文件正在使用"
 
 
+class PasswordError(DatabaseError):
+    """A password missing, wrong or unusable (exit 2); nothing was read or written."""
+
+    title = "密码"
+
+
+class PasswordRequiredError(PasswordError):
+    """The file is encrypted and its key has not been unlocked in this process."""
+
+    title = "需要密码"
+
+
+class WrongPasswordError(PasswordError):
+    """The password (or 恢复密钥) does not open the key file. Never damage: nothing is offered
+    or moved; the file is untouched."""
+
+    title = "密码不正确"
+
+
+class KeyFileError(DatabaseError):
+    """The key file beside an encrypted database is missing, unreadable or not ours."""
+
+    title = "钥匙文件有问题"
+
+
 class BackupError(BranchdeskError):
     """A backup or restore could not be completed; nothing was replaced."""
 

@@ -27,13 +27,13 @@ import errno
 import io
 import os
 import re
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from branchdesk.core import driver
 from branchdesk.core.errors import EXIT_UNREADABLE, ExportError
 
 _CHUNK = 1024 * 1024
@@ -127,9 +127,9 @@ _MESSAGES = {
 UNCHANGED = "原有的文件没有改动。"
 
 
-def kind_of(exc: OSError | sqlite3.Error) -> str:
+def kind_of(exc: OSError | driver.Error) -> str:
     """Which of ``KINDS`` an OSError (or SQLite error) met while writing is (never "broken")."""
-    if isinstance(exc, sqlite3.Error):
+    if isinstance(exc, driver.Error):
         code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+; older: the words
         if code is None and "disk is full" in str(exc):
             code = 13
@@ -143,7 +143,7 @@ def kind_of(exc: OSError | sqlite3.Error) -> str:
     return "other"
 
 
-def write_error(exc: OSError | sqlite3.Error, path: Path, *,
+def write_error(exc: OSError | driver.Error, path: Path, *,
                 replacing: bool = False) -> FileWriteError:
     """The Chinese FileWriteError for ``exc`` met while writing ``path``.
 
@@ -204,7 +204,7 @@ def staged(path: Path | str, *, temp: Path | None = None) -> Iterator[Path]:
         raise write_error(exc, path) from exc
     try:
         yield temp
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, driver.Error) as exc:
         raise write_error(exc, path) from exc
     finally:
         with suppress(OSError):

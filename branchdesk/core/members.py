@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import idcard, tables
+from branchdesk.core import driver, idcard, tables
 from branchdesk.core.dates import add_months, add_years, from_iso, month_only, parse_date, to_iso
 from branchdesk.core.db import ensure_writable
 from branchdesk.core.text import clean
@@ -586,7 +585,7 @@ def delete(db: Database, member_id: int) -> None:
         with db.atomic():
             db.execute("DELETE FROM member_history WHERE member_id = ?", [member_id])
             db.execute("DELETE FROM members WHERE id = ?", [member_id])
-    except sqlite3.IntegrityError:
+    except driver.IntegrityError:
         raise InUseError(
             f"“{member.name}”已有会议、谈话或职务等记录引用，不能删除。"
             "如其已离开本支部，请使用“组织关系变动”登记转出等情况，历史记录会保留。"

@@ -284,7 +284,9 @@ def _attachment_item(db: Database, attachment: Attachment, day: str, label: str,
     folder = f"{FILES_DIR}/{day[5:7]}月/{safe_name(label)}"
     name = names.claim(folder, safe_name(shown(attachment.original_name)))
     note = f"{day} {label} 附件" + (f"：{shown(attachment.note)}" if attachment.note else "")
-    return Item(name, note, attachment.size, lambda run, dest: source)
+    # a sealed file (encrypted branch) is unsealed in memory when its turn comes
+    return Item(name, note, attachment.size,
+                lambda run, dest: attachments.content(run.db, attachment))
 
 
 # ---------------------------------------------------------------- producing content locally

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import pprint
 import re
-import sqlite3
 from pathlib import Path
+
+from branchdesk.core import driver
 
 _EXPECTED_FILE = Path(__file__).with_name("schema_expected.py")
 
@@ -36,7 +37,7 @@ SQLITE_TABLES = ("sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat
 MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
-def signature(conn: sqlite3.Connection) -> dict:
+def signature(conn: driver.Connection) -> dict:
     """The structure of the schema in ``conn``, as plain JSON-ready data.
 
     SQLite's own tables (SQLITE_TABLES) are left out; automatic indexes (no SQL of their own)
@@ -62,7 +63,7 @@ def signature(conn: sqlite3.Connection) -> dict:
     return {"tables": tables, "others": others}
 
 
-def _table_signature(conn: sqlite3.Connection, table: str) -> dict:
+def _table_signature(conn: driver.Connection, table: str) -> dict:
     quoted = '"' + table.replace('"', '""') + '"'
     columns = [list(r[1:]) for r in conn.execute(f"PRAGMA table_xinfo({quoted})")]
     keys = sorted(list(r[2:5]) for r in conn.execute(f"PRAGMA foreign_key_list({quoted})"))
@@ -84,7 +85,7 @@ def _sql_tokens(sql: str | None) -> str:
     return re.sub(r'[\s"`\[\]]+', "", sql or "").lower()
 
 
-def missing_for_newer(conn: sqlite3.Connection) -> list[str]:
+def missing_for_newer(conn: driver.Connection) -> list[str]:
     """For a file from a newer version (opened read-only): every table and column this version
     reads must be there; what the newer version added is its own business."""
     want = expected(max_version())["tables"]
@@ -113,7 +114,7 @@ def expected(version: int) -> dict | None:
     return EXPECTED.get(version)
 
 
-def differences(conn: sqlite3.Connection, version: int) -> list[str]:
+def differences(conn: driver.Connection, version: int) -> list[str]:
     """What in ``conn``'s schema differs from what ``version`` should have (empty: identical).
 
     The texts are for the log (English, names of schema objects only, never data).
@@ -139,7 +140,7 @@ def build_expected() -> dict[int, dict]:
     from branchdesk.core.db import Database
     from branchdesk.core.migrations import migrations
 
-    conn = sqlite3.connect(":memory:")
+    conn = driver.connect(":memory:")
     db = Database(conn)
     result = {}
     steps = list(migrations._migrations)

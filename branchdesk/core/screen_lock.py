@@ -5,7 +5,11 @@ Stored form (the ``lock_password`` setting; '' means no password):
 be raised later without breaking old passwords; parameters read back are bounded so a tampered
 file cannot make a check take minutes or gigabytes.
 
-This keeps a passer-by at a shared office PC away from the screen; it does not encrypt the file.
+This hash is the lock of a branch that is not encrypted; it keeps a passer-by at a shared office
+PC away from the screen and does not protect the file. Once the branch is encrypted
+(core/encryption.py) the lock checks the encryption password against the key file instead, and
+this setting is emptied: one password. A branch that still has only this lock password is
+encrypted at its first unlock (``needs_upgrade``; the window does it).
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ import os
 
 from branchdesk.core.db import Database
 
-from branchdesk.core import settings
-from branchdesk.core.errors import ValidationError
+from branchdesk.core import keys, settings
+from branchdesk.core.errors import KeyFileError, ValidationError, WrongPasswordError
 
 N, R, P = 2**14, 8, 1  # about 50 ms and 16 MB on an office PC
 SALT_BYTES = 16
@@ -65,13 +69,30 @@ def delay_after(failures: int) -> float:
 
 # ---------------------------------------------------------------- the setting
 
+def is_encrypted(db: Database) -> bool:
+    return db.path is not None and keys.is_encrypted(db.path)
+
+
 def is_enabled(db: Database) -> bool:
-    return bool(settings.get(db, "lock_password"))
+    return is_encrypted(db) or bool(settings.get(db, "lock_password"))
 
 
 def check(db: Database, password: str) -> bool:
+    """The encryption password (key file) of an encrypted branch, else the lock's own hash."""
+    if is_encrypted(db):
+        try:
+            keys.unwrap(keys.read_key_file(keys.key_path(db.path)), password)
+        except (WrongPasswordError, KeyFileError):
+            return False
+        return True
     stored = settings.get(db, "lock_password")
     return bool(stored) and verify_password(password, stored)
+
+
+def needs_upgrade(db: Database) -> bool:
+    """A writable branch locked by the old lock password only: to be encrypted with it."""
+    return (not db.read_only and db.path is not None and not is_encrypted(db)
+            and bool(settings.get(db, "lock_password")))
 
 
 def set_password(db: Database, new: str, *, old: str = "") -> None:

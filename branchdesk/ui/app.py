@@ -82,8 +82,10 @@ def run(db_path: Path | None = None) -> int:
     window = MainWindow(db)
     server.activate_requested.connect(single_instance.raise_main_window)
     app.aboutToQuit.connect(single_instance.back_up_open_windows)
-    if window.locker.enabled():
-        window.locker.lock()
+    from branchdesk.core import keys
+
+    if window.locker.enabled() and not keys.is_encrypted(db.path):
+        window.locker.lock()  # an encrypted branch asked for its password just now
     window.show()
     _selftest_hook(app, window)
     return app.exec()

@@ -149,12 +149,22 @@ def restore_from(window, source: Path, *, ask: bool = True):
     Returns the new main window, or None when nothing was restored.
     """
     report = backup.inspect_file(source)
+    if report.locked and _unlock_backup(window, source):
+        report = backup.inspect_file(source)
     if not report.ok:
         show_error(window, BackupError(report.problem + "没有用它做任何操作。"))
         return None
     if ask and not _confirm_restore(window, source, report):
         return None
     return _swap(window, source)
+
+
+def _unlock_backup(window, source: Path) -> bool:
+    """An encrypted backup with a key other than the branch's (made under an earlier
+    password): its own password is asked; True when it was given."""
+    from branchdesk.ui.dialogs.unlock_dialog import UnlockDialog
+
+    return bool(UnlockDialog(source, window, what="备份文件", cancel_text="取消").exec())
 
 
 def _confirm_restore(window, source: Path, report: backup.FileReport) -> bool:

@@ -128,7 +128,8 @@ class DashboardTab(QWidget):
 
     def _complete(self) -> None:
         """The findings left for later by a quick refresh (a newer refresh has them all)."""
-        if self.report is not None and not self.report.complete:
+        if self.report is not None and not self.report.complete and not self.db.closed:
+            # (closed: the window was rebuilt around another file before this came round)
             rules.complete(self.db, self.report)
             self._fill_findings(self.report)
             self._fill_summary(self.report)

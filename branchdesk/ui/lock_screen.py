@@ -233,8 +233,8 @@ class LockController(QObject):
         if self.enabled():
             self.lock()
         elif not self.locked:
-            QMessageBox.information(self.window, "锁定", "还没有设置锁定密码。"
-                                    "请在“设置 → 锁定密码…”中设置密码后再锁定。")
+            QMessageBox.information(self.window, "锁定", "还没有设置密码。"
+                                    "请在“设置 → 密码…”中设置密码后再锁定。")
 
     def lock_if_enabled(self) -> None:
         if self.enabled():
@@ -312,7 +312,10 @@ class LockController(QObject):
     # ------------------------------------------------------------ unlocking
     def try_unlock(self, password: str) -> bool:
         if screen_lock.check(self.window.db, password):
+            upgrade = screen_lock.needs_upgrade(self.window.db)
             self.unlock()
+            if upgrade:  # the old lock password becomes the encryption password, now
+                QTimer.singleShot(0, self.window, lambda: self._encrypt(password))
             return True
         self.failures += 1
         delay = screen_lock.delay_after(self.failures)
@@ -320,6 +323,11 @@ class LockController(QObject):
         self.screen.wait(delay, f"密码不正确。{wait}")
         log.info("wrong lock password (%d in a row)", self.failures)
         return False
+
+    def _encrypt(self, password: str) -> None:
+        from branchdesk.ui import password as ui_password
+
+        ui_password.encrypt(self.window, password, upgrade=True)
 
     def unlock(self) -> None:
         self._take_down()

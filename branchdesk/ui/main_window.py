@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         settings_menu = bar.addMenu("设置(&S)")
         self._action(settings_menu, "支部信息(&B)…", self.edit_profile)
         self._action(settings_menu, "检查规则(&R)…", self.edit_rules)
-        self._action(settings_menu, "锁定密码(&P)…", self.edit_password)
+        self._action(settings_menu, "密码(&P)…", self.edit_password)
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(self.commands.help)
         self._action(help_menu, "关于(&A)", self.about)
@@ -228,8 +228,14 @@ class MainWindow(QMainWindow):
     def edit_password(self) -> None:
         from branchdesk.ui.dialogs.password_dialog import PasswordDialog
 
-        if PasswordDialog(self.db, self).exec():
-            self.locker.apply_settings()
+        dialog = PasswordDialog(self.db, self)
+        if not dialog.exec():
+            return
+        self.locker.apply_settings()
+        if dialog.intent is not None:
+            from branchdesk.ui import password
+
+            password.apply(self, dialog.intent)
 
     def open_demo(self) -> None:
         try:
@@ -241,7 +247,9 @@ class MainWindow(QMainWindow):
         from branchdesk import paths
 
         try:
-            db = startup.open_locked(paths.default_db_path())
+            db = startup.open_locked(paths.default_db_path(), parent=self)
+            if db is None:
+                return
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return

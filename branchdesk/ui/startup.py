@@ -35,18 +35,42 @@ def open_demo():
     return demo.create_demo(path)
 
 
-def open_locked(path: Path):
-    """Lock ``path`` for this process, then open it; raises BranchdeskError (lock released).
+def open_locked(path: Path, parent=None):
+    """Lock ``path`` for this process, then open it (asking for the password of an encrypted
+    file); raises BranchdeskError (lock released); None when the password was not given.
     In a folder nobody can write (no lock file can be made there) it opens read-only."""
     try:
         single_writer.hold(path)
     except ReadOnlyPlaceError as exc:
+        if not ask_password(path, parent):
+            return None
         return open_db(path, create=False, read_only=exc)
     try:
-        return open_db(path)
+        if not ask_password(path, parent):
+            single_writer.release(path)
+            return None
+        db = open_db(path)
+        if not db.read_only:
+            from branchdesk.core import encryption
+
+            encryption.finish(path)
+        return db
     except BaseException:
         single_writer.release(path)
         raise
+
+
+def ask_password(path: Path, parent=None) -> bool:
+    """True when ``path`` can be opened: plain, already unlocked, or the right password given
+    (ui/dialogs/unlock_dialog.py). A wrong password is never taken for damage."""
+    from branchdesk.core import keys
+
+    if not keys.needs_password(path):
+        return True
+    from branchdesk.ui.dialogs.unlock_dialog import UnlockDialog
+
+    # at start the only way on is the password; from the window (回到我的支部数据) it is 取消
+    return bool(UnlockDialog(path, parent, cancel_text="退出" if parent is None else "取消").exec())
 
 
 def open_start_database(db_path: Path | None):
@@ -74,9 +98,30 @@ def _open_or_recover(path: Path):
         from branchdesk.ui.dialogs.backup_dialog import offer_recovery  # rarely needed: not at start
 
         single_writer.hold(path)  # nobody else may write while the backup is put in place
-        if not offer_recovery(path, exc):
+        if not _key_file_restored(path) and not offer_recovery(path, exc):
             return None
     return open_locked(path)
+
+
+def _key_file_restored(path: Path) -> bool:
+    """A file that is not plain SQLite and has no key file may be an encrypted branch whose
+    key file was lost: with its 恢复密钥 it gets a new one (and a new password). False when
+    that is not the case or the user has no 恢复密钥 (then a backup is offered)."""
+    from branchdesk.core import driver, keys
+
+    if keys.key_path(path).exists() or driver.has_plain_header(path) \
+            or path.stat().st_size == 0:
+        return False
+    asked = QMessageBox.question(
+        None, "数据文件打不开",
+        f"数据文件“{path.name}”打不开：它可能已损坏，也可能是加密的数据文件而旁边的钥匙文件"
+        f"“{keys.key_path(path).name}”丢失了。\n\n如果设置过密码，可以用恢复密钥打开它并设一个新密码。"
+        "现在输入恢复密钥吗？（选“否”则改用备份恢复）")
+    if asked != QMessageBox.StandardButton.Yes:
+        return False
+    from branchdesk.ui.dialogs.unlock_dialog import RecoveryResetDialog
+
+    return bool(RecoveryResetDialog(path).exec())
 
 
 def needs_setup(db) -> bool:

@@ -27,7 +27,8 @@ def shots(db, work: Path) -> dict:
     return {"welcome.png": lambda: _welcome(), "import.png": lambda: _import(db, work),
             "meeting.png": lambda: _meeting(db), "signin.png": lambda: _signin(db),
             "package.png": lambda: _package(db), "restore.png": lambda: _restore(db, work),
-            "password.png": lambda: _password(db), "dashboard.png": lambda: _dashboard(db)}
+            "password.png": lambda: _password(db), "recovery-key.png": _recovery_key,
+            "dashboard.png": lambda: _dashboard(db)}
 
 
 def _welcome():
@@ -106,6 +107,13 @@ def _password(db):
     from branchdesk.ui.dialogs.password_dialog import PasswordDialog
 
     return PasswordDialog(db)
+
+
+def _recovery_key():
+    from branchdesk.core import keys
+    from branchdesk.ui.dialogs.unlock_dialog import RecoveryKeyDialog
+
+    return RecoveryKeyDialog(keys.recovery_key(bytes(range(32))))  # an example, not a real key
 
 
 def _dashboard(db):

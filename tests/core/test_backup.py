@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+
+from branchdesk.core import driver
 from datetime import date, datetime
 from pathlib import Path
 
@@ -309,13 +311,16 @@ def test_a_busy_file_is_not_called_damaged(demo_path, monkeypatch):
 
     real_connect = db_module.connect_read_only
 
-    def without_waiting(path):
-        conn = real_connect(path)
+    def without_waiting(path, **kwargs):
+        conn = real_connect(path, **kwargs)
         conn.execute("PRAGMA busy_timeout = 0")
         return conn
 
     monkeypatch.setattr(db_module, "connect_read_only", without_waiting)
-    other = sqlite3.connect(demo_path, timeout=0, isolation_level=None)
+    # The same SQLite build as the app's: two builds in one process do not see each other's
+    # POSIX locks (another process would).
+    other = driver.connect(str(demo_path), timeout=0)
+    other.isolation_level = None
     other.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(DatabaseError, match="占用") as caught:

@@ -3,6 +3,7 @@ from datetime import date
 import openpyxl
 import pytest
 
+from branchdesk.core import driver  # the app's SQLite errors (not sqlite3's)
 from branchdesk.cli import main
 from branchdesk.core import demo, idcard, members
 from branchdesk.core.db import open_db
@@ -140,15 +141,13 @@ def test_an_unknown_meeting_is_exit_1(tmp_path, capsys, qapp):
 
 def test_an_unforeseen_database_error_is_words_and_exit_2_not_a_traceback(tmp_path, capsys,
                                                                           monkeypatch):
-    import sqlite3
-
     from branchdesk.core import meetings
 
     db_path = tmp_path / "d.sqlite3"
     open_db(db_path).close()
 
     def fails(*_args, **_kwargs):
-        raise sqlite3.OperationalError("disk I/O error")
+        raise driver.OperationalError("disk I/O error")
 
     monkeypatch.setattr(meetings, "list_meetings", fails)
     assert main(["meetings", "--db", str(db_path)]) == 2

@@ -1,4 +1,6 @@
 import sqlite3
+
+from branchdesk.core import driver
 import subprocess
 import sys
 
@@ -110,7 +112,7 @@ def test_failed_migration_leaves_old_schema(db_path, monkeypatch):
 
     def broken(db):
         original(db)
-        raise sqlite3.OperationalError("simulated failure half-way")
+        raise driver.OperationalError("simulated failure half-way")
 
     monkeypatch.setattr(mig.migrations._migrations[1], "fn", broken)
     with pytest.raises(DatabaseError, match="升级数据文件结构失败"):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+
+from branchdesk.core import driver
 import stat
 import sys
 import zipfile
@@ -122,13 +124,13 @@ def test_a_folder_where_the_file_should_go_is_explained(tmp_path):
 @pytest.mark.parametrize("words, kind", [
     ("database or disk is full", "full"), ("attempt to write a readonly database", "other")])
 def test_sqlite_errors_have_kinds_too(words, kind):
-    assert files.kind_of(sqlite3.OperationalError(words)) == kind
+    assert files.kind_of(driver.OperationalError(words)) == kind
 
 
 def test_sqlite_result_codes_are_read_first():
-    full = sqlite3.OperationalError("whatever")
+    full = driver.OperationalError("whatever")
     full.sqlite_errorcode = 13  # SQLITE_FULL, as Python 3.11+ sets it
-    read_only = sqlite3.OperationalError("whatever")
+    read_only = driver.OperationalError("whatever")
     read_only.sqlite_errorcode = 8 | (1 << 8)  # SQLITE_READONLY_RECOVERY: an extended code
     assert (files.kind_of(full), files.kind_of(read_only)) == ("full", "read_only")
 

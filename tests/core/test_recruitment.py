@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from branchdesk.core import driver  # the app's SQLite errors (not sqlite3's)
 from branchdesk.core import attachments, idcard, meetings, members, recruitment as rc, rules, settings
 from branchdesk.core.errors import InUseError, ValidationError
 from branchdesk.core.recruitment import Entry, Person, Recruit, StepRecord
@@ -250,10 +251,10 @@ def test_failed_admission_leaves_nothing_half_written(branch, monkeypatch):
     r = _step(db, _through_meeting(db, ids, _applicant(db)), 17, "2026-08-15")
 
     def broken(*args, **kwargs):
-        raise sqlite3.OperationalError("disk I/O error")
+        raise driver.OperationalError("disk I/O error")
 
     monkeypatch.setattr(rc, "_add_history", broken)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(driver.OperationalError):
         rc.admit(db, r.id, today=TODAY)
     assert len(members.list_members(db)) == 3
     assert rc.get(db, r.id).status == rc.ACTIVE

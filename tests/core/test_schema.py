@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+
+from branchdesk.core import driver
 from pathlib import Path
 
 import pytest
@@ -117,7 +119,7 @@ def test_a_failed_migration_leaves_the_file_exactly_as_it_was(tmp_path, monkeypa
 
     def broken(db):
         db.execute("CREATE TABLE half_done (x)")
-        raise sqlite3.OperationalError("simulated failure")
+        raise driver.OperationalError("simulated failure")
 
     monkeypatch.setattr(step, "fn", broken)
     with pytest.raises(DatabaseError, match="文件保持原样"):
@@ -200,7 +202,7 @@ def test_a_new_file_appears_complete_or_not_at_all(tmp_path, monkeypatch):
     from branchdesk.core.migrations import migrations
 
     def broken(db):
-        raise sqlite3.OperationalError("simulated failure")
+        raise driver.OperationalError("simulated failure")
 
     monkeypatch.setattr(migrations._migrations[-1], "fn", broken)
     folder = tmp_path / "data"

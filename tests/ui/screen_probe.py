@@ -189,6 +189,8 @@ def dialogs(db, window):
     from branchdesk.ui.dialogs.talk_dialog import TalkDialog
     from branchdesk.ui.print.preview import make_preview_dialog
     from branchdesk.ui.print.signin import paint_signin
+    from branchdesk.ui.dialogs.unlock_dialog import (RecoveryKeyDialog, RecoveryResetDialog,
+                                                     UnlockDialog)
     from branchdesk.ui.startup import WelcomeDialog
 
     person = members.list_members(db)[3]
@@ -218,6 +220,9 @@ def dialogs(db, window):
         ("backup_settings", lambda: BackupSettingsDialog(db, window)),
         ("status", lambda: StatusDialog(db, person, window)),
         ("password", lambda: PasswordDialog(db, window)),
+        ("unlock", lambda: UnlockDialog(db.path, window)),
+        ("recovery_key", lambda: RecoveryKeyDialog("-".join(["ABCDE"] * 11), window)),
+        ("recovery_reset", lambda: RecoveryResetDialog(db.path, window)),
         ("import", lambda: ImportDialog(db, roster, window)),
         ("welcome", lambda: WelcomeDialog(window)),
         ("dues_quick", lambda: dues_dialogs.QuickEntryDialog(

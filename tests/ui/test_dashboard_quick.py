@@ -32,3 +32,18 @@ def test_a_report_left_for_later_completes_to_the_full_one(demo_db):
     rules.complete(demo_db, quick)  # twice adds nothing
     assert quick.complete and [f.message for f in quick.findings] == \
         [f.message for f in full.findings]
+
+
+def test_a_file_closed_before_the_findings_come_round_is_left_alone(app, demo_db, qtbot):
+    """As when the window is rebuilt around another file at start-up (a restore, a password
+    set at the first unlock): the old 工作台's late findings must not touch the closed file."""
+    from PySide6.QtWidgets import QApplication
+
+    from branchdesk.ui.dashboard_tab import DashboardTab
+
+    tab = DashboardTab(demo_db, as_of=date(2026, 11, 29))
+    qtbot.addWidget(tab)
+    demo_db.close()
+    for _ in range(3):
+        QApplication.processEvents()  # an exception here would fail the test (pytest-qt)
+    assert not tab.report.complete

@@ -10,6 +10,8 @@ import errno
 import gc
 import os
 import sqlite3
+
+from branchdesk.core import driver
 import subprocess
 import sys
 import tempfile
@@ -353,7 +355,7 @@ def test_backup_with_an_injected_disk_full(demo_path, tmp_path, monkeypatch, cap
         real(source, target)
         with open(target, "r+b") as handle:
             handle.truncate(8192)
-        raise sqlite3.OperationalError("database or disk is full")
+        raise driver.OperationalError("database or disk is full")
 
     monkeypatch.setattr(backup, "copy_database", copy_then_fill)
     code = main(["backup", "-o", str(stick), "--db", str(demo_path)])

@@ -9,7 +9,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QMessageBox,
                                QPushButton)
 
-from branchdesk.core import meetings, members, screen_lock, settings
+from branchdesk.core import encryption, keys, meetings, members, screen_lock, settings
+from branchdesk.core.db import open_db
 from branchdesk.ui import lock_screen, single_instance
 from branchdesk.ui.dialogs.password_dialog import PasswordDialog
 from branchdesk.ui.main_window import MainWindow
@@ -18,9 +19,19 @@ PASSWORD = "正确密码2026"
 
 
 @pytest.fixture
-def window(app, demo_db, qtbot):
-    screen_lock.set_password(demo_db, PASSWORD)
-    widget = MainWindow(demo_db)
+def encrypted_db(demo_db, fast_kdf):
+    """The demo branch with a password: encrypted, the lock checking the key file."""
+    path = demo_db.path
+    demo_db.close()
+    encryption.set_password(path, PASSWORD)
+    db = open_db(path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def window(app, encrypted_db, qtbot):
+    widget = MainWindow(encrypted_db)
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
@@ -307,9 +318,8 @@ def test_the_lock_screen_stays_above_the_main_window(window, qtbot):
     assert screen.isVisible() and window.locker.locked
 
 
-def test_lock_at_start_covers_the_window_shown_after_it(app, demo_db, qtbot):
-    screen_lock.set_password(demo_db, PASSWORD)
-    window = MainWindow(demo_db)
+def test_lock_at_start_covers_the_window_shown_after_it(app, encrypted_db, qtbot):
+    window = MainWindow(encrypted_db)
     qtbot.addWidget(window)
     window.locker.lock()  # as ui/app.run does, before the window is first shown
     window.show()
@@ -336,7 +346,7 @@ def test_without_a_password_nothing_locks(app, demo_db, qtbot, monkeypatch):
     window.locker.lock_if_enabled()
     window.locker.lock_now()
     assert not window.locker.locked
-    assert shown and "还没有设置锁定密码" in shown[0]
+    assert shown and "还没有设置密码" in shown[0] and "设置 → 密码" in shown[0]
 
 
 def test_idle_minutes_setting_is_used(window):
@@ -347,35 +357,92 @@ def test_idle_minutes_setting_is_used(window):
 
 # ---------------------------------------------------------------- the settings page
 
-def test_password_dialog_sets_changes_and_removes(app, demo_db, qtbot, monkeypatch):
+def _answer_recovery_page(monkeypatch) -> list[str]:
+    """The 恢复密钥 page, ticked and closed as a user would; returns the keys it showed."""
+    from branchdesk.ui.dialogs import unlock_dialog
+
+    shown = []
+
+    def exec_(dialog):
+        shown.append(dialog.key_view.toPlainText().replace("\n", "-"))
+        assert not dialog.buttons.accept_button.isEnabled()  # not before the box is ticked
+        dialog.kept.setChecked(True)
+        return 1
+
+    monkeypatch.setattr(unlock_dialog.RecoveryKeyDialog, "exec", exec_)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    return shown
+
+
+def test_password_dialog_sets_changes_and_removes(app, demo_db, qtbot, monkeypatch, fast_kdf):
+    from branchdesk.ui import password
+
     errors = []
     monkeypatch.setattr("branchdesk.ui.dialogs.password_dialog.show_error",
                         lambda parent, exc, *a: errors.append(str(exc)))
     monkeypatch.setattr("branchdesk.ui.dialogs.password_dialog.confirm", lambda *a, **k: True)
-    dialog = PasswordDialog(demo_db)
+    recovery = _answer_recovery_page(monkeypatch)
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    path = demo_db.path
+    dialog = PasswordDialog(window.db, window)
     qtbot.addWidget(dialog)
-    dialog.new.setText("一二三四")
-    dialog.again.setText("一二三五")
+    dialog.new.setText("一二三四五六")
+    dialog.again.setText("一二三四五七")
     dialog.save()
     assert errors[-1] == "两次输入的密码不一致" and not screen_lock.is_enabled(demo_db)
-    dialog.again.setText("一二三四")
+    dialog.again.setText("一二三四五六")
     dialog.minutes.setValue(5)
     dialog.save()
-    assert screen_lock.check(demo_db, "一二三四") and settings.get(demo_db, "lock_idle_minutes") == 5
+    assert dialog.intent == ("set", "一二三四五六")
+    password.apply(window, dialog.intent)
+    window = window.replacement
+    qtbot.addWidget(window)
+    assert keys.is_encrypted(path) and len(recovery) == 1
+    assert screen_lock.check(window.db, "一二三四五六")
+    assert settings.get(window.db, "lock_idle_minutes") == 5 and members.count(window.db) == 35
 
-    change = PasswordDialog(demo_db)
+    change = PasswordDialog(window.db, window)
     qtbot.addWidget(change)
     change.old.setText("错的")
     change.new.setText("新密码新密码")
     change.again.setText("新密码新密码")
     change.save()
-    assert errors[-1] == "原密码不正确" and screen_lock.check(demo_db, "一二三四")
-    change.old.setText("一二三四")
+    assert errors[-1] == "原密码不正确" and screen_lock.check(window.db, "一二三四五六")
+    change.old.setText("一二三四五六")
     change.save()
-    assert screen_lock.check(demo_db, "新密码新密码")
+    assert change.intent is None and screen_lock.check(window.db, "新密码新密码")
 
-    remove = PasswordDialog(demo_db)
+    remove = PasswordDialog(window.db, window)
     qtbot.addWidget(remove)
     remove.old.setText("新密码新密码")
     remove.remove()
-    assert not screen_lock.is_enabled(demo_db)
+    password.apply(window, remove.intent)
+    window = window.replacement
+    qtbot.addWidget(window)
+    assert not keys.is_encrypted(path) and not screen_lock.is_enabled(window.db)
+    assert members.count(window.db) == 35
+    assert keys.parse_recovery_key(recovery[0])  # the page showed a whole, valid key
+
+
+def test_old_lock_password_encrypts_the_branch_at_first_unlock(app, demo_db, qtbot,
+                                                               monkeypatch, fast_kdf):
+    """A branch locked by the screen lock's own password (before encryption existed) is
+    encrypted with that same password when it is first unlocked; the 恢复密钥 is shown."""
+    recovery = _answer_recovery_page(monkeypatch)
+    screen_lock.set_password(demo_db, "1234")  # the old lock allowed 4 characters
+    path = demo_db.path
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.locker.lock()
+    window.show()
+    qtbot.waitExposed(window)
+    enter(window, qtbot, "1234")
+    qtbot.waitUntil(lambda: getattr(window, "replacement", None) is not None, timeout=5000)
+    replacement = window.replacement
+    qtbot.addWidget(replacement)
+    assert keys.is_encrypted(path) and len(recovery) == 1
+    assert settings.get(replacement.db, "lock_password") == ""  # one password, the key file's
+    assert screen_lock.check(replacement.db, "1234") and members.count(replacement.db) == 35
+    keys.forget_all()
+    keys.unlock(path, "1234")

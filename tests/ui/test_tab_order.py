@@ -102,6 +102,8 @@ def _dialogs(db, folder):
     from branchdesk.ui.dialogs.rules_dialog import RulesDialog
     from branchdesk.ui.dialogs.status_dialog import StatusDialog
     from branchdesk.ui.dialogs.talk_dialog import TalkDialog
+    from branchdesk.ui.dialogs.unlock_dialog import (RecoveryKeyDialog, RecoveryResetDialog,
+                                                     UnlockDialog)
     from branchdesk.ui.startup import WelcomeDialog
     from tests.ui.test_import_dialog import roster
 
@@ -118,7 +120,10 @@ def _dialogs(db, folder):
         "民主评议": lambda: AppraisalDialog(db),
         "支部信息": lambda: ProfileDialog(db),
         "检查规则": lambda: RulesDialog(db),
-        "锁定密码": lambda: PasswordDialog(db),
+        "密码": lambda: PasswordDialog(db),
+        "输入密码": lambda: UnlockDialog(db.path),
+        "恢复密钥": lambda: RecoveryKeyDialog("-".join(["ABCDE"] * 11)),
+        "用恢复密钥设新密码": lambda: RecoveryResetDialog(db.path),
         "导出年度台账": lambda: LedgerDialog(db),
         "导出到U盘": lambda: PackageDialog(db, find_drives=lambda: []),
         "恢复备份": lambda: RestoreDialog(db.path),
@@ -131,7 +136,7 @@ def _dialogs(db, folder):
 
 NAMES = [  # the keys of _dialogs(), for the test ids
     "新增党员", "编辑党员", "组织关系变动", "新建会议", "编辑会议", "主题党日", "谈心谈话", "民主评议",
-    "支部信息", "检查规则", "锁定密码", "导出年度台账", "导出到U盘", "恢复备份", "备份设置", "欢迎",
+    "支部信息", "检查规则", "密码", "输入密码", "恢复密钥", "用恢复密钥设新密码", "导出年度台账", "导出到U盘", "恢复备份", "备份设置", "欢迎",
     "导入花名册"]
 
 

@@ -1,41 +1,53 @@
-"""设置 → 锁定密码: set, change or remove the screen-lock password, and the idle minutes."""
+"""设置 → 密码: set, change or remove the password that encrypts the branch and locks the
+screen, and the idle minutes.
+
+Changing only rewrites the key file, so it happens here. Setting and removing rewrite the
+whole file with the window's connection closed: the dialog checks what was typed and leaves
+``intent`` for ui/password.py.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                               QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox,
+                               QVBoxLayout)
 
-from branchdesk.core import screen_lock, settings
+from branchdesk.core import encryption, keys, screen_lock, settings
 from branchdesk.core.errors import BranchdeskError, ValidationError
+from branchdesk.ui.dialogs.unlock_dialog import password_field
 from branchdesk.ui.errors import confirm, show_error
 from branchdesk.ui.widgets import DialogButtons, dialog_buttons
 
-
-def _password_field() -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    return field
+PROTECTS = ("设置密码后，数据文件、backups 文件夹中的备份和会议附件都加密保存：没有密码，拿到这些文件的人"
+            "也看不到其中的姓名、身份证号和电话。打开本软件、离开电脑一段时间或按 Ctrl+L 时会锁定。")
+CAVEATS = ("设置后会显示一次恢复密钥，忘记密码时只能用它打开数据。备份到U盘等其他位置的旧副本不会加密，"
+           "请删除或重新备份；旧的未加密文件在磁盘（尤其是固态硬盘）上占用过的空间无法保证已被擦除。")
 
 
 class PasswordDialog(QDialog):
+    """``intent`` after exec(): ("set", new), ("remove", old) or None (changed here, or only
+    the minutes)."""
+
     def __init__(self, db, parent=None):
         super().__init__(parent)
         self.db = db
+        self.intent = None
         self.had_password = screen_lock.is_enabled(db)
-        self.setWindowTitle("锁定密码")
+        self.encrypted = screen_lock.is_encrypted(db)
+        self.setWindowTitle("密码")
         layout = QVBoxLayout(self)
-        note = QLabel("设置密码后，打开本软件、离开电脑一段时间或按 Ctrl+L 时会锁定，"
-                      "输入密码才能查看。密码只保存为不可还原的校验值；忘记密码将无法解锁，请牢记。")
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        for text in (PROTECTS, CAVEATS):
+            note = QLabel(text)
+            note.setWordWrap(True)
+            layout.addWidget(note)
         layout.addLayout(self._form())
         layout.addWidget(self._buttons())
+        self.setMinimumWidth(540)
 
     def _form(self) -> QFormLayout:
         form = QFormLayout()
-        self.old = _password_field()
-        self.new = _password_field()
-        self.again = _password_field()
+        self.old = password_field()
+        self.new = password_field(f"至少 {keys.MIN_LENGTH} 个字符")
+        self.again = password_field()
         self.minutes = QSpinBox()
         spec = settings.SETTINGS["lock_idle_minutes"]
         self.minutes.setRange(spec.minimum, spec.maximum)
@@ -58,28 +70,38 @@ class PasswordDialog(QDialog):
     def save(self) -> None:
         """A blank new password with one already set keeps it (only the minutes change)."""
         try:
-            if self.new.text() or self.again.text() or not self.had_password:
-                self._check_same()
-                screen_lock.set_password(self.db, self.new.text(), old=self.old.text())
-            elif not screen_lock.check(self.db, self.old.text()):
-                raise ValidationError({"old": "原密码不正确"})
-            settings.put(self.db, {"lock_idle_minutes": self.minutes.value()})
+            self._save()
         except BranchdeskError as exc:
             show_error(self, exc)
             return
         self.accept()
 
-    def _check_same(self) -> None:
-        if self.new.text() != self.again.text():
-            raise ValidationError({"again": "两次输入的密码不一致"})
+    def _save(self) -> None:
+        changing = bool(self.new.text() or self.again.text()) or not self.had_password
+        if changing:
+            if self.new.text() != self.again.text():
+                raise ValidationError({"again": "两次输入的密码不一致"})
+            keys.check_new_password(self.new.text())
+        if self.had_password and not screen_lock.check(self.db, self.old.text()):
+            raise ValidationError({"old": "原密码不正确"})
+        settings.put(self.db, {"lock_idle_minutes": self.minutes.value()})
+        if not changing:
+            return
+        if self.encrypted:
+            encryption.change_password(self.db.path, self.old.text(), self.new.text())
+        else:  # a first password, or one that was only the screen lock's
+            self.intent = ("set", self.new.text())
 
     def remove(self) -> None:
-        if not confirm(self, "取消密码", "取消后本软件不再锁定，任何人都能查看数据。确定取消密码吗？",
+        if not confirm(self, "取消密码", "取消后数据文件不再加密，本软件也不再锁定，任何人都能查看数据。"
+                       "已有的加密备份仍需这个密码或恢复密钥才能打开。确定取消密码吗？",
                        yes="取消密码"):
             return
-        try:
-            screen_lock.remove_password(self.db, self.old.text())
-        except BranchdeskError as exc:
-            show_error(self, exc)
+        if not screen_lock.check(self.db, self.old.text()):
+            show_error(self, ValidationError({"old": "原密码不正确"}))
             return
+        if self.encrypted:
+            self.intent = ("remove", self.old.text())
+        else:
+            screen_lock.remove_password(self.db, self.old.text())
         self.accept()
