@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView,
                                QInputDialog, QLabel, QListWidget, QPushButton, QSplitter,
@@ -77,6 +77,7 @@ class RecruitsTab(RecordTab):
         split.addWidget(self.record_view())
         split.addWidget(self._person_page())
         split.setSizes([560, 640])
+        split.setStretchFactor(1, 1)  # a wider window widens the person's page, not the list
         self._split_moved = False  # once the secretary drags the divider, it stays put
         split.splitterMoved.connect(lambda *_: setattr(self, "_split_moved", True))
         layout.addWidget(split, 1)
@@ -214,7 +215,8 @@ class RecruitsTab(RecordTab):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._fit_split()
+        # After the layout has passed the new width on to the splitter, not before.
+        QTimer.singleShot(0, self._fit_split)
 
     def _fit_split(self) -> None:
         """Give the list the width its columns need (up to LIST_SHARE of the tab) and the

@@ -193,6 +193,7 @@ def test_next_step_deadline_and_timeline_readable_on_a_1024_screen(app, demo_db,
     tab.show()
     qtbot.waitExposed(tab)
     row = _select(tab, "待审批")
+    qtbot.waitUntil(lambda: _fits(tab.view, 4), timeout=2000)  # the split is fitted after layout
     metrics = tab.view.fontMetrics()
     index = tab.proxy.shown_records().index(row)
     for column in (2, 3, 4):  # 下一步, 期限, 状态: whole text, inside the list
@@ -215,3 +216,15 @@ def test_material_hints_name_recruitment_papers_not_meeting_photos(app, demo_db,
         qtbot.addWidget(dialog)
         texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
         assert "扫描件" in texts and "会场照片" not in texts and "讲稿" not in texts
+
+
+def test_on_a_wide_screen_the_spare_width_goes_to_the_timeline(app, demo_db, qtbot):
+    tab = _tab(demo_db, qtbot)
+    tab.resize(1340, 620)
+    tab.show()
+    qtbot.waitExposed(tab)
+    _select(tab, "待审批")
+    header = tab.view.horizontalHeader()
+    fitted = sum(header.sectionSize(i) for i in range(header.count() - 1))
+    qtbot.waitUntil(lambda: tab.split.sizes()[0] < fitted + 200)
+    assert tab.split.sizes()[1] > tab.split.sizes()[0]
