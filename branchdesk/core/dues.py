@@ -554,10 +554,14 @@ class MonthState:
     last_paid: str = ""
     slices: list[tuple[str, int]] = field(default_factory=list)  # (payment day, 分)
     overdue: bool = False  # some of it paid more than dues_makeup_months after the month
+    current: bool = False  # the month under way (as of the book's day): owed, not yet late
 
     @property
     def text(self) -> str:
-        """已交 / 部分 / 未交 / 免交 / "" and 补 or 预 after it: what a grid cell says."""
+        """已交 / 部分 / 未交 / 免交 / "" and 补 or 预 after it: what a grid cell says; 待交 for
+        the month under way while unpaid (dues are paid within the month: not yet behind)."""
+        if self.state == UNPAID and self.current:
+            return "待交"
         base = STATE_TEXT[self.state]
         if self.state in (PAID, PART) and (self.late or self.ahead):
             return base + ("·补" if self.late else "·预")
@@ -595,7 +599,7 @@ def month_states(months: list[str], owed: list[Owed], filled: dict[str, Filled],
         else:
             state = NOT_DUE if month > now or pending else UNPAID
         out.append(MonthState(month, state, o.due, f.paid, pending=pending and state == NOT_DUE,
-                              **extra))
+                              current=month == now, **extra))
     return out
 
 

@@ -19,6 +19,13 @@ from branchdesk.ui.record_tab import Button, RecordTab
 STATE_COLORS = {dues.UNPAID: "#c0392b", dues.PART: "#9a5b00", dues.EXEMPTED: "#666666"}
 
 
+def _color(month: dues.MonthState) -> str | None:
+    """Red for a month behind; the month under way, still to be paid (待交), is not."""
+    if month.state == dues.UNPAID and month.current:
+        return None
+    return STATE_COLORS.get(month.state)
+
+
 def dues_columns(show_money) -> list[Column]:
     """姓名, 交纳类别, 月应交, 1月 … 12月, 应交合计, 已交合计, 交至年月. ``show_money()``:
     whether amounts are shown (an amount gives the band, and so the income, away)."""
@@ -27,7 +34,7 @@ def dues_columns(show_money) -> list[Column]:
 
     def month(index: int) -> Column:
         return Column(f"{index + 1}月", lambda d: d.months[index].text,
-                      color=lambda d: STATE_COLORS.get(d.months[index].state),
+                      color=lambda d: _color(d.months[index]),
                       tooltip=lambda d: _month_tip(d.months[index], show_money()))
     return [
         Column("姓名", lambda d: d.member.name,

@@ -121,6 +121,16 @@ def test_monthly_payments_paid(fresh_db):
     assert year.paid_to == "2026-12"
 
 
+def test_the_month_under_way_is_still_to_pay_and_behind_once_it_is_over(fresh_db):
+    m = add_member(fresh_db, "赵六")
+    dues.set_base(fresh_db, Base(m.id, "2026-01-01", dues.WORKING, fen("4000")))
+    pay(fresh_db, m, "2026-02-10", "80")  # January and February
+    march = states(fresh_db, m, as_of=date(2026, 3, 31)).months[2]
+    assert (march.state, march.current, march.text) == (dues.UNPAID, True, "待交")
+    april = states(fresh_db, m, as_of=date(2026, 4, 1)).months
+    assert (april[2].text, april[3].text) == ("未交", "待交")
+
+
 def test_base_change_in_july(fresh_db):
     m = add_member(fresh_db, "李四")
     dues.set_base(fresh_db, Base(m.id, "2026-01-01", dues.WORKING, fen("4000")))

@@ -32,7 +32,7 @@ def test_quick_entry_then_the_exceptions(app, fresh_db, qtbot, monkeypatch):
     tab = DuesTab(fresh_db, today=TODAY)
     qtbot.addWidget(tab)
     assert tab.proxy.rowCount() == 3 and tab.chosen_month == "2026-03"
-    assert cells(tab, 0)[3:6] == ["未交", "未交", "未交"]
+    assert cells(tab, 0)[3:6] == ["未交", "未交", "待交"]  # March: under way on 20 March
 
     def untick_li_and_save(dialog):
         assert dialog.total.text() == "共 3 人，合计 360.00 元"  # January–March each
@@ -47,7 +47,7 @@ def test_quick_entry_then_the_exceptions(app, fresh_db, qtbot, monkeypatch):
     tab.button_quick_entry.click()
     rows = {cells(tab, r)[0]: cells(tab, r) for r in range(3)}
     assert rows["张三"][3:6] == ["已交·补", "已交·补", "已交"]
-    assert rows["李四"][3:6] == ["未交", "未交", "未交"] and rows["李四"][-1] == "—"
+    assert rows["李四"][3:6] == ["未交", "未交", "待交"] and rows["李四"][-1] == "—"
     assert rows["张三"][-1] == "2026年3月"
     paid = dues.payments(fresh_db, people["张三"].id)[0]
     assert (paid.amount_fen, paid.receiver, paid.first_month) == (12000, "组织委员", "2026-03")
@@ -70,7 +70,7 @@ def test_a_payment_for_the_selected_member(app, fresh_db, qtbot, monkeypatch):
     monkeypatch.setattr(PaymentDialog, "exec", pay_part)
     tab.view.doubleClicked.emit(tab.view.currentIndex())
     row = next(cells(tab, r) for r in range(3) if cells(tab, r)[0] == "王五")
-    assert row[3:6] == ["已交·补", "部分·补", "未交"]  # paid in March for January–February
+    assert row[3:6] == ["已交·补", "部分·补", "待交"]  # paid in March for January–February
     assert tab.selected().member.id == people["王五"].id  # the place is kept
 
 
