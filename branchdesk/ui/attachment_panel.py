@@ -27,9 +27,11 @@ FILE_FILTER = ("常用文件 (*.jpg *.jpeg *.png *.bmp *.gif *.pdf *.doc *.docx 
 class AttachmentPanel(QWidget):
     changed = Signal()
 
-    def __init__(self, db, owner_kind: str, parent=None):
+    def __init__(self, db, owner_kind: str, parent=None, *,
+                 examples: str = "会场照片、签到表扫描件、讲稿等"):
+        """``examples``: what files the secretary might add here, named in the hint."""
         super().__init__(parent)
-        self.db, self.owner_kind = db, owner_kind
+        self.db, self.owner_kind, self.examples = db, owner_kind, examples
         self.saved: list[Attachment] = []
         self.pending: list[Path] = []
         self.to_remove: list[Attachment] = []
@@ -37,7 +39,7 @@ class AttachmentPanel(QWidget):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("可添加会场照片、签到表扫描件、讲稿等（单个文件不超过 200 MB）。"
+        layout.addWidget(QLabel(f"可添加{self.examples}（单个文件不超过 200 MB）。"
                                 "文件会复制到数据文件夹中保存，原文件可以移动或删除。"))
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["文件名", "大小", "添加时间"])

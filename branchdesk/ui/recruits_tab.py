@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView,
                                QInputDialog, QLabel, QListWidget, QPushButton, QSplitter,
@@ -45,19 +45,20 @@ def recruit_columns() -> list[Column]:
     return [
         Column("姓名", lambda r: r.name),
         Column("所处阶段", lambda r: r.stage, sort=lambda r: rc.STAGE_ORDER.index(r.stage)),
-        Column("递交申请", lambda r: str(r.recruit.on(rc.APPLY) or "")),
         Column("下一步", lambda r: f"第{r.next.step}步 {r.next.name}" if r.next else "",
                color=lambda r: RED if r.overdue else None),
         Column("期限", due, sort=lambda r: str(r.next.due) if r.next and r.next.due else "9",
                color=lambda r: RED if r.overdue else None),
         Column("状态", lambda r: r.recruit.status,
                color=lambda r: GREY if r.recruit.status in (rc.PAUSED, rc.WITHDRAWN) else None),
+        # Last: on a small screen it is the one cut short, not the next step or its deadline.
+        Column("递交申请", lambda r: str(r.recruit.on(rc.APPLY) or "")),
     ]
 
 
 class RecruitsTab(RecordTab):
     NOT_SELECTED = ("请先在左侧名单中选中一个人。", "未选择")
-    STRETCH_COLUMN = 3
+    LIST_SHARE = 0.58  # at most this much of the tab's width goes to the list
 
     def __init__(self, db, parent=None, *, lazy: bool = False):
         super().__init__(db, recruit_columns(), lambda r: r.recruit.search_key, parent)
@@ -72,10 +73,13 @@ class RecruitsTab(RecordTab):
         top.addStretch()
         top.addWidget(self.count_label)
         layout.addLayout(top)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = self.split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.record_view())
         split.addWidget(self._person_page())
         split.setSizes([560, 640])
+        split.setStretchFactor(1, 1)  # a wider window widens the person's page, not the list
+        self._split_moved = False  # once the secretary drags the divider, it stays put
+        split.splitterMoved.connect(lambda *_: setattr(self, "_split_moved", True))
         layout.addWidget(split, 1)
         layout.addLayout(self.button_row([
             Button("新增入党申请人", self.add_person, "登记收到的入党申请书"),
@@ -102,6 +106,9 @@ class RecruitsTab(RecordTab):
         self.timeline.verticalHeader().setVisible(False)
         self.timeline.verticalHeader().setDefaultSectionSize(24)
         self.timeline.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # 说明 is elided to the width left (whole in its tooltip); never a sideways scroll of a
+        # few pixels that hides the last letters of every row.
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.timeline.cellDoubleClicked.connect(lambda row, _: self.record_step(row + 1))
         pages = QTabWidget()
         steps = QWidget()
@@ -158,7 +165,10 @@ class RecruitsTab(RecordTab):
                 if col in (2, 3):
                     item.setForeground(QBrush(QColor(STATUS_COLORS[line.status])))
                 self.timeline.setItem(i, col, item)
-        self.timeline.resizeColumnsToContents()
+        # 说明 takes the rest of the width and is cut short (whole in its tooltip): fitted to
+        # its text it pushed the table into sideways scrolling on a small screen.
+        for column in range(4):
+            self.timeline.resizeColumnToContents(column)
 
     def _show_entries(self, r: rc.Recruit | None) -> None:
         from branchdesk.core import attachments
@@ -200,7 +210,29 @@ class RecruitsTab(RecordTab):
         today = date.today()
         self.show_records([Row(r, self.conf, today) for r in
                            rc.list_recruits(self.db, include_closed=self.show_closed.isChecked())])
+        self._fit_split()
         self.on_selected(self.selected())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # After the layout has passed the new width on to the splitter, not before.
+        QTimer.singleShot(0, self._fit_split)
+
+    def _fit_split(self) -> None:
+        """Give the list the width its columns need (up to LIST_SHARE of the tab) and the
+        person's page the rest: a fixed split cut 下一步 and hid 期限 on a 1024-pixel screen.
+        A divider the secretary has dragged is left where it is."""
+        total = sum(self.split.sizes())
+        if self._split_moved or total <= 0:
+            return
+        view, header = self.view, self.view.horizontalHeader()
+        last = header.count() - 1  # stretched: its fitted width is not kept, so measure it
+        columns = sum(header.sectionSize(i) for i in range(last) if not header.isSectionHidden(i))
+        columns += max(header.sectionSizeHint(last), view.sizeHintForColumn(last))
+        scroll = view.style().pixelMetric(view.style().PixelMetric.PM_ScrollBarExtent, None, view)
+        needed = columns + view.verticalHeader().width() + 2 * view.frameWidth() + scroll
+        left = min(needed, int(total * self.LIST_SHARE))
+        self.split.setSizes([left, total - left])
 
     def update_count(self) -> None:
         rows = self.proxy.shown_records()

@@ -33,9 +33,9 @@ def test_people_by_stage_with_overdue_in_red(app, qtbot, tmp_path):
     stages = [tab.model.index(i, 1).data() for i in range(tab.model.rowCount())]
     assert stages == ["入党申请人", "入党申请人", "入党积极分子", "入党积极分子", "发展对象", "待审批"]
     late = next(i for i in range(tab.model.rowCount())
-                if "已逾期" in (tab.model.index(i, 4).data() or ""))
-    assert tab.model.index(late, 3).data() == "第2步 党组织派人谈话"
-    assert tab.model.index(late, 3).data(Qt.ItemDataRole.ForegroundRole).color().name() == RED
+                if "已逾期" in (tab.model.index(i, 3).data() or ""))
+    assert tab.model.index(late, 2).data() == "第2步 党组织派人谈话"
+    assert tab.model.index(late, 2).data(Qt.ItemDataRole.ForegroundRole).color().name() == RED
     assert "1 人有逾期事项" in tab.count_label.text()
 
 
@@ -179,3 +179,52 @@ def test_entries_and_history_of_the_selected_person(app, demo_db, qtbot, monkeyp
     tab.remove_entry()
     assert len(rc.get(demo_db, row.id).entries) == before - 1
     assert tab.entries.rowCount() == before - 1
+
+
+def _fits(view, column: int) -> bool:
+    """The column lies wholly inside the visible part of the table."""
+    left = view.horizontalHeader().sectionViewportPosition(column)
+    return left >= 0 and left + view.columnWidth(column) <= view.viewport().width()
+
+
+def test_next_step_deadline_and_timeline_readable_on_a_1024_screen(app, demo_db, qtbot):
+    tab = _tab(demo_db, qtbot)
+    tab.resize(1000, 620)
+    tab.show()
+    qtbot.waitExposed(tab)
+    row = _select(tab, "待审批")
+    qtbot.waitUntil(lambda: _fits(tab.view, 4), timeout=2000)  # the split is fitted after layout
+    metrics = tab.view.fontMetrics()
+    index = tab.proxy.shown_records().index(row)
+    for column in (2, 3, 4):  # 下一步, 期限, 状态: whole text, inside the list
+        text = tab.proxy.index(index, column).data()
+        assert tab.view.columnWidth(column) >= metrics.horizontalAdvance(text), text
+        assert _fits(tab.view, column)
+    for column in range(4):  # the timeline's 步骤…日期/期限 in view, no sideways scrolling
+        assert _fits(tab.timeline, column)
+    explanation = tab.timeline.horizontalHeader().sectionViewportPosition(4)
+    assert tab.timeline.viewport().width() - explanation >= 60  # 说明 shows its start
+
+
+def test_material_hints_name_recruitment_papers_not_meeting_photos(app, demo_db, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from branchdesk.ui.dialogs.recruit_dialogs import EntryDialog
+
+    person = next(r for r in rc.list_recruits(demo_db) if rc.stage(r) == "发展对象")
+    for dialog in (StepDialog(demo_db, person, rc.GENERAL_MEETING), EntryDialog(demo_db, person)):
+        qtbot.addWidget(dialog)
+        texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        assert "扫描件" in texts and "会场照片" not in texts and "讲稿" not in texts
+
+
+def test_on_a_wide_screen_the_spare_width_goes_to_the_timeline(app, demo_db, qtbot):
+    tab = _tab(demo_db, qtbot)
+    tab.resize(1340, 620)
+    tab.show()
+    qtbot.waitExposed(tab)
+    _select(tab, "待审批")
+    header = tab.view.horizontalHeader()
+    fitted = sum(header.sectionSize(i) for i in range(header.count() - 1))
+    qtbot.waitUntil(lambda: tab.split.sizes()[0] < fitted + 200)
+    assert tab.split.sizes()[1] > tab.split.sizes()[0]

@@ -145,8 +145,9 @@ class StepDialog(QDialog):
             form.addRow(label, widget)
             self._rows[label] = widget
         layout.addLayout(form)
-        self.files = AttachmentPanel(db, rc.STEP_OWNER)
-        layout.addWidget(QLabel("本步骤的材料（入党申请书、思想汇报、政审材料、志愿书等扫描件）"))
+        self.files = AttachmentPanel(db, rc.STEP_OWNER,
+                                     examples="入党申请书、政审材料、志愿书、会议记录等扫描件")
+        layout.addWidget(QLabel("本步骤的材料"))
         layout.addWidget(self.files)
         self.error = QLabel()
         self.error.setStyleSheet("color: #c0392b")
@@ -269,7 +270,8 @@ class EntryDialog(QDialog):
                               ("情况", self.notes)):
             form.addRow(label, widget)
         layout.addLayout(form)
-        self.files = AttachmentPanel(db, rc.ENTRY_OWNER)
+        self.files = AttachmentPanel(db, rc.ENTRY_OWNER,
+                                     examples="思想汇报、考察记录、公示材料等扫描件")
         self.files.load(None)
         layout.addWidget(self.files)
         self.error = QLabel()
